@@ -1,0 +1,1 @@
+"""Moderation: the question lifecycle (and, later, screening), as pure logic."""

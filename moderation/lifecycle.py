@@ -1,0 +1,179 @@
+"""The question lifecycle: states, actions, and who may do what.
+
+Plain data and functions, no I/O. The store asks :func:`decide` before every
+change and records exactly what it answers, so this module is the single
+place where the rules of DESIGN.md §3 live::
+
+    pending ──approve──▶ approved ──on_air──▶ on_air ──answer──▶ answered
+       │                  │    ▲                │
+       │                  │    └───off_air──────┤
+       │                  └──transfer──▶ transferred ◀──transfer
+       ├─reject──▶ rejected
+       └─merge───▶ merged
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    ON_AIR = "on_air"
+    ANSWERED = "answered"
+    REJECTED = "rejected"
+    MERGED = "merged"
+    TRANSFERRED = "transferred"
+
+
+class Action(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    MERGE = "merge"
+    ASSIGN = "assign"
+    ON_AIR = "on_air"
+    OFF_AIR = "off_air"
+    ANSWER = "answer"
+    TRANSFER = "transfer"
+
+
+class Role(StrEnum):
+    AUDIENCE = "audience"
+    MODERATOR = "moderator"
+    OFFICIAL = "official"
+    ADMIN = "admin"
+
+
+class EventStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    CLOSED = "closed"
+
+
+PUBLIC_STATUSES = frozenset({Status.APPROVED, Status.ON_AIR, Status.ANSWERED, Status.TRANSFERRED})
+"""States whose (public) text may be shown to the audience."""
+
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.PENDING, Action.APPROVE): Status.APPROVED,
+    (Status.PENDING, Action.REJECT): Status.REJECTED,
+    (Status.PENDING, Action.MERGE): Status.MERGED,
+    (Status.PENDING, Action.ASSIGN): Status.PENDING,
+    (Status.APPROVED, Action.ASSIGN): Status.APPROVED,
+    (Status.APPROVED, Action.ON_AIR): Status.ON_AIR,
+    (Status.APPROVED, Action.TRANSFER): Status.TRANSFERRED,
+    (Status.ON_AIR, Action.OFF_AIR): Status.APPROVED,
+    (Status.ON_AIR, Action.ANSWER): Status.ANSWERED,
+    (Status.ON_AIR, Action.TRANSFER): Status.TRANSFERRED,
+}
+"""Every allowed (state, action) pair and the state it leads to."""
+
+ROLES: dict[Action, frozenset[Role]] = {
+    Action.APPROVE: frozenset({Role.MODERATOR, Role.ADMIN}),
+    Action.REJECT: frozenset({Role.MODERATOR, Role.ADMIN}),
+    Action.MERGE: frozenset({Role.MODERATOR, Role.ADMIN}),
+    Action.ASSIGN: frozenset({Role.MODERATOR, Role.ADMIN}),
+    Action.ON_AIR: frozenset({Role.OFFICIAL, Role.ADMIN}),
+    Action.OFF_AIR: frozenset({Role.OFFICIAL, Role.ADMIN}),
+    Action.ANSWER: frozenset({Role.OFFICIAL, Role.ADMIN}),
+    Action.TRANSFER: frozenset({Role.OFFICIAL, Role.MODERATOR, Role.ADMIN}),
+}
+"""Which roles may take each action (on events they are staff of)."""
+
+LIVE_ONLY = frozenset({Action.ON_AIR, Action.OFF_AIR, Action.ANSWER})
+"""Actions that only make sense while the event is on air."""
+
+
+class Refusal(Exception):
+    """Why an action may not be taken; ``code`` maps to the API's error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: a role, the unit of an official, and whether they are staff of the event."""
+
+    role: Role
+    unit_id: int | None = None
+    event_staff: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What an allowed action does: the new state, and whether it also archives to the board."""
+
+    new_status: Status
+    to_board: bool = False
+
+
+def may_see(actor: Actor, status: Status, question_unit: int | None) -> bool:
+    """Whether a staff member sees a question in their console.
+
+    Admins and the event's moderators see everything. The event's officials
+    see public questions addressed to their unit or to no unit.
+    """
+    if actor.role is Role.ADMIN:
+        return True
+    if not actor.event_staff:
+        return False
+    if actor.role is Role.MODERATOR:
+        return True
+    if actor.role is Role.OFFICIAL:
+        return status in PUBLIC_STATUSES and question_unit in (None, actor.unit_id)
+    return False
+
+
+def decide(
+    status: Status,
+    action: Action,
+    actor: Actor,
+    *,
+    event_status: EventStatus,
+    question_unit: int | None = None,
+) -> Decision:
+    """Decide whether ``actor`` may take ``action`` on a question in ``status``.
+
+    Policy: the role must be allowed the action and (admins aside) be staff of
+    the event; an official acts only on questions of their unit or addressed
+    to no unit; on-air, off-air and answer need a live event; nothing changes
+    on a closed event except approving the moderation backlog, which sends the
+    question straight to the board. Raises :class:`Refusal` with code
+    ``forbidden`` (who) or ``not_allowed`` (what, when).
+    """
+    if actor.role not in ROLES[action]:
+        raise Refusal("forbidden", f"{actor.role.value} may not {action.value}")
+    if actor.role is not Role.ADMIN and not actor.event_staff:
+        raise Refusal("forbidden", "not staff of this event")
+    if actor.role is Role.OFFICIAL and question_unit not in (None, actor.unit_id):
+        raise Refusal("forbidden", "the question is addressed to another unit")
+    new_status = TRANSITIONS.get((status, action))
+    if new_status is None:
+        raise Refusal("not_allowed", f"cannot {action.value} a question that is {status.value}")
+    if action in LIVE_ONLY and event_status is not EventStatus.LIVE:
+        raise Refusal("not_allowed", f"cannot {action.value} unless the event is live")
+    if event_status is EventStatus.CLOSED:
+        if action is Action.APPROVE:
+            return Decision(Status.TRANSFERRED, to_board=True)
+        if action not in (Action.REJECT, Action.MERGE, Action.ASSIGN):
+            raise Refusal("not_allowed", "the event is closed")
+    return Decision(new_status, to_board=new_status is Status.TRANSFERRED)
+
+
+def may_ask(event_status: EventStatus) -> bool:
+    """Questions are collected while an event is scheduled (征集) or live."""
+    return event_status in (EventStatus.SCHEDULED, EventStatus.LIVE)
+
+
+def event_transition(current: EventStatus, target: EventStatus) -> None:
+    """Events go scheduled → live → closed, one step at a time."""
+    allowed = {
+        (EventStatus.SCHEDULED, EventStatus.LIVE),
+        (EventStatus.LIVE, EventStatus.CLOSED),
+    }
+    if (current, target) not in allowed:
+        raise Refusal("not_allowed", f"event is {current.value}, cannot become {target.value}")

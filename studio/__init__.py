@@ -1,0 +1,1 @@
+"""The live Q&A studio: events, questions, live endpoints, store and board."""

@@ -1,0 +1,157 @@
+"""Units (办理单位) and staff accounts."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from moderation.lifecycle import Role
+from studio.db import Database, Tx
+from studio.errors import ApiError, invalid
+from studio.passwords import MIN_PASSWORD_LENGTH, hash_password_async
+from studio.views import Queryable, unit_ref
+
+STAFF_ROLES = (Role.ADMIN, Role.MODERATOR, Role.OFFICIAL)
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """A signed-in staff member."""
+
+    id: int
+    username: str
+    role: Role
+    unit_id: int | None
+    unit_name: str | None
+    display_name: str
+    title: str
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "role": self.role.value,
+            "unit": unit_ref(self.unit_id, self.unit_name),
+            "display_name": self.display_name,
+            "title": self.title,
+        }
+
+
+STAFF_SELECT = """
+    SELECT s.*, u.name AS unit_name FROM staff s LEFT JOIN units u ON u.id = s.unit_id
+"""
+
+
+def staff_from_row(row: Any) -> Staff:
+    return Staff(
+        id=row["id"],
+        username=row["username"],
+        role=Role(row["role"]),
+        unit_id=row["unit_id"],
+        unit_name=row["unit_name"],
+        display_name=row["display_name"],
+        title=row["title"],
+    )
+
+
+async def list_units(conn: Queryable) -> list[dict[str, Any]]:
+    rows = await conn.fetchall("SELECT id, name FROM units ORDER BY id")
+    return [{"id": row["id"], "name": row["name"]} for row in rows]
+
+
+async def create_unit(db: Database, name: str, at: str) -> dict[str, Any]:
+    name = name.strip()
+    if not name or len(name) > 50:
+        raise invalid("name", "单位名称须为 1–50 个字符")
+    async with db.write() as tx:
+        if await tx.fetchone("SELECT 1 FROM units WHERE name = ?", (name,)):
+            raise ApiError("exists", f"单位“{name}”已存在")
+        unit_id = await tx.insert(
+            "INSERT INTO units (name, created_at) VALUES (?, ?)", (name, at)
+        )
+    return {"id": unit_id, "name": name}
+
+
+async def resolve_unit(conn: Queryable, value: Any, field: str = "unit") -> int | None:
+    """A unit given by id or by name; ``None``/empty means no unit."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise invalid(field, "单位无效")
+    if isinstance(value, int):
+        row = await conn.fetchone("SELECT id FROM units WHERE id = ?", (value,))
+    elif isinstance(value, str):
+        key = value.strip()
+        if key.isdigit():
+            row = await conn.fetchone("SELECT id FROM units WHERE id = ?", (int(key),))
+        else:
+            row = await conn.fetchone("SELECT id FROM units WHERE name = ?", (key,))
+    else:
+        raise invalid(field, "单位无效")
+    if row is None:
+        raise invalid(field, "没有这个单位")
+    return int(row["id"])
+
+
+async def create_staff(
+    db: Database,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    unit: Any = None,
+    display_name: str | None = None,
+    title: str = "",
+    at: str,
+) -> Staff:
+    """Create a staff account. Officials must belong to a unit; usernames are unique."""
+    username = (username or "").strip()
+    if not username or len(username) > 40 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
+        raise invalid("username", "用户名须为 1–40 个字母、数字或 _ - .")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise invalid("password", f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+    try:
+        staff_role = Role(role)
+    except ValueError:
+        raise invalid("role", "角色须为 admin、moderator 或 official") from None
+    if staff_role not in STAFF_ROLES:
+        raise invalid("role", "角色须为 admin、moderator 或 official")
+    password_hash = await hash_password_async(password)
+    async with db.write() as tx:
+        unit_id = await resolve_unit(tx, unit)
+        if staff_role is Role.OFFICIAL and unit_id is None:
+            raise invalid("unit", "嘉宾（official）必须属于一个单位")
+        try:
+            staff_id = await tx.insert(
+                """INSERT INTO staff (username, password_hash, role, unit_id, display_name, title,
+                   created_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (username, password_hash, staff_role.value, unit_id,
+                 (display_name or "").strip() or username, (title or "").strip(), at),
+            )
+        except sqlite3.IntegrityError:
+            raise ApiError("exists", f"用户名“{username}”已存在") from None
+        row = await tx.fetchone(STAFF_SELECT + " WHERE s.id = ?", (staff_id,))
+    return staff_from_row(row)
+
+
+async def list_staff(conn: Queryable) -> list[dict[str, Any]]:
+    rows = await conn.fetchall(STAFF_SELECT + " WHERE s.active = 1 ORDER BY s.id")
+    return [staff_from_row(row).public() for row in rows]
+
+
+async def staff_ids(tx: Tx, usernames: Any, role: Role, field: str) -> list[int]:
+    """Resolve a list of usernames that must all hold ``role``."""
+    if usernames is None:
+        return []
+    if not isinstance(usernames, list) or not all(isinstance(name, str) for name in usernames):
+        raise invalid(field, f"{field} 须为用户名列表")
+    ids: list[int] = []
+    for name in usernames:
+        row = await tx.fetchone("SELECT id, role FROM staff WHERE username = ? AND active = 1", (name,))
+        if row is None:
+            raise invalid(field, f"没有用户“{name}”")
+        if row["role"] != role.value:
+            raise invalid(field, f"“{name}”不是{role.value}")
+        if row["id"] not in ids:
+            ids.append(int(row["id"]))
+    return ids

@@ -1,0 +1,151 @@
+"""The application, assembled in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from studio import api, live, pages
+from studio.errors import ApiError
+from studio.runtime import open_studio
+from studio.settings import Settings, load_settings
+from studio.templating import install_filters
+
+log = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    """Adds the CSP and friends to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (name, value) for name, value in SECURITY_HEADERS if name not in names
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    if not wants_json(request):
+        return pages.error_page(request, exc)
+    headers = {}
+    if exc.code == "too_fast" and "retry_after" in exc.extra:
+        headers["Retry-After"] = str(max(1, round(float(exc.extra["retry_after"]))))
+    return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "not_allowed", 413: "too_large"}.get(exc.status_code, "invalid")
+    message = {404: "未找到", 405: "不支持的请求方法"}.get(exc.status_code, str(exc.detail))
+    return await api_error(request, ApiError(code, message, http_status=exc.status_code))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    return await api_error(request, ApiError("internal", "服务器内部错误"))
+
+
+def build_templates(settings: Settings) -> Jinja2Templates:
+    environment = Environment(
+        loader=FileSystemLoader(settings.templates_dir),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    install_filters(environment, settings.timezone)
+    return Jinja2Templates(env=environment)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.studio = await open_studio(settings)
+        try:
+            yield
+        finally:
+            await app.state.studio.close()
+
+    app = Starlette(
+        routes=[
+            Route("/", pages.home),
+            Route("/events/{slug}", pages.event_page),
+            Route("/track/{code}", pages.track_page),
+            Route("/board", pages.board_page),
+            Route("/board/cases/{id:int}", pages.case_page),
+            Route("/studio/", pages.studio_home),
+            Route("/studio/login", pages.login_page),
+            Route("/studio/events/{slug}/moderate", pages.moderate_page),
+            Route("/studio/events/{slug}/answer", pages.official_page),
+            Route("/studio/events/{slug}/audit", pages.audit_page),
+            Route("/api/login", api.login, methods=["POST"]),
+            Route("/api/logout", api.logout, methods=["POST"]),
+            Route("/api/me", api.me),
+            Route("/api/units", api.units, methods=["GET", "POST"]),
+            Route("/api/staff", api.staff, methods=["GET", "POST"]),
+            Route("/api/events", api.events_collection, methods=["GET", "POST"]),
+            Route("/api/events/{slug}", api.event_detail),
+            Route("/api/events/{slug}/open", api.event_open, methods=["POST"]),
+            Route("/api/events/{slug}/close", api.event_close, methods=["POST"]),
+            Route("/api/events/{slug}/questions", api.ask, methods=["POST"]),
+            Route("/api/events/{slug}/queue", api.queue),
+            Route("/api/events/{slug}/messages", api.messages, methods=["POST"]),
+            Route("/api/events/{slug}/transcript", api.transcript),
+            Route("/api/events/{slug}/audit", api.audit_log),
+            Route("/api/track/{code}", api.track),
+            Route("/api/questions/{id:int}/{action}", api.question_action, methods=["POST"]),
+            Route("/api/board/cases", api.board_cases),
+            Route("/api/board/cases/{id:int}", api.board_case),
+            Route("/api/{rest:path}", api.api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+            WebSocketRoute("/ws/events/{slug}", live.audience_socket),
+            WebSocketRoute("/ws/events/{slug}/staff", live.staff_socket),
+            WebSocketRoute("/ws/track/{code}", live.track_socket),
+            Mount("/static", StaticFiles(directory=settings.static_dir), name="static"),
+        ],
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = build_templates(settings)
+    return app

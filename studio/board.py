@@ -1,0 +1,196 @@
+"""The permanent board (留言板): posts from answered Q&As, cases routed to units.
+
+A *post* is a question answered live: public, already replied. A *case* is a
+question that must still be answered by its unit within a deadline counted in
+working days (3, or 5 when marked hard). Both keep a public timeline.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+from studio.clock import Clock
+from studio.db import Tx
+from studio.views import DEFAULT_NICKNAME, Queryable, unit_ref
+from studio.workdays import due_at
+
+ORDINARY_DAYS = 3
+HARD_DAYS = 5
+PAGE_SIZE = 20
+TITLE_CHARS = 30
+
+
+def title_of(text: str) -> str:
+    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    return first_line if len(first_line) <= TITLE_CHARS else first_line[:TITLE_CHARS] + "…"
+
+
+async def calendar(tx: Queryable) -> tuple[set[date], set[date]]:
+    """Public holidays and make-up working days from the admin-edited calendar."""
+    rows = await tx.fetchall("SELECT day, kind FROM calendar_days")
+    holidays = {date.fromisoformat(row["day"]) for row in rows if row["kind"] == "holiday"}
+    workdays = {date.fromisoformat(row["day"]) for row in rows if row["kind"] == "workday"}
+    return holidays, workdays
+
+
+async def timeline(tx: Tx, case_id: int, kind: str, text: str, at: str) -> None:
+    await tx.execute(
+        "INSERT INTO case_timeline (case_id, kind, text, at) VALUES (?, ?, ?, ?)",
+        (case_id, kind, text, at),
+    )
+
+
+async def open_case_from_question(
+    tx: Tx, question: Any, event: Any, *, unit_id: int | None, hard: bool, clock: Clock
+) -> int:
+    """Turn an approved, unanswered question into a case for ``unit_id`` with its deadline."""
+    now = clock.now()
+    holidays, workdays = await calendar(tx)
+    deadline = due_at(now, HARD_DAYS if hard else ORDINARY_DAYS, holidays, workdays)
+    text = question["public_text"]
+    case_id = await tx.insert(
+        """INSERT INTO cases (kind, origin, status, title, text, nickname, unit_id, hard, event_id,
+           question_id, rating_code, created_at, due_at)
+           VALUES ('case', 'event', 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (title_of(text), text, question["nickname"], unit_id, int(hard), event["id"],
+         question["id"], question["rating_code"], now.isoformat(), deadline.isoformat()),
+    )
+    stamp = now.isoformat()
+    await timeline(tx, case_id, "received", f"来自在线访谈《{event['title']}》的网友提问", stamp)
+    unit = await tx.fetchone("SELECT name FROM units WHERE id = ?", (unit_id,)) if unit_id else None
+    if unit is not None:
+        days = HARD_DAYS if hard else ORDINARY_DAYS
+        await timeline(
+            tx, case_id, "routed", f"转交{unit['name']}办理，办理时限 {days} 个工作日", stamp
+        )
+    else:
+        await timeline(tx, case_id, "routing", "等待分派办理单位", stamp)
+    return case_id
+
+
+async def post_from_answer(tx: Tx, question: Any, event: Any, clock: Clock) -> int:
+    """Archive a question answered live as a public post with the live answer as its reply."""
+    stamp = clock.stamp()
+    official = await tx.fetchone(
+        "SELECT display_name, title, unit_id FROM staff WHERE id = ?", (question["answered_by"],)
+    )
+    unit_id = question["unit_id"] or (official["unit_id"] if official else None)
+    text = question["public_text"]
+    case_id = await tx.insert(
+        """INSERT INTO cases (kind, origin, status, title, text, nickname, unit_id, hard, event_id,
+           question_id, rating_code, created_at, due_at, replied_at)
+           VALUES ('post', 'event', 'replied', ?, ?, ?, ?, 0, ?, ?, ?, ?, NULL, ?)""",
+        (title_of(text), text, question["nickname"], unit_id, event["id"], question["id"],
+         question["rating_code"], question["asked_at"], question["answered_at"]),
+    )
+    author = official["display_name"] if official else "嘉宾"
+    if official and official["title"]:
+        author = f"{official['title']} {author}"
+    await tx.execute(
+        """INSERT INTO case_replies (case_id, unit_id, staff_id, author, text, live, at)
+           VALUES (?, ?, ?, ?, ?, 1, ?)""",
+        (case_id, unit_id, question["answered_by"], author, question["answer_text"],
+         question["answered_at"]),
+    )
+    await timeline(tx, case_id, "received", f"在线访谈《{event['title']}》网友提问", question["asked_at"])
+    await timeline(tx, case_id, "replied", f"{author}在访谈中现场回答", question["answered_at"])
+    await timeline(tx, case_id, "archived", "访谈结束，归档至留言板", stamp)
+    return case_id
+
+
+CASE_SELECT = """
+    SELECT c.*, u.name AS unit_name, e.slug AS event_slug, e.title AS event_title
+    FROM cases c LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN events e ON e.id = c.event_id
+"""
+
+
+def case_summary(row: Any, now: str) -> dict[str, Any]:
+    overdue = row["status"] == "open" and row["due_at"] is not None and row["due_at"] < now
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "title": row["title"],
+        "text": row["text"],
+        "nickname": row["nickname"] or DEFAULT_NICKNAME,
+        "unit": unit_ref(row["unit_id"], row["unit_name"]),
+        "hard": bool(row["hard"]),
+        "event": {"slug": row["event_slug"], "title": row["event_title"]} if row["event_slug"] else None,
+        "question_id": row["question_id"],
+        "created_at": row["created_at"],
+        "due_at": row["due_at"],
+        "replied_at": row["replied_at"],
+        "overdue": overdue,
+    }
+
+
+async def list_cases(
+    conn: Queryable,
+    *,
+    now: str,
+    q: str = "",
+    unit: int | None = None,
+    status: str | None = None,
+    page: int = 1,
+) -> dict[str, Any]:
+    """Public cases and posts, newest first, filtered by text, unit and status, paginated."""
+    where: list[str] = []
+    params: list[Any] = []
+    if q.strip():
+        where.append("(c.title LIKE ? ESCAPE '\\' OR c.text LIKE ? ESCAPE '\\')")
+        pattern = "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [pattern, pattern]
+    if unit is not None:
+        where.append("c.unit_id = ?")
+        params.append(unit)
+    if status == "overdue":
+        where.append("c.status = 'open' AND c.due_at < ?")
+        params.append(now)
+    elif status in ("open", "replied"):
+        where.append("c.status = ?")
+        params.append(status)
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    total_row = await conn.fetchone("SELECT COUNT(*) AS n FROM cases c" + clause, params)
+    total = int(total_row["n"]) if total_row else 0
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = await conn.fetchall(
+        CASE_SELECT + clause + " ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?",
+        [*params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
+    )
+    return {
+        "cases": [case_summary(row, now) for row in rows],
+        "page": page,
+        "pages": pages,
+        "total": total,
+    }
+
+
+async def get_case(conn: Queryable, case_id: int, now: str) -> dict[str, Any] | None:
+    row = await conn.fetchone(CASE_SELECT + " WHERE c.id = ?", (case_id,))
+    if row is None:
+        return None
+    case = case_summary(row, now)
+    events = await conn.fetchall(
+        "SELECT kind, text, at FROM case_timeline WHERE case_id = ? ORDER BY at, id", (case_id,)
+    )
+    replies = await conn.fetchall(
+        """SELECT r.author, r.text, r.live, r.at, r.unit_id, u.name AS unit_name
+           FROM case_replies r LEFT JOIN units u ON u.id = r.unit_id
+           WHERE r.case_id = ? ORDER BY r.at, r.id""",
+        (case_id,),
+    )
+    case["timeline"] = [{"kind": e["kind"], "text": e["text"], "at": e["at"]} for e in events]
+    case["replies"] = [
+        {
+            "unit": unit_ref(r["unit_id"], r["unit_name"]),
+            "author": r["author"],
+            "text": r["text"],
+            "live": bool(r["live"]),
+            "at": r["at"],
+        }
+        for r in replies
+    ]
+    return case

@@ -1,0 +1,147 @@
+"""The ``studio`` command: serve, demo, create-user."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from studio import accounts
+from studio.clock import Clock
+from studio.db import Database
+from studio.errors import ApiError
+from studio.settings import Settings, load_settings
+
+WS_HARD_LIMIT_BYTES = 1024 * 1024
+"""Frames over this are refused by the server itself (close 1009); smaller ones
+over the app's frame limit get an ``error`` frame."""
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH",
+                        help="SQLite file (default: STUDIO_DB, else studio.db)")
+
+
+def add_serve_options(parser: argparse.ArgumentParser) -> None:
+    add_store_option(parser)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--broadcast", metavar="URL",
+                        help="broadcast backend (default: STUDIO_BROADCAST, else memory://)")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    settings = load_settings()
+    changes: dict[str, object] = {}
+    if getattr(args, "db", None):
+        changes["db_path"] = args.db
+    if getattr(args, "broadcast", None):
+        changes["broadcast_url"] = args.broadcast
+    return settings.with_overrides(**changes) if changes else settings
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    from studio.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        ws="websockets-sansio",
+        ws_max_size=WS_HARD_LIMIT_BYTES,
+        ws_per_message_deflate=False,
+        proxy_headers=True,
+        log_level=os.environ.get("STUDIO_LOG_LEVEL", "info"),
+    )
+
+
+async def seed_demo(settings: Settings) -> dict[str, str] | None:
+    from studio.demo import seed
+
+    db = Database(settings.db_path)
+    await db.open()
+    try:
+        return await seed(db, Clock(settings.timezone))
+    finally:
+        await db.close()
+
+
+def demo(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    passwords = asyncio.run(seed_demo(settings))
+    print(f"演示数据库：{settings.db_path}")
+    if passwords:
+        print("工作人员账号（用户名 / 密码）：")
+        for username, password in passwords.items():
+            print(f"  {username:10} {password}")
+    else:
+        print("数据库已有数据（不是演示库），未写入演示内容。")
+    base = f"http://{args.host}:{args.port}"
+    print(f"观众页：{base}/events/xiaozhao-2026   工作台：{base}/studio/")
+    sys.stdout.flush()
+    serve(settings, args.host, args.port)
+    return 0
+
+
+async def _create_user(settings: Settings, args: argparse.Namespace, password: str) -> None:
+    db = Database(settings.db_path)
+    await db.open()
+    try:
+        clock = Clock(settings.timezone)
+        await accounts.create_staff(db, username=args.username, password=password, role=args.role,
+                                    unit=args.unit, display_name=args.display_name,
+                                    title=args.title or "", at=clock.stamp())
+    finally:
+        await db.close()
+
+
+def create_user(args: argparse.Namespace) -> int:
+    if sys.stdin.isatty():
+        password = getpass.getpass("密码：")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        asyncio.run(_create_user(settings_from(args), args, password))
+    except ApiError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 2
+    print(f"已创建 {args.role} 账号 {args.username}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="studio", description="网络问政 · 在线访谈 live Q&A studio")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="run the server")
+    add_serve_options(serve_parser)
+    demo_parser = commands.add_parser("demo", help="seed a demo (units, staff, a live event) and serve it")
+    add_serve_options(demo_parser)
+    user_parser = commands.add_parser("create-user", help="create a staff account (password on stdin)")
+    add_store_option(user_parser)
+    user_parser.add_argument("username")
+    user_parser.add_argument("--role", required=True, choices=["admin", "moderator", "official"])
+    user_parser.add_argument("--unit", help="unit name or id (required for officials)")
+    user_parser.add_argument("--display-name")
+    user_parser.add_argument("--title", help="job title shown to the audience, e.g. 局长")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        serve(settings_from(args), args.host, args.port)
+        return 0
+    if args.command == "demo":
+        return demo(args)
+    if args.command == "create-user":
+        return create_user(args)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""Demo content: units, staff, one live event with questions in every state, one upcoming.
+
+All text here is written for the demo; nothing is taken from real citizens.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from moderation.lifecycle import Action
+from studio import accounts, events, questions
+from studio.accounts import Staff
+from studio.clock import Clock
+from studio.db import Database
+
+UNITS = ["区人社局", "区教育局", "区交通运输局", "区住建局"]
+
+STAFF: list[dict[str, Any]] = [
+    {"username": "admin", "role": "admin", "display_name": "系统管理员"},
+    {"username": "mod1", "role": "moderator", "display_name": "审核员小李"},
+    {"username": "mod2", "role": "moderator", "display_name": "审核员小王"},
+    {"username": "renshe", "role": "official", "unit": "区人社局", "display_name": "张建国", "title": "局长"},
+    {"username": "jiaoyu", "role": "official", "unit": "区教育局", "display_name": "刘芳", "title": "副局长"},
+    {"username": "jiaotong", "role": "official", "unit": "区交通运输局", "display_name": "陈立", "title": "局长"},
+]
+
+QUESTIONS: list[dict[str, Any]] = [
+    {"text": "今年区里的高校毕业生招聘会什么时候举办？外地院校的学生能参加吗？",
+     "unit": "区人社局", "nickname": "应届生小周", "then": ["approve", "on_air", "answer"],
+     "answer": "今年的秋季校园招聘会定在下月中旬，在区会展中心举办，外地院校学生凭学生证即可入场，"
+               "我们还会同步开设线上专场。"},
+    {"text": "毕业生租房补贴怎么申请？需要准备哪些材料？", "unit": "区人社局",
+     "then": ["approve"]},
+    {"text": "学校门口早晚高峰特别堵，能不能增设一个临时停车接送点？", "unit": "区交通运输局",
+     "nickname": "家长", "then": ["approve"]},
+    {"text": "新建的实验小学明年秋季能招生吗？学区怎么划分？", "unit": "区教育局",
+     "then": ["approve"]},
+    {"text": "社区公交线路能不能延长到新开的产业园？", "nickname": "通勤族", "then": []},
+    {"text": "我家老人社保卡丢了怎么补办？我的电话是13800001234，麻烦联系我。",
+     "unit": "区人社局", "then": []},
+    {"text": "买一送一，加微信领取优惠券！！！", "then": ["reject"]},
+]
+
+
+async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
+    """Fill an empty store with the demo; returns the staff passwords, or ``None`` if not empty."""
+    async with db.read() as conn:
+        if await conn.fetchone("SELECT 1 FROM staff LIMIT 1"):
+            row = await conn.fetchone("SELECT value FROM meta WHERE key = 'demo_credentials'")
+            return json.loads(row["value"]) if row else None
+    now = clock.stamp()
+    for name in UNITS:
+        await accounts.create_unit(db, name, now)
+    passwords: dict[str, str] = {}
+    made: dict[str, Staff] = {}
+    for spec in STAFF:
+        password = secrets.token_urlsafe(9)
+        passwords[spec["username"]] = password
+        made[spec["username"]] = await accounts.create_staff(db, password=password, at=now, **spec)
+    async with db.write() as tx:
+        await tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('demo_credentials', ?)",
+            (json.dumps(passwords, ensure_ascii=False),),
+        )
+    admin = made["admin"]
+    start = clock.now().replace(minute=0, second=0)
+    live = await events.create_event(db, clock, admin, {
+        "slug": "xiaozhao-2026",
+        "title": "校招季·区长与职能部门负责人在线访谈",
+        "description": "围绕高校毕业生就业、租房补贴、学校周边交通和新建学校招生，"
+                       "区人社局、区教育局、区交通运输局负责人在线回答网友提问。",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=2)).isoformat(),
+        "guests": ["renshe", "jiaoyu", "jiaotong"],
+        "moderators": ["mod1", "mod2"],
+    })
+    await events.create_event(db, clock, admin, {
+        "slug": "shishi-2026",
+        "title": "十件民生实事怎么办·网友提问征集",
+        "description": "明年的十件民生实事正在征集意见，欢迎网友提前提问，访谈当天由相关部门现场回答。",
+        "starts_at": (start + timedelta(days=3)).isoformat(),
+        "ends_at": (start + timedelta(days=3, hours=2)).isoformat(),
+        "guests": ["jiaotong", "jiaoyu"],
+        "moderators": ["mod1"],
+    })
+    await events.open_event(db, clock, admin, live["slug"])
+    await events.post_message(db, clock, made["mod1"], live["slug"],
+                              {"text": "各位网友好，本场在线访谈现在开始，欢迎踊跃提问！"})
+    async with db.read() as conn:
+        unit_ids = {u["name"]: u["id"] for u in await accounts.list_units(conn)}
+    for spec in QUESTIONS:
+        receipt = await questions.ask(db, clock, slug=live["slug"], max_chars=2000, body={
+            "text": spec["text"], "unit": unit_ids.get(spec.get("unit", "")),
+            "nickname": spec.get("nickname", ""), "client_key": str(uuid.uuid4()),
+        })
+        version = 1
+        for step in spec["then"]:
+            actor = made["mod1"] if step in ("approve", "reject") else made[
+                {"区人社局": "renshe", "区教育局": "jiaoyu", "区交通运输局": "jiaotong"}[spec["unit"]]]
+            body: dict[str, Any] = {"version": version}
+            if step == "reject":
+                body["reason"] = "广告信息"
+            if step == "answer":
+                body["text"] = spec["answer"]
+            result = await questions.act(db, clock, actor, receipt.question_id, Action(step), body,
+                                         max_chars=2000)
+            version = result["version"]
+    return passwords

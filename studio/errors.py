@@ -1,0 +1,53 @@
+"""Errors that answer a client: one class, carried to JSON or to an ``error`` frame."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moderation.lifecycle import Refusal
+
+STATUS_OF_CODE = {
+    "invalid": 400,
+    "bad_json": 400,
+    "unauthenticated": 401,
+    "bad_credentials": 401,
+    "forbidden": 403,
+    "csrf": 403,
+    "origin": 403,
+    "not_found": 404,
+    "stale": 409,
+    "not_allowed": 409,
+    "conflict": 409,
+    "exists": 409,
+    "not_accepting": 409,
+    "too_large": 413,
+    "too_fast": 429,
+}
+
+
+class ApiError(Exception):
+    """A refusal with an API error code; the HTTP status follows from the code."""
+
+    def __init__(self, code: str, message: str, *, http_status: int | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.extra = extra
+        self.http_status = http_status
+
+    @property
+    def status_code(self) -> int:
+        if self.http_status is not None:
+            return self.http_status
+        return STATUS_OF_CODE.get(self.code, 500 if self.code == "internal" else 400)
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, **self.extra}}
+
+    @classmethod
+    def from_refusal(cls, refusal: Refusal, **extra: Any) -> ApiError:
+        return cls(refusal.code, refusal.message, **extra)
+
+
+def invalid(field: str, message: str) -> ApiError:
+    return ApiError("invalid", message, field=field)

@@ -1,0 +1,184 @@
+"""Schema migrations, applied in order; ``PRAGMA user_version`` records the last one.
+
+Append new migrations at the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the live studio, the audit log, the change log and the board.
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE units (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        parent_id INTEGER REFERENCES units(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE staff (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'moderator', 'official')),
+        unit_id INTEGER REFERENCES units(id),
+        display_name TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        slug TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'scheduled'
+            CHECK (status IN ('scheduled', 'live', 'closed')),
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        opened_at TEXT,
+        closed_at TEXT,
+        seq INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE event_staff (
+        event_id INTEGER NOT NULL REFERENCES events(id),
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        role TEXT NOT NULL CHECK (role IN ('guest', 'moderator')),
+        position INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (event_id, staff_id, role)
+    );
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        event_id INTEGER NOT NULL REFERENCES events(id),
+        status TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        original_text TEXT NOT NULL,
+        public_text TEXT,
+        unit_id INTEGER REFERENCES units(id),
+        nickname TEXT NOT NULL DEFAULT '',
+        client_key TEXT NOT NULL,
+        tracking_code TEXT NOT NULL UNIQUE,
+        rating_code TEXT NOT NULL,
+        viewer_key TEXT NOT NULL DEFAULT '',
+        address TEXT NOT NULL DEFAULT '',
+        flags TEXT NOT NULL DEFAULT '[]',
+        votes INTEGER NOT NULL DEFAULT 0,
+        reason TEXT,
+        merged_into INTEGER REFERENCES questions(id),
+        hard INTEGER NOT NULL DEFAULT 0,
+        answer_text TEXT,
+        answered_by INTEGER REFERENCES staff(id),
+        asked_at TEXT NOT NULL,
+        published_at TEXT,
+        on_air_at TEXT,
+        answered_at TEXT,
+        handled_by TEXT,
+        handled_action TEXT,
+        handled_at TEXT,
+        case_id INTEGER,
+        UNIQUE (event_id, client_key)
+    );
+    CREATE INDEX questions_event_status ON questions(event_id, status);
+    CREATE TABLE question_timeline (
+        question_id INTEGER NOT NULL REFERENCES questions(id),
+        status TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX question_timeline_q ON question_timeline(question_id);
+    CREATE TABLE votes (
+        question_id INTEGER NOT NULL REFERENCES questions(id),
+        voter TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (question_id, voter)
+    );
+    CREATE TABLE host_messages (
+        id INTEGER PRIMARY KEY,
+        event_id INTEGER NOT NULL REFERENCES events(id),
+        staff_id INTEGER REFERENCES staff(id),
+        text TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX host_messages_event ON host_messages(event_id);
+    CREATE TABLE changes (
+        event_id INTEGER NOT NULL REFERENCES events(id),
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        frame TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (event_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        event_id INTEGER REFERENCES events(id),
+        question_id INTEGER REFERENCES questions(id),
+        case_id INTEGER,
+        actor TEXT NOT NULL,
+        role TEXT NOT NULL,
+        action TEXT NOT NULL,
+        from_status TEXT,
+        to_status TEXT,
+        before_text TEXT,
+        after_text TEXT,
+        detail TEXT NOT NULL DEFAULT '{}',
+        at TEXT NOT NULL
+    );
+    CREATE INDEX audit_event ON audit_log(event_id, id);
+    CREATE INDEX audit_question ON audit_log(question_id, id);
+    CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TABLE calendar_days (
+        day TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+        name TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE cases (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('post', 'case')),
+        origin TEXT NOT NULL CHECK (origin IN ('event', 'direct', 'import')),
+        status TEXT NOT NULL CHECK (status IN ('open', 'replied')),
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        nickname TEXT NOT NULL DEFAULT '',
+        unit_id INTEGER REFERENCES units(id),
+        hard INTEGER NOT NULL DEFAULT 0,
+        event_id INTEGER REFERENCES events(id),
+        question_id INTEGER REFERENCES questions(id) UNIQUE,
+        rating_code TEXT,
+        created_at TEXT NOT NULL,
+        due_at TEXT,
+        replied_at TEXT
+    );
+    CREATE INDEX cases_unit_status ON cases(unit_id, status);
+    CREATE TABLE case_replies (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        unit_id INTEGER REFERENCES units(id),
+        staff_id INTEGER REFERENCES staff(id),
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        live INTEGER NOT NULL DEFAULT 0,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX case_replies_case ON case_replies(case_id);
+    CREATE TABLE case_timeline (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL
+    );
+    CREATE INDEX case_timeline_case ON case_timeline(case_id);
+    """,
+]

@@ -1,0 +1,135 @@
+"""The studio's long-lived resources, opened and closed in the app's lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from itsdangerous import Signer
+
+from broadcast import Hub, Message, backend_from_url
+from studio import channels
+from studio.auth import Sessions
+from studio.clock import Clock
+from studio.db import Database, encode
+from studio.ratelimit import KeyedLimiter
+from studio.settings import Settings
+from studio.views import question_counts
+from studio.votes import VoteBuffer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Presence:
+    username: str
+    role: str
+
+
+@dataclass
+class Studio:
+    settings: Settings
+    db: Database
+    hub: Hub
+    clock: Clock
+    sessions: Sessions
+    votes: VoteBuffer
+    ask_limiter: KeyedLimiter
+    viewer_signer: Signer
+    audience: Counter[int] = field(default_factory=Counter)
+    """Audience connections per event on this process."""
+    connections: Counter[str] = field(default_factory=Counter)
+    """Open WebSocket connections per client address."""
+    presence: dict[int, dict[int, Presence]] = field(default_factory=dict)
+    _stats_task: asyncio.Task[None] | None = None
+    _last_stats: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    async def publish_presence(self, event_id: int) -> None:
+        people = self.presence.get(event_id, {})
+        unique = {(p.username, p.role) for p in people.values()}
+        frame = {
+            "type": "presence",
+            "presence": [{"username": name, "role": role} for name, role in sorted(unique)],
+        }
+        await self.hub.publish(Message(channels.moderators(event_id), encode(frame)))
+
+    def presence_list(self, event_id: int) -> list[dict[str, str]]:
+        unique = {(p.username, p.role) for p in self.presence.get(event_id, {}).values()}
+        return [{"username": name, "role": role} for name, role in sorted(unique)]
+
+    async def stats(self, event_id: int) -> dict[str, int]:
+        async with self.db.read() as conn:
+            counts = await question_counts(conn, event_id)
+        return {"viewers": self.audience[event_id], **counts}
+
+    async def _stats_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.stats_interval)
+            for event_id in [e for e, n in self.audience.items() if n > 0]:
+                try:
+                    stats = await self.stats(event_id)
+                except Exception:
+                    log.exception("stats for event %s failed", event_id)
+                    continue
+                if self._last_stats.get(event_id) == stats:
+                    continue
+                self._last_stats[event_id] = stats
+                frame = encode({"type": "stats", **stats})
+                await self.hub.publish(Message(channels.public(event_id), frame))
+            for event_id in [e for e, n in self.audience.items() if n <= 0]:
+                del self.audience[event_id]
+                self._last_stats.pop(event_id, None)
+
+    async def close(self) -> None:
+        if self._stats_task is not None:
+            self._stats_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._stats_task
+        await self.votes.stop()
+        await self.hub.stop()
+        await self.db.close()
+
+
+async def secret_key(db: Database, configured: str | None) -> str:
+    """The configured secret, else one generated once and kept in the store."""
+    if configured:
+        return configured
+    async with db.write() as tx:
+        row = await tx.fetchone("SELECT value FROM meta WHERE key = 'secret_key'")
+        if row is not None:
+            return str(row["value"])
+        value = secrets.token_urlsafe(48)
+        await tx.execute("INSERT INTO meta (key, value) VALUES ('secret_key', ?)", (value,))
+        return value
+
+
+async def open_studio(settings: Settings) -> Studio:
+    clock = Clock(settings.timezone)
+    hub = Hub(backend_from_url(settings.broadcast_url), buffer_limit=settings.send_buffer_frames)
+    await hub.start()
+    db = Database(settings.db_path, publish=hub.publish)
+    await db.open()
+    key = await secret_key(db, settings.secret_key)
+    studio = Studio(
+        settings=settings,
+        db=db,
+        hub=hub,
+        clock=clock,
+        sessions=Sessions(db, clock, key, settings.session_hours),
+        votes=VoteBuffer(db, clock, settings.vote_flush_interval),
+        ask_limiter=KeyedLimiter(settings.ask_burst * 3, settings.ask_per_minute * 3 / 60),
+        viewer_signer=Signer(key, salt="studio-viewer"),
+    )
+    studio.votes.start()
+    studio._stats_task = asyncio.create_task(studio._stats_loop())
+    return studio
+
+
+def studio_of(scope_app: Any) -> Studio:
+    studio: Studio = scope_app.state.studio
+    return studio

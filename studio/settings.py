@@ -1,0 +1,67 @@
+"""Settings, read once from the environment (and an optional ``.env`` file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from starlette.config import Config
+from starlette.datastructures import CommaSeparatedStrings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: str = "studio.db"
+    broadcast_url: str = "memory://"
+    secret_key: str | None = None
+    """Signs session cookies; when unset, one is generated and kept in the store."""
+    allowed_origins: tuple[str, ...] = ()
+    """Origins allowed for WebSocket handshakes and cookie writes; empty: the server's own."""
+    https_only_cookies: bool = False
+    timezone: str = "Asia/Shanghai"
+    session_hours: int = 12
+    max_frame_bytes: int = 16 * 1024
+    max_question_chars: int = 2000
+    send_buffer_frames: int = 256
+    rate_limits: bool = True
+    ask_burst: int = 3
+    ask_per_minute: float = 6.0
+    frame_burst: int = 30
+    frames_per_second: float = 10.0
+    max_connections_per_address: int = 0
+    """0: no limit. Behind a proxy, count by the forwarded client address."""
+    stats_interval: float = 2.0
+    vote_flush_interval: float = 1.0
+    templates_dir: Path = field(default=ROOT / "templates")
+    static_dir: Path = field(default=ROOT / "static")
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_settings(env_file: str | None = ".env") -> Settings:
+    """Read every ``STUDIO_*`` setting from the environment; see docs/operations.md."""
+    config = Config(env_file if env_file and Path(env_file).exists() else None)
+    origins = config("STUDIO_ALLOWED_ORIGINS", cast=CommaSeparatedStrings, default="")
+    return Settings(
+        db_path=config("STUDIO_DB", default="studio.db"),
+        broadcast_url=config("STUDIO_BROADCAST", default="memory://"),
+        secret_key=config("STUDIO_SECRET_KEY", default=None),
+        allowed_origins=tuple(str(origin).rstrip("/") for origin in origins),
+        https_only_cookies=config("STUDIO_HTTPS_ONLY", cast=bool, default=False),
+        timezone=config("STUDIO_TIMEZONE", default="Asia/Shanghai"),
+        session_hours=config("STUDIO_SESSION_HOURS", cast=int, default=12),
+        max_frame_bytes=config("STUDIO_MAX_FRAME_BYTES", cast=int, default=16 * 1024),
+        max_question_chars=config("STUDIO_MAX_QUESTION_CHARS", cast=int, default=2000),
+        send_buffer_frames=config("STUDIO_SEND_BUFFER_FRAMES", cast=int, default=256),
+        rate_limits=config("STUDIO_RATE_LIMITS", cast=bool, default=True),
+        ask_burst=config("STUDIO_ASK_BURST", cast=int, default=3),
+        ask_per_minute=config("STUDIO_ASK_PER_MINUTE", cast=float, default=6.0),
+        frame_burst=config("STUDIO_FRAME_BURST", cast=int, default=30),
+        frames_per_second=config("STUDIO_FRAMES_PER_SECOND", cast=float, default=10.0),
+        max_connections_per_address=config("STUDIO_MAX_CONNECTIONS_PER_ADDRESS", cast=int, default=0),
+        stats_interval=config("STUDIO_STATS_INTERVAL", cast=float, default=2.0),
+        vote_flush_interval=config("STUDIO_VOTE_FLUSH_INTERVAL", cast=float, default=1.0),
+    )
