@@ -25,8 +25,8 @@ def templates(request: Request) -> Jinja2Templates:
     return found
 
 
-def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
-    return templates(request).TemplateResponse(request, name, context, status_code=status)
+def render(request: Request, name: str, http_status: int = 200, **context: Any) -> Response:
+    return templates(request).TemplateResponse(request, name, context, status_code=http_status)
 
 
 def not_found(request: Request, message: str = "页面不存在") -> Response:
