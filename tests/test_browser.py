@@ -1,0 +1,97 @@
+"""Real pages in Debian's Chromium (Playwright): audience, moderator and official drive the loop."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from conftest import STAFF_PASSWORD, Studio
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOTS = Path(os.environ.get("STUDIO_SCREENSHOTS", "")) if os.environ.get("STUDIO_SCREENSHOTS") else None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed; scripts/install --test installs it")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def sign_in(browser: object, studio: Studio, username: str, target: str) -> object:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{studio.server.base}/studio/login?next={target}")
+    page.fill("#username", username)
+    page.fill("#password", STAFF_PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(f"**{target}")
+    return page
+
+
+def test_three_pages_drive_the_loop(browser: object, studio: Studio) -> None:
+    """A netizen asks on a phone, a moderator approves, an official answers; the phone shows it."""
+    slug = studio.new_event()
+    errors: list[str] = []
+
+    phone = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    ).new_page()
+    phone.on("pageerror", lambda exc: errors.append(str(exc)))
+    phone.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    phone.goto(f"{studio.server.base}/events/{slug}")
+    moderator = sign_in(browser, studio, "mod1", f"/studio/events/{slug}/moderate")
+    official = sign_in(browser, studio, "guest1", f"/studio/events/{slug}/answer")
+    for page in (moderator, official):
+        page.on("pageerror", lambda exc: errors.append(str(exc)))  # type: ignore[attr-defined]
+
+    question_text = "校园招聘会外地学生可以参加吗？"
+    phone.fill("#ask-text", question_text)
+    phone.fill("#ask-nickname", "应届生")
+    phone.click("#ask-submit")
+    tracking = phone.locator("#ask-tracking-link")
+    tracking.wait_for(state="visible", timeout=10_000)
+    assert "/track/" in (tracking.get_attribute("href") or "")
+
+    item = moderator.locator(".q-item", has_text=question_text)  # type: ignore[attr-defined]
+    item.wait_for(timeout=10_000)
+    item.locator('[data-action="approve"]').click()
+    item.locator('[data-confirm="approve"]').click()
+
+    published = phone.locator("#published", has_text=question_text)
+    published.wait_for(timeout=10_000)
+
+    card = official.locator(".q-item", has_text=question_text)  # type: ignore[attr-defined]
+    card.wait_for(timeout=10_000)
+    card.locator('[data-action="on-air"]').click()
+    phone.locator("#on-air", has_text=question_text).wait_for(timeout=10_000)
+
+    answer_text = "欢迎外地院校学生参加，凭学生证入场。"
+    official.fill("#answer-text", answer_text)  # type: ignore[attr-defined]
+    official.click("#answer-submit")  # type: ignore[attr-defined]
+    phone.locator("#answered", has_text=answer_text).wait_for(timeout=10_000)
+
+    if SCREENSHOTS:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        phone.screenshot(path=str(SCREENSHOTS / "audience-phone.png"), full_page=True)
+        moderator.screenshot(path=str(SCREENSHOTS / "moderator.png"))  # type: ignore[attr-defined]
+        official.screenshot(path=str(SCREENSHOTS / "official.png"))  # type: ignore[attr-defined]
+
+    phone.goto(urljoin(studio.server.base + "/", tracking.get_attribute("href") or ""))
+    phone.get_by_text(answer_text).first.wait_for(timeout=10_000)
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+    assert not errors, errors
