@@ -42,7 +42,7 @@ class Tx:
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
         return await self.conn.execute(sql, tuple(params))
 
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
         async with self.conn.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchone()
 
@@ -83,7 +83,7 @@ class Reader:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
         async with self.conn.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchone()
 

@@ -133,7 +133,8 @@ class Connection:
             if not isinstance(frame, dict):
                 await self.error("bad_json", "消息须为 JSON 对象")
                 continue
-            handler = handlers.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
+            kind = frame.get("type")
+            handler = handlers.get(kind) if isinstance(kind, str) else None
             if handler is None:
                 await self.error("unknown_type", f"未知的消息类型：{frame.get('type')!r}")
                 continue
@@ -159,7 +160,10 @@ async def run_connection(
     """Run the feed and the receiver until either ends; close with a code telling the client what to do."""
     pump = asyncio.create_task(feed)
     receive = asyncio.create_task(conn.receive_frames(handlers))
-    subscription.on_drop = lambda reason: pump.cancel()
+    def stop_pump(reason: str) -> None:
+        pump.cancel()
+
+    subscription.on_drop = stop_pump
     try:
         done, _ = await asyncio.wait({pump, receive}, return_when=asyncio.FIRST_COMPLETED)
     finally:
