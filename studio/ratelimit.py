@@ -12,15 +12,16 @@ class TokenBucket:
 
     burst: float
     rate: float
-    tokens: float = -1.0
+    tokens: float | None = None
     updated: float = 0.0
 
     def take(self, now: float) -> float:
         """Take one token: 0.0 if allowed, else the seconds to wait before trying again."""
-        if self.tokens < 0:
+        if self.tokens is None:
             self.tokens, self.updated = self.burst, now
-        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
+        elapsed = max(0.0, now - self.updated)
+        self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
+        self.updated = max(self.updated, now)
         if self.tokens >= 1:
             self.tokens -= 1
             return 0.0

@@ -1,0 +1,147 @@
+"""Token buckets and the per-key limiter. Time is passed in, so no sleeping."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from studio.ratelimit import KeyedLimiter, TokenBucket
+
+
+def test_burst_is_allowed_at_once() -> None:
+    """A fresh bucket allows ``burst`` takes at the same instant."""
+    bucket = TokenBucket(burst=3, rate=1)
+    assert [bucket.take(100.0) for _ in range(3)] == [0.0, 0.0, 0.0]
+
+
+def test_take_past_burst_returns_wait() -> None:
+    """Past the burst, take() refuses with the seconds until one token is back."""
+    bucket = TokenBucket(burst=2, rate=0.5)
+    bucket.take(10.0)
+    bucket.take(10.0)
+    assert bucket.take(10.0) == pytest.approx(2.0)
+
+
+def test_refusal_does_not_consume() -> None:
+    """A refused take costs nothing: the wait shrinks as time passes."""
+    bucket = TokenBucket(burst=1, rate=1)
+    assert bucket.take(0.0) == 0.0
+    assert bucket.take(0.0) == pytest.approx(1.0)
+    assert bucket.take(0.25) == pytest.approx(0.75)
+    assert bucket.take(0.5) == pytest.approx(0.5)
+    assert bucket.take(1.0) == 0.0
+
+
+def test_waiting_the_returned_time_succeeds() -> None:
+    """Trying again after the returned wait is allowed."""
+    bucket = TokenBucket(burst=1, rate=4)
+    bucket.take(5.0)
+    wait = bucket.take(5.0)
+    assert wait == pytest.approx(0.25)
+    assert bucket.take(5.0 + wait) == 0.0
+
+
+def test_refill_at_rate() -> None:
+    """Tokens come back at ``rate`` per second."""
+    bucket = TokenBucket(burst=5, rate=2)
+    for _ in range(5):
+        assert bucket.take(0.0) == 0.0
+    assert bucket.take(0.0) > 0
+    # one second later: two tokens
+    assert bucket.take(1.0) == 0.0
+    assert bucket.take(1.0) == 0.0
+    assert bucket.take(1.0) > 0
+
+
+def test_refill_capped_at_burst() -> None:
+    """A long idle time refills at most ``burst`` tokens."""
+    bucket = TokenBucket(burst=2, rate=10)
+    bucket.take(0.0)
+    bucket.take(0.0)
+    results = [bucket.take(1000.0) for _ in range(3)]
+    assert results[:2] == [0.0, 0.0]
+    assert results[2] == pytest.approx(0.1)
+
+
+def test_first_take_starts_full_at_any_time() -> None:
+    """The first take fills the bucket at that moment, however large ``now`` is."""
+    bucket = TokenBucket(burst=1, rate=1)
+    assert bucket.take(1e9) == 0.0
+    assert bucket.take(1e9) == pytest.approx(1.0)
+
+
+def test_zero_rate_waits_forever() -> None:
+    """With rate 0 the burst is all there is; then the wait is infinite."""
+    bucket = TokenBucket(burst=1, rate=0)
+    assert bucket.take(0.0) == 0.0
+    assert math.isinf(bucket.take(100.0))
+
+
+def test_fractional_rate_per_minute() -> None:
+    """A per-minute rate (5/60 per second) allows one more take every 12 seconds."""
+    bucket = TokenBucket(burst=1, rate=5 / 60)
+    assert bucket.take(0.0) == 0.0
+    assert bucket.take(0.0) == pytest.approx(12.0)
+    assert bucket.take(11.9) > 0
+    assert bucket.take(12.0) == 0.0
+
+
+def test_keyed_limiter_keys_are_independent() -> None:
+    """Each key has its own bucket: one exhausted key does not limit another."""
+    limiter = KeyedLimiter(burst=2, rate=1)
+    assert limiter.take("a", 0.0) == 0.0
+    assert limiter.take("a", 0.0) == 0.0
+    assert limiter.take("a", 0.0) == pytest.approx(1.0)
+    assert limiter.take("b", 0.0) == 0.0
+    assert limiter.take("b", 0.0) == 0.0
+    assert limiter.take("b", 0.0) > 0
+
+
+def test_keyed_limiter_refills_per_key() -> None:
+    """A key's bucket refills with time like a single bucket."""
+    limiter = KeyedLimiter(burst=1, rate=1)
+    limiter.take("a", 0.0)
+    assert limiter.take("a", 0.5) == pytest.approx(0.5)
+    assert limiter.take("a", 1.0) == 0.0
+
+
+def test_keyed_limiter_evicts_oldest_key() -> None:
+    """Past ``max_keys`` the oldest key is forgotten (and starts over with a full burst)."""
+    limiter = KeyedLimiter(burst=1, rate=0.001, max_keys=2)
+    limiter.take("a", 0.0)
+    limiter.take("b", 0.0)
+    assert limiter.take("a", 0.0) > 0  # still limited
+    limiter.take("c", 0.0)  # evicts "b", the least recently used
+    assert limiter.take("a", 0.0) > 0  # "a" was used recently, still remembered
+    assert limiter.take("c", 0.0) > 0
+    assert limiter.take("b", 0.0) == 0.0  # forgotten: a fresh bucket
+
+
+def test_keyed_limiter_evicts_in_insertion_order_without_reuse() -> None:
+    """Without intermediate use, keys are evicted first in, first out."""
+    limiter = KeyedLimiter(burst=1, rate=0.001, max_keys=3)
+    for key in "abcd":
+        limiter.take(key, 0.0)
+    # "a" was evicted by "d"; b, c, d are remembered.
+    assert limiter.take("b", 0.0) > 0
+    assert limiter.take("c", 0.0) > 0
+    assert limiter.take("d", 0.0) > 0
+    assert limiter.take("a", 0.0) == 0.0
+
+
+def test_keyed_limiter_holds_at_most_max_keys() -> None:
+    """The limiter never keeps more than ``max_keys`` buckets."""
+    limiter = KeyedLimiter(burst=1, rate=1, max_keys=10)
+    for i in range(100):
+        limiter.take(f"10.0.0.{i}", float(i))
+    assert len(limiter._buckets) == 10
+    assert list(limiter._buckets) == [f"10.0.0.{i}" for i in range(90, 100)]
+
+
+def test_clock_going_backwards_does_not_refill_the_bucket() -> None:
+    """A time earlier than the last one refills nothing, so an empty bucket stays empty."""
+    bucket = TokenBucket(3, 1)
+    assert [bucket.take(100.0) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert bucket.take(99.0) > 0
+    assert bucket.take(99.0) > 0
