@@ -32,15 +32,11 @@ def encode(frame: dict[str, Any]) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
-class Tx:
-    """An open write transaction and the frames to publish once it commits."""
+class Queries:
+    """Row queries over one connection."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
-        self.outbox: list[Message] = []
-
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
-        return await self.conn.execute(sql, tuple(params))
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
         async with self.conn.execute(sql, tuple(params)) as cursor:
@@ -49,6 +45,17 @@ class Tx:
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         async with self.conn.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
+
+
+class Tx(Queries):
+    """An open write transaction and the frames to publish once it commits."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        super().__init__(conn)
+        self.outbox: list[Message] = []
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
+        return await self.conn.execute(sql, tuple(params))
 
     async def insert(self, sql: str, params: Iterable[Any] = ()) -> int:
         cursor = await self.conn.execute(sql, tuple(params))
@@ -77,19 +84,8 @@ class Tx:
         return seq
 
 
-class Reader:
+class Reader(Queries):
     """A read connection checked out of the pool; use inside ``Database.read()``."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
-
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
-
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
 
 
 class Database:

@@ -145,6 +145,16 @@ def recv_until(ws: ClientConnection, kind: str, timeout: float = 5,
             return frame
 
 
+def close_code(ws: ClientConnection, timeout: float = 5) -> int | None:
+    """Read until the server closes the socket; its close code."""
+    try:
+        while True:
+            ws.recv(timeout=timeout)
+    except Exception:
+        pass
+    return ws.close_code
+
+
 class Studio:
     """A running server with an admin, two moderators, two officials and two units."""
 
