@@ -347,3 +347,51 @@ def test_http_rejects_bad_bodies(studio: Studio) -> None:
                            json={"text": "长" * 100_000, "client_key": str(uuid.uuid4())})
         assert huge.status_code == 413
         assert client.get("/api/nothing-here").status_code == 404
+
+
+def test_staff_consoles_see_who_handled_a_question(studio: Studio) -> None:
+    """An action over one moderator's socket reaches the other's console with the actor's name."""
+    slug = studio.new_event()
+    first = studio.mod1.staff_ws(slug)
+    second = studio.mod2.staff_ws(slug)
+    for ws in (first, second):
+        recv_until(ws, "staff.snapshot")
+    presence = recv_until(first, "presence")["presence"]
+    while {"username": "mod2", "role": "moderator"} not in presence:
+        presence = recv_until(first, "presence")["presence"]
+    asked = studio.ask(slug, "两个审核台同时打开")
+    question = recv_until(first, "question.submitted")["question"]
+    assert recv_until(second, "question.submitted")["question"]["id"] == asked["question_id"]
+    first.send(json.dumps({"type": "action", "action": "approve", "question": question["id"],
+                           "version": question["version"], "ref": "r1"}))
+    ok = recv_until(first, "action.ok")
+    assert ok["ref"] == "r1" and ok["question"]["status"] == "approved"
+    changed = recv_until(second, "question.changed")
+    assert changed["by"] == "mod1" and changed["action"] == "approve"
+    assert changed["question"]["handled"]["by"] == "mod1"
+    second.send(json.dumps({"type": "action", "action": "reject", "question": question["id"],
+                            "version": question["version"], "reason": "重复提问", "ref": "r2"}))
+    error = recv_until(second, "error")
+    assert error["code"] == "stale" and error["ref"] == "r2"
+    assert error["question"]["handled"]["by"] == "mod1"
+    first.close()
+    second.close()
+
+
+def test_official_console_gets_only_their_questions_live(studio: Studio) -> None:
+    """An official's socket receives approved questions of their unit, not pending or other units'."""
+    slug = studio.new_event()
+    official = studio.guest1.staff_ws(slug)
+    snapshot = recv_until(official, "staff.snapshot")
+    assert snapshot["me"]["role"] == "official" and snapshot["queue"] == []
+    other = studio.ask(slug, "交通局的问题", unit=studio.units["交通局"])
+    mine = studio.ask(slug, "人社局的问题", unit=studio.units["人社局"])
+    studio.mod1.act(studio.question(slug, other["question_id"]), "approve")
+    studio.mod1.act(studio.question(slug, mine["question_id"]), "approve")
+    seen: list[dict[str, Any]] = []
+    changed = recv_until(official, "question.changed", seen=seen)
+    assert changed["question"]["id"] == mine["question_id"]
+    assert all(f.get("type") != "question.submitted" for f in seen)
+    assert all(f.get("question", {}).get("id") != other["question_id"] or f["type"] == "question.published"
+               for f in seen)
+    official.close()
