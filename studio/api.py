@@ -195,7 +195,7 @@ async def track(request: Request) -> Response:
 async def queue(request: Request) -> Response:
     session = await require_staff(request)
     app = studio(request)
-    async with app.db.write() as tx:
+    async with app.db.read() as tx:
         row = await event_row(tx, request.path_params["slug"])
         if row is None:
             raise ApiError("not_found", "没有这场访谈")

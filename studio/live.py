@@ -304,7 +304,7 @@ async def staff_socket(websocket: WebSocket) -> None:
         await websocket.close(CLOSE_FORBIDDEN, "sign in first")
         return
     staff = session.staff
-    async with studio.db.write() as tx:
+    async with studio.db.read() as tx:
         event = await event_row(tx, websocket.path_params["slug"])
         actor = await actor_for(tx, event["id"], staff) if event is not None else None
     if event is None or actor is None:

@@ -120,7 +120,7 @@ async def _console(request: Request, template: str, *roles: Role) -> Response:
     if session is None:
         return to_login(request)
     app = studio_of(request.app)
-    async with app.db.write() as tx:
+    async with app.db.read() as tx:
         row = await event_row(tx, request.path_params["slug"])
         actor = await actor_for(tx, row["id"], session.staff) if row is not None else None
     if row is None or actor is None:

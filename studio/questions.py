@@ -28,7 +28,7 @@ from studio.accounts import Staff, resolve_unit
 from studio.clock import Clock
 from studio.db import Database, Tx
 from studio.errors import ApiError, invalid
-from studio.views import public_question, question_row, staff_question
+from studio.views import Queryable, public_question, question_row, staff_question
 
 RATING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_NICKNAME = 20
@@ -131,7 +131,7 @@ async def ask(
     return Receipt(question_id, tracking_code, rating_code, True)
 
 
-async def is_event_staff(tx: Tx, event_id: int, staff: Staff) -> bool:
+async def is_event_staff(tx: Queryable, event_id: int, staff: Staff) -> bool:
     role = {Role.MODERATOR: "moderator", Role.OFFICIAL: "guest"}.get(staff.role)
     if role is None:
         return False
@@ -142,7 +142,7 @@ async def is_event_staff(tx: Tx, event_id: int, staff: Staff) -> bool:
     return row is not None
 
 
-async def actor_for(tx: Tx, event_id: int, staff: Staff) -> Actor:
+async def actor_for(tx: Queryable, event_id: int, staff: Staff) -> Actor:
     return Actor(staff.role, staff.unit_id, await is_event_staff(tx, event_id, staff))
 
 
