@@ -1,0 +1,348 @@
+// Shared DOM helpers, zh-CN formatting and status names.
+// Never build markup from strings: every node is created with createElement
+// and every user-written text goes through textContent.
+
+const BOOL_ATTRS = new Set(['disabled', 'hidden', 'checked', 'selected', 'required', 'readonly', 'multiple', 'open']);
+
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  let value;
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'style') throw new Error('inline styles are not allowed (CSP)');
+      if (k === 'class') {
+        el.className = Array.isArray(v) ? v.filter(Boolean).join(' ') : String(v);
+      } else if (k === 'dataset') {
+        for (const [dk, dv] of Object.entries(v)) {
+          if (dv !== null && dv !== undefined) el.dataset[dk] = String(dv);
+        }
+      } else if (k.startsWith('on') && typeof v === 'function') {
+        el.addEventListener(k.slice(2).toLowerCase(), v);
+      } else if (k === 'value') {
+        value = v;
+      } else if (k === 'text') {
+        el.textContent = String(v);
+      } else if (BOOL_ATTRS.has(k)) {
+        if (v) el.setAttribute(k, '');
+      } else {
+        el.setAttribute(k, v === true ? '' : String(v));
+      }
+    }
+  }
+  append(el, children);
+  if (value !== undefined) el.value = value;
+  return el;
+}
+
+export function append(el, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false || c === true) continue;
+    if (Array.isArray(c)) append(el, c);
+    else if (c instanceof Node) el.appendChild(c);
+    else el.appendChild(document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+export function setChildren(el, ...children) {
+  clear(el);
+  return append(el, children);
+}
+
+export function show(el, visible) {
+  if (!el) return;
+  if (visible) el.removeAttribute('hidden');
+  else el.setAttribute('hidden', '');
+}
+
+// Keyed list update: keeps existing elements (and their focus, open forms,
+// typed text) when render() returns the element it was given.
+// render(item, previousElementOrNull) -> element
+export function reconcile(parent, items, keyOf, render) {
+  const old = new Map();
+  for (const el of Array.from(parent.children)) {
+    if (el.dataset.key !== undefined) old.set(el.dataset.key, el);
+    else el.remove();
+  }
+  const kept = new Set();
+  const els = [];
+  for (const item of items) {
+    const key = String(keyOf(item));
+    if (kept.has(key)) continue;
+    const prev = old.get(key) || null;
+    const el = render(item, prev);
+    el.dataset.key = key;
+    if (prev && prev !== el) prev.replaceWith(el);
+    kept.add(key);
+    els.push(el);
+  }
+  for (const [key, el] of old) if (!kept.has(key)) el.remove();
+  let ref = parent.firstChild;
+  for (const el of els) {
+    if (el === ref) { ref = ref.nextSibling; continue; }
+    parent.insertBefore(el, ref);
+  }
+}
+
+// ---------- time ----------
+
+const pad = (n) => String(n).padStart(2, '0');
+
+export function toDate(s) {
+  if (!s) return null;
+  const d = s instanceof Date ? s : new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+// Times arrive as ISO strings with an offset ("2026-11-22T20:00:00+08:00").
+// They are shown in that offset (the studio's timezone), so the page agrees
+// with the server-rendered parts whatever the viewer's device is set to.
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+function wall(s) {
+  if (!s) return null;
+  const m = typeof s === 'string' ? ISO_RE.exec(s.trim()) : null;
+  if (m && m[7] && m[7] !== 'Z') {
+    const sign = m[7][0] === '-' ? -1 : 1;
+    const digits = m[7].slice(1).replace(':', '');
+    const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+    const now = new Date(Date.now() + offset * 60000);
+    return {
+      y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]), H: Number(m[4]), M: Number(m[5]),
+      ny: now.getUTCFullYear(), nmo: now.getUTCMonth() + 1, nd: now.getUTCDate(),
+    };
+  }
+  const d = toDate(s);
+  if (!d) return null;
+  const now = new Date();
+  return {
+    y: d.getFullYear(), mo: d.getMonth() + 1, d: d.getDate(), H: d.getHours(), M: d.getMinutes(),
+    ny: now.getFullYear(), nmo: now.getMonth() + 1, nd: now.getDate(),
+  };
+}
+
+// "20:15" today, "11月22日 20:15" this year, else "2025年11月22日 20:15"
+export function fmtTime(s) {
+  const w = wall(s);
+  if (!w) return '';
+  const hm = `${pad(w.H)}:${pad(w.M)}`;
+  if (w.y === w.ny && w.mo === w.nmo && w.d === w.nd) return hm;
+  if (w.y === w.ny) return `${w.mo}月${w.d}日 ${hm}`;
+  return `${w.y}年${w.mo}月${w.d}日 ${hm}`;
+}
+
+// "2026-11-22 20:15"
+export function fmtDateTime(s) {
+  const w = wall(s);
+  if (!w) return '';
+  return `${w.y}-${pad(w.mo)}-${pad(w.d)} ${pad(w.H)}:${pad(w.M)}`;
+}
+
+export function fmtDate(s) {
+  const w = wall(s);
+  if (!w) return '';
+  return `${w.y}-${pad(w.mo)}-${pad(w.d)}`;
+}
+
+// "刚刚" / "5分钟" / "1小时20分钟"
+export function fmtWait(s) {
+  const d = toDate(s);
+  if (!d) return '';
+  const sec = Math.max(0, Math.floor((Date.now() - d.getTime()) / 1000));
+  if (sec < 60) return '不到1分钟';
+  const min = Math.floor(sec / 60);
+  if (min < 60) return `${min}分钟`;
+  const hr = Math.floor(min / 60);
+  if (hr < 48) return `${hr}小时${min % 60 ? `${min % 60}分钟` : ''}`;
+  return `${Math.floor(hr / 24)}天`;
+}
+
+// "2天 03:04:05" / "03:04:05"
+export function fmtCountdown(ms) {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const days = Math.floor(total / 86400);
+  const rest = total % 86400;
+  const hms = `${pad(Math.floor(rest / 3600))}:${pad(Math.floor((rest % 3600) / 60))}:${pad(rest % 60)}`;
+  return days ? `${days}天 ${hms}` : hms;
+}
+
+export function timeEl(s, cls) {
+  return h('time', { datetime: s || null, class: cls || null, title: fmtDateTime(s) }, fmtTime(s));
+}
+
+// ---------- names ----------
+
+export const Q_STATUS = {
+  submitted: '已提交',
+  pending: '审核中',
+  approved: '已通过',
+  on_air: '正在回答',
+  answered: '已回答',
+  rejected: '未通过',
+  merged: '已合并',
+  transferred: '已转办',
+};
+
+export const EVENT_STATUS = { scheduled: '预告', live: '直播中', closed: '已结束' };
+
+export const CASE_STATUS = { open: '办理中', replied: '已回复', overdue: '超期' };
+
+export const ROLE = { admin: '管理员', moderator: '审核员', official: '嘉宾' };
+
+export const ACTION = {
+  submit: '提交',
+  approve: '通过',
+  reject: '驳回',
+  merge: '合并',
+  assign: '指派单位',
+  edit: '编辑',
+  on_air: '开始回答',
+  'on-air': '开始回答',
+  off_air: '撤回',
+  'off-air': '撤回',
+  answer: '回答',
+  transfer: '转办',
+  vote: '同问',
+};
+
+export function actionName(a) {
+  return ACTION[a] || a || '处理';
+}
+
+export function statusName(s) {
+  return Q_STATUS[s] || s || '';
+}
+
+const WORD_CATEGORY = {
+  insult: '不文明用语',
+  abuse: '不文明用语',
+  profanity: '不文明用语',
+  politics: '政治敏感',
+  political: '政治敏感',
+  ad: '广告',
+  ads: '广告',
+  advert: '广告',
+  porn: '色情',
+  sex: '色情',
+  violence: '暴力',
+  gambling: '赌博',
+  fraud: '诈骗',
+  drugs: '毒品',
+  rumor: '谣言',
+};
+
+const FLAG_KIND = {
+  'pii.id_number': '身份证号',
+  'pii.mobile': '手机号',
+  'pii.landline': '座机号',
+  'pii.bank_card': '银行卡号',
+  'pii.email': '电子邮箱',
+  'pii.plate': '车牌号',
+  'pii.name': '姓名',
+  'spam.link': '链接',
+  'spam.flood': '刷屏',
+  'spam.repeat': '重复内容',
+  duplicate: '疑似重复',
+};
+
+export function flagName(kind) {
+  if (!kind) return '';
+  if (FLAG_KIND[kind]) return FLAG_KIND[kind];
+  if (kind.startsWith('word.')) {
+    const cat = kind.slice(5);
+    return `敏感词·${WORD_CATEGORY[cat] || cat}`;
+  }
+  if (kind.startsWith('pii.')) return `个人信息·${kind.slice(4)}`;
+  if (kind.startsWith('spam.')) return `垃圾信息·${kind.slice(5)}`;
+  return kind;
+}
+
+export function unitName(u) {
+  if (!u) return '';
+  if (typeof u === 'string') return u;
+  return u.name || '';
+}
+
+export function personLine(by) {
+  // {"name": "王明", "title": "区长", "unit": {...}} -> "王明 · 区长（区政府办）"
+  if (!by) return '';
+  if (typeof by === 'string') return by;
+  let s = by.name || '';
+  if (by.title) s += ` · ${by.title}`;
+  const u = unitName(by.unit);
+  if (u) s += `（${u}）`;
+  return s;
+}
+
+// ---------- localStorage (never throws) ----------
+
+export const store = {
+  get(key, fallback) {
+    try {
+      const raw = window.localStorage.getItem(key);
+      return raw === null ? fallback : JSON.parse(raw);
+    } catch {
+      return fallback;
+    }
+  },
+  set(key, value) {
+    try {
+      window.localStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      /* storage full or disabled */
+    }
+  },
+  remove(key) {
+    try {
+      window.localStorage.removeItem(key);
+    } catch {
+      /* ignore */
+    }
+  },
+};
+
+// Python counts string offsets in code points; JS strings are UTF-16.
+// Split text into [{text, flag}] segments using code-point offsets.
+export function flagSegments(text, flags) {
+  const chars = Array.from(text || '');
+  const spans = (flags || [])
+    .filter((f) => Number.isInteger(f.start) && Number.isInteger(f.end) && f.end > f.start)
+    .map((f) => ({ start: Math.max(0, f.start), end: Math.min(chars.length, f.end), flag: f }))
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  const out = [];
+  let pos = 0;
+  for (const s of spans) {
+    if (s.start < pos) continue; // overlapping: keep the first
+    if (s.start > pos) out.push({ text: chars.slice(pos, s.start).join(''), flag: null });
+    out.push({ text: chars.slice(s.start, s.end).join(''), flag: s.flag });
+    pos = s.end;
+  }
+  if (pos < chars.length) out.push({ text: chars.slice(pos).join(''), flag: null });
+  return out;
+}
+
+// Apply every flag's suggestion to text (code-point offsets).
+export function applySuggestions(text, flags) {
+  const chars = Array.from(text || '');
+  const spans = (flags || [])
+    .filter((f) => typeof f.suggestion === 'string' && Number.isInteger(f.start) && Number.isInteger(f.end))
+    .sort((a, b) => b.start - a.start);
+  let lastStart = Infinity;
+  for (const f of spans) {
+    if (f.end > lastStart) continue;
+    chars.splice(f.start, f.end - f.start, ...Array.from(f.suggestion));
+    lastStart = f.start;
+  }
+  return chars.join('');
+}
+
+export function excerpt(text, n = 40) {
+  const chars = Array.from(text || '');
+  return chars.length > n ? `${chars.slice(0, n).join('')}…` : chars.join('');
+}

@@ -1,0 +1,383 @@
+// Official (guest) console: approved questions by votes, on air, answer,
+// off air, transfer to the board.
+import {
+  h, clear, show, reconcile, fmtTime, fmtWait, timeEl, statusName, excerpt, personLine, store as ls,
+} from './dom.js';
+import { LiveSocket, bindBanner } from './live.js';
+import { post } from './api.js';
+import {
+  QuestionStore, PUBLIC_STATUS, makeResync, unitOptions, unitId, unitLabel, parseUnits, setEventStatus,
+} from './staff.js';
+
+const $ = (id) => document.getElementById(id);
+const root = $('official');
+const slug = root.dataset.slug;
+const myUnit = root.dataset.unitId ? Number(root.dataset.unitId) : null;
+const units = parseUnits(root);
+
+const store = new QuestionStore();
+let animate = false; // highlight live arrivals, not snapshot contents
+let onAirPublic = null;
+let eventStatus = root.dataset.status;
+let stats = null;
+
+const el = {
+  onAir: $('on-air'),
+  onAirError: $('on-air-error'),
+  queue: $('queue'),
+  queueEmpty: $('queue-empty'),
+  queueCount: $('queue-count'),
+  answered: $('answered'),
+  answeredEmpty: $('answered-empty'),
+  answeredCount: $('answered-count'),
+  transferred: $('transferred'),
+  transferredEmpty: $('transferred-empty'),
+  transferredCount: $('transferred-count'),
+  viewers: $('viewers'),
+};
+
+const draftKey = (id) => `wzft.draft.${slug}.${id}`;
+
+// ---------------- rendering ----------------
+
+function ago(s) {
+  const w = fmtWait(s);
+  return w === '不到1分钟' ? '刚刚提交' : `${w}前提交`;
+}
+
+function head(q) {
+  return h('p', { class: 'q-head' },
+    h('span', { class: 'q-id' }, `#${q.id}`),
+    h('span', { class: 'q-nick' }, q.nickname || '网友'),
+    h('span', { class: 'q-unit' }, `问：${unitLabel(q.unit)}`),
+    h('span', { class: 'q-votes' }, `同问 ${q.votes || 0}`),
+    q.asked_at ? h('span', { class: 'q-wait muted', title: `提交于 ${fmtTime(q.asked_at)}` }, ago(q.asked_at)) : null);
+}
+
+function renderQueueItem(q, prev) {
+  const sig = `${q.version}|${q.status}|${q.text}|${unitId(q.unit)}`;
+  if (prev && prev.dataset.sig === sig) return prev;
+  return h('li', { class: ['q-item', 'card', animate && !prev && 'fresh'], dataset: { questionId: q.id, status: q.status, version: q.version, sig } },
+    head(q),
+    h('p', { class: 'q-text' }, q.text),
+    h('div', { class: 'q-actions' },
+      h('button', { type: 'button', class: 'btn btn-sm primary', dataset: { action: 'on-air' } }, '开始回答'),
+      h('button', { type: 'button', class: 'btn btn-sm', dataset: { action: 'transfer' }, 'aria-expanded': 'false' }, '转办留言板')),
+    h('div', { class: 'q-form' }),
+    h('p', { class: 'form-error q-error', role: 'alert', hidden: true }));
+}
+
+function updateVotes(container) {
+  for (const li of container.querySelectorAll('[data-question-id]')) {
+    const q = store.get(li.dataset.questionId);
+    const v = li.querySelector('.q-votes');
+    if (q && v) {
+      const t = `同问 ${q.votes || 0}`;
+      if (v.textContent !== t) v.textContent = t;
+    }
+  }
+}
+
+function renderQueue() {
+  const items = store.values()
+    .filter((q) => q.status === 'approved')
+    .sort((a, b) => (b.votes || 0) - (a.votes || 0) || (Date.parse(a.asked_at) || 0) - (Date.parse(b.asked_at) || 0) || a.id - b.id);
+  reconcile(el.queue, items, (q) => q.id, renderQueueItem);
+  updateVotes(el.queue);
+  show(el.queueEmpty, items.length === 0);
+  el.queueCount.textContent = items.length ? `（${items.length}）` : '';
+}
+
+function renderOnAir() {
+  const mine = store.values().find((q) => q.status === 'on_air');
+  const current = el.onAir.querySelector('[data-question-id]');
+  if (mine) {
+    if (current && current.classList.contains('q-item') && Number(current.dataset.questionId) === mine.id) {
+      current.dataset.version = String(mine.version);
+      updateVotes(el.onAir);
+      return;
+    }
+    clear(el.onAir);
+    const draft = ls.get(draftKey(mine.id), '') || '';
+    const ta = h('textarea', {
+      id: 'answer-text', name: 'answer', rows: 7, maxlength: 5000, value: draft,
+      placeholder: '请输入回答内容。发布后将立即显示在所有观众的屏幕上。',
+    });
+    ta.addEventListener('input', () => ls.set(draftKey(mine.id), ta.value));
+    el.onAir.appendChild(h('article', {
+      class: ['q-item', 'card', 'on-air-card', 'on-air-console-card'],
+      dataset: { questionId: mine.id, status: 'on_air', version: mine.version },
+    },
+    h('p', { class: 'on-air-badge' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), '正在回答'),
+    head(mine),
+    h('p', { class: 'q-text on-air-text' }, mine.text),
+    h('label', { class: 'field-label', for: 'answer-text' }, '回答内容'),
+    ta,
+    h('div', { class: 'btn-row' },
+      h('button', { type: 'button', id: 'answer-submit', class: 'btn primary', dataset: { action: 'answer' } }, '发布回答'),
+      h('button', { type: 'button', class: 'btn', dataset: { action: 'off-air' } }, '撤回'),
+      h('button', { type: 'button', class: 'btn', dataset: { action: 'transfer' }, 'aria-expanded': 'false' }, '转办留言板')),
+    h('div', { class: 'q-form' }),
+    h('p', { class: 'form-error q-error', role: 'alert', hidden: true })));
+    return;
+  }
+  const other = onAirPublic;
+  const key = other ? `other-${other.id}` : 'none';
+  if (el.onAir.dataset.key === key && !current?.classList.contains('q-item')) return;
+  el.onAir.dataset.key = key;
+  clear(el.onAir);
+  if (other) {
+    el.onAir.appendChild(h('div', { class: ['card', 'on-air-other'], dataset: { publicId: other.id } },
+      h('p', { class: 'muted' }, `其他嘉宾正在回答（${unitLabel(other.unit)}）：`),
+      h('p', { class: 'q-text' }, other.text),
+      h('p', { class: 'hint' }, '同一时间只能有一个问题在回答，请等待其回答完毕。')));
+  } else {
+    el.onAir.appendChild(h('p', { class: 'empty card' }, '当前没有正在回答的问题。请从下方“待回答”中选择一个问题，点击“开始回答”。'));
+  }
+}
+
+function renderAnswered() {
+  const items = store.values()
+    .filter((q) => q.status === 'answered')
+    .sort((a, b) => (Date.parse(b.answer && b.answer.at) || 0) - (Date.parse(a.answer && a.answer.at) || 0) || b.id - a.id);
+  reconcile(el.answered, items, (q) => q.id, (q, prev) => {
+    const sig = `${q.version}`;
+    if (prev && prev.dataset.sig === sig) return prev;
+    const a = q.answer || {};
+    return h('li', { class: 'qa qa-compact', dataset: { questionId: q.id, sig } },
+      h('p', { class: 'q-head' }, h('span', { class: 'q-id' }, `#${q.id}`), h('span', { class: 'q-votes' }, `同问 ${q.votes || 0}`), a.at ? timeEl(a.at, 'q-time') : null),
+      h('p', { class: 'q-text' }, h('strong', null, '问：'), q.text),
+      h('p', { class: 'a-text' }, h('strong', null, '答：'), a.text || ''),
+      a.by ? h('p', { class: 'muted small' }, personLine(a.by)) : null);
+  });
+  show(el.answeredEmpty, items.length === 0);
+  el.answeredCount.textContent = items.length ? `（${items.length}）` : '';
+}
+
+function renderTransferred() {
+  const items = store.values().filter((q) => q.status === 'transferred').sort((a, b) => b.id - a.id);
+  clear(el.transferred);
+  for (const q of items) {
+    el.transferred.appendChild(h('li', { class: 'h-item', dataset: { questionId: q.id, status: q.status } },
+      h('span', { class: 'q-id' }, `#${q.id}`),
+      h('span', { class: 'badge badge-q-transferred' }, statusName(q.status)),
+      h('span', { class: 'h-text' }, excerpt(q.text, 40)),
+      h('span', { class: 'h-extra muted' }, `${unitLabel(q.unit)}${q.hard ? ' · 疑难' : ''}`),
+      q.case_id ? h('a', { href: `/board/cases/${encodeURIComponent(q.case_id)}`, target: '_blank', rel: 'noopener' }, '诉求件') : null));
+  }
+  show(el.transferredEmpty, items.length === 0);
+  el.transferredCount.textContent = items.length ? `（${items.length}）` : '';
+}
+
+function renderStats() {
+  const s = stats || {};
+  el.viewers.textContent = typeof s.viewers === 'number' ? s.viewers.toLocaleString('zh-CN') : '—';
+}
+
+function renderAll() {
+  renderOnAir();
+  renderQueue();
+  renderAnswered();
+  renderTransferred();
+}
+
+// ---------------- actions ----------------
+
+function itemError(li, text) {
+  const p = li && li.querySelector('.q-error');
+  if (!p) return;
+  p.textContent = text || '';
+  p.hidden = !text;
+}
+
+function toggleTransfer(li) {
+  const q = store.get(li.dataset.questionId);
+  if (!q) return;
+  const box = li.querySelector('.q-form');
+  const btn = li.querySelector('[data-action="transfer"]');
+  if (li.dataset.openForm === 'transfer') {
+    clear(box);
+    delete li.dataset.openForm;
+    if (btn) btn.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  li.dataset.openForm = 'transfer';
+  if (btn) btn.setAttribute('aria-expanded', 'true');
+  const sid = `tr-${q.id}`;
+  clear(box).appendChild(h('div', { class: 'inline-form', dataset: { form: 'transfer' } },
+    h('p', { class: 'hint' }, '转办后，该问题将成为留言板诉求件，由办理单位限时答复（一般 3 个工作日，疑难 5 个工作日）。'),
+    h('label', { class: 'field-label', for: sid }, '办理单位'),
+    h('select', { id: sid, name: 'unit' }, unitOptions(units, unitId(q.unit) ?? myUnit, '请选择单位')),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'hard' }), ' 疑难问题（办理时限 5 个工作日）'),
+    h('div', { class: 'btn-row' },
+      h('button', { type: 'button', class: 'btn btn-sm primary', dataset: { confirm: 'transfer' } }, '确认转办'),
+      h('button', { type: 'button', class: 'btn btn-sm btn-ghost', dataset: { cancel: 'transfer' } }, '取消'))));
+  box.querySelector('select').focus();
+}
+
+const CONFLICT_TEXT = {
+  'on-air': '另一个问题正在回答中，请先发布回答或撤回该问题。',
+};
+
+async function act(li, action, btn) {
+  const id = Number(li.dataset.questionId);
+  const q = store.get(id);
+  if (!q) return;
+  const body = { version: Number(li.dataset.version ?? q.version) };
+  if (action === 'answer') {
+    const ta = $('answer-text');
+    const text = ta ? ta.value.trim() : '';
+    if (!text) {
+      itemError(li, '请填写回答内容');
+      if (ta) ta.focus();
+      return;
+    }
+    body.text = text;
+  }
+  if (action === 'transfer') {
+    const sel = li.querySelector('.q-form select[name="unit"]');
+    const hard = li.querySelector('.q-form input[name="hard"]');
+    if (!sel || !sel.value) {
+      itemError(li, '请选择办理单位');
+      return;
+    }
+    body.unit = Number(sel.value);
+    body.hard = !!(hard && hard.checked);
+  }
+  itemError(li, '');
+  show(el.onAirError, false);
+  const label = btn.textContent;
+  btn.disabled = true;
+  btn.textContent = '提交中…';
+  try {
+    const nq = await post(`/api/questions/${id}/${action}`, body);
+    if (nq && nq.id !== undefined) store.upsert(nq);
+    if (action === 'answer') ls.remove(draftKey(id));
+    renderAll();
+  } catch (e) {
+    btn.disabled = false;
+    btn.textContent = label;
+    let text = e.message;
+    if (e.status === 409) {
+      const cur = e.question;
+      if (e.code === 'conflict' && CONFLICT_TEXT[action]) text = CONFLICT_TEXT[action];
+      else if (cur && cur.status !== q.status) {
+        const hd = cur.handled || {};
+        text = `该问题已被 ${hd.by || '其他工作人员'} 处理（${statusName(cur.status)}）`;
+      }
+      if (cur) {
+        store.upsert(cur);
+        renderAll();
+      }
+    }
+    const target = li.isConnected ? li : null;
+    if (target) itemError(target, text);
+    else {
+      el.onAirError.textContent = text;
+      show(el.onAirError, true);
+    }
+  }
+}
+
+function onClick(ev) {
+  const li = ev.target.closest('.q-item[data-question-id]');
+  if (!li) return;
+  const actionBtn = ev.target.closest('[data-action]');
+  if (actionBtn) {
+    const action = actionBtn.dataset.action;
+    if (action === 'transfer') toggleTransfer(li);
+    else act(li, action, actionBtn);
+    return;
+  }
+  const confirmBtn = ev.target.closest('[data-confirm]');
+  if (confirmBtn) {
+    act(li, confirmBtn.dataset.confirm, confirmBtn);
+    return;
+  }
+  if (ev.target.closest('[data-cancel]')) toggleTransfer(li);
+}
+
+el.queue.addEventListener('click', onClick);
+el.onAir.addEventListener('click', onClick);
+
+// ---------------- frames ----------------
+
+const resync = makeResync(slug, store, renderAll);
+
+function onFrame(f) {
+  switch (f.type) {
+    case 'snapshot':
+      if (f.event && f.event.status) eventStatus = f.event.status;
+      setEventStatus(eventStatus);
+      onAirPublic = f.on_air || null;
+      if (f.stats) stats = f.stats;
+      renderStats();
+      renderOnAir();
+      break;
+    case 'staff.snapshot':
+      store.replaceAll(f.queue || []);
+      clear(el.queue);
+      clear(el.answered);
+      animate = false;
+      renderAll();
+      animate = true;
+      break;
+    case 'question.changed':
+    case 'question.submitted':
+      if (f.question && store.upsert(f.question).applied) renderAll();
+      break;
+    case 'votes':
+      if (store.setVotes(f.counts)) {
+        renderQueue();
+        updateVotes(el.onAir);
+      }
+      break;
+    case 'event.status':
+      eventStatus = f.status || (f.event && f.event.status) || eventStatus;
+      setEventStatus(eventStatus);
+      break;
+    case 'stats':
+      stats = { ...(stats || {}), ...(f.stats || f) };
+      renderStats();
+      break;
+    case 'question.on_air':
+      onAirPublic = f.question || null;
+      publicCheck(f);
+      renderOnAir();
+      break;
+    case 'question.off_air':
+    case 'answer.posted':
+    case 'question.transferred':
+      if (onAirPublic && f.question && onAirPublic.id === f.question.id) onAirPublic = null;
+      publicCheck(f);
+      renderOnAir();
+      break;
+    case 'question.published':
+      publicCheck(f);
+      break;
+    default:
+      break;
+  }
+}
+
+function publicCheck(f) {
+  const expected = PUBLIC_STATUS[f.type];
+  if (!expected || !f.question) return;
+  const q = store.get(f.question.id);
+  if (q) {
+    if (q.status !== expected) resync();
+    return;
+  }
+  // a question not in my list: only fetch when it may concern my unit
+  const u = unitId(f.question.unit);
+  if (u === null || myUnit === null || u === myUnit) resync();
+}
+
+const banner = bindBanner($('conn-banner'), { forbidden: '您不是本场访谈的嘉宾，或登录已过期，请重新登录。' });
+const sock = new LiveSocket(`/ws/events/${encodeURIComponent(slug)}/staff`, {
+  resume: false,
+  onFrame,
+  onState: banner,
+});
+setEventStatus(eventStatus);
+sock.start();

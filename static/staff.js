@@ -1,0 +1,141 @@
+// Shared by the moderator and official consoles.
+import { h, unitName } from './dom.js';
+import { get } from './api.js';
+
+// Public change frames and the status they put a question in.
+export const PUBLIC_STATUS = {
+  'question.published': 'approved',
+  'question.on_air': 'on_air',
+  'question.off_air': 'approved',
+  'answer.posted': 'answered',
+  'question.transferred': 'transferred',
+};
+
+// StaffQuestion store, keyed by id; never goes back to an older version.
+export class QuestionStore {
+  constructor() {
+    this.map = new Map();
+  }
+
+  get(id) {
+    return this.map.get(Number(id));
+  }
+
+  values() {
+    return Array.from(this.map.values());
+  }
+
+  // returns {prev, applied}
+  upsert(q) {
+    if (!q || q.id === undefined || q.id === null) return { prev: null, applied: false };
+    const id = Number(q.id);
+    const prev = this.map.get(id) || null;
+    if (prev && typeof prev.version === 'number' && typeof q.version === 'number' && q.version < prev.version) {
+      return { prev, applied: false };
+    }
+    this.map.set(id, { ...q, id });
+    return { prev, applied: true };
+  }
+
+  replaceAll(list) {
+    this.map.clear();
+    for (const q of list || []) this.upsert(q);
+  }
+
+  // merge a fresh list without going back in versions
+  mergeAll(list) {
+    const seen = new Set();
+    for (const q of list || []) {
+      this.upsert(q);
+      seen.add(Number(q.id));
+    }
+    return seen;
+  }
+
+  counts() {
+    const c = {};
+    for (const q of this.map.values()) c[q.status] = (c[q.status] || 0) + 1;
+    return c;
+  }
+
+  setVotes(counts) {
+    let changed = false;
+    for (const [id, n] of Object.entries(counts || {})) {
+      const q = this.map.get(Number(id));
+      if (q && typeof n === 'number' && q.votes !== n) {
+        q.votes = n;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+}
+
+// When a public frame says a question moved but no question.changed came
+// (or it was lost), fetch the queue again after a short pause.
+export function makeResync(slug, store, after) {
+  let timer = null;
+  let running = false;
+  const run = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const list = await get(`/api/events/${encodeURIComponent(slug)}/queue`);
+      if (Array.isArray(list)) {
+        store.mergeAll(list);
+        after();
+      }
+    } catch {
+      /* next frame will try again */
+    } finally {
+      running = false;
+    }
+  };
+  return (delay = 1500) => {
+    clearTimeout(timer);
+    timer = setTimeout(run, delay);
+  };
+}
+
+export function unitOptions(units, selectedId, noneLabel = '全部单位') {
+  const sel = selectedId === null || selectedId === undefined ? '' : String(selectedId);
+  return [
+    h('option', { value: '', selected: sel === '' }, noneLabel),
+    ...units.map((u) => h('option', { value: String(u.id), selected: sel === String(u.id) }, u.name)),
+  ];
+}
+
+export function unitId(u) {
+  if (!u) return null;
+  if (typeof u === 'object') return u.id ?? null;
+  return u;
+}
+
+export function unitLabel(u) {
+  return unitName(u) || '全部单位';
+}
+
+export function parseUnits(root) {
+  try {
+    const list = JSON.parse(root.dataset.units || '[]');
+    return Array.isArray(list) ? list : [];
+  } catch {
+    return [];
+  }
+}
+
+export function setEventStatus(status) {
+  const badge = document.getElementById('ev-status');
+  if (badge) {
+    badge.className = `badge badge-ev-${status}`;
+    badge.textContent = { scheduled: '预告', live: '直播中', closed: '已结束' }[status] || status;
+  }
+  const open = document.getElementById('event-open');
+  const close = document.getElementById('event-close');
+  if (open) open.hidden = status !== 'scheduled';
+  if (close) close.hidden = status !== 'live';
+  if (status !== 'live') {
+    const box = document.querySelector('#event-ctl .confirm-box');
+    if (box) box.hidden = true;
+  }
+}

@@ -1,0 +1,119 @@
+// Tracking page: re-render the parcel-style status on every `track` frame.
+import { h, clear, fmtDateTime, unitName, personLine, Q_STATUS, CASE_STATUS } from './dom.js';
+import { LiveSocket, bindBanner } from './live.js';
+
+const root = document.getElementById('track');
+const code = root.dataset.trackingCode;
+const body = document.getElementById('track-body');
+
+const EXPLAIN = {
+  pending: '您的问题已提交，正在等待审核，审核通过后将公开显示。',
+  approved: '您的问题已通过审核并公开，正在等待嘉宾回答。',
+  on_air: '嘉宾正在回答您的问题，',
+  answered: '您的问题已得到嘉宾回答。',
+  rejected: '很抱歉，您的问题未通过审核。',
+  transferred: '您的问题已转至留言板，由办理单位限时办理。',
+  merged: '您的问题已与相同问题合并（同问）。',
+};
+
+function steps(t, st) {
+  if (st === 'rejected') return { list: ['已提交', '审核中', '未通过'], cur: 2, fail: true };
+  if (st === 'transferred') {
+    const replied = !!(t.case && t.case.status === 'replied');
+    return { list: ['已提交', '审核中', '已通过', '已转办', '已回复'], cur: replied ? 4 : 3, final: replied };
+  }
+  const idx = { submitted: 0, pending: 1, approved: 2, on_air: 3, answered: 4 };
+  return { list: ['已提交', '审核中', '已通过', '正在回答', '已回答'], cur: idx[st] ?? 1, final: st === 'answered' };
+}
+
+function time(s) {
+  return s ? h('time', { datetime: s }, fmtDateTime(s)) : null;
+}
+
+function card(title, ...children) {
+  return h('section', { class: 'card' }, h('h2', { class: 'card-title' }, title), ...children);
+}
+
+function render(t) {
+  const merged = t.status === 'merged';
+  const st = merged && t.followed_status ? t.followed_status : t.status;
+  const out = [];
+  const sp = steps(t, st);
+  out.push(h('section', { class: ['card', 'track-status', `track-${st}`] },
+    h('p', { class: 'track-now-label' }, '当前状态'),
+    h('p', { class: 'track-now' },
+      h('span', { id: 'track-status', class: ['badge', 'badge-lg', `badge-q-${st}`], dataset: { status: st } }, Q_STATUS[st] || st),
+      merged ? [' ', h('span', { class: 'badge badge-lg badge-q-merged' }, '已合并')] : null),
+    h('p', { class: 'track-explain' },
+      EXPLAIN[st] || '处理中。',
+      st === 'on_air' && t.event ? [h('a', { href: `/events/${encodeURIComponent(t.event.slug)}` }, '去直播页面收看'), '。'] : null),
+    h('ol', { class: 'steps', 'aria-label': '处理进度' },
+      sp.list.map((label, i) => h('li', {
+        class: ['step', (i < sp.cur || (sp.final && i === sp.cur)) && 'is-done', i === sp.cur && 'is-current', i === sp.cur && sp.fail && 'is-fail'],
+      }, h('span', { class: 'step-dot', 'aria-hidden': 'true' }), h('span', { class: 'step-label' }, label))))));
+
+  if (merged && t.merged_into) {
+    out.push(h('p', { class: 'notice' }, `您的问题与其他网友的相同问题已合并（同问），处理进度随合并后的问题 #${t.merged_into} 更新。`));
+  }
+  if (st === 'rejected') {
+    out.push(h('section', { class: ['card', 'track-reason'] },
+      h('h2', { class: 'card-title' }, '未通过原因'),
+      h('p', { id: 'track-reason' }, t.reason || '未说明'),
+      h('p', { class: 'hint' }, '如有具体诉求，可修改后重新提问，或到', h('a', { href: '/board' }, '留言板'), '了解办理渠道。')));
+  }
+  if (t.text_public) {
+    out.push(card('公开内容', h('p', { class: 'q-text' }, t.text_public)));
+  }
+  if (t.answer) {
+    out.push(h('section', { class: ['card', 'track-answer'] },
+      h('h2', { class: 'card-title' }, '嘉宾回答'),
+      h('p', { class: 'qa-by' }, personLine(t.answer.by) || '嘉宾', t.answer.at ? [' · ', time(t.answer.at)] : null),
+      h('p', { class: 'a-text' }, t.answer.text || '')));
+  }
+  if (t.case) {
+    const c = t.case;
+    out.push(h('section', { class: ['card', 'track-case'] },
+      h('h2', { class: 'card-title' }, '留言板办理'),
+      h('dl', { class: 'kv' },
+        h('div', null, h('dt', null, '办理单位'), h('dd', null, unitName(c.unit) || '待分派')),
+        h('div', null, h('dt', null, '办理状态'), h('dd', null, CASE_STATUS[c.status] || c.status || '')),
+        c.due_at ? h('div', null, h('dt', null, '办理时限'), h('dd', null, `${fmtDateTime(c.due_at)} 前`)) : null),
+      h('p', null, h('a', { class: 'btn', href: `/board/cases/${encodeURIComponent(c.id)}` }, '查看办理详情'))));
+  }
+
+  let aired = false;
+  const items = [];
+  for (const e of t.timeline || []) {
+    let label;
+    switch (e.status) {
+      case 'pending': label = '已提交，进入审核'; break;
+      case 'approved': label = aired ? '暂停回答，回到待回答列表' : '审核通过，已公开'; break;
+      case 'on_air': label = '嘉宾开始回答'; aired = true; break;
+      case 'answered': label = '嘉宾已回答'; break;
+      case 'rejected': label = '未通过审核'; break;
+      case 'merged': label = '已与相同问题合并（同问）'; break;
+      case 'transferred': label = '已转至留言板办理'; break;
+      default: label = Q_STATUS[e.status] || e.status;
+    }
+    items.unshift({ label, e });
+  }
+  out.push(card('处理记录', h('ol', { id: 'track-timeline', class: 'timeline' },
+    items.map(({ label, e }, i) => h('li', { class: ['tl-item', i === 0 && 'is-latest', `tl-${e.status}`] },
+      h('span', { class: 'tl-dot', 'aria-hidden': 'true' }),
+      h('p', { class: 'tl-title' }, label),
+      e.status === 'rejected' && t.reason ? h('p', { class: 'tl-note' }, `原因：${t.reason}`) : null,
+      h('p', { class: 'tl-time' }, time(e.at)))))));
+
+  clear(body);
+  for (const node of out) body.appendChild(node);
+}
+
+const banner = bindBanner(document.getElementById('conn-banner'), { gone: '查询码无效或问题不存在。' });
+const sock = new LiveSocket(`/ws/track/${encodeURIComponent(code)}`, {
+  resume: false,
+  onState: banner,
+  onFrame(f) {
+    if (f.type === 'track') render(f.tracking || f);
+  },
+});
+sock.start();
