@@ -1,0 +1,66 @@
+"""A viewer that stops reading is dropped; everyone else keeps receiving every frame."""
+
+from __future__ import annotations
+
+import base64
+import os
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from conftest import Studio, recv_json, start_server
+
+
+def stuck_viewer(port: int, path: str) -> socket.socket:
+    """Open a WebSocket by hand with a tiny receive buffer, then never read from it."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall(
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+    )
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += sock.recv(1)
+    assert head.startswith(b"HTTP/1.1 101"), head
+    return sock
+
+
+def test_viewer_that_stops_reading_is_dropped(tmp_path: Path) -> None:
+    """Past its send buffer a stuck viewer is disconnected; a reading viewer gets all frames in order."""
+    server = start_server(tmp_path, env={"STUDIO_SEND_BUFFER_FRAMES": "16"})
+    try:
+        studio = Studio(server)
+        slug = studio.new_event()
+        reader = server.ws(f"/ws/events/{slug}")
+        start = recv_json(reader)["seq"]
+        stuck = stuck_viewer(server.port, f"/ws/events/{slug}")
+        total = 2000  # enough to fill the kernel socket buffers (a few MiB), then ours
+        seqs: list[int] = []
+        viewers: list[int] = []
+
+        def read() -> None:
+            deadline = time.monotonic() + 120
+            while (len(seqs) < total or not viewers or viewers[-1] != 1) and time.monotonic() < deadline:
+                frame = recv_json(reader, timeout=30)
+                if frame["type"] == "host.message":
+                    seqs.append(frame["seq"])
+                elif frame["type"] == "stats":
+                    viewers.append(frame["viewers"])
+
+        with ThreadPoolExecutor(1) as pool:
+            reading = pool.submit(read)
+            for index in range(total):
+                answer = studio.mod1.post(f"/api/events/{slug}/messages",
+                                          {"text": f"第{index}条主持人消息：" + "很长的内容" * 180})
+                assert answer.status_code == 201
+            reading.result()
+        assert seqs == list(range(start + 1, start + total + 1))
+        assert viewers and viewers[0] == 2 and viewers[-1] == 1, viewers
+        stuck.close()
+        reader.close()
+    finally:
+        server.stop()
