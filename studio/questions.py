@@ -262,11 +262,13 @@ async def _apply(
     elif action is Action.TRANSFER:
         if "unit" in body:
             change.unit_id = await resolve_unit(tx, body.get("unit"))
-        hard = body.get("hard", False)
+    if action in (Action.APPROVE, Action.ASSIGN, Action.TRANSFER) and "hard" in body:
+        hard = body["hard"]
         if not isinstance(hard, bool):
             raise invalid("hard", "hard 须为 true 或 false")
-        change.hard = hard
         change.fields["hard"] = int(hard)
+        change.detail["hard"] = hard
+    change.hard = bool(change.fields.get("hard", row["hard"]))
     if change.unit_id != row["unit_id"]:
         change.detail["unit"] = {"from": row["unit_id"], "to": change.unit_id}
     return change

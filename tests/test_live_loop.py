@@ -6,10 +6,13 @@ import json
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from typing import Any
 
 from conftest import Studio, close_code, recv_json, recv_until
 from websockets.sync.client import ClientConnection
+
+from studio.workdays import add_working_days
 
 PRIVATE_PHONE = "13912345678"
 
@@ -395,3 +398,22 @@ def test_official_console_gets_only_their_questions_live(studio: Studio) -> None
     assert all(f.get("question", {}).get("id") != other["question_id"] or f["type"] == "question.published"
                for f in seen)
     official.close()
+
+
+def test_hard_questions_get_five_working_days(studio: Studio) -> None:
+    """A question marked hard when approved becomes a case due 5 working days out, not 3."""
+    slug = studio.new_event()
+    ordinary = studio.mod1.act(studio.question(slug, studio.ask(slug, "普通诉求")["question_id"]),
+                               "approve").json()
+    hard = studio.mod1.act(studio.question(slug, studio.ask(slug, "疑难诉求")["question_id"]),
+                           "approve", hard=True).json()
+    assert hard["hard"] is True and ordinary["hard"] is False
+    assert studio.mod1.act(hard, "assign", unit=None, hard="yes").status_code == 400
+    studio.admin.post(f"/api/events/{slug}/close")
+    with studio.server.http() as client:
+        cases = {c["question_id"]: c for c in client.get("/api/board/cases").json()["cases"]}
+    ordinary_due = date.fromisoformat(cases[ordinary["id"]]["due_at"][:10])
+    hard_due = date.fromisoformat(cases[hard["id"]]["due_at"][:10])
+    created = date.fromisoformat(cases[hard["id"]]["created_at"][:10])
+    assert add_working_days(created, 3) == ordinary_due
+    assert add_working_days(created, 5) == hard_due
