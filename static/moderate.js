@@ -241,6 +241,7 @@ function formFor(action, q) {
       hasSuggestions ? h('button', { type: 'button', class: 'btn btn-xs', dataset: { applySuggestions: '1' } }, '按提示隐去敏感信息') : null,
       h('label', { class: 'field-label', for: fieldId(q, 'unit') }, '办理单位'),
       h('select', { id: fieldId(q, 'unit'), name: 'unit' }, unitOptions(units, unitId(q.unit))),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'hard', checked: !!q.hard }), ' 疑难问题（转入留言板后办理时限 5 个工作日）'),
       h('div', { class: 'btn-row' },
         h('button', { type: 'button', class: 'btn btn-sm success', dataset: { confirm: 'approve' } }, '确认通过'), cancel));
   }
@@ -274,6 +275,7 @@ function formFor(action, q) {
     return h('div', { class: 'inline-form', dataset: { form: 'assign' } },
       h('label', { class: 'field-label', for: fieldId(q, 'assign-unit') }, '指派给'),
       h('select', { id: fieldId(q, 'assign-unit'), name: 'unit' }, unitOptions(units, unitId(q.unit))),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'hard', checked: !!q.hard }), ' 疑难问题（转入留言板后办理时限 5 个工作日）'),
       h('div', { class: 'btn-row' },
         h('button', { type: 'button', class: 'btn btn-sm primary', dataset: { confirm: 'assign' } }, '确认指派'), cancel));
   }
@@ -343,11 +345,15 @@ function bodyFor(action, li, q) {
     const f = form.querySelector(`[name="${name}"]`);
     return f ? f.value : '';
   };
+  const checked = (name) => {
+    const f = form.querySelector(`[name="${name}"]`);
+    return !!(f && f.checked);
+  };
   if (action === 'approve') {
     const text = val('text').trim();
     if (!text) return { error: '公开文本不能为空' };
     const unit = val('unit');
-    return { body: { version, text, unit: unit ? Number(unit) : null } };
+    return { body: { version, text, unit: unit ? Number(unit) : null, hard: checked('hard') } };
   }
   if (action === 'reject') {
     const reason = val('reason');
@@ -363,13 +369,12 @@ function bodyFor(action, li, q) {
   }
   if (action === 'assign') {
     const unit = val('unit');
-    return { body: { version, unit: unit ? Number(unit) : null } };
+    return { body: { version, unit: unit ? Number(unit) : null, hard: checked('hard') } };
   }
   if (action === 'transfer') {
     const unit = val('unit');
     if (!unit) return { error: '请选择转办单位' };
-    const hard = form.querySelector('[name="hard"]');
-    return { body: { version, unit: Number(unit), hard: !!(hard && hard.checked) } };
+    return { body: { version, unit: Number(unit), hard: checked('hard') } };
   }
   return { error: '未知操作' };
 }
