@@ -51,3 +51,10 @@ class ApiError(Exception):
 
 def invalid(field: str, message: str) -> ApiError:
     return ApiError("invalid", message, field=field)
+
+
+def whole_number(value: Any, field: str, message: str) -> int:
+    """``value`` as an int (JSON booleans are not numbers here), else 400 ``invalid``."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise invalid(field, message)
+    return value

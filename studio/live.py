@@ -26,7 +26,7 @@ from studio import channels, questions
 from studio.accounts import Staff
 from studio.auth import COOKIE_NAME, origin_allowed, own_origin
 from studio.db import encode
-from studio.errors import ApiError
+from studio.errors import ApiError, whole_number
 from studio.questions import actor_for
 from studio.ratelimit import TokenBucket
 from studio.runtime import Presence, Studio, studio_of
@@ -270,9 +270,7 @@ async def audience_socket(websocket: WebSocket) -> None:
         await c.send_frame({"type": "ask.ok", "client_key": frame["client_key"], **receipt.body()})
 
     async def on_vote(c: Connection, frame: dict[str, Any]) -> None:
-        question_id = frame.get("question")
-        if not isinstance(question_id, int) or isinstance(question_id, bool):
-            raise ApiError("invalid", "question 须为提问编号", field="question")
+        question_id = whole_number(frame.get("question"), "question", "question 须为提问编号")
         if not await studio.votes.vote(event_id, question_id, voter):
             raise ApiError("not_found", "没有这个已公开的提问")
         await c.send_frame({"type": "vote.ok", "question": question_id})
@@ -326,9 +324,7 @@ async def staff_socket(websocket: WebSocket) -> None:
             action = Action(name)
         except ValueError:
             raise ApiError("invalid", f"未知操作：{name}", field="action") from None
-        question_id = frame.get("question")
-        if not isinstance(question_id, int) or isinstance(question_id, bool):
-            raise ApiError("invalid", "question 须为提问编号", field="question")
+        question_id = whole_number(frame.get("question"), "question", "question 须为提问编号")
         result = await questions.act(studio.db, studio.clock, staff, question_id, action, frame,
                                      max_chars=studio.settings.max_question_chars)
         await c.send_frame({"type": "action.ok", "ref": frame.get("ref"), "question": result})

@@ -27,7 +27,7 @@ from studio import audit, board, channels
 from studio.accounts import Staff, resolve_unit
 from studio.clock import Clock
 from studio.db import Database, Tx
-from studio.errors import ApiError, invalid
+from studio.errors import ApiError, invalid, whole_number
 from studio.views import Queryable, public_question, question_row, staff_question
 
 RATING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -146,13 +146,6 @@ async def actor_for(tx: Queryable, event_id: int, staff: Staff) -> Actor:
     return Actor(staff.role, staff.unit_id, await is_event_staff(tx, event_id, staff))
 
 
-def _version(body: dict[str, Any]) -> int:
-    version = body.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise invalid("version", "version 须为整数")
-    return version
-
-
 async def act(
     db: Database,
     clock: Clock,
@@ -170,7 +163,7 @@ async def act(
     ``not_allowed`` for a transition the lifecycle forbids, 403 ``forbidden``
     for the wrong role or unit.
     """
-    version = _version(body)
+    version = whole_number(body.get("version"), "version", "version 须为整数")
     async with db.write() as tx:
         row = await question_row(tx, question_id)
         if row is None:
@@ -232,9 +225,9 @@ async def _apply(
         change.fields["reason"] = clean_text(body.get("reason"), "reason", MAX_REASON)
         change.detail["reason"] = change.fields["reason"]
     elif action is Action.MERGE:
-        into = body.get("into")
-        if not isinstance(into, int) or isinstance(into, bool) or into == row["id"]:
-            raise invalid("into", "into 须为另一个提问的编号")
+        into = whole_number(body.get("into"), "into", "into 须为另一个提问的编号")
+        if into == row["id"]:
+            raise invalid("into", "不能合并到自身")
         survivor = await tx.fetchone(
             "SELECT id, status FROM questions WHERE id = ? AND event_id = ?", (into, event["id"])
         )
