@@ -180,7 +180,11 @@ async def snapshot(conn: Queryable, event: Any, viewers: int) -> dict[str, Any]:
         key=lambda row: row["answered_at"] or "",
         reverse=True,
     )
-    published = [row for row in reversed(rows) if row["status"] == "approved"]
+    published = sorted(
+        (row for row in rows if row["status"] == "approved"),
+        key=lambda row: (row["published_at"] or "", row["id"]),
+        reverse=True,
+    )
     messages = await host_messages(conn, event["id"], limit=50)
     stats = await question_counts(conn, event["id"])
     return {
