@@ -281,6 +281,14 @@ function placeQuestion(q) {
   else if (q.status === 'answered') upsertFront(state.answered, q);
 }
 
+// A public frame moved a question to `status`: place it and redraw the
+// on-air box and the waiting list, which it may have joined or left.
+function moveQuestion(q, status) {
+  placeQuestion({ ...q, status });
+  renderOnAir();
+  renderPublished();
+}
+
 function applyFrame(f) {
   switch (f.type) {
     case 'snapshot':
@@ -329,37 +337,27 @@ function applyFrame(f) {
           state.onAir = null;
           if (prev.status === 'on_air') upsertFront(state.published, { ...prev, status: 'approved' });
         }
-        placeQuestion({ ...f.question, status: 'on_air' });
-        renderOnAir();
+        moveQuestion(f.question, 'on_air');
         announceOnAir();
-        renderPublished();
       }
       break;
     case 'question.off_air':
-      if (f.question) {
-        placeQuestion({ ...f.question, status: 'approved' });
-        renderOnAir();
-        renderPublished();
-      }
+      if (f.question) moveQuestion(f.question, 'approved');
       break;
     case 'answer.posted':
       show(toast, false);
       if (f.question) {
-        placeQuestion({ ...f.question, status: 'answered' });
-        renderOnAir();
-        renderPublished();
+        moveQuestion(f.question, 'answered');
         renderAnswered();
       }
       break;
     case 'question.transferred':
       if (f.question) {
         const q = f.question;
-        placeQuestion({ ...q, status: 'transferred' });
+        moveQuestion(q, 'transferred');
         if (!state.transferred.some((t) => t.question.id === q.id)) {
           state.transferred.unshift({ question: q, caseId: f.case_id ?? null });
         }
-        renderOnAir();
-        renderPublished();
         renderTransferred();
       }
       break;

@@ -7,7 +7,7 @@ import {
 import { LiveSocket, bindBanner } from './live.js';
 import { post } from './api.js';
 import {
-  QuestionStore, PUBLIC_STATUS, makeResync, unitOptions, unitId, unitLabel, parseUnits, setEventStatus,
+  QuestionStore, makeResync, publicFrames, unitOptions, unitId, unitLabel, parseUnits,
 } from './staff.js';
 
 const $ = (id) => document.getElementById(id);
@@ -23,11 +23,8 @@ const store = new QuestionStore();
 let animate = false; // highlight live arrivals, not snapshot contents
 const resolved = new Map(); // id -> {text, at}: pending items someone else handled
 const notes = new Map(); // id -> text: still pending, but changed by someone else
-let eventStatus = root.dataset.status;
-let onAirPublic = null;
 let messages = [];
 let presence = [];
-let stats = null;
 
 const el = {
   queue: $('queue'),
@@ -38,7 +35,6 @@ const el = {
   handled: $('handled'),
   handledCount: $('handled-count'),
   onAir: $('on-air'),
-  viewers: $('viewers'),
   presence: $('presence'),
   hostText: $('host-text'),
   hostSend: $('host-send'),
@@ -186,7 +182,7 @@ function renderHandled() {
 }
 
 function renderOnAir() {
-  const q = store.values().find((x) => x.status === 'on_air') || onAirPublic;
+  const q = store.values().find((x) => x.status === 'on_air') || pub.onAir;
   clear(el.onAir);
   if (!q) {
     el.onAir.appendChild(h('p', { class: 'empty' }, '暂无'));
@@ -195,6 +191,13 @@ function renderOnAir() {
   el.onAir.appendChild(h('div', { class: 'on-air-mini-card', dataset: { questionId: q.id } },
     h('p', { class: 'q-head' }, h('span', { class: 'q-id' }, `#${q.id}`), h('span', { class: 'q-unit' }, unitLabel(q.unit))),
     h('p', { class: 'q-text' }, q.text)));
+}
+
+function addMessage(m) {
+  if (m && !messages.some((x) => x.id !== undefined && x.id === m.id)) {
+    messages.push(m);
+    renderMessages();
+  }
 }
 
 function renderMessages() {
@@ -468,10 +471,7 @@ async function sendHost() {
   try {
     const m = await post(`/api/events/${encodeURIComponent(slug)}/messages`, { text });
     el.hostText.value = '';
-    if (m && !messages.some((x) => x.id !== undefined && x.id === m.id)) {
-      messages.push(m);
-      renderMessages();
-    }
+    addMessage(m);
   } catch (e) {
     el.hostError.textContent = e.message;
     el.hostError.hidden = false;
@@ -511,18 +511,19 @@ function onChanged(f) {
   renderAll();
 }
 
+const pub = publicFrames(store, resync, root.dataset.status, {
+  renderOnAir,
+  onSnapshot(f) {
+    messages = Array.isArray(f.messages) ? f.messages.slice() : [];
+    renderMessages();
+  },
+  onVotes: renderApproved,
+  onMessage: addMessage,
+});
+
 function onFrame(f) {
+  if (pub.handle(f)) return;
   switch (f.type) {
-    case 'snapshot':
-      if (f.event && f.event.status) eventStatus = f.event.status;
-      setEventStatus(eventStatus);
-      onAirPublic = f.on_air || null;
-      messages = Array.isArray(f.messages) ? f.messages.slice() : [];
-      if (f.stats) stats = f.stats;
-      renderMessages();
-      renderStats();
-      renderOnAir();
-      break;
     case 'staff.snapshot':
       store.replaceAll(f.queue || []);
       if (f.me && f.me.username) me.username = f.me.username;
@@ -550,60 +551,14 @@ function onFrame(f) {
       presence = Array.isArray(f.presence) ? f.presence : [];
       renderPresence();
       break;
-    case 'votes':
-      if (store.setVotes(f.counts)) renderApproved();
-      break;
-    case 'host.message':
-      if (f.message && !messages.some((x) => x.id !== undefined && x.id === f.message.id)) {
-        messages.push(f.message);
-        renderMessages();
-      }
-      break;
-    case 'event.status':
-      eventStatus = f.status || (f.event && f.event.status) || eventStatus;
-      setEventStatus(eventStatus);
-      break;
-    case 'stats':
-      stats = { ...(stats || {}), ...(f.stats || f) };
-      renderStats();
-      break;
-    case 'question.on_air':
-      onAirPublic = f.question || null;
-      publicCheck(f);
-      renderOnAir();
-      break;
-    case 'question.off_air':
-    case 'answer.posted':
-    case 'question.transferred':
-      if (onAirPublic && f.question && onAirPublic.id === f.question.id) onAirPublic = null;
-      publicCheck(f);
-      renderOnAir();
-      break;
-    case 'question.published':
-      publicCheck(f);
-      break;
     default:
       break;
   }
 }
 
-function publicCheck(f) {
-  const expected = PUBLIC_STATUS[f.type];
-  const q = f.question && store.get(f.question.id);
-  if (expected && (!q || q.status !== expected)) resync();
-}
-
-function renderStats() {
-  const s = stats || {};
-  el.viewers.textContent = typeof s.viewers === 'number' ? s.viewers.toLocaleString('zh-CN') : '—';
-}
-
 document.addEventListener('studio:event', (ev) => {
   const e = ev.detail || {};
-  if (e.status) {
-    eventStatus = e.status;
-    setEventStatus(eventStatus);
-  }
+  if (e.status) pub.setStatus(e.status);
 });
 
 // waiting times and expiry of "handled by someone else" notes
@@ -628,5 +583,5 @@ const sock = new LiveSocket(`/ws/events/${encodeURIComponent(slug)}/staff`, {
   onFrame,
   onState: banner,
 });
-setEventStatus(eventStatus);
+pub.setStatus();
 sock.start();

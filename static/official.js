@@ -6,7 +6,7 @@ import {
 import { LiveSocket, bindBanner } from './live.js';
 import { post } from './api.js';
 import {
-  QuestionStore, PUBLIC_STATUS, makeResync, unitOptions, unitId, unitLabel, parseUnits, setEventStatus,
+  QuestionStore, makeResync, publicFrames, unitOptions, unitId, unitLabel, parseUnits,
 } from './staff.js';
 
 const $ = (id) => document.getElementById(id);
@@ -17,9 +17,6 @@ const units = parseUnits(root);
 
 const store = new QuestionStore();
 let animate = false; // highlight live arrivals, not snapshot contents
-let onAirPublic = null;
-let eventStatus = root.dataset.status;
-let stats = null;
 
 const el = {
   onAir: $('on-air'),
@@ -33,7 +30,6 @@ const el = {
   transferred: $('transferred'),
   transferredEmpty: $('transferred-empty'),
   transferredCount: $('transferred-count'),
-  viewers: $('viewers'),
 };
 
 const draftKey = (id) => `wzft.draft.${slug}.${id}`;
@@ -121,7 +117,7 @@ function renderOnAir() {
     h('p', { class: 'form-error q-error', role: 'alert', hidden: true })));
     return;
   }
-  const other = onAirPublic;
+  const other = pub.onAir;
   const key = other ? `other-${other.id}` : 'none';
   if (el.onAir.dataset.key === key && !current?.classList.contains('q-item')) return;
   el.onAir.dataset.key = key;
@@ -167,11 +163,6 @@ function renderTransferred() {
   }
   show(el.transferredEmpty, items.length === 0);
   el.transferredCount.textContent = items.length ? `（${items.length}）` : '';
-}
-
-function renderStats() {
-  const s = stats || {};
-  el.viewers.textContent = typeof s.viewers === 'number' ? s.viewers.toLocaleString('zh-CN') : '—';
 }
 
 function renderAll() {
@@ -304,16 +295,23 @@ el.onAir.addEventListener('click', onClick);
 
 const resync = makeResync(slug, store, renderAll);
 
+const pub = publicFrames(store, resync, root.dataset.status, {
+  renderOnAir,
+  onVotes() {
+    renderQueue();
+    updateVotes(el.onAir);
+  },
+  // a question not in my list: only fetch when it may concern my unit
+  mayConcern(question) {
+    if (!question) return false;
+    const u = unitId(question.unit);
+    return u === null || myUnit === null || u === myUnit;
+  },
+});
+
 function onFrame(f) {
+  if (pub.handle(f)) return;
   switch (f.type) {
-    case 'snapshot':
-      if (f.event && f.event.status) eventStatus = f.event.status;
-      setEventStatus(eventStatus);
-      onAirPublic = f.on_air || null;
-      if (f.stats) stats = f.stats;
-      renderStats();
-      renderOnAir();
-      break;
     case 'staff.snapshot':
       store.replaceAll(f.queue || []);
       clear(el.queue);
@@ -326,51 +324,9 @@ function onFrame(f) {
     case 'question.submitted':
       if (f.question && store.upsert(f.question).applied) renderAll();
       break;
-    case 'votes':
-      if (store.setVotes(f.counts)) {
-        renderQueue();
-        updateVotes(el.onAir);
-      }
-      break;
-    case 'event.status':
-      eventStatus = f.status || (f.event && f.event.status) || eventStatus;
-      setEventStatus(eventStatus);
-      break;
-    case 'stats':
-      stats = { ...(stats || {}), ...(f.stats || f) };
-      renderStats();
-      break;
-    case 'question.on_air':
-      onAirPublic = f.question || null;
-      publicCheck(f);
-      renderOnAir();
-      break;
-    case 'question.off_air':
-    case 'answer.posted':
-    case 'question.transferred':
-      if (onAirPublic && f.question && onAirPublic.id === f.question.id) onAirPublic = null;
-      publicCheck(f);
-      renderOnAir();
-      break;
-    case 'question.published':
-      publicCheck(f);
-      break;
     default:
       break;
   }
-}
-
-function publicCheck(f) {
-  const expected = PUBLIC_STATUS[f.type];
-  if (!expected || !f.question) return;
-  const q = store.get(f.question.id);
-  if (q) {
-    if (q.status !== expected) resync();
-    return;
-  }
-  // a question not in my list: only fetch when it may concern my unit
-  const u = unitId(f.question.unit);
-  if (u === null || myUnit === null || u === myUnit) resync();
 }
 
 const banner = bindBanner($('conn-banner'), { forbidden: '您不是本场访谈的嘉宾，或登录已过期，请重新登录。' });
@@ -379,5 +335,5 @@ const sock = new LiveSocket(`/ws/events/${encodeURIComponent(slug)}/staff`, {
   onFrame,
   onState: banner,
 });
-setEventStatus(eventStatus);
+pub.setStatus();
 sock.start();

@@ -139,3 +139,96 @@ export function setEventStatus(status) {
     if (box) box.hidden = true;
   }
 }
+
+// The public frames both consoles follow: snapshot, votes, host.message,
+// event.status, stats, and the on-air / answer / transfer / publish changes.
+// Keeps the event status (#ev-status, open/close buttons), the public on-air
+// question (`onAir`) and the viewer count (#viewers); when a public change
+// does not match the store it calls resync(). Each console passes its hooks:
+//   renderOnAir()   redraw its on-air box (required)
+//   onSnapshot(f)   a snapshot arrived, before the on-air box is redrawn
+//   onVotes()       the store's vote counts changed
+//   onMessage(m)    a host message arrived
+//   mayConcern(q)   a public change to a question not in the store: may it
+//                   concern this console, so fetch the queue? (default: yes)
+export function publicFrames(store, resync, status, hooks) {
+  const {
+    renderOnAir, onSnapshot, onVotes, onMessage, mayConcern = () => true,
+  } = hooks;
+  let eventStatus = status;
+  let onAir = null;
+  let stats = null;
+
+  const setStatus = (next) => {
+    if (next) eventStatus = next;
+    setEventStatus(eventStatus);
+  };
+
+  const renderStats = () => {
+    const s = stats || {};
+    document.getElementById('viewers').textContent = typeof s.viewers === 'number' ? s.viewers.toLocaleString('zh-CN') : '—';
+  };
+
+  const check = (f) => {
+    const expected = PUBLIC_STATUS[f.type];
+    if (!expected) return;
+    const q = f.question && store.get(f.question.id);
+    if (q) {
+      if (q.status !== expected) resync();
+    } else if (mayConcern(f.question)) {
+      resync();
+    }
+  };
+
+  // returns whether the frame was one of these
+  const handle = (f) => {
+    switch (f.type) {
+      case 'snapshot':
+        setStatus(f.event && f.event.status);
+        onAir = f.on_air || null;
+        if (f.stats) stats = f.stats;
+        if (onSnapshot) onSnapshot(f);
+        renderStats();
+        renderOnAir();
+        return true;
+      case 'votes':
+        if (store.setVotes(f.counts) && onVotes) onVotes();
+        return true;
+      case 'host.message':
+        if (f.message && onMessage) onMessage(f.message);
+        return true;
+      case 'event.status':
+        setStatus(f.status || (f.event && f.event.status));
+        return true;
+      case 'stats':
+        stats = { ...(stats || {}), ...(f.stats || f) };
+        renderStats();
+        return true;
+      case 'question.on_air':
+        onAir = f.question || null;
+        check(f);
+        renderOnAir();
+        return true;
+      case 'question.off_air':
+      case 'answer.posted':
+      case 'question.transferred':
+        if (onAir && f.question && onAir.id === f.question.id) onAir = null;
+        check(f);
+        renderOnAir();
+        return true;
+      case 'question.published':
+        check(f);
+        return true;
+      default:
+        return false;
+    }
+  };
+
+  return {
+    get onAir() {
+      return onAir;
+    },
+    setStatus,
+    handle,
+  };
+}
