@@ -158,10 +158,11 @@ function announceOnAir() {
 }
 
 function publishedSorted() {
+  // The same order as the server's snapshot, so a reload shows what the open page shows.
+  const newest = (a, b) => cmpTimeDesc(a.published_at, b.published_at) || b.id - a.id;
   const list = state.published.slice();
-  if (sortMode === 'hot') {
-    list.sort((a, b) => (b.votes || 0) - (a.votes || 0) || cmpTimeDesc(a.published_at, b.published_at) || b.id - a.id);
-  }
+  if (sortMode === 'hot') list.sort((a, b) => (b.votes || 0) - (a.votes || 0) || newest(a, b));
+  else list.sort(newest);
   return list;
 }
 

@@ -6,7 +6,6 @@ import json
 import signal
 from typing import Any
 
-import pytest
 from conftest import ADMIN_PASSWORD, STAFF_PASSWORD, StaffClient, Studio
 from test_browser import browser, sign_in  # noqa: F401  (the module-scoped Chromium fixture)
 
@@ -146,10 +145,6 @@ def test_phone_resumes_after_the_server_dies_and_matches_a_fresh_page(browser: A
     assert not [e for e in errors if "WebSocket" not in e and "ERR_CONNECTION_REFUSED" not in e], errors
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "order of 待回答 differs between an open page and a reload: the snapshot lists approved questions "
-    "by id, newest asked first (studio/views.py:183), while a question.published frame puts the "
-    "question on top (static/event.js:279 upsertFront)"))
 def test_live_published_order_matches_a_reload(browser: Any, studio: Studio) -> None:  # noqa: F811
     """Questions approved out of asking order are listed the same on an open page and on a reloaded one."""
     slug = studio.new_event()
