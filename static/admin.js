@@ -188,7 +188,7 @@ $('event-form').addEventListener('submit', async (ev) => {
     moderators: Array.from(form.querySelectorAll('input[name="moderators"]:checked'), (i) => i.value),
   };
   if (!body.title) return msg(err, '请填写标题');
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(body.slug)) return msg(err, '网址标识只能使用小写字母、数字和连字符');
+  if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(body.slug)) return msg(err, '网址标识须为 2–63 个小写字母、数字或连字符');
   if (!body.starts_at || !body.ends_at) return msg(err, '请填写开始和结束时间');
   if (new Date(body.ends_at) <= new Date(body.starts_at)) return msg(err, '结束时间必须晚于开始时间');
   msg(err, '');
