@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -20,6 +21,8 @@ import aiosqlite
 
 from broadcast import Message
 from studio.migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
 
 Publisher = Callable[[Message], Awaitable[None]]
 
@@ -139,7 +142,13 @@ class Database:
             await self._writer.execute("COMMIT")
             if self.publish is not None:
                 for message in tx.outbox:
-                    await self.publish(message)
+                    try:
+                        await self.publish(message)
+                    except Exception:
+                        # Committed is committed: the caller is told it succeeded.
+                        # Viewers that missed the frame see a seq gap and fill it
+                        # from the change log.
+                        log.exception("publishing to %s failed after commit", message.channel)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Reader]:
