@@ -358,7 +358,7 @@ async def staff_queue(studio: Studio, event_id: int, actor: Actor) -> list[dict[
             QUESTION_SELECT + " WHERE q.event_id = ? ORDER BY q.id", (event_id,)
         )
     return [
-        staff_question(row)
+        staff_question(row, moderation=actor.role is not Role.OFFICIAL)
         for row in rows
         if may_see(actor, Status(row["status"]), row["unit_id"])
     ]

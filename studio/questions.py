@@ -170,16 +170,17 @@ async def act(
             raise ApiError("not_found", "没有这个提问")
         event = await tx.fetchone("SELECT * FROM events WHERE id = ?", (row["event_id"],))
         actor = await actor_for(tx, event["id"], staff)
+        full = staff.role is not Role.OFFICIAL
         if row["version"] != version:
             if actor.role is Role.ADMIN or actor.event_staff:
-                raise ApiError("stale", "该提问已被他人处理", question=staff_question(row))
+                raise ApiError("stale", "该提问已被他人处理", question=staff_question(row, full))
             raise ApiError("forbidden", "不是本场访谈的工作人员")
         status = Status(row["status"])
         try:
             decision = decide(status, action, actor, event_status=EventStatus(event["status"]),
                               question_unit=row["unit_id"])
         except Refusal as refusal:
-            extra = {"question": staff_question(row)} if refusal.code == "not_allowed" else {}
+            extra = {"question": staff_question(row, full)} if refusal.code == "not_allowed" else {}
             raise ApiError.from_refusal(refusal, **extra) from None
         change = await _apply(tx, clock, staff, row, event, action, decision.new_status, body,
                               max_chars=max_chars)
@@ -311,7 +312,7 @@ async def _finish(
         await _merge_votes(tx, row, change.fields["merged_into"], event["id"], now)
     new_row = await question_row(tx, row["id"])
     await _emit(tx, event, row, new_row, action, staff, now)
-    return staff_question(new_row)
+    return staff_question(new_row, moderation=staff.role is not Role.OFFICIAL)
 
 
 async def _merge_votes(tx: Tx, row: Any, into: int, event_id: int, now: str) -> None:
@@ -377,6 +378,7 @@ def _send_staff(tx: Tx, event_id: int, old: Any, new: Any, action: str, by: str 
     """Moderators see every change; officials see public questions of their unit or none."""
     frame = {"type": "question.changed", "question": staff_question(new), "action": action, "by": by}
     tx.send(channels.moderators(event_id), frame)
+    frame = {**frame, "question": staff_question(new, moderation=False)}
     units: set[int | None] = set()
     if Status(old["status"]) in PUBLIC_STATUSES:
         units.add(old["unit_id"])

@@ -68,8 +68,12 @@ def public_question(row: Any) -> dict[str, Any]:
     }
 
 
-def staff_question(row: Any) -> dict[str, Any]:
-    """The staff console's view: original text, flags and who handled it last."""
+def staff_question(row: Any, moderation: bool = True) -> dict[str, Any]:
+    """The staff console's view: original text, flags and who handled it last.
+
+    Without ``moderation`` (an official's console) the original text and the
+    screening flags are left out: officials work from the public text.
+    """
     handled = None
     if row["handled_by"]:
         handled = {"by": row["handled_by"], "action": row["handled_action"], "at": row["handled_at"]}
@@ -78,8 +82,8 @@ def staff_question(row: Any) -> dict[str, Any]:
         "status": row["status"],
         "version": row["version"],
         "text": row["public_text"] if row["public_text"] is not None else row["original_text"],
-        "original_text": row["original_text"],
-        "flags": json.loads(row["flags"]),
+        "original_text": row["original_text"] if moderation else None,
+        "flags": json.loads(row["flags"]) if moderation else [],
         "unit": unit_ref(row["unit_id"], row["unit_name"]),
         "nickname": row["nickname"] or DEFAULT_NICKNAME,
         "votes": row["votes"],

@@ -417,3 +417,19 @@ def test_hard_questions_get_five_working_days(studio: Studio) -> None:
     created = date.fromisoformat(cases[hard["id"]]["created_at"][:10])
     assert add_working_days(created, 3) == ordinary_due
     assert add_working_days(created, 5) == hard_due
+
+
+def test_officials_never_get_the_text_before_redaction(studio: Studio) -> None:
+    """An official's queue and socket carry the public text only, never the original or flags."""
+    slug = studio.new_event()
+    official = studio.guest1.staff_ws(slug)
+    recv_until(official, "staff.snapshot")
+    asked = studio.ask(slug, f"请回电 {PRIVATE_PHONE}", unit=studio.units["人社局"])
+    studio.mod1.act(studio.question(slug, asked["question_id"]), "approve", text="请回电 [已隐去]")
+    changed = recv_until(official, "question.changed")
+    queue = studio.guest1.get(f"/api/events/{slug}/queue").json()
+    acted = studio.guest1.act(queue[0], "on-air").json()
+    for view in (changed["question"], queue[0], acted):
+        assert view["text"] == "请回电 [已隐去]" and view["original_text"] is None
+        assert PRIVATE_PHONE not in json.dumps(view, ensure_ascii=False)
+    official.close()
