@@ -30,8 +30,9 @@ class Settings:
     ask_per_minute: float = 6.0
     frame_burst: int = 30
     frames_per_second: float = 10.0
-    max_connections_per_address: int = 0
-    """0: no limit. Behind a proxy, count by the forwarded client address."""
+    max_connections_per_address: int = 200
+    """0: no limit. Behind a proxy, count by the forwarded client address. Generous,
+    because a campus or a mobile carrier puts many viewers behind one address."""
     stats_interval: float = 2.0
     vote_flush_interval: float = 1.0
     templates_dir: Path = field(default=ROOT / "templates")
@@ -61,7 +62,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         ask_per_minute=config("STUDIO_ASK_PER_MINUTE", cast=float, default=6.0),
         frame_burst=config("STUDIO_FRAME_BURST", cast=int, default=30),
         frames_per_second=config("STUDIO_FRAMES_PER_SECOND", cast=float, default=10.0),
-        max_connections_per_address=config("STUDIO_MAX_CONNECTIONS_PER_ADDRESS", cast=int, default=0),
+        max_connections_per_address=config("STUDIO_MAX_CONNECTIONS_PER_ADDRESS", cast=int, default=200),
         stats_interval=config("STUDIO_STATS_INTERVAL", cast=float, default=2.0),
         vote_flush_interval=config("STUDIO_VOTE_FLUSH_INTERVAL", cast=float, default=1.0),
     )
