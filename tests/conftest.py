@@ -214,3 +214,47 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
         yield Studio(server)
     finally:
         server.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (its own browser download is not used)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed; scripts/install --test installs it")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def watch_errors(page: Any, errors: list[str]) -> None:
+    """Collect uncaught page errors and console errors into ``errors``."""
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+
+def log_in(chromium: Any, server: Server, username: str, password: str, target: str = "/studio/",
+           errors: list[str] | None = None) -> Any:
+    """A new desktop browser context (Shanghai time) signed in through the login page."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    if errors is not None:
+        watch_errors(page, errors)
+    page.goto(f"{server.base}/studio/login?next={target}")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login-submit")
+    page.wait_for_url(f"**{target}")
+    return page

@@ -3,44 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
 
-import pytest
-from conftest import STAFF_PASSWORD, Studio
+from conftest import STAFF_PASSWORD, Studio, log_in
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-SCREENSHOTS = Path(os.environ.get("STUDIO_SCREENSHOTS", "")) if os.environ.get("STUDIO_SCREENSHOTS") else None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed; scripts/install --test installs it")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def sign_in(browser: object, studio: Studio, username: str, target: str) -> object:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.goto(f"{studio.server.base}/studio/login?next={target}")
-    page.fill("#username", username)
-    page.fill("#password", STAFF_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(f"**{target}")
-    return page
+SCREENSHOTS = Path(os.environ["STUDIO_SCREENSHOTS"]) if os.environ.get("STUDIO_SCREENSHOTS") else None
 
 
 def test_three_pages_drive_the_loop(browser: object, studio: Studio) -> None:
@@ -54,8 +22,8 @@ def test_three_pages_drive_the_loop(browser: object, studio: Studio) -> None:
     phone.on("pageerror", lambda exc: errors.append(str(exc)))
     phone.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     phone.goto(f"{studio.server.base}/events/{slug}")
-    moderator = sign_in(browser, studio, "mod1", f"/studio/events/{slug}/moderate")
-    official = sign_in(browser, studio, "guest1", f"/studio/events/{slug}/answer")
+    moderator = log_in(browser, studio.server, "mod1", STAFF_PASSWORD, f"/studio/events/{slug}/moderate")
+    official = log_in(browser, studio.server, "guest1", STAFF_PASSWORD, f"/studio/events/{slug}/answer")
     for page in (moderator, official):
         page.on("pageerror", lambda exc: errors.append(str(exc)))  # type: ignore[attr-defined]
 

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import ADMIN_PASSWORD, Server, StaffClient, start_server
-from test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
+from conftest import ADMIN_PASSWORD, Server, StaffClient, log_in, start_server, watch_errors
 
 WAIT = 10_000
 MOD_PASSWORD = "moderator-pass-1"
@@ -30,26 +29,6 @@ def admin_api(server: Server) -> StaffClient:
     return StaffClient(server, "admin", ADMIN_PASSWORD)
 
 
-def watch_errors(page: Any, errors: list[str]) -> None:
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-
-
-def log_in(chromium: Any, server: Server, username: str, password: str, target: str = "/studio/",
-           errors: list[str] | None = None) -> Any:
-    """A new desktop browser context (Shanghai time) signed in through the login page."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    if errors is not None:
-        watch_errors(page, errors)
-    page.goto(f"{server.base}/studio/login?next={target}")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#login-submit")
-    page.wait_for_url(f"**{target}")
-    return page
-
-
 def short() -> str:
     return uuid.uuid4().hex[:6]
 
@@ -64,7 +43,7 @@ def new_event_api(admin: StaffClient, guests: list[str], moderators: list[str]) 
     return slug
 
 
-def test_admin_builds_a_live_event_from_an_empty_studio(browser: Any, server: Server,  # noqa: F811
+def test_admin_builds_a_live_event_from_an_empty_studio(browser: Any, server: Server,
                                                         admin_api: StaffClient) -> None:
     """From an empty studio the admin adds a unit, two accounts, an event, opens it; the public page shows it live."""
     errors: list[str] = []
@@ -161,7 +140,7 @@ def test_admin_builds_a_live_event_from_an_empty_studio(browser: Any, server: Se
     assert not errors, errors
 
 
-def test_admin_forms_refuse_bad_input_with_a_clear_error(browser: Any, server: Server,  # noqa: F811
+def test_admin_forms_refuse_bad_input_with_a_clear_error(browser: Any, server: Server,
                                                          admin_api: StaffClient) -> None:
     """Duplicate unit, official without unit, duplicate username and bad events each show their form's error line."""
     unit = f"交通局{short()}"
@@ -228,7 +207,7 @@ def test_admin_forms_refuse_bad_input_with_a_clear_error(browser: Any, server: S
     assert "坏的安排" not in [e["title"] for group in events.values() for e in group]
 
 
-def test_closing_an_event_asks_for_confirmation(browser: Any, server: Server,  # noqa: F811
+def test_closing_an_event_asks_for_confirmation(browser: Any, server: Server,
                                                 admin_api: StaffClient) -> None:
     """结束访谈 first shows an inline confirmation; cancel keeps the event live, confirming closes it."""
     slug = new_event_api(admin_api, [], [])
@@ -248,7 +227,7 @@ def test_closing_an_event_asks_for_confirmation(browser: Any, server: Server,  #
     assert admin_api.get(f"/api/events/{slug}").json()["status"] == "closed"
 
 
-def test_moderator_sees_no_admin_forms(browser: Any, server: Server,  # noqa: F811
+def test_moderator_sees_no_admin_forms(browser: Any, server: Server,
                                        admin_api: StaffClient) -> None:
     """A moderator's /studio/ lists their events but none of the admin forms."""
     username = f"mod{short()}"
@@ -269,7 +248,7 @@ def test_moderator_sees_no_admin_forms(browser: Any, server: Server,  # noqa: F8
     assert not errors, errors
 
 
-def test_anonymous_visitor_to_a_console_is_sent_to_login(browser: Any, server: Server,  # noqa: F811
+def test_anonymous_visitor_to_a_console_is_sent_to_login(browser: Any, server: Server,
                                                          admin_api: StaffClient) -> None:
     """Opening a moderation console signed out lands on the login page, which then returns to the console."""
     username = f"mod{short()}"

@@ -6,8 +6,7 @@ import json
 import signal
 from typing import Any
 
-from conftest import ADMIN_PASSWORD, STAFF_PASSWORD, StaffClient, Studio
-from test_browser import browser, sign_in  # noqa: F401  (the module-scoped Chromium fixture)
+from conftest import ADMIN_PASSWORD, STAFF_PASSWORD, StaffClient, Studio, log_in
 
 WAIT = 10_000
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -71,7 +70,7 @@ def relogin(studio: Studio) -> None:
     studio.guest2 = StaffClient(studio.server, "guest2", STAFF_PASSWORD)
 
 
-def test_phone_resumes_after_the_server_dies_and_matches_a_fresh_page(browser: Any,  # noqa: F811
+def test_phone_resumes_after_the_server_dies_and_matches_a_fresh_page(browser: Any,
                                                                       studio: Studio) -> None:
     """A killed server shows #conn-banner; after the restart the phone catches up to exactly what a fresh page shows."""
     slug = studio.new_event()
@@ -145,7 +144,7 @@ def test_phone_resumes_after_the_server_dies_and_matches_a_fresh_page(browser: A
     assert not [e for e in errors if "WebSocket" not in e and "ERR_CONNECTION_REFUSED" not in e], errors
 
 
-def test_live_published_order_matches_a_reload(browser: Any, studio: Studio) -> None:  # noqa: F811
+def test_live_published_order_matches_a_reload(browser: Any, studio: Studio) -> None:
     """Questions approved out of asking order are listed the same on an open page and on a reloaded one."""
     slug = studio.new_event()
     early = studio.ask(slug, "先问的：老旧小区加装电梯有补贴吗？")
@@ -167,12 +166,12 @@ def test_live_published_order_matches_a_reload(browser: Any, studio: Studio) -> 
     assert live == reloaded  # ... in the same order
 
 
-def test_moderator_sees_a_question_handled_by_another(browser: Any, studio: Studio) -> None:  # noqa: F811
+def test_moderator_sees_a_question_handled_by_another(browser: Any, studio: Studio) -> None:
     """When mod2 approves or rejects in its console, mod1's open console marks the item as handled by mod2."""
     slug = studio.new_event()
     errors: list[str] = []
-    mod1 = sign_in(browser, studio, "mod1", f"/studio/events/{slug}/moderate")
-    mod2 = sign_in(browser, studio, "mod2", f"/studio/events/{slug}/moderate")
+    mod1 = log_in(browser, studio.server, "mod1", STAFF_PASSWORD, f"/studio/events/{slug}/moderate")
+    mod2 = log_in(browser, studio.server, "mod2", STAFF_PASSWORD, f"/studio/events/{slug}/moderate")
     for page in (mod1, mod2):
         page.on("pageerror", lambda exc: errors.append(str(exc)))  # type: ignore[attr-defined]
     mod1.locator("#presence", has_text="mod2").wait_for(timeout=WAIT)  # type: ignore[attr-defined]
@@ -215,7 +214,7 @@ def test_moderator_sees_a_question_handled_by_another(browser: Any, studio: Stud
     assert not errors, errors
 
 
-def test_tracking_page_follows_the_question_without_reload(browser: Any, studio: Studio) -> None:  # noqa: F811
+def test_tracking_page_follows_the_question_without_reload(browser: Any, studio: Studio) -> None:
     """/track/{code} moves through approved, on air and answered, and shows a rejection's reason, all live."""
     slug = studio.new_event()
     asked = studio.ask(slug, "孩子上小学需要准备哪些材料？", nickname="新手家长")
@@ -253,7 +252,7 @@ def test_tracking_page_follows_the_question_without_reload(browser: Any, studio:
     assert page.evaluate("window.__sameDocument") is True
 
 
-def test_closed_event_page_is_its_transcript(browser: Any, studio: Studio) -> None:  # noqa: F811
+def test_closed_event_page_is_its_transcript(browser: Any, studio: Studio) -> None:
     """An open page learns the event closed; loaded again, /events/{slug} is the transcript with Q&A and host message."""
     slug = studio.new_event()
     answered = studio.ask(slug, "停车场收费标准会调整吗？", nickname="有车族")
