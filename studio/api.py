@@ -148,6 +148,12 @@ async def events_collection(request: Request) -> Response:
 
 
 async def event_detail(request: Request) -> Response:
+    if request.method == "PATCH":
+        session = await require_staff(request, Role.ADMIN)
+        app = studio(request)
+        body = await json_body(request)
+        return JSONResponse(await events.update_event(app.db, app.clock, session.staff,
+                                                      request.path_params["slug"], body))
     async with studio(request).db.read() as conn:
         row = await event_row(conn, request.path_params["slug"])
         if row is None:

@@ -124,7 +124,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/units", api.units, methods=["GET", "POST"]),
             Route("/api/staff", api.staff, methods=["GET", "POST"]),
             Route("/api/events", api.events_collection, methods=["GET", "POST"]),
-            Route("/api/events/{slug}", api.event_detail),
+            Route("/api/events/{slug}", api.event_detail, methods=["GET", "PATCH"]),
             Route("/api/events/{slug}/open", api.event_open, methods=["POST"]),
             Route("/api/events/{slug}/close", api.event_close, methods=["POST"]),
             Route("/api/events/{slug}/questions", api.ask, methods=["POST"]),

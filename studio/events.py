@@ -27,22 +27,44 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 MAX_HOST_MESSAGE = 1000
 
 
+def _event_fields(body: dict[str, Any], clock: Clock, current: Any = None) -> dict[str, Any]:
+    """Validate the event fields present in ``body``; all are required unless ``current`` is given."""
+    fields: dict[str, Any] = {}
+    if current is None or "title" in body:
+        fields["title"] = clean_text(body.get("title"), "title", 100)
+    if current is None or "description" in body:
+        description = body.get("description") or ""
+        if not isinstance(description, str) or len(description) > 5000:
+            raise invalid("description", "简介不能超过 5000 字")
+        fields["description"] = description.strip()
+    for name in ("starts_at", "ends_at"):
+        if current is None or name in body:
+            try:
+                fields[name] = clock.parse(str(body.get(name))).isoformat()
+            except ValueError:
+                raise invalid(name, "时间须为 ISO 8601 格式") from None
+    starts = str(fields["starts_at"] if "starts_at" in fields else current["starts_at"])
+    ends = str(fields["ends_at"] if "ends_at" in fields else current["ends_at"])
+    if clock.parse(ends) <= clock.parse(starts):
+        raise invalid("ends_at", "结束时间须晚于开始时间")
+    return fields
+
+
+async def _set_people(tx: Tx, event_id: int, role: str, staff_ids_: list[int]) -> None:
+    await tx.execute("DELETE FROM event_staff WHERE event_id = ? AND role = ?", (event_id, role))
+    for position, staff_id in enumerate(staff_ids_):
+        await tx.execute(
+            "INSERT INTO event_staff (event_id, staff_id, role, position) VALUES (?, ?, ?, ?)",
+            (event_id, staff_id, role, position),
+        )
+
+
 async def create_event(db: Database, clock: Clock, staff: Staff, body: dict[str, Any]) -> dict[str, Any]:
     """Schedule an event with its guests (officials) and moderators."""
     slug = body.get("slug")
     if not isinstance(slug, str) or not SLUG.match(slug):
         raise invalid("slug", "slug 须为 2–63 个小写字母、数字或连字符")
-    title = clean_text(body.get("title"), "title", 100)
-    description = body.get("description") or ""
-    if not isinstance(description, str) or len(description) > 5000:
-        raise invalid("description", "简介不能超过 5000 字")
-    try:
-        starts = clock.parse(str(body.get("starts_at")))
-        ends = clock.parse(str(body.get("ends_at")))
-    except ValueError:
-        raise invalid("starts_at", "时间须为 ISO 8601 格式") from None
-    if ends <= starts:
-        raise invalid("ends_at", "结束时间须晚于开始时间")
+    fields = _event_fields(body, clock)
     now = clock.stamp()
     async with db.write() as tx:
         guests = await staff_ids(tx, body.get("guests"), Role.OFFICIAL, "guests")
@@ -51,26 +73,48 @@ async def create_event(db: Database, clock: Clock, staff: Staff, body: dict[str,
             event_id = await tx.insert(
                 """INSERT INTO events (slug, title, description, starts_at, ends_at, created_at)
                    VALUES (?, ?, ?, ?, ?, ?)""",
-                (slug, title, description.strip(), starts.isoformat(), ends.isoformat(), now),
+                (slug, fields["title"], fields["description"], fields["starts_at"],
+                 fields["ends_at"], now),
             )
         except sqlite3.IntegrityError:
             raise ApiError("exists", f"slug“{slug}”已被使用") from None
-        for position, staff_id in enumerate(guests):
-            await tx.execute(
-                "INSERT INTO event_staff (event_id, staff_id, role, position) VALUES (?, ?, 'guest', ?)",
-                (event_id, staff_id, position),
-            )
-        for position, staff_id in enumerate(moderators):
-            await tx.execute(
-                """INSERT INTO event_staff (event_id, staff_id, role, position)
-                   VALUES (?, ?, 'moderator', ?)""",
-                (event_id, staff_id, position),
-            )
+        await _set_people(tx, event_id, "guest", guests)
+        await _set_people(tx, event_id, "moderator", moderators)
         await audit.record(tx, at=now, actor=staff.username, role=staff.role.value,
                            action="event.create", event_id=event_id,
                            detail={"guests": body.get("guests"), "moderators": body.get("moderators")})
         row = await tx.fetchone("SELECT * FROM events WHERE id = ?", (event_id,))
         return await public_event(tx, row)
+
+
+async def update_event(db: Database, clock: Clock, staff: Staff, slug: str,
+                       body: dict[str, Any]) -> dict[str, Any]:
+    """Change a scheduled or live event's details, guests or moderators; viewers see it at once."""
+    async with db.write() as tx:
+        row = await event_row(tx, slug)
+        if row is None:
+            raise ApiError("not_found", "没有这场访谈")
+        if row["status"] == EventStatus.CLOSED.value:
+            raise ApiError("not_allowed", "已结束的访谈不能修改")
+        fields = _event_fields(body, clock, current=row)
+        if fields:
+            columns = ", ".join(f"{name} = ?" for name in fields)
+            await tx.execute(f"UPDATE events SET {columns} WHERE id = ?", (*fields.values(), row["id"]))
+        if "guests" in body:
+            await _set_people(tx, row["id"], "guest",
+                              await staff_ids(tx, body["guests"], Role.OFFICIAL, "guests"))
+        if "moderators" in body:
+            await _set_people(tx, row["id"], "moderator",
+                              await staff_ids(tx, body["moderators"], Role.MODERATOR, "moderators"))
+        now = clock.stamp()
+        changed = sorted(set(fields) | ({"guests", "moderators"} & set(body)))
+        await audit.record(tx, at=now, actor=staff.username, role=staff.role.value,
+                           action="event.update", event_id=row["id"],
+                           detail={name: body[name] for name in changed})
+        row = await tx.fetchone("SELECT * FROM events WHERE id = ?", (row["id"],))
+        event = await public_event(tx, row)
+        await tx.emit(row["id"], channels.public(row["id"]), {"type": "event.updated", "event": event}, now)
+        return event
 
 
 async def _event_for_staff(tx: Tx, slug: str, staff: Staff) -> Any:

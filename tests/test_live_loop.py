@@ -433,3 +433,31 @@ def test_officials_never_get_the_text_before_redaction(studio: Studio) -> None:
         assert view["text"] == "请回电 [已隐去]" and view["original_text"] is None
         assert PRIVATE_PHONE not in json.dumps(view, ensure_ascii=False)
     official.close()
+
+
+def test_admin_edits_an_event_and_viewers_see_it(studio: Studio) -> None:
+    """PATCH changes details and guests; viewers get event.updated; a closed event is frozen."""
+    slug = studio.new_event()
+    ws = studio.server.ws(f"/ws/events/{slug}")
+    recv_until(ws, "snapshot")
+    changed = studio.admin.client.patch(
+        f"/api/events/{slug}", json={"title": "改过的标题", "guests": ["guest2"]},
+        headers={"X-CSRF-Token": studio.admin.csrf})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["title"] == "改过的标题"
+    assert [g["name"] for g in changed.json()["guests"]] == ["guest2"]
+    frame = recv_until(ws, "event.updated")
+    assert frame["event"]["title"] == "改过的标题"
+    # guest1 is no longer a guest of this event: it may not act on it any more.
+    asked = studio.mod1.act(studio.question(slug, studio.ask(slug, "换嘉宾之后")["question_id"]), "approve").json()
+    assert studio.guest1.act(asked, "on-air").status_code == 403
+    bad = studio.admin.client.patch(f"/api/events/{slug}", json={"ends_at": "2000-01-01T00:00:00+08:00"},
+                                    headers={"X-CSRF-Token": studio.admin.csrf})
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "ends_at"
+    assert studio.mod1.client.patch(f"/api/events/{slug}", json={"title": "x"},
+                                    headers={"X-CSRF-Token": studio.mod1.csrf}).status_code == 403
+    studio.admin.post(f"/api/events/{slug}/close")
+    frozen = studio.admin.client.patch(f"/api/events/{slug}", json={"title": "结束后再改"},
+                                       headers={"X-CSRF-Token": studio.admin.csrf})
+    assert frozen.status_code == 409
+    ws.close()
