@@ -134,9 +134,54 @@ async def create_staff(
     return staff_from_row(row)
 
 
-async def list_staff(conn: Queryable) -> list[dict[str, Any]]:
-    rows = await conn.fetchall(STAFF_SELECT + " WHERE s.active = 1 ORDER BY s.id")
-    return [staff_from_row(row).public() for row in rows]
+async def list_staff(conn: Queryable, include_inactive: bool = False) -> list[dict[str, Any]]:
+    where = "" if include_inactive else " WHERE s.active = 1"
+    rows = await conn.fetchall(STAFF_SELECT + where + " ORDER BY s.id")
+    return [{**staff_from_row(row).public(), "active": bool(row["active"])} for row in rows]
+
+
+async def update_staff(db: Database, actor: Staff, username: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Change an account: a new password, name, title, unit, or (de)activation.
+
+    Deactivating ends the account's sessions at once; an admin cannot
+    deactivate themself (the studio must keep one admin who can sign in).
+    """
+    password_hash = None
+    if "password" in body:
+        password = body["password"]
+        if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+            raise invalid("password", f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+        password_hash = await hash_password_async(password)
+    async with db.write() as tx:
+        row = await tx.fetchone(STAFF_SELECT + " WHERE s.username = ?", (username,))
+        if row is None:
+            raise ApiError("not_found", "没有这个账号")
+        changes: dict[str, Any] = {}
+        if password_hash is not None:
+            changes["password_hash"] = password_hash
+        for name, limit in (("display_name", 40), ("title", 40)):
+            if name in body:
+                value = body[name]
+                if not isinstance(value, str) or len(value.strip()) > limit:
+                    raise invalid(name, f"{name} 不能超过 {limit} 个字")
+                changes[name] = value.strip() or (username if name == "display_name" else "")
+        if "unit" in body:
+            changes["unit_id"] = await resolve_unit(tx, body["unit"])
+            if row["role"] == Role.OFFICIAL.value and changes["unit_id"] is None:
+                raise invalid("unit", "嘉宾（official）必须属于一个单位")
+        if "active" in body:
+            if not isinstance(body["active"], bool):
+                raise invalid("active", "active 须为 true 或 false")
+            if not body["active"] and row["id"] == actor.id:
+                raise ApiError("not_allowed", "不能停用自己的账号")
+            changes["active"] = int(body["active"])
+        if changes:
+            columns = ", ".join(f"{name} = ?" for name in changes)
+            await tx.execute(f"UPDATE staff SET {columns} WHERE id = ?", (*changes.values(), row["id"]))
+        if password_hash is not None or changes.get("active") == 0:
+            await tx.execute("DELETE FROM sessions WHERE staff_id = ?", (row["id"],))
+        row = await tx.fetchone(STAFF_SELECT + " WHERE s.id = ?", (row["id"],))
+    return {**staff_from_row(row).public(), "active": bool(row["active"])}
 
 
 async def staff_ids(tx: Tx, usernames: Any, role: Role, field: str) -> list[int]:

@@ -134,7 +134,15 @@ async def staff(request: Request) -> Response:
         )
         return JSONResponse(created.public(), 201)
     async with app.db.read() as conn:
-        return JSONResponse(await accounts.list_staff(conn))
+        everyone = request.query_params.get("all") == "1"
+        return JSONResponse(await accounts.list_staff(conn, include_inactive=everyone))
+
+
+async def staff_member(request: Request) -> Response:
+    session = await require_staff(request, Role.ADMIN)
+    body = await json_body(request)
+    app = studio(request)
+    return JSONResponse(await accounts.update_staff(app.db, session.staff, request.path_params["username"], body))
 
 
 async def events_collection(request: Request) -> Response:
@@ -283,3 +291,13 @@ async def board_case(request: Request) -> Response:
 
 async def api_not_found(request: Request) -> Response:
     raise ApiError("not_found", "没有这个接口")
+
+
+async def health(request: Request) -> Response:
+    """For load balancers: 200 when the store answers a query, else 503."""
+    try:
+        async with studio(request).db.read() as conn:
+            await conn.fetchone("SELECT 1")
+    except Exception:
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok"})

@@ -111,7 +111,7 @@ async def studio_home(request: Request) -> Response:
             "staff": [],
         }
         if session.staff.role is Role.ADMIN:
-            context["staff"] = await accounts.list_staff(conn)
+            context["staff"] = await accounts.list_staff(conn, include_inactive=True)
     return render(request, "studio/home.html", **context)
 
 

@@ -202,3 +202,40 @@ def test_connections_per_address_are_limited(limited: Studio) -> None:
     assert recv_until(sockets[0], "pong")["type"] == "pong"
     for ws in sockets:
         ws.close()
+
+
+def test_admin_resets_a_password_and_deactivates_an_account(studio: Studio) -> None:
+    """A reset password ends old sessions; a deactivated account cannot sign in; admins keep their own."""
+    created = studio.admin.post("/api/staff", {"username": "temp1", "password": "first-password",
+                                               "role": "moderator"})
+    assert created.status_code == 201
+    temp = StaffClient(studio.server, "temp1", "first-password")
+    assert temp.get("/api/me").status_code == 200
+    reset = studio.admin.client.patch("/api/staff/temp1", json={"password": "second-password"},
+                                      headers={"X-CSRF-Token": studio.admin.csrf})
+    assert reset.status_code == 200 and reset.json()["active"] is True
+    assert temp.get("/api/me").status_code == 401
+    temp = StaffClient(studio.server, "temp1", "second-password")
+    off = studio.admin.client.patch("/api/staff/temp1", json={"active": False},
+                                    headers={"X-CSRF-Token": studio.admin.csrf})
+    assert off.status_code == 200 and off.json()["active"] is False
+    assert temp.get("/api/me").status_code == 401
+    with studio.server.http() as client:
+        refused = client.post("/api/login", json={"username": "temp1", "password": "second-password"})
+    assert refused.status_code == 401
+    listed = {s["username"]: s["active"] for s in studio.admin.get("/api/staff?all=1").json()}
+    assert listed["temp1"] is False
+    assert "temp1" not in {s["username"] for s in studio.admin.get("/api/staff").json()}
+    itself = studio.admin.client.patch("/api/staff/admin", json={"active": False},
+                                       headers={"X-CSRF-Token": studio.admin.csrf})
+    assert itself.status_code == 409
+    no_unit = studio.admin.client.patch("/api/staff/guest1", json={"unit": None},
+                                        headers={"X-CSRF-Token": studio.admin.csrf})
+    assert no_unit.status_code == 400 and no_unit.json()["error"]["field"] == "unit"
+
+
+def test_health_check(studio: Studio) -> None:
+    """/healthz answers 200 while the store answers."""
+    with studio.server.http() as client:
+        answer = client.get("/healthz")
+    assert answer.status_code == 200 and answer.json() == {"status": "ok"}
