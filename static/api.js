@@ -93,3 +93,4 @@ export async function api(method, path, body) {
 
 export const post = (path, body) => api('POST', path, body === undefined ? {} : body);
 export const get = (path) => api('GET', path);
+export const patch = (path, body) => api('PATCH', path, body === undefined ? {} : body);

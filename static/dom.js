@@ -150,6 +150,15 @@ export function fmtDate(s) {
   return `${w.y}-${pad(w.mo)}-${pad(w.d)}`;
 }
 
+// "2026-11-22 20:00 — 22:00" (the end's date only when it differs), as the
+// templates' time_span macro
+export function timeSpan(start, end) {
+  const a = fmtDateTime(start);
+  const b = fmtDateTime(end);
+  if (!a || !b) return a || b;
+  return fmtDate(start) === fmtDate(end) ? `${a} — ${b.slice(11)}` : `${a} — ${b}`;
+}
+
 // "刚刚" / "5分钟" / "1小时20分钟"
 export function fmtWait(s) {
   const d = toDate(s);

@@ -1,6 +1,6 @@
 // Audience page: live feed, ask form, 同问, my questions.
 import {
-  h, clear, show, reconcile, fmtTime, timeEl, unitName, personLine, store, excerpt,
+  h, clear, show, reconcile, fmtTime, timeEl, unitName, personLine, store, excerpt, timeSpan,
 } from './dom.js';
 import { LiveSocket, bindBanner } from './live.js';
 import { post } from './api.js';
@@ -13,6 +13,11 @@ const $ = (id) => document.getElementById(id);
 const el = {
   status: $('ev-status'),
   countdown: $('ev-countdown'),
+  title: root.querySelector('.ev-title'),
+  time: root.querySelector('.ev-time'),
+  desc: root.querySelector('.ev-desc'),
+  guests: root.querySelector('.guests'),
+  guestList: root.querySelector('.guest-list'),
   closed: $('closed-banner'),
   onAir: $('on-air'),
   messagesSection: $('messages-section'),
@@ -249,7 +254,54 @@ function renderStatus() {
   updateSubmit();
 }
 
+// Title, times, description, guests and the units one may ask: the parts an
+// `event.updated` frame (or a snapshot after one) changes.
+let eventSig = null;
+function renderEvent() {
+  const ev = state.event;
+  if (!ev) return;
+  const sig = JSON.stringify([ev.title, ev.description, ev.starts_at, ev.ends_at, ev.guests, ev.units]);
+  if (sig === eventSig) return;
+  eventSig = sig;
+  if (typeof ev.title === 'string') {
+    root.dataset.title = ev.title;
+    el.title.textContent = ev.title;
+    document.title = `${ev.title} · 网络问政 · 在线访谈`;
+  }
+  if (ev.starts_at && ev.ends_at) {
+    el.time.textContent = `访谈时间：${timeSpan(ev.starts_at, ev.ends_at)}`;
+    root.dataset.startsAt = ev.starts_at;
+    if (el.countdown) el.countdown.dataset.startsAt = ev.starts_at; // countdown.js reads it every second
+  }
+  if (el.desc) {
+    el.desc.textContent = ev.description || '';
+    show(el.desc, !!ev.description);
+  }
+  if (el.guests && Array.isArray(ev.guests)) {
+    clear(el.guestList);
+    for (const g of ev.guests) {
+      const unit = unitName(g.unit);
+      el.guestList.appendChild(h('li', { class: 'guest' },
+        h('span', { class: 'guest-avatar', 'aria-hidden': 'true' }, Array.from(g.name || '嘉')[0]),
+        h('span', { class: 'guest-info' },
+          h('strong', null, g.name || ''),
+          g.title ? h('span', { class: 'guest-title' }, g.title) : null,
+          unit ? [' ', h('span', { class: 'guest-unit' }, unit)] : null)));
+    }
+    show(el.guests, ev.guests.length > 0);
+  }
+  if (Array.isArray(ev.units)) {
+    // keep the viewer's choice when that unit still answers
+    const chosen = el.askUnit.value;
+    clear(el.askUnit);
+    el.askUnit.appendChild(h('option', { value: '' }, '全部单位'));
+    for (const u of ev.units) el.askUnit.appendChild(h('option', { value: String(u.id) }, u.name));
+    el.askUnit.value = ev.units.some((u) => String(u.id) === chosen) ? chosen : '';
+  }
+}
+
 function renderAll() {
+  renderEvent();
   renderStatus();
   renderOnAir();
   renderPublished();
@@ -381,9 +433,16 @@ function applyFrame(f) {
         renderMessages();
       }
       break;
+    case 'event.updated':
+      if (f.event) {
+        state.event = { ...(state.event || {}), ...f.event };
+        renderEvent();
+      }
+      break;
     case 'event.status':
       if (f.event) state.event = f.event;
       state.status = f.status || (f.event && f.event.status) || state.status;
+      renderEvent();
       renderStatus();
       renderOnAir();
       renderPublished();

@@ -1,5 +1,5 @@
 // Shared by the moderator and official consoles.
-import { h, unitName } from './dom.js';
+import { h, show, unitName, timeSpan } from './dom.js';
 import { get } from './api.js';
 
 // Public change frames and the status they put a question in.
@@ -140,9 +140,38 @@ export function setEventStatus(status) {
   }
 }
 
+// The event's title, times, guests and description in the console head
+// (templates/_macros.html console_head), from an Event.
+export function setEventInfo(event) {
+  if (!event) return;
+  const $ = (id) => document.getElementById(id);
+  const title = $('ev-title');
+  if (title && typeof event.title === 'string' && title.textContent !== event.title) {
+    title.textContent = event.title;
+    const desk = title.closest('[data-desk]');
+    document.title = desk ? `${desk.dataset.desk} · ${event.title}` : event.title;
+  }
+  const time = $('ev-time');
+  if (time && event.starts_at && event.ends_at) time.textContent = timeSpan(event.starts_at, event.ends_at);
+  const guests = $('ev-guests');
+  if (guests && Array.isArray(event.guests)) {
+    guests.textContent = `嘉宾：${event.guests.map((g) => {
+      const unit = unitName(g.unit);
+      return `${g.name || ''}${unit ? `（${unit}）` : ''}`;
+    }).join('、')}`;
+    show(guests, event.guests.length > 0);
+  }
+  const desc = $('ev-desc');
+  if (desc && typeof event.description === 'string') {
+    desc.textContent = event.description;
+    show($('ev-desc-box'), !!event.description);
+  }
+}
+
 // The public frames both consoles follow: snapshot, votes, host.message,
-// event.status, stats, and the on-air / answer / transfer / publish changes.
-// Keeps the event status (#ev-status, open/close buttons), the public on-air
+// event.status, event.updated, stats, and the on-air / answer / transfer /
+// publish changes. Keeps the event status (#ev-status, open/close buttons),
+// its title, times, guests and description (setEventInfo), the public on-air
 // question (`onAir`) and the viewer count (#viewers); when a public change
 // does not match the store it calls resync(). Each console passes its hooks:
 //   renderOnAir()   redraw its on-air box (required)
@@ -185,6 +214,7 @@ export function publicFrames(store, resync, status, hooks) {
     switch (f.type) {
       case 'snapshot':
         setStatus(f.event && f.event.status);
+        setEventInfo(f.event);
         onAir = f.on_air || null;
         if (f.stats) stats = f.stats;
         if (onSnapshot) onSnapshot(f);
@@ -199,6 +229,10 @@ export function publicFrames(store, resync, status, hooks) {
         return true;
       case 'event.status':
         setStatus(f.status || (f.event && f.event.status));
+        setEventInfo(f.event);
+        return true;
+      case 'event.updated':
+        setEventInfo(f.event);
         return true;
       case 'stats':
         stats = { ...(stats || {}), ...(f.stats || f) };

@@ -6,7 +6,8 @@
 // reveals a box with a [data-confirm="close"] button.
 // After a change the page reloads when the button's container carries
 // data-after="reload"; otherwise a "studio:event" CustomEvent is dispatched
-// on document with the new Event in detail.
+// on document with the new Event in detail. (data-event-action="edit" on the
+// studio home page belongs to admin.js.)
 import { post } from './api.js';
 import { h } from './dom.js';
 
@@ -56,7 +57,7 @@ async function runEventAction(btn, action, slug) {
 }
 
 document.addEventListener('click', (ev) => {
-  const btn = ev.target.closest('[data-event-action]');
+  const btn = ev.target.closest('[data-event-action="open"], [data-event-action="close"]');
   if (btn) {
     const action = btn.dataset.eventAction;
     const slug = btn.dataset.slug;

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from moderation.lifecycle import Role
+from studio import audit
 from studio.db import Database, Tx
 from studio.errors import ApiError, invalid
 from studio.passwords import MIN_PASSWORD_LENGTH, hash_password_async
@@ -140,7 +141,9 @@ async def list_staff(conn: Queryable, include_inactive: bool = False) -> list[di
     return [{**staff_from_row(row).public(), "active": bool(row["active"])} for row in rows]
 
 
-async def update_staff(db: Database, actor: Staff, username: str, body: dict[str, Any]) -> dict[str, Any]:
+async def update_staff(
+    db: Database, actor: Staff, username: str, body: dict[str, Any], at: str
+) -> dict[str, Any]:
     """Change an account: a new password, name, title, unit, or (de)activation.
 
     Deactivating ends the account's sessions at once; an admin cannot
@@ -180,6 +183,12 @@ async def update_staff(db: Database, actor: Staff, username: str, body: dict[str
             await tx.execute(f"UPDATE staff SET {columns} WHERE id = ?", (*changes.values(), row["id"]))
         if password_hash is not None or changes.get("active") == 0:
             await tx.execute("DELETE FROM sessions WHERE staff_id = ?", (row["id"],))
+        if changes:
+            detail = {name: value for name, value in changes.items() if name != "password_hash"}
+            if password_hash is not None:
+                detail["password"] = "reset"
+            await audit.record(tx, at=at, actor=actor.username, role=actor.role.value,
+                               action="staff.update", detail={"username": username, **detail})
         row = await tx.fetchone(STAFF_SELECT + " WHERE s.id = ?", (row["id"],))
     return {**staff_from_row(row).public(), "active": bool(row["active"])}
 

@@ -142,7 +142,8 @@ async def staff_member(request: Request) -> Response:
     session = await require_staff(request, Role.ADMIN)
     body = await json_body(request)
     app = studio(request)
-    return JSONResponse(await accounts.update_staff(app.db, session.staff, request.path_params["username"], body))
+    return JSONResponse(await accounts.update_staff(app.db, session.staff, request.path_params["username"],
+                                                    body, at=app.clock.stamp()))
 
 
 async def events_collection(request: Request) -> Response:

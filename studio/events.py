@@ -244,6 +244,20 @@ async def list_events(conn: Queryable) -> dict[str, list[dict[str, Any]]]:
     return grouped
 
 
+async def people_by_event(conn: Queryable) -> dict[str, dict[str, list[str]]]:
+    """Usernames of every event's guests and moderators, by slug (for the admin's edit forms)."""
+    rows = await conn.fetchall(
+        """SELECT e.slug, es.role, s.username FROM event_staff es
+           JOIN events e ON e.id = es.event_id JOIN staff s ON s.id = es.staff_id
+           ORDER BY es.event_id, es.role, es.position, s.id"""
+    )
+    people: dict[str, dict[str, list[str]]] = {}
+    for row in rows:
+        entry = people.setdefault(row["slug"], {"guests": [], "moderators": []})
+        entry["guests" if row["role"] == "guest" else "moderators"].append(row["username"])
+    return people
+
+
 async def staff_events(conn: Queryable, staff: Staff) -> list[dict[str, Any]]:
     """Events a staff member works on (all of them for admins), newest first."""
     if staff.role is Role.ADMIN:

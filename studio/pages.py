@@ -112,6 +112,7 @@ async def studio_home(request: Request) -> Response:
         }
         if session.staff.role is Role.ADMIN:
             context["staff"] = await accounts.list_staff(conn, include_inactive=True)
+            context["event_staff"] = await events.people_by_event(conn)
     return render(request, "studio/home.html", **context)
 
 
