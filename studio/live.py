@@ -151,6 +151,10 @@ class PolicyViolation(Exception):
     pass
 
 
+class SessionEnded(Exception):
+    """The staff member signed out, or their account was deactivated or its password reset."""
+
+
 async def run_connection(
     conn: Connection,
     subscription: Subscription,
@@ -175,7 +179,11 @@ async def run_connection(
     code, reason = 1000, ""
     for task in done:
         exc = task.exception() if not task.cancelled() else None
-        if isinstance(exc, PolicyViolation):
+        if isinstance(exc, BaseExceptionGroup):
+            exc = exc.exceptions[0]
+        if isinstance(exc, SessionEnded):
+            code, reason = CLOSE_FORBIDDEN, "session ended"
+        elif isinstance(exc, PolicyViolation):
             code, reason = CLOSE_POLICY, str(exc)
         elif isinstance(exc, SlowConsumer) or (task is pump and task.cancelled()):
             code, reason = CLOSE_RESUME, "resume"
@@ -340,8 +348,8 @@ async def staff_socket(websocket: WebSocket) -> None:
                 await studio.publish_presence(event_id)
                 await send_start(conn, event, parse_since(websocket))
                 await conn.send_frame(await staff_snapshot(studio, event_id, actor, staff))
-                await run_connection(conn, subscription, conn.pump(subscription, event_id),
-                                     {"action": on_action, "ping": on_ping})
+                feed = staff_feed(conn, subscription, event_id, websocket.cookies.get(COOKIE_NAME))
+                await run_connection(conn, subscription, feed, {"action": on_action, "ping": on_ping})
         except (WebSocketDisconnect, PolicyViolation):
             await conn.close(CLOSE_POLICY)
         except ConnectionError:
@@ -350,6 +358,22 @@ async def staff_socket(websocket: WebSocket) -> None:
             studio.presence.get(event_id, {}).pop(key, None)
             with contextlib.suppress(Exception):
                 await studio.publish_presence(event_id)
+
+
+async def staff_feed(
+    conn: Connection, subscription: Subscription, event_id: int, cookie: str | None
+) -> None:
+    """The event's frames, for as long as the staff session stays valid."""
+
+    async def watch_session() -> None:
+        while True:
+            await asyncio.sleep(conn.studio.settings.staff_session_check)
+            if await conn.studio.sessions.session(cookie) is None:
+                raise SessionEnded
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(conn.pump(subscription, event_id))
+        group.create_task(watch_session())
 
 
 async def staff_queue(studio: Studio, event_id: int, actor: Actor) -> list[dict[str, Any]]:

@@ -34,6 +34,8 @@ class Settings:
     """0: no limit. Behind a proxy, count by the forwarded client address. Generous,
     because a campus or a mobile carrier puts many viewers behind one address."""
     stats_interval: float = 2.0
+    staff_session_check: float = 15.0
+    """Seconds between re-checks of a staff socket's session (sign-out, deactivation)."""
     vote_flush_interval: float = 1.0
     templates_dir: Path = field(default=ROOT / "templates")
     static_dir: Path = field(default=ROOT / "static")
@@ -64,5 +66,6 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         frames_per_second=config("STUDIO_FRAMES_PER_SECOND", cast=float, default=10.0),
         max_connections_per_address=config("STUDIO_MAX_CONNECTIONS_PER_ADDRESS", cast=int, default=200),
         stats_interval=config("STUDIO_STATS_INTERVAL", cast=float, default=2.0),
+        staff_session_check=config("STUDIO_STAFF_SESSION_CHECK", cast=float, default=15.0),
         vote_flush_interval=config("STUDIO_VOTE_FLUSH_INTERVAL", cast=float, default=1.0),
     )

@@ -44,6 +44,7 @@ class Server:
             "STUDIO_RATE_LIMITS": "false",
             "STUDIO_STATS_INTERVAL": "0.5",
             "STUDIO_VOTE_FLUSH_INTERVAL": "0.2",
+            "STUDIO_STAFF_SESSION_CHECK": "0.5",
             "STUDIO_LOG_LEVEL": "warning",
             **(env or {}),
         }

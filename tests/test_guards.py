@@ -239,3 +239,17 @@ def test_health_check(studio: Studio) -> None:
     with studio.server.http() as client:
         answer = client.get("/healthz")
     assert answer.status_code == 200 and answer.json() == {"status": "ok"}
+
+
+def test_staff_socket_closes_when_the_account_is_deactivated(studio: Studio) -> None:
+    """An open console's socket is closed with 4003 soon after its account is deactivated."""
+    studio.admin.post("/api/staff", {"username": "temp2", "password": "first-password", "role": "moderator"})
+    slug = studio.new_event()
+    studio.admin.client.patch(f"/api/events/{slug}", json={"moderators": ["mod1", "temp2"]},
+                              headers={"X-CSRF-Token": studio.admin.csrf})
+    temp = StaffClient(studio.server, "temp2", "first-password")
+    ws = temp.staff_ws(slug)
+    recv_until(ws, "staff.snapshot")
+    studio.admin.client.patch("/api/staff/temp2", json={"active": False},
+                              headers={"X-CSRF-Token": studio.admin.csrf})
+    assert close_code(ws) == 4003
