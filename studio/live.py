@@ -39,7 +39,10 @@ CLOSE_RESUME = 4000
 CLOSE_FORBIDDEN = 4003
 CLOSE_NOT_FOUND = 4004
 CLOSE_POLICY = 1008
-MAX_STRIKES = 20
+BAD_FRAME_BURST = 20
+BAD_FRAMES_PER_SECOND = 0.1
+"""Twenty bad frames in a row close the connection; the budget refills one every ten seconds,
+so an honest client's occasional error over a two-hour event never adds up to a close."""
 CLOSE_TIMEOUT = 2.0
 
 Handler = Callable[["Connection", dict[str, Any]], Awaitable[None]]
@@ -60,7 +63,7 @@ class Connection:
         settings = studio.settings
         self.frames = TokenBucket(settings.frame_burst, settings.frames_per_second)
         self.asks = TokenBucket(settings.ask_burst, settings.ask_per_minute / 60)
-        self.strikes = 0
+        self.bad_frames = TokenBucket(BAD_FRAME_BURST, BAD_FRAMES_PER_SECOND)
         self.last_seq = 0
 
     async def send(self, text: str) -> None:
@@ -71,9 +74,9 @@ class Connection:
         await self.send(encode(frame))
 
     async def error(self, code: str, message: str, **extra: Any) -> None:
-        self.strikes += 1
+        """Answer a bad frame; past the bad-frame budget the connection is closed with 1008."""
         await self.send_frame({"type": "error", "code": code, "message": message, **extra})
-        if self.strikes >= MAX_STRIKES:
+        if self.bad_frames.take(time.monotonic()):
             raise PolicyViolation("too many bad frames")
 
     async def close(self, code: int, reason: str = "") -> None:

@@ -253,3 +253,44 @@ def test_staff_socket_closes_when_the_account_is_deactivated(studio: Studio) -> 
     studio.admin.client.patch("/api/staff/temp2", json={"active": False},
                               headers={"X-CSRF-Token": studio.admin.csrf})
     assert close_code(ws) == 4003
+
+
+def test_random_frames_never_break_the_server(studio: Studio) -> None:
+    """Hundreds of randomly shaped frames each get an answer or a 1008 close; the server keeps serving."""
+    import random
+
+    from websockets.exceptions import ConnectionClosed
+
+    rng = random.Random(20261122)
+    values = [None, True, 0, -1, 2**70, 3.5, "", "x" * 50, "同问", [], [1, "a"], {}, {"a": {"b": []}}]
+    slug = studio.new_event()
+    approved = studio.mod1.act(studio.question(slug, studio.ask(slug, "模糊测试")["question_id"]),
+                               "approve").json()
+    values.append(approved["id"])
+    ws = studio.server.ws(f"/ws/events/{slug}")
+    recv_until(ws, "snapshot")
+    answers: dict[str, int] = {}
+    for _ in range(150):
+        frame = {"type": rng.choice(["ask", "vote", "ping", "pong", "ASK", "", None, 7])}
+        for field in rng.sample(["text", "unit", "nickname", "client_key", "question", "extra"], k=3):
+            frame[field] = rng.choice(values)
+        if rng.random() < 0.3:
+            frame["client_key"] = str(uuid.uuid4())
+            frame["text"] = rng.choice(["正常的问题", "", " ", "长" * 2500])
+        try:
+            ws.send(json.dumps(frame, ensure_ascii=False))
+            reply = recv_json(ws)
+            while reply["type"] in ("stats", "question.published", "votes"):
+                reply = recv_json(ws)
+        except ConnectionClosed:
+            assert ws.close_code == 1008
+            answers["closed"] = answers.get("closed", 0) + 1
+            ws = studio.server.ws(f"/ws/events/{slug}")
+            recv_until(ws, "snapshot")
+            continue
+        assert reply["type"] in ("error", "ask.ok", "vote.ok", "pong"), reply
+        answers[reply["type"]] = answers.get(reply["type"], 0) + 1
+    assert answers.get("error", 0) > 50 and answers.get("ask.ok", 0) > 0
+    ws.send(json.dumps({"type": "ping"}))
+    assert recv_until(ws, "pong")["type"] == "pong"
+    ws.close()
