@@ -56,10 +56,14 @@ def new_rating_code() -> str:
     return "".join(secrets.choice(RATING_ALPHABET) for _ in range(8))
 
 
+CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if c not in (9, 10)) | {127: None}
+
+
 def clean_text(value: Any, field: str, max_chars: int) -> str:
+    """Trimmed text with line breaks unified and control characters removed; 400 when empty or too long."""
     if not isinstance(value, str):
         raise invalid(field, f"{field} 须为文字")
-    text = value.strip()
+    text = value.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROL_CHARACTERS).strip()
     if not text:
         raise invalid(field, "内容不能为空")
     if len(text) > max_chars:
