@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from conftest import (
     ADMIN_PASSWORD,
     STAFF_PASSWORD,
@@ -15,21 +13,10 @@ from conftest import (
     StaffClient,
     Studio,
     log_in,
-    start_server,
     watch_errors,
 )
 
 WAIT = 10_000
-
-
-@pytest.fixture(scope="module")
-def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
-    """A server of its own with an admin, two moderators, two officials and two units."""
-    server = start_server(tmp_path_factory.mktemp("studio-manage"))
-    try:
-        yield Studio(server)
-    finally:
-        server.stop()
 
 
 def short() -> str:
