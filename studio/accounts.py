@@ -60,7 +60,7 @@ async def list_units(conn: Queryable) -> list[dict[str, Any]]:
     return [{"id": row["id"], "name": row["name"]} for row in rows]
 
 
-async def create_unit(db: Database, name: str, at: str) -> dict[str, Any]:
+async def create_unit(db: Database, name: str, at: str, by: str = "command line") -> dict[str, Any]:
     name = name.strip()
     if not name or len(name) > 50:
         raise invalid("name", "单位名称须为 1–50 个字符")
@@ -70,6 +70,8 @@ async def create_unit(db: Database, name: str, at: str) -> dict[str, Any]:
         unit_id = await tx.insert(
             "INSERT INTO units (name, created_at) VALUES (?, ?)", (name, at)
         )
+        await audit.record(tx, at=at, actor=by, role=Role.ADMIN.value, action="unit.create",
+                           detail={"unit": unit_id, "name": name})
     return {"id": unit_id, "name": name}
 
 
@@ -104,6 +106,7 @@ async def create_staff(
     display_name: str | None = None,
     title: str = "",
     at: str,
+    by: str = "command line",
 ) -> Staff:
     """Create a staff account. Officials must belong to a unit; usernames are unique."""
     username = (username or "").strip()
@@ -131,6 +134,8 @@ async def create_staff(
             )
         except sqlite3.IntegrityError:
             raise ApiError("exists", f"用户名“{username}”已存在") from None
+        await audit.record(tx, at=at, actor=by, role=Role.ADMIN.value, action="staff.create",
+                           detail={"username": username, "role": staff_role.value, "unit": unit_id})
         row = await tx.fetchone(STAFF_SELECT + " WHERE s.id = ?", (staff_id,))
     return staff_from_row(row)
 

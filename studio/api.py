@@ -111,26 +111,28 @@ async def me(request: Request) -> Response:
 async def units(request: Request) -> Response:
     app = studio(request)
     if request.method == "POST":
-        await require_staff(request, Role.ADMIN)
+        session = await require_staff(request, Role.ADMIN)
         body = await json_body(request)
         name = body.get("name")
         if not isinstance(name, str):
             raise invalid("name", "请填写单位名称")
-        return JSONResponse(await accounts.create_unit(app.db, name, app.clock.stamp()), 201)
+        return JSONResponse(
+            await accounts.create_unit(app.db, name, app.clock.stamp(), by=session.staff.username), 201
+        )
     async with app.db.read() as conn:
         return JSONResponse(await accounts.list_units(conn))
 
 
 async def staff(request: Request) -> Response:
     app = studio(request)
-    await require_staff(request, Role.ADMIN)
+    session = await require_staff(request, Role.ADMIN)
     if request.method == "POST":
         body = await json_body(request)
         created = await accounts.create_staff(
             app.db, username=str(body.get("username") or ""), password=str(body.get("password") or ""),
             role=str(body.get("role") or ""), unit=body.get("unit"),
             display_name=body.get("display_name"), title=str(body.get("title") or ""),
-            at=app.clock.stamp(),
+            at=app.clock.stamp(), by=session.staff.username,
         )
         return JSONResponse(created.public(), 201)
     async with app.db.read() as conn:
