@@ -15,7 +15,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
@@ -216,15 +216,25 @@ async def admit(websocket: WebSocket, studio: Studio) -> bool:
     return True
 
 
-@contextlib.contextmanager
-def counted(studio: Studio, address: str) -> Any:
-    studio.connections[address] += 1
+@contextlib.asynccontextmanager
+async def serving(conn: Connection) -> AsyncIterator[None]:
+    """Count the socket against its address; a client that left is let go, a broken feed resumes."""
+    connections = conn.studio.connections
+    connections[conn.address] += 1
     try:
         yield
+    except WebSocketDisconnect:
+        pass
+    except ConnectionError:
+        await conn.close(CLOSE_RESUME, "resume")
     finally:
-        studio.connections[address] -= 1
-        if studio.connections[address] <= 0:
-            del studio.connections[address]
+        connections[conn.address] -= 1
+        if connections[conn.address] <= 0:
+            del connections[conn.address]
+
+
+async def on_ping(conn: Connection, frame: dict[str, Any]) -> None:
+    await conn.send_frame({"type": "pong"})
 
 
 async def send_start(conn: Connection, event: Any, since: int | None) -> None:
@@ -286,22 +296,14 @@ async def audience_socket(websocket: WebSocket) -> None:
             raise ApiError("not_found", "没有这个已公开的提问")
         await c.send_frame({"type": "vote.ok", "question": question_id})
 
-    async def on_ping(c: Connection, frame: dict[str, Any]) -> None:
-        await c.send_frame({"type": "pong"})
-
     handlers: dict[str, Handler] = {"ask": on_ask, "vote": on_vote, "ping": on_ping}
-    with counted(studio, conn.address):
-        studio.audience[event_id] += 1
-        try:
-            async with studio.hub.subscribe(channels.public(event_id)) as subscription:
-                await send_start(conn, event, parse_since(websocket))
-                await run_connection(conn, subscription, conn.pump(subscription, event_id), handlers)
-        except (WebSocketDisconnect, PolicyViolation):
-            await conn.close(CLOSE_POLICY)
-        except ConnectionError:
-            await conn.close(CLOSE_RESUME, "resume")
-        finally:
-            studio.audience[event_id] -= 1
+    studio.audience[event_id] += 1
+    try:
+        async with serving(conn), studio.hub.subscribe(channels.public(event_id)) as subscription:
+            await send_start(conn, event, parse_since(websocket))
+            await run_connection(conn, subscription, conn.pump(subscription, event_id), handlers)
+    finally:
+        studio.audience[event_id] -= 1
 
 
 async def staff_socket(websocket: WebSocket) -> None:
@@ -340,27 +342,19 @@ async def staff_socket(websocket: WebSocket) -> None:
                                      max_chars=studio.settings.max_question_chars)
         await c.send_frame({"type": "action.ok", "ref": frame.get("ref"), "question": result})
 
-    async def on_ping(c: Connection, frame: dict[str, Any]) -> None:
-        await c.send_frame({"type": "pong"})
-
     key = id(conn)
-    with counted(studio, conn.address):
-        try:
-            async with studio.hub.subscribe(channels.public(event_id), *feeds) as subscription:
-                studio.presence.setdefault(event_id, {})[key] = Presence(staff.username, staff.role.value)
-                await studio.publish_presence(event_id)
-                await send_start(conn, event, parse_since(websocket))
-                await conn.send_frame(await staff_snapshot(studio, event_id, actor, staff))
-                feed = staff_feed(conn, subscription, event_id, websocket.cookies.get(COOKIE_NAME))
-                await run_connection(conn, subscription, feed, {"action": on_action, "ping": on_ping})
-        except (WebSocketDisconnect, PolicyViolation):
-            await conn.close(CLOSE_POLICY)
-        except ConnectionError:
-            await conn.close(CLOSE_RESUME, "resume")
-        finally:
-            studio.presence.get(event_id, {}).pop(key, None)
-            with contextlib.suppress(Exception):
-                await studio.publish_presence(event_id)
+    try:
+        async with serving(conn), studio.hub.subscribe(channels.public(event_id), *feeds) as subscription:
+            studio.presence.setdefault(event_id, {})[key] = Presence(staff.username, staff.role.value)
+            await studio.publish_presence(event_id)
+            await send_start(conn, event, parse_since(websocket))
+            await conn.send_frame(await staff_snapshot(studio, event_id, actor, staff))
+            feed = staff_feed(conn, subscription, event_id, websocket.cookies.get(COOKIE_NAME))
+            await run_connection(conn, subscription, feed, {"action": on_action, "ping": on_ping})
+    finally:
+        studio.presence.get(event_id, {}).pop(key, None)
+        with contextlib.suppress(Exception):
+            await studio.publish_presence(event_id)
 
 
 async def staff_feed(
@@ -413,19 +407,9 @@ async def track_socket(websocket: WebSocket) -> None:
         return
     conn = Connection(websocket, studio)
 
-    async def on_ping(c: Connection, frame: dict[str, Any]) -> None:
-        await c.send_frame({"type": "pong"})
-
-    with counted(studio, conn.address):
-        try:
-            async with studio.hub.subscribe(channels.question(view["question_id"])) as subscription:
-                await send_tracking(conn, code)
-                await run_connection(conn, subscription, track_pump(conn, subscription, code),
-                                     {"ping": on_ping})
-        except (WebSocketDisconnect, PolicyViolation):
-            await conn.close(CLOSE_POLICY)
-        except ConnectionError:
-            await conn.close(CLOSE_RESUME, "resume")
+    async with serving(conn), studio.hub.subscribe(channels.question(view["question_id"])) as subscription:
+        await send_tracking(conn, code)
+        await run_connection(conn, subscription, track_pump(conn, subscription, code), {"ping": on_ping})
 
 
 async def send_tracking(conn: Connection, code: str) -> None:
