@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from moderation.flags import Flag
 from moderation.normalize import Normalised, compact_key
 
-FLOOD_SIMILARITY = 0.8
+FLOOD_SIMILARITY = 0.7
 FLOOD_WINDOW = 20
 """How many of the client's most recent texts are compared."""
 
@@ -106,7 +106,7 @@ def find_repeats(norm: Normalised) -> list[Flag]:
 def is_empty(norm: Normalised) -> bool:
     """Whether the text has nothing to read (module docstring)."""
     compact = norm.compact
-    return compact.count(compact[:1]) == len(compact) or compact in _GREETINGS
+    return not compact or compact.count(compact[0]) == len(compact) or compact in _GREETINGS
 
 
 def find_empty(norm: Normalised) -> list[Flag]:
