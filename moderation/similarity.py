@@ -43,8 +43,8 @@ ROWS = 4
 BANDS = NUM_PERM // ROWS
 DEFAULT_THRESHOLD = 0.45
 """Default similarity above which a question is suggested as a duplicate."""
-MIN_SHINGLES = 6
-"""Texts with fewer distinct shingles (about four characters) are never compared."""
+MIN_SHINGLES = 7
+"""Texts with fewer shingles (four characters besides stop characters) are never compared."""
 STOP_CHARACTERS = "的了吗呢吧啊呀请问什么怎么是在有我们你他她它这那个和与及就都也还"
 """Function characters left out of the shingles."""
 _STOP = re.compile(f"[{STOP_CHARACTERS}]")
@@ -59,31 +59,36 @@ Signature = npt.NDArray[np.uint32]
 
 
 def shingles(text: str) -> npt.NDArray[np.uint64]:
-    """The distinct characters and character bigrams of ``compact_key(text)``
+    """The (distinct) characters and character bigrams of ``compact_key(text)``
     without :data:`STOP_CHARACTERS`, as integers (a code point, or two 21-bit
     code points side by side)."""
-    return compact_shingles(compact_key(text))
+    return np.unique(compact_shingles(compact_key(text)))
 
 
 def compact_shingles(key: str) -> npt.NDArray[np.uint64]:
-    """:func:`shingles` of a text already in compact form."""
+    """:func:`shingles` of a text already in compact form, not deduplicated
+    (MinHash does not need it; the minimum is the same)."""
     key = _STOP.sub("", key)
     codes = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(codes) < 2:
         return codes
-    return np.unique(np.concatenate((codes, (codes[:-1] << _SHIFT21) | codes[1:])))
+    return np.concatenate((codes, (codes[:-1] << _SHIFT21) | codes[1:]))
 
 
 def signature(grams: npt.NDArray[np.uint64]) -> Signature:
-    """The MinHash signature (``NUM_PERM`` 32-bit minima) of a shingle set."""
-    hashed = (grams[:, None] * _A[None, :] + _B[None, :]) >> _SHIFT32
-    minima: Signature = hashed.min(axis=0).astype(np.uint32)
+    """The MinHash signature (``NUM_PERM`` 32-bit minima) of a shingle set
+    (all ones for an empty set)."""
+    if len(grams) == 0:
+        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    hashed = np.multiply.outer(_A, grams)  # NUM_PERM rows: each row's minimum is contiguous
+    hashed += _B[:, None]
+    minima: Signature = (hashed.min(axis=1) >> _SHIFT32).astype(np.uint32)
     return minima
 
 
 def jaccard(a: str, b: str) -> float:
     """The exact Jaccard index of the shingle sets of two texts (0 when either is empty)."""
-    sa, sb = set(shingles(a).tolist()), set(shingles(b).tolist())
+    sa, sb = set(compact_shingles(compact_key(a)).tolist()), set(compact_shingles(compact_key(b)).tolist())
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / len(sa | sb)
@@ -107,7 +112,7 @@ class DuplicateIndex:
 
     def add(self, item_id: int, text: str) -> None:
         """Index ``text`` under ``item_id`` (replacing an earlier text of that id).
-        Texts too short to compare (under ``MIN_SHINGLES`` bigrams) are not indexed."""
+        Texts too short to compare (under ``MIN_SHINGLES`` shingles) are not indexed."""
         self.remove(item_id)
         grams = shingles(text)
         if len(grams) < MIN_SHINGLES:
@@ -162,7 +167,7 @@ class DuplicateIndex:
         """:meth:`query` for a precomputed signature."""
         count = len(self._ids)
         if count <= self.brute_force_limit:
-            scores = (self._sigs[:count] == sig).mean(axis=1)
+            scores = np.count_nonzero(self._sigs[:count] == sig, axis=1) / NUM_PERM
             rows = np.flatnonzero(scores >= threshold)
             hits = [(self._ids[r], float(scores[r])) for r in rows.tolist()]
         else:
@@ -175,7 +180,7 @@ class DuplicateIndex:
                 return []
             ids = sorted(candidates)
             rows_list = [self._rows[i] for i in ids]
-            scores = (self._sigs[rows_list] == sig).mean(axis=1)
+            scores = np.count_nonzero(self._sigs[rows_list] == sig, axis=1) / NUM_PERM
             hits = [(i, float(s)) for i, s in zip(ids, scores.tolist(), strict=True) if s >= threshold]
         hits.sort(key=lambda h: (-h[1], h[0]))
         return [(i, round(s, 3)) for i, s in hits[:limit]]
