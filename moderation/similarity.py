@@ -26,7 +26,7 @@ microseconds, 5,000 well under a millisecond). Above it,
 locality-sensitive hashing: the signature is cut into ``BANDS`` bands of
 ``ROWS`` values and only items sharing a whole band are compared. With 16
 bands of 4 rows an item is a candidate with probability 0.99 at J = 0.7,
-0.81 at J = 0.6, 0.65 at J = 0.55, 0.49 at J = 0.45, and 0.03 at J = 0.2
+0.89 at J = 0.6, 0.79 at J = 0.55, 0.49 at J = 0.45, and 0.03 at J = 0.2
 (unrelated posts), so 100,000 board posts are searched in about the time of
 a few thousand, at the price of missing some looser re-wordings.
 """
