@@ -94,3 +94,12 @@ def test_custom_lexicon_terms(lexicon: Lexicon) -> None:
     custom = Lexicon.build([Term("烂尾楼", "topic", "review")])
     result = screen("这个烂 尾 楼谁管", lexicon=custom)
     assert [(f.kind, f.level, f.text) for f in result.flags] == [("word.topic", "review", "烂 尾 楼")]
+
+
+def test_rescreening_an_indexed_question_skips_itself(lexicon: Lexicon) -> None:
+    """With exclude_id, a question already in the index is not suggested as its own duplicate."""
+    index = DuplicateIndex()
+    text = "A市A2区景蓉华苑小区的物业公司要退出，停车费涨价合理吗？"
+    index.add(7, text)
+    assert [f.question_id for f in screen(text, lexicon=lexicon, duplicates=index).flags] == [7]
+    assert screen(text, lexicon=lexicon, duplicates=index, exclude_id=7).flags == ()
