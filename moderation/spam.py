@@ -8,7 +8,7 @@ Policies (offsets are original offsets; see :mod:`moderation.normalize`):
 - ``spam.contact``: an invitation to move to a private channel — 加/添加/+
   followed by 微信 (and its evasive spellings 薇信, 威信, v信, vx, wx), v, q, qq
   or 扣扣; or one of those channel names followed by an account (five or
-  more letters/digits, optionally after 号/群 and a colon). A mere mention
+  more letters/digits, optionally after 号/群 and a colon) or by 同号 (微信同号). A mere mention
   (微信公众号, QQ群里有人说) is not a solicitation.
 - ``spam.flood``: the text is the same as, or nearly the same as (bigram
   Jaccard ≥ ``FLOOD_SIMILARITY``, 0.7, and lengths within that ratio), one of
@@ -48,7 +48,7 @@ _ACCOUNT = r"\s*(?:号|群|号码)?\s*[:：]?\s*[a-z0-9][a-z0-9_\-]{4,}"
 _INVITATION = re.compile(
     rf"(?:添加|加|\+)\s*(?:我\s*)?(?:的\s*)?(?:{_CHANNEL}|(?:v|q)(?![a-z]))(?:{_ACCOUNT})?"
 )
-_ACCOUNT_GIVEN = re.compile(rf"{_CHANNEL}{_ACCOUNT}")
+_ACCOUNT_GIVEN = re.compile(rf"{_CHANNEL}(?:{_ACCOUNT}|同号)")
 _RUN_OF_ONE = re.compile(r"(.)\1{4,}")
 _EMPHATIC = frozenset("！!？?~～")
 _DOTS = frozenset("。…．.")

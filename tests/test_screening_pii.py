@@ -234,3 +234,14 @@ def test_self_identifying_names(text: str, name: str, suggestion: str) -> None:
 def test_phrases_that_are_not_names(text: str) -> None:
     """Opinions, roles, dates and places after 本人/我是 are not names."""
     assert kinds(text) == []
+
+
+def test_amounts_are_not_phones() -> None:
+    """An 11-digit amount followed by 元 is not a mobile; the same digits alone are."""
+    assert kinds("项目总投资15000000000元") == []
+    assert kinds("电话15000000000") == [("pii.mobile", "15000000000")]
+
+
+def test_contact_person_label() -> None:
+    """A name after 联系人： is flagged."""
+    assert kinds("联系人：王建国，电话见附件") == [("pii.name", "王建国")]

@@ -141,3 +141,8 @@ def test_different_texts_are_not_flooding() -> None:
     text = "A2区的学位什么时候公布？"
     assert find_flood(normalise(text), ["A3区的公交线路什么时候调整？", "谢谢领导"]) == []
     assert find_flood(normalise(text), []) == []
+
+
+def test_same_number_on_wechat() -> None:
+    """微信同号 next to a phone number is a solicitation."""
+    assert texts(find_contacts(normalise("13812345678（微信同号）"))) == ["微信同号"]
