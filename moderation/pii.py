@@ -19,7 +19,7 @@ offsets are original offsets. Policies:
   digits, optionally after ``+86``/``86``/``0086``.
 - **Landlines** (``pii.landline``, mask ``0571-****8888``): a trunk ``0``, an
   area code (``10``, ``2x`` or three digits ``[3-9]xx``) and a local number of
-  7 or 8 digits not starting with 0 or 1 (so all-zero placeholders are not
+  7 or 8 digits not starting with 0 (so all-zero placeholders are not
   flagged); 11 or 12 digits in all.
 - **Bank cards** (``pii.bank_card``, ``[已隐去]``): 16–19 digits starting with
   3, 4, 5, 6 or 9 that pass the Luhn check and are not a valid ID.
@@ -117,7 +117,7 @@ def _landline(digits: str) -> tuple[str, str] | None:
     local = digits[area:]
     if area == 4 and digits[1] == "0":
         return None
-    if len(local) not in (7, 8) or local[0] in "01":
+    if len(local) not in (7, 8) or local[0] == "0":
         return None
     return digits[:area], local
 

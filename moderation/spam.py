@@ -8,7 +8,8 @@ Policies (offsets are original offsets; see :mod:`moderation.normalize`):
 - ``spam.contact``: an invitation to move to a private channel — 加/添加/+
   followed by 微信 (and its evasive spellings 薇信, 威信, v信, vx, wx), v, q, qq
   or 扣扣; or one of those channel names followed by an account (five or
-  more letters/digits, optionally after 号/群 and a colon) or by 同号 (微信同号). A mere mention
+  more letters/digits, optionally after 号/群 and a colon) or by 同号 (微信同号); or
+  扫码/扫描二维码 followed by 加, 进, 入, 关注 (扫码进群). A mere mention
   (微信公众号, QQ群里有人说) is not a solicitation.
 - ``spam.flood``: the text is the same as, or nearly the same as (bigram
   Jaccard ≥ ``FLOOD_SIMILARITY``, 0.7, and lengths within that ratio), one of
@@ -49,6 +50,7 @@ _INVITATION = re.compile(
     rf"(?:添加|加|\+)\s*(?:我\s*)?(?:的\s*)?(?:{_CHANNEL}|(?:v|q)(?![a-z]))(?:{_ACCOUNT})?"
 )
 _ACCOUNT_GIVEN = re.compile(rf"{_CHANNEL}(?:{_ACCOUNT}|同号)")
+_SCAN = re.compile(r"扫(?:描|一扫)?(?:一下|下)?(?:二维码|码)\s*(?:添加|加|进|入|关注)")
 _RUN_OF_ONE = re.compile(r"(.)\1{4,}")
 _EMPHATIC = frozenset("！!？?~～")
 _DOTS = frozenset("。…．.")
@@ -73,6 +75,8 @@ def find_contacts(norm: Normalised) -> list[Flag]:
     """Contact solicitations (``spam.contact``), non-overlapping."""
     text = norm.text
     spans = [(m.start(), m.end()) for m in _INVITATION.finditer(text)]
+    if "扫" in text:
+        spans += [(m.start(), m.end()) for m in _SCAN.finditer(text)]
     for m in _ACCOUNT_GIVEN.finditer(text):
         if m.start() > 0 and "a" <= text[m.start() - 1] <= "z":
             continue
