@@ -132,9 +132,9 @@ def _kept_table() -> npt.NDArray[np.bool_]:
     """For every code point, whether ``compact`` keeps it: all but categories
     Z*, P*, S*, C* in the BMP (astral symbols were folded to spaces already)."""
     table = np.ones(0x110000, dtype=np.bool_)
-    for code in range(0x10000):
-        if not 0xD800 <= code <= 0xDFFF and _skipped(chr(code)):
-            table[code] = False
+    category = unicodedata.category
+    skipped = [c for c in range(0x10000) if category(chr(c))[0] in "ZPSC" and not 0xD800 <= c <= 0xDFFF]
+    table[skipped] = False
     return table
 
 
