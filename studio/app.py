@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from studio import api, live, pages
+from studio import api, desk_api, live, pages
 from studio.errors import ApiError
 from studio.runtime import open_studio
 from studio.settings import Settings, load_settings
@@ -135,6 +135,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/events/{slug}/transcript", api.transcript),
             Route("/api/events/{slug}/audit", api.audit_log),
             Route("/api/track/{code}", api.track),
+            # the moderation desk (docs/moderation.md)
+            Route("/api/questions/{id:int}/claim", desk_api.claim, methods=["POST", "DELETE"]),
+            Route("/api/events/{slug}/bulk", desk_api.bulk, methods=["POST"]),
+            Route("/api/events/{slug}/stats", desk_api.event_stats),
+            Route("/api/reasons", desk_api.reason_collection, methods=["GET", "POST"]),
+            Route("/api/reasons/{code}", desk_api.reason_item, methods=["PATCH"]),
             Route("/api/questions/{id:int}/{action}", api.question_action, methods=["POST"]),
             Route("/api/board/cases", api.board_cases),
             Route("/api/board/cases/{id:int}", api.board_case),

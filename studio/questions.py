@@ -23,7 +23,7 @@ from moderation.lifecycle import (
     decide,
     may_ask,
 )
-from studio import audit, board, channels
+from studio import audit, board, channels, claims, reasons
 from studio.accounts import Staff, resolve_unit
 from studio.clock import Clock
 from studio.db import Database, Tx
@@ -32,7 +32,7 @@ from studio.views import Queryable, public_question, question_row, staff_questio
 
 RATING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_NICKNAME = 20
-MAX_REASON = 200
+REDACTED = "[已隐去]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,12 +223,21 @@ async def _apply(
         change.public_text = (
             clean_text(text, "text", max_chars) if text is not None else row["original_text"]
         )
+        if change.public_text != row["original_text"]:
+            # The original stays in the row and in this audit line (before_text): staff only.
+            change.detail["edited"] = True
+            redactions = change.public_text.count(REDACTED)
+            if redactions:
+                change.detail["redactions"] = redactions
         if "unit" in body:
             change.unit_id = await resolve_unit(tx, body.get("unit"))
         change.fields["published_at"] = now
     elif action is Action.REJECT:
-        change.fields["reason"] = clean_text(body.get("reason"), "reason", MAX_REASON)
+        code, wording, note = await reasons.resolve_reason(tx, body.get("reason"), body.get("note"))
+        change.fields["reason_code"] = code
+        change.fields["reason"] = reasons.public_wording(wording, note)
         change.detail["reason"] = change.fields["reason"]
+        change.detail["reason_code"] = code
     elif action is Action.MERGE:
         into = whole_number(body.get("into"), "into", "into 须为另一个提问的编号")
         if into == row["id"]:
@@ -314,6 +323,8 @@ async def _finish(
     )
     if action is Action.MERGE:
         await _merge_votes(tx, row, change.fields["merged_into"], event["id"], now)
+    if change.status.value != row["status"]:
+        await claims.release_handled(tx, event["id"], row["id"])
     new_row = await question_row(tx, row["id"])
     await _emit(tx, event, row, new_row, action, staff, now)
     return staff_question(new_row, moderation=staff.role is not Role.OFFICIAL)
