@@ -67,7 +67,7 @@ async def bulk(request: Request) -> Response:
             (event["id"], *(question_id for question_id, _ in parsed)),
         )
     in_event = {row["id"] for row in rows}
-    extra = {key: body[key] for key in ("reason", "note") if key in body}
+    extra: dict[str, Any] = {key: body[key] for key in ("reason", "note") if key in body}
     results: list[dict[str, Any]] = []
     for question_id, version in parsed:
         if question_id not in in_event:

@@ -15,9 +15,9 @@ from itsdangerous import Signer
 from broadcast import Hub, Message, backend_from_url
 from studio import channels
 from studio.auth import Sessions
+from studio.claims import ClaimSweeper
 from studio.clock import Clock
 from studio.db import Database, encode
-from studio.claims import ClaimSweeper
 from studio.ratelimit import KeyedLimiter, Limits
 from studio.settings import Settings
 from studio.views import question_counts
