@@ -17,7 +17,7 @@ from studio.errors import ApiError
 from studio.questions import actor_for
 from studio.runtime import studio_of
 from studio.viewer import VIEWER_COOKIE, VIEWER_MAX_AGE, new_viewer_cookie, viewer_of
-from studio.views import event_row, public_event, tracking
+from studio.views import event_row, public_event, question_counts, tracking
 
 
 def templates(request: Request) -> Jinja2Templates:
@@ -45,11 +45,12 @@ async def event_page(request: Request) -> Response:
         row = await event_row(conn, request.path_params["slug"])
         if row is None:
             return not_found(request, "没有这场访谈")
+        stats = await question_counts(conn, row["id"])
         if row["status"] == "closed":
             return render(request, "transcript.html", event=await public_event(conn, row),
-                          transcript=await events.transcript(conn, row))
+                          transcript=await events.transcript(conn, row), stats=stats)
         event = await public_event(conn, row)
-    response = render(request, "event.html", event=event)
+    response = render(request, "event.html", event=event, stats=stats)
     if viewer_of(request.cookies, app) is None:
         response.set_cookie(VIEWER_COOKIE, new_viewer_cookie(app), max_age=VIEWER_MAX_AGE,
                             httponly=True, samesite="lax", secure=app.settings.https_only_cookies)
