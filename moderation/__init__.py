@@ -1,1 +1,1 @@
-"""Moderation: the question lifecycle (and, later, screening), as pure logic."""
+"""Moderation as pure logic: the question lifecycle and automatic screening."""

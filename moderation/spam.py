@@ -1,0 +1,126 @@
+"""Spam detectors: links, contact solicitations, flooding, repetition, empty text.
+
+Policies (offsets are original offsets; see :mod:`moderation.normalize`):
+
+- ``spam.link``: ``http(s)://…``, ``www.…`` and bare domains under common
+  top-level domains (``.com``, ``.cn``, ``.net``, ``.top``, ``.xyz`` …), not
+  the domain part of an e-mail address.
+- ``spam.contact``: an invitation to move to a private channel — 加/添加/+
+  followed by 微信 (and its evasive spellings 薇信, 威信, v信, vx, wx), v, q, qq,
+  扣扣 or 好友; or one of those channel names followed by an account (five or
+  more letters/digits, optionally after 号/群 and a colon). A mere mention
+  (微信公众号, QQ群里有人说) is not a solicitation.
+- ``spam.flood``: the text is the same as, or nearly the same as (bigram
+  Jaccard ≥ ``FLOOD_SIMILARITY``), one of the same client's recent texts;
+  spans the whole text, ``score`` is the similarity.
+- ``spam.repeat``: one letter or Chinese character five or more times in a row
+  (哈哈哈哈哈), an emphatic mark (！？。~…) six or more times, or a unit of two
+  to four characters four or more times (加油加油加油加油). Digits, spaces and
+  masking characters (``*``, ``-``, ``_``, ``=``) do not count.
+- ``spam.empty``: nothing to read — fewer than two distinct letters, digits or
+  Chinese characters, or only a greeting or test word (你好, 在吗, 测试, test …);
+  spans the whole text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from moderation.flags import Flag
+from moderation.normalize import Normalised, compact_key
+
+FLOOD_SIMILARITY = 0.8
+FLOOD_WINDOW = 20
+"""How many of the client's most recent texts are compared."""
+
+_TLDS = "com|cn|net|org|top|xyz|cc|vip|info|me|io|co|club|shop|site|online|tk|ly|link|wang|ink|fun|icu|live|tv|app"
+_LINK = re.compile(
+    r"(?:https?://|www\.)[^\s，。！？、；“”‘’（）()<>\"'\u3000]+"
+    rf"|(?<![a-z0-9@.\-])[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:{_TLDS})(?![a-z0-9\-])(?:/[^\s，。！？、；“”（）()<>]*)?"
+)
+_CHANNEL = r"(?:微信|薇信|威信|徽信|v信|vx|wx|weixin|qq|扣扣|企鹅号)"
+_ACCOUNT = r"\s*(?:号|群|号码)?\s*[:：]?\s*[a-z0-9][a-z0-9_\-]{4,}"
+_CONTACT = re.compile(
+    rf"(?:添加|加|\+)\s*(?:我\s*)?(?:的\s*)?(?:{_CHANNEL}|(?:v|q)(?![a-z])|好友)(?:{_ACCOUNT})?"
+    rf"|(?<![a-z]){_CHANNEL}{_ACCOUNT}"
+)
+_REPEAT_CHAR = re.compile(r"([^\W\d_])\1{4,}|([！!？?。~～…．.])\2{5,}")
+_REPEAT_UNIT = re.compile(r"([^\W\d_][^\W_]{1,3})\1{3,}")
+_GREETINGS = frozenset(
+    "你好 您好 你们好 在吗 在不在 有人吗 有人在吗 测试 测试一下 试试 test testing hello hi ok 嗯 哦 啊 呵呵 哈哈 无 没有 不知道".split()
+)
+
+
+def find_links(norm: Normalised) -> list[Flag]:
+    """Links (``spam.link``)."""
+    return [_flag("spam.link", norm, m.start(), m.end()) for m in _LINK.finditer(norm.text)]
+
+
+def find_contacts(norm: Normalised) -> list[Flag]:
+    """Contact solicitations (``spam.contact``)."""
+    return [_flag("spam.contact", norm, m.start(), m.end()) for m in _CONTACT.finditer(norm.text)]
+
+
+def find_repeats(norm: Normalised) -> list[Flag]:
+    """Character and unit repetition (``spam.repeat``), non-overlapping."""
+    spans = [(m.start(), m.end()) for m in _REPEAT_CHAR.finditer(norm.text)]
+    spans += [(m.start(), m.end()) for m in _REPEAT_UNIT.finditer(norm.text)]
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    flags: list[Flag] = []
+    reach = -1
+    for start, end in spans:
+        if start >= reach:
+            flags.append(_flag("spam.repeat", norm, start, end))
+            reach = end
+    return flags
+
+
+def is_empty(norm: Normalised) -> bool:
+    """Whether the text has nothing to read (module docstring)."""
+    compact = norm.compact
+    return len(set(compact)) < 2 or compact in _GREETINGS
+
+
+def find_empty(norm: Normalised) -> list[Flag]:
+    """``spam.empty`` over the whole text when :func:`is_empty`."""
+    if not is_empty(norm):
+        return []
+    return [_flag("spam.empty", norm, 0, len(norm.original))]
+
+
+def _bigrams(key: str) -> set[str]:
+    return {key[i : i + 2] for i in range(len(key) - 1)} if len(key) > 1 else {key}
+
+
+def flood_score(norm: Normalised, recent: Sequence[str]) -> float:
+    """The highest similarity of the text to any of the last ``FLOOD_WINDOW``
+    ``recent`` texts: 1.0 for the same compact text, else bigram Jaccard."""
+    key = norm.compact
+    if not key or not recent:
+        return 0.0
+    mine = _bigrams(key)
+    best = 0.0
+    for other in list(recent)[-FLOOD_WINDOW:]:
+        other_key = compact_key(other)
+        if other_key == key:
+            return 1.0
+        if not other_key:
+            continue
+        theirs = _bigrams(other_key)
+        best = max(best, len(mine & theirs) / len(mine | theirs))
+    return best
+
+
+def find_flood(norm: Normalised, recent: Sequence[str]) -> list[Flag]:
+    """``spam.flood`` over the whole text when :func:`flood_score` reaches
+    ``FLOOD_SIMILARITY``."""
+    score = flood_score(norm, recent)
+    if score < FLOOD_SIMILARITY:
+        return []
+    flag = _flag("spam.flood", norm, 0, len(norm.original))
+    return [Flag(flag.kind, flag.start, flag.end, flag.text, score=round(score, 3))]
+
+
+def _flag(kind: str, norm: Normalised, start: int, end: int) -> Flag:
+    return Flag(kind, start, end, norm.original[start:end])
