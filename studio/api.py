@@ -197,6 +197,7 @@ async def ask(request: Request) -> Response:
     receipt = await questions.ask(
         app.db, app.clock, slug=request.path_params["slug"], body=body,
         max_chars=app.settings.max_question_chars, viewer=viewer, address=address,
+        screener=app.screener,
     )
     return JSONResponse(receipt.body(), 201 if receipt.created else 200)
 

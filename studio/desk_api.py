@@ -8,15 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from moderation.lifecycle import Action, Role
-from studio import claims, questions, reasons
+from studio import claims, lexicons, questions, reasons
 from studio.api import int_param, json_body, require_staff, studio
 from studio.errors import ApiError, invalid, whole_number
 from studio.views import event_row, question_counts
 
 MAX_BULK = 200
+LEXICON_PAGE = 200
 BULK_ACTIONS = (Action.APPROVE, Action.REJECT)
 
 
@@ -118,3 +119,48 @@ async def event_stats(request: Request) -> Response:
             raise ApiError("not_found", "没有这场访谈")
         counts = await question_counts(conn, row["id"])
     return JSONResponse({"viewers": app.audience[row["id"]], **counts})
+
+
+async def lexicon_collection(request: Request) -> Response:
+    """GET (admin): terms filtered by ``q``, ``category``, ``level``; POST (admin): add a term."""
+    session = await require_staff(request, Role.ADMIN)
+    app = studio(request)
+    if request.method == "POST":
+        body = await json_body(request)
+        return JSONResponse(await lexicons.add_term(app.db, body, by=session.staff.username,
+                                                    at=app.clock.stamp()), 201)
+    params = request.query_params
+    page = params.get("page", "1")
+    offset = (int(page) - 1) * LEXICON_PAGE if page.isdigit() and int(page) > 0 else 0
+    async with app.db.read() as conn:
+        return JSONResponse(await lexicons.list_terms(
+            conn, q=params.get("q", "")[:50], category=params.get("category", "")[:32],
+            level=params.get("level", "")[:10], limit=LEXICON_PAGE, offset=offset))
+
+
+async def lexicon_item(request: Request) -> Response:
+    session = await require_staff(request, Role.ADMIN)
+    app = studio(request)
+    await lexicons.remove_term(app.db, int_param(request, "id"), by=session.staff.username,
+                               at=app.clock.stamp())
+    return Response(status_code=204)
+
+
+async def lexicon_import(request: Request) -> Response:
+    """``{text, replace?}`` in the lexicon file format; a bad line answers 400 with its ``line``."""
+    session = await require_staff(request, Role.ADMIN)
+    app = studio(request)
+    body = await json_body(request)
+    replace = body.get("replace", False)
+    if not isinstance(replace, bool):
+        raise invalid("replace", "replace 须为 true 或 false")
+    return JSONResponse(await lexicons.import_terms(app.db, body.get("text"), replace=replace,
+                                                    by=session.staff.username, at=app.clock.stamp()))
+
+
+async def lexicon_export(request: Request) -> Response:
+    await require_staff(request, Role.ADMIN)
+    async with studio(request).db.read() as conn:
+        text = await lexicons.export_text(conn)
+    return PlainTextResponse(text, headers={
+        "Content-Disposition": 'attachment; filename="lexicon.txt"'})

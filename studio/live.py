@@ -281,6 +281,7 @@ async def audience_socket(websocket: WebSocket) -> None:
             receipt = await questions.ask(
                 studio.db, studio.clock, slug=slug, body=frame,
                 max_chars=studio.settings.max_question_chars, viewer=voter, address=c.address,
+                screener=studio.screener,
             )
         except ApiError:
             raise

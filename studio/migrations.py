@@ -216,6 +216,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX claims_event ON claims(event_id);
     CREATE INDEX claims_expiry ON claims(expires_at);
     ALTER TABLE questions ADD COLUMN reason_code TEXT;
+    ALTER TABLE questions ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX questions_event_viewer ON questions(event_id, viewer_key);
     CREATE INDEX questions_event_address ON questions(event_id, address);
     """,

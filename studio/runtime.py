@@ -13,12 +13,13 @@ from typing import Any
 from itsdangerous import Signer
 
 from broadcast import Hub, Message, backend_from_url
-from studio import channels
+from studio import channels, lexicons
 from studio.auth import Sessions
 from studio.claims import ClaimSweeper
 from studio.clock import Clock
 from studio.db import Database, encode
 from studio.ratelimit import KeyedLimiter, Limits
+from studio.screener import Screener
 from studio.settings import Settings
 from studio.views import question_counts
 from studio.votes import VoteBuffer
@@ -44,6 +45,7 @@ class Studio:
     viewer_signer: Signer
     limits: Limits
     claim_sweeper: ClaimSweeper
+    screener: Screener
     audience: Counter[int] = field(default_factory=Counter)
     """Audience connections per event on this process."""
     connections: Counter[str] = field(default_factory=Counter)
@@ -130,7 +132,9 @@ async def open_studio(settings: Settings) -> Studio:
         viewer_signer=Signer(key, salt="studio-viewer"),
         limits=limits_of(settings),
         claim_sweeper=ClaimSweeper(db, settings.claim_seconds),
+        screener=Screener(db),
     )
+    await lexicons.seed_defaults(db, clock.stamp())
     studio.votes.start()
     studio.claim_sweeper.start()
     studio._stats_task = asyncio.create_task(studio._stats_loop())

@@ -84,6 +84,7 @@ def staff_question(row: Any, moderation: bool = True) -> dict[str, Any]:
         "text": row["public_text"] if row["public_text"] is not None else row["original_text"],
         "original_text": row["original_text"] if moderation else None,
         "flags": json.loads(row["flags"]) if moderation else [],
+        "priority": row["priority"] if moderation else 0,
         "unit": unit_ref(row["unit_id"], row["unit_name"]),
         "nickname": row["nickname"] or DEFAULT_NICKNAME,
         "votes": row["votes"],
