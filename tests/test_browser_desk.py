@@ -1,0 +1,78 @@
+"""The moderation desk in Debian's Chromium, driven by the keyboard alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import STAFF_PASSWORD, Studio, log_in
+from test_desk import frames_until
+
+WAIT = 10_000
+PHONE = "13912345678"
+
+
+def test_a_queue_is_moderated_with_the_keyboard_alone(browser: Any, studio: Studio) -> None:
+    """j/a approve, r+5 reject with a reason, s+a approve redacted, m+Enter merge; ? shows the key map."""
+    slug = studio.new_event()
+    base = "公交线路什么时候调整？我家门口的公交站已经停用很久了，出行很不方便"
+    one = studio.ask(slug, base)
+    two = studio.ask(slug, "加微信领红包，代开发票，加微信")
+    three = studio.ask(slug, f"我的电话{PHONE}，小区路灯坏了请回电")
+    four = studio.ask(slug, base + "！")
+    watcher = studio.mod2.staff_ws(slug)
+    frames_until(watcher, "staff.snapshot", {})
+    errors: list[str] = []
+    page = log_in(browser, studio.server, "mod1", STAFF_PASSWORD, f"/studio/events/{slug}/moderate",
+                  errors=errors)
+    for asked in (one, two, three, four):
+        page.locator(f'#queue .q-item[data-question-id="{asked["question_id"]}"]').wait_for(timeout=WAIT)
+
+    page.keyboard.press("?")
+    page.locator("#help", has_text="下一条").wait_for(state="visible", timeout=WAIT)
+    assert page.locator("#help").inner_text().count("Esc") >= 1
+    page.keyboard.press("Escape")
+    page.locator("#help").wait_for(state="hidden", timeout=WAIT)
+
+    def current() -> Any:
+        found = page.locator("#queue .q-item.is-current")
+        found.wait_for(timeout=WAIT)
+        return found
+
+    page.keyboard.press("j")
+    assert current().get_attribute("data-question-id") == str(one["question_id"])
+    claimed = frames_until(watcher, "question.claimed", {"question": one["question_id"]})
+    assert claimed["by"] == "mod1"
+    page.keyboard.press("a")
+    page.locator(f'#approved .a-item[data-question-id="{one["question_id"]}"]').wait_for(timeout=WAIT)
+
+    page.locator(f'#queue .q-item.is-current[data-question-id="{two["question_id"]}"]').wait_for(timeout=WAIT)
+    page.keyboard.press("r")
+    current().locator(".reason-picker").wait_for(timeout=WAIT)
+    page.keyboard.press("5")  # 广告信息
+    page.locator(f'#queue .q-item.is-current[data-question-id="{three["question_id"]}"]').wait_for(timeout=WAIT)
+
+    page.keyboard.press("s")
+    text = current().locator('textarea[name="text"]')
+    text.wait_for(timeout=WAIT)
+    assert PHONE not in text.input_value()
+    page.keyboard.press("a")
+    page.locator(f'#approved .a-item[data-question-id="{three["question_id"]}"]').wait_for(timeout=WAIT)
+
+    page.locator(f'#queue .q-item.is-current[data-question-id="{four["question_id"]}"]').wait_for(timeout=WAIT)
+    page.keyboard.press("m")
+    selected = current().locator('select[name="into"]')
+    selected.wait_for(timeout=WAIT)
+    assert selected.input_value() == str(one["question_id"])
+    page.keyboard.press("Enter")
+    page.locator("#queue-empty").wait_for(state="visible", timeout=WAIT)
+
+    queue = {q["id"]: q for q in studio.mod1.get(f"/api/events/{slug}/queue").json()}
+    assert queue[one["question_id"]]["status"] == "approved"
+    assert (queue[two["question_id"]]["status"], queue[two["question_id"]]["reason"]) == ("rejected", "广告信息")
+    assert queue[three["question_id"]]["status"] == "approved"
+    assert PHONE not in queue[three["question_id"]]["text"]
+    assert queue[three["question_id"]]["original_text"].count(PHONE) == 1
+    assert (queue[four["question_id"]]["status"], queue[four["question_id"]]["merged_into"]) == (
+        "merged", one["question_id"])
+    watcher.close()
+    assert not errors, errors
