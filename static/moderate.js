@@ -640,6 +640,7 @@ async function claimCurrent() {
   try {
     await post(`/api/questions/${id}/claim`);
     if (current === id) myClaim = id;
+    else api('DELETE', `/api/questions/${id}/claim`).catch(() => {}); // the cursor moved on meanwhile
   } catch (e) {
     if (e.code === 'claimed' && e.error) {
       claims.set(id, { by: e.error.by, until: Date.now() + (Number(e.error.expires_in) || 0) * 1000 });
