@@ -18,7 +18,6 @@ DEFAULT_LEXICON = """\
 脑残\tabuse\treview
 白痴\tabuse\treview
 蠢货\tabuse\treview
-废物\tabuse\treview
 滚蛋\tabuse\treview
 混蛋\tabuse\treview
 人渣\tabuse\treview

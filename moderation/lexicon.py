@@ -6,6 +6,12 @@ compiles every term's compact key (see :mod:`moderation.normalize`) into one
 every term, whatever spaces, punctuation, widths or traditional characters
 were typed in between or instead.
 
+The automaton runs over the UTF-8 bytes of the text (as a Latin-1 string):
+pyahocorasick searches a node's children one by one, and with Chinese terms
+the root has thousands of children; over bytes no node has more than 256, which
+makes a 10,000-term search about ten times faster. UTF-8 is self-synchronising,
+so a term's bytes only ever match at a character boundary.
+
 Lexicon file format (what :func:`parse_lexicon` reads and admins edit)::
 
     # comment lines start with #; blank lines are ignored
@@ -115,8 +121,10 @@ class Lexicon:
                 cats[term.category] = term
         automaton = ahocorasick.Automaton()
         for key, cats in by_key.items():
-            ascii_only = key.isascii()
-            automaton.add_word(key, (len(key), ascii_only, tuple(cats.values())))
+            encoded = key.encode("utf-8")
+            automaton.add_word(
+                encoded.decode("latin-1"), (len(encoded), key.isascii(), tuple(cats.values()))
+            )
         if by_key:
             automaton.make_automaton()
         return cls(tuple(kept), automaton if by_key else None)
@@ -139,10 +147,12 @@ class Lexicon:
         Overlapping matches are reduced to the longest one per category."""
         if self._automaton is None or not norm.compact:
             return []
+        encoded = norm.compact.encode("utf-8")
         found: list[tuple[int, int, Term]] = []
-        for end_index, (length, ascii_only, terms) in self._automaton.iter(norm.compact):
-            cstart = end_index - length + 1
-            span = self._span(norm, cstart, end_index + 1, ascii_only)
+        for end_byte, (length, ascii_only, terms) in self._automaton.iter(encoded.decode("latin-1")):
+            cstart = len(encoded[: end_byte + 1 - length].decode("utf-8"))
+            cend = cstart + len(encoded[end_byte + 1 - length : end_byte + 1].decode("utf-8"))
+            span = self._span(norm, cstart, cend, ascii_only)
             if span is None:
                 continue
             for term in terms:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -60,66 +61,91 @@ def _traditional_to_simplified() -> dict[str, str]:
     return table
 
 
+_KEEP_AS_SYMBOL = frozenset("@+-.:/()#%&=?_~")
+"""Punctuation that is folded to ASCII (e-mail, links, phone numbers); other
+punctuation keeps its own form, since ``compact`` drops it anyway."""
+
+
+def _skipped(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "ZPSC"
+
+
 @cache
-def _fold_table() -> dict[int, str]:
-    """The one-for-one translation table behind ``Normalised.text``."""
-    fold: dict[int, str] = {}
+def _fold_table() -> dict[str, str]:
+    """The one-for-one replacements behind ``Normalised.text``."""
+    fold: dict[str, str] = {}
     for lo, hi in _NFKC_RANGES:
         for code in range(lo, hi):
-            folded = unicodedata.normalize("NFKC", chr(code))
-            if len(folded) == 1 and folded != chr(code):
-                fold[code] = folded
+            ch = chr(code)
+            folded = unicodedata.normalize("NFKC", ch)
+            if len(folded) != 1 or folded == ch:
+                continue
+            if _skipped(ch) and _skipped(folded) and folded not in _KEEP_AS_SYMBOL and not folded.isspace():
+                continue
+            fold[ch] = folded
     ts = _traditional_to_simplified()
-    for code, folded in list(fold.items()):
-        fold[code] = ts.get(folded, folded)
+    for ch, folded in list(fold.items()):
+        fold[ch] = ts.get(folded, folded)
     for trad, simp in ts.items():
-        fold.setdefault(ord(trad), simp)
-    for code, folded in list(fold.items()):
+        fold.setdefault(trad, simp)
+    for ch, folded in list(fold.items()):
         if "A" <= folded <= "Z":
-            fold[code] = folded.lower()
+            fold[ch] = folded.lower()
     for upper in range(ord("A"), ord("Z") + 1):
-        fold[upper] = chr(upper).lower()
+        fold[chr(upper)] = chr(upper).lower()
     for ch in _ZERO_WIDTH:
-        fold[ord(ch)] = " "
+        fold[ch] = " "
+    for code in range(0x1F000, 0x1FB00):  # emoji and other pictographs
+        if _skipped(chr(code)):
+            fold[chr(code)] = " "
     return fold
 
 
-def _skip_class() -> str:
-    """A regex class of every character that ``compact`` drops: Unicode
-    categories Z*, P*, S* and C* (below U+20000; CJK extensions are kept)."""
-    ranges: list[tuple[int, int]] = []
-    for code in range(0x20000):
-        if unicodedata.category(chr(code))[0] in "ZPSC":
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1] = (ranges[-1][0], code)
-            else:
-                ranges.append((code, code))
-    parts = []
-    for lo, hi in ranges:
-        if 0xD800 <= lo <= 0xDFFF:
-            continue
-        parts.append(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}")
+def _char_class(chars: Iterable[str]) -> str:
+    """A regex character class body for ``chars``, as ranges."""
+    codes = sorted({ord(ch) for ch in chars})
+    parts: list[str] = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(codes[i])), re.escape(chr(codes[j]))
+        parts.append(lo if i == j else f"{lo}-{hi}")
+        i = j + 1
     return "".join(parts)
 
 
 @cache
+def _fold_pattern() -> re.Pattern[str]:
+    # Python's re looks a character up in O(1) only in classes of BMP
+    # characters, so astral ones are matched by two coarse ranges and looked up.
+    bmp = _char_class(k for k in _fold_table() if ord(k) <= 0xFFFF)
+    return re.compile(f"[{bmp}]|[\U0001d400-\U0001faff\U0002f800-\U0002fa1f]")
+
+
+@cache
 def _kept_runs() -> re.Pattern[str]:
-    return re.compile(f"[^{_skip_class()}]+")
+    """Runs of characters ``compact`` keeps: all but categories Z*, P*, S*, C*
+    in the BMP (astral symbols were folded to spaces already)."""
+    skipped = (chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and _skipped(chr(c)))
+    return re.compile(f"[^{_char_class(skipped)}]+")
 
 
 def is_skipped(ch: str) -> bool:
     """Whether ``compact`` drops this character (space, punctuation, symbol, control)."""
-    return unicodedata.category(ch)[0] in "ZPSC"
+    return _skipped(ch)
 
 
 def fold(text: str) -> str:
     """``text`` with each character replaced by its canonical form (same length)."""
-    return text.translate(_fold_table())
+    table = _fold_table()
+    return _fold_pattern().sub(lambda m: table.get(m.group(), m.group()), text)
 
 
 def compact_key(text: str) -> str:
     """The ``compact`` view of a standalone string (used for lexicon terms)."""
-    return "".join(m.group() for m in _kept_runs().finditer(fold(text)))
+    return "".join(_kept_runs().findall(fold(text)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,8 +32,8 @@ offsets are original offsets. Policies:
 - **Self-identifying names** (``pii.name``, suggestion ``X某``): after 我叫,
   我的名字是/叫, 我名叫, 本人叫, 本人, 我是, 我姓名是, 姓名：, 署名：, a common
   surname and one or two given-name characters, ending at punctuation, a space,
-  the end, or a word that commonly follows a name (于, 在, 是, 住, 家住, 今年,
-  男, 女, 电话 …). Given-name characters exclude function words and place or
+  the end, a Latin letter, or a word that commonly follows a name (于, 在, 是,
+  住, 家住, 现为, 今年, 男, 女, 电话 …). Given-name characters exclude function words and place or
   organisation words, so 本人认为, 我是一名, 我是高三学生, 本人于2019年 are
   not names.
 """
@@ -46,8 +46,8 @@ from datetime import date
 from moderation.flags import REDACTED, Flag
 from moderation.normalize import Normalised
 
-_SEP = " \t\r\n\\-\u2010-\u2015\u2212~()（）"
-_RUN = re.compile(rf"\d(?:[{_SEP}]{{0,3}}\d)*(?:[{_SEP}]{{0,3}}x)?")
+_SEP = " \t\r\n\\-\u2010-\u2015\u2212~()（）－"
+_RUN = re.compile(rf"\d(?:[{_SEP}]{{0,3}}\d){{6,}}(?:[{_SEP}]{{0,3}}x)?")
 _GROUP = re.compile(r"\d+x?")
 _PROVINCES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
@@ -179,6 +179,8 @@ _EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+
 
 def find_emails(norm: Normalised) -> list[Flag]:
     """E-mail addresses."""
+    if "@" not in norm.text:
+        return []
     return [
         Flag("pii.email", m.start(), m.end(), norm.original[m.start() : m.end()], REDACTED)
         for m in _EMAIL.finditer(norm.text)
@@ -220,7 +222,8 @@ _NOT_GIVEN = frozenset(
     "年月日时分人员者家户业主公司局厅部委会院校学生师工作认觉想要能可已经曾现今去来到说请求问感希望反映"
     "投诉举报名一两几多少些点所等其之中上下里外内前后本该此每各某另位次件条种们您你我他她它自己叫姓"
 )
-_FOLLOW = frozenset("于在是住家现今男女系的和与因为想向从自身电手联已也都就曾，,。.、；;：:（(！!？?）) \t\r\n")
+_FOLLOW = frozenset("于在是住男女系的和与因为想向从自已也都就曾，,。.、；;：:（(！!？?）) \t\r\n")
+_FOLLOW_WORDS = ("家住", "现住", "现在", "现年", "现为", "今年", "身份", "电话", "手机", "联系", "户籍")
 _TRIGGER = re.compile(r"我的名字(?:是|叫)|我名叫|本人(?:名)?叫|我叫|我姓名是|姓名[:：]?|署名[:：]?|本人|我是")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -236,9 +239,9 @@ def _name_at(text: str, at: int) -> int:
         chunk = text[given_at:end]
         if len(chunk) != given or not all(_HAN.match(ch) and ch not in _NOT_GIVEN for ch in chunk):
             continue
-        if end == len(text) or text[end] in _FOLLOW or not _HAN.match(text[end]):
-            if end < len(text) and text[end].isdigit():
-                continue
+        if end == len(text) or text[end] in _FOLLOW or text.startswith(_FOLLOW_WORDS, end):
+            return end
+        if not _HAN.match(text[end]) and not text[end].isdigit():
             return end
     return -1
 

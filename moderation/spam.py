@@ -6,15 +6,16 @@ Policies (offsets are original offsets; see :mod:`moderation.normalize`):
   top-level domains (``.com``, ``.cn``, ``.net``, ``.top``, ``.xyz`` …), not
   the domain part of an e-mail address.
 - ``spam.contact``: an invitation to move to a private channel — 加/添加/+
-  followed by 微信 (and its evasive spellings 薇信, 威信, v信, vx, wx), v, q, qq,
-  扣扣 or 好友; or one of those channel names followed by an account (five or
+  followed by 微信 (and its evasive spellings 薇信, 威信, v信, vx, wx), v, q, qq
+  or 扣扣; or one of those channel names followed by an account (five or
   more letters/digits, optionally after 号/群 and a colon). A mere mention
   (微信公众号, QQ群里有人说) is not a solicitation.
 - ``spam.flood``: the text is the same as, or nearly the same as (bigram
   Jaccard ≥ ``FLOOD_SIMILARITY``), one of the same client's recent texts;
   spans the whole text, ``score`` is the similarity.
 - ``spam.repeat``: one letter or Chinese character five or more times in a row
-  (哈哈哈哈哈), an emphatic mark (！？。~…) six or more times, or a unit of two
+  (哈哈哈哈哈), an emphatic mark (！？~) six or more times, a dot or
+  ellipsis (。….) ten or more times, or a unit of two
   to four characters four or more times (加油加油加油加油). Digits, spaces and
   masking characters (``*``, ``-``, ``_``, ``=``) do not count.
 - ``spam.empty``: nothing to read — fewer than two distinct letters, digits or
@@ -30,42 +31,68 @@ from collections.abc import Sequence
 from moderation.flags import Flag
 from moderation.normalize import Normalised, compact_key
 
-FLOOD_SIMILARITY = 0.8
+FLOOD_SIMILARITY = 0.7
 FLOOD_WINDOW = 20
 """How many of the client's most recent texts are compared."""
 
 _TLDS = "com|cn|net|org|top|xyz|cc|vip|info|me|io|co|club|shop|site|online|tk|ly|link|wang|ink|fun|icu|live|tv|app"
 _LINK = re.compile(
-    r"(?:https?://|www\.)[^\s，。！？、；“”‘’（）()<>\"'\u3000]+"
-    rf"|(?<![a-z0-9@.\-])[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:{_TLDS})(?![a-z0-9\-])(?:/[^\s，。！？、；“”（）()<>]*)?"
+    r"(?:https?://|www\.)(?:[a-z0-9\-._~:/?#@!$&'*+;=%]*[a-z0-9/#=_\-~%])?"
+    rf"|(?<![a-z0-9@.\-])[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:{_TLDS})(?![a-z0-9\-])"
+    r"(?:/(?:[a-z0-9\-._~:/?#@!$&'*+;=%]*[a-z0-9/#=_\-~%])?)?"
 )
 _CHANNEL = r"(?:微信|薇信|威信|徽信|v信|vx|wx|weixin|qq|扣扣|企鹅号)"
 _ACCOUNT = r"\s*(?:号|群|号码)?\s*[:：]?\s*[a-z0-9][a-z0-9_\-]{4,}"
-_CONTACT = re.compile(
-    rf"(?:添加|加|\+)\s*(?:我\s*)?(?:的\s*)?(?:{_CHANNEL}|(?:v|q)(?![a-z])|好友)(?:{_ACCOUNT})?"
-    rf"|(?<![a-z]){_CHANNEL}{_ACCOUNT}"
+_INVITATION = re.compile(
+    rf"(?:添加|加|\+)\s*(?:我\s*)?(?:的\s*)?(?:{_CHANNEL}|(?:v|q)(?![a-z]))(?:{_ACCOUNT})?"
 )
-_REPEAT_CHAR = re.compile(r"([^\W\d_])\1{4,}|([！!？?。~～…．.])\2{5,}")
-_REPEAT_UNIT = re.compile(r"([^\W\d_][^\W_]{1,3})\1{3,}")
+_ACCOUNT_GIVEN = re.compile(rf"{_CHANNEL}{_ACCOUNT}")
+_RUN_OF_ONE = re.compile(r"(.)\1{4,}")
+_EMPHATIC = frozenset("！!？?~～")
+_DOTS = frozenset("。…．.")
+_MAYBE_UNIT = re.compile(r"(.)(?=.{1,3}\1.{1,3}\1.{1,3}\1)")
+_REPEAT_UNIT = re.compile(r"(..|...|....)\1{3,}")
 _GREETINGS = frozenset(
     "你好 您好 你们好 在吗 在不在 有人吗 有人在吗 测试 测试一下 试试 test testing hello hi ok 嗯 哦 啊 呵呵 哈哈 无 没有 不知道".split()
 )
 
 
+_MAYBE_LINK = re.compile(r"\.[a-z]|://")
+
+
 def find_links(norm: Normalised) -> list[Flag]:
     """Links (``spam.link``)."""
+    if not _MAYBE_LINK.search(norm.text):
+        return []
     return [_flag("spam.link", norm, m.start(), m.end()) for m in _LINK.finditer(norm.text)]
 
 
 def find_contacts(norm: Normalised) -> list[Flag]:
-    """Contact solicitations (``spam.contact``)."""
-    return [_flag("spam.contact", norm, m.start(), m.end()) for m in _CONTACT.finditer(norm.text)]
+    """Contact solicitations (``spam.contact``), non-overlapping."""
+    text = norm.text
+    spans = [(m.start(), m.end()) for m in _INVITATION.finditer(text)]
+    for m in _ACCOUNT_GIVEN.finditer(text):
+        if m.start() > 0 and "a" <= text[m.start() - 1] <= "z":
+            continue
+        if not any(start <= m.start() < end for start, end in spans):
+            spans.append((m.start(), m.end()))
+    spans.sort()
+    return [_flag("spam.contact", norm, start, end) for start, end in spans]
 
 
 def find_repeats(norm: Normalised) -> list[Flag]:
     """Character and unit repetition (``spam.repeat``), non-overlapping."""
-    spans = [(m.start(), m.end()) for m in _REPEAT_CHAR.finditer(norm.text)]
-    spans += [(m.start(), m.end()) for m in _REPEAT_UNIT.finditer(norm.text)]
+    text = norm.text
+    spans: list[tuple[int, int]] = []
+    for m in _RUN_OF_ONE.finditer(text):
+        ch, size = m.group(1), m.end() - m.start()
+        if (ch.isalpha() and size >= 5) or (ch in _EMPHATIC and size >= 6) or (ch in _DOTS and size >= 10):
+            spans.append((m.start(), m.end()))
+    if _MAYBE_UNIT.search(text):
+        for m in _REPEAT_UNIT.finditer(text):
+            unit = m.group(1)
+            if any(ch.isalpha() for ch in unit) and len(set(unit)) > 1:
+                spans.append((m.start(), m.end()))
     spans.sort(key=lambda s: (s[0], -s[1]))
     flags: list[Flag] = []
     reach = -1
@@ -79,7 +106,7 @@ def find_repeats(norm: Normalised) -> list[Flag]:
 def is_empty(norm: Normalised) -> bool:
     """Whether the text has nothing to read (module docstring)."""
     compact = norm.compact
-    return len(set(compact)) < 2 or compact in _GREETINGS
+    return not compact or compact.count(compact[0]) == len(compact) or compact in _GREETINGS
 
 
 def find_empty(norm: Normalised) -> list[Flag]:
