@@ -75,9 +75,12 @@ const byAskedAsc = (a, b) => (Date.parse(a.asked_at) || 0) - (Date.parse(b.asked
 
 // ---------------- item rendering ----------------
 
+// flags about the whole text are listed, not highlighted (they would hide the spans inside)
+const WHOLE_TEXT_KINDS = new Set(['duplicate', 'spam.flood', 'spam.empty']);
+
 function originalText(q) {
   const text = q.original_text ?? q.text ?? '';
-  const flags = Array.isArray(q.flags) ? q.flags : [];
+  const flags = (Array.isArray(q.flags) ? q.flags : []).filter((f) => !WHOLE_TEXT_KINDS.has(f.kind));
   return h('p', { class: 'q-text q-original' },
     flagSegments(text, flags).map((s) => (s.flag
       ? h('mark', { class: ['flag', `flag-${String(s.flag.kind || '').split('.')[0]}`], title: flagName(s.flag.kind) }, s.text)
@@ -98,7 +101,8 @@ function flagList(q) {
         h('strong', null, flagName(f.kind)),
         f.text && f.kind !== 'duplicate' ? ` “${f.text}”` : '',
         f.suggestion ? ` → ${f.suggestion}` : '',
-        dup ? ` 与 #${dup} 相似` : '');
+        dup ? ` 与 #${dup} 相似${typeof f.score === 'number' ? `（${Math.round(f.score * 100)}%）` : ''}` : '',
+        f.level === 'block' ? ' · 建议驳回' : '');
     }));
 }
 
@@ -708,6 +712,14 @@ function approveNow(li) {
   }
   const q = store.get(li.dataset.questionId);
   if (!q) return;
+  if ((q.flags || []).some((f) => String(f.kind).startsWith('pii.') && typeof f.suggestion === 'string')) {
+    // personal data: never published by one stray key; show the text first
+    const form = openForm(li, 'approve');
+    itemError(li, '含个人信息：按 s 按提示隐去，或再按 a 原样通过');
+    const confirm = form.querySelector('[data-confirm="approve"]');
+    if (confirm) confirm.focus();
+    return;
+  }
   perform(li, 'approve', { version: Number(li.dataset.version ?? q.version) }, li.querySelector('[data-action="approve"]'));
 }
 
@@ -809,7 +821,7 @@ for (const f of [el.fFlagged, el.fUnit, el.fKind, el.fSort]) f.addEventListener(
 const KEYS = [
   { keys: ['j', 'ArrowDown'], label: 'j / ↓', text: '下一条', run: () => setCurrent(neighbour(current, 1) ?? current, { focus: true }) },
   { keys: ['k', 'ArrowUp'], label: 'k / ↑', text: '上一条', run: () => setCurrent(neighbour(current, -1) ?? current, { focus: true }) },
-  { keys: ['a'], label: 'a', text: '通过（已打开编辑时按编辑后的文本通过）', item: approveNow },
+  { keys: ['a'], label: 'a', text: '通过（含个人信息时先显示文本，再按 a 确认；已打开编辑时按编辑后的文本通过）', item: approveNow },
   { keys: ['r'], label: 'r', text: '驳回：打开理由列表，再按数字键 1–9 选择理由', item: (li) => { openForm(li, 'reject'); li.focus({ preventScroll: true }); } },
   { keys: ['e'], label: 'e', text: '编辑公开文本（Ctrl+Enter 通过）', item: (li) => { const f = openForm(li, 'approve'); const t = f.querySelector('textarea'); if (t) t.focus(); } },
   { keys: ['s'], label: 's', text: '按提示隐去个人信息（再按 a 或回车通过）', item: applyRedactions },

@@ -12,7 +12,7 @@ PHONE = "13912345678"
 
 
 def test_a_queue_is_moderated_with_the_keyboard_alone(browser: Any, studio: Studio) -> None:
-    """j/a approve, r+5 reject with a reason, s+a approve redacted, m+Enter merge; ? shows the key map."""
+    """j/a approve, r+5 reject with a reason, s+a approve redacted, m+Enter merge; ? shows the key map; counts go live."""
     slug = studio.new_event()
     base = "公交线路什么时候调整？我家门口的公交站已经停用很久了，出行很不方便"
     one = studio.ask(slug, base)
@@ -22,6 +22,9 @@ def test_a_queue_is_moderated_with_the_keyboard_alone(browser: Any, studio: Stud
     watcher = studio.mod2.staff_ws(slug)
     frames_until(watcher, "staff.snapshot", {})
     errors: list[str] = []
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    phone.on("pageerror", lambda exc: errors.append(str(exc)))
+    phone.goto(f"{studio.server.base}/events/{slug}")
     page = log_in(browser, studio.server, "mod1", STAFF_PASSWORD, f"/studio/events/{slug}/moderate",
                   errors=errors)
     for asked in (one, two, three, four):
@@ -40,6 +43,7 @@ def test_a_queue_is_moderated_with_the_keyboard_alone(browser: Any, studio: Stud
 
     page.keyboard.press("j")
     assert current().get_attribute("data-question-id") == str(one["question_id"])
+    assert page.locator("#oldest-wait").get_attribute("data-question-id") == str(one["question_id"])
     claimed = frames_until(watcher, "question.claimed", {"question": one["question_id"]})
     assert claimed["by"] == "mod1"
     page.keyboard.press("a")
@@ -51,6 +55,9 @@ def test_a_queue_is_moderated_with_the_keyboard_alone(browser: Any, studio: Stud
     page.keyboard.press("5")  # 广告信息
     page.locator(f'#queue .q-item.is-current[data-question-id="{three["question_id"]}"]').wait_for(timeout=WAIT)
 
+    page.keyboard.press("a")  # personal data: the first a only shows the text
+    current().locator(".q-error", has_text="个人信息").wait_for(timeout=WAIT)
+    assert current().get_attribute("data-status") == "pending"
     page.keyboard.press("s")
     text = current().locator('textarea[name="text"]')
     text.wait_for(timeout=WAIT)
@@ -65,6 +72,12 @@ def test_a_queue_is_moderated_with_the_keyboard_alone(browser: Any, studio: Stud
     assert selected.input_value() == str(one["question_id"])
     page.keyboard.press("Enter")
     page.locator("#queue-empty").wait_for(state="visible", timeout=WAIT)
+
+    # the audience page's public counts follow live (stats frames)
+    phone.locator('#transparency [data-t="rejected"]', has_text="1").wait_for(timeout=WAIT)
+    phone.locator('#transparency [data-t="merged"]', has_text="1").wait_for(timeout=WAIT)
+    phone.locator("#tp-reasons", has_text="广告信息").wait_for(timeout=WAIT)
+    assert PHONE not in phone.content()
 
     queue = {q["id"]: q for q in studio.mod1.get(f"/api/events/{slug}/queue").json()}
     assert queue[one["question_id"]]["status"] == "approved"
