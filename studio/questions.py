@@ -104,7 +104,7 @@ async def ask(
     if not isinstance(nickname, str) or len(nickname.strip()) > MAX_NICKNAME:
         raise invalid("nickname", f"昵称不能超过 {MAX_NICKNAME} 个字")
     nickname = nickname.strip()
-    flags, priority = await _screen(db, screener, slug, text, viewer=viewer, address=address)
+    flags, priority = await _screen(screener, slug, text, viewer=viewer, address=address)
     async with db.write() as tx:
         event = await tx.fetchone("SELECT * FROM events WHERE slug = ?", (slug,))
         if event is None:
@@ -147,19 +147,17 @@ async def ask(
     return Receipt(question_id, tracking_code, rating_code, True)
 
 
-async def _screen(db: Database, screener: Screener | None, slug: str, text: str, *,
+async def _screen(screener: Screener | None, slug: str, text: str, *,
                   viewer: str, address: str) -> tuple[str, int]:
     """The flags JSON and priority for a new question; unscreened (logged) if screening fails."""
     if screener is None:
         return "[]", 0
-    async with db.read() as conn:
-        event = await conn.fetchone("SELECT id FROM events WHERE slug = ?", (slug,))
-    if event is None:
-        return "[]", 0
     try:
-        screening = await screener.screen_question(event["id"], text, viewer=viewer, address=address)
+        screening = await screener.screen_ask(slug, text, viewer=viewer, address=address)
     except Exception:
         log.exception("screening a question failed; it is stored without flags")
+        return "[]", 0
+    if screening is None:
         return "[]", 0
     return json.dumps(screening.flags_json(), ensure_ascii=False), screening.priority
 

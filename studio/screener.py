@@ -5,9 +5,10 @@
 - the lexicon: compiled once per process and rebuilt when ``meta.lexicon_version``
   moved (an admin edited the lexicon here or on another process);
 - duplicates: one :class:`DuplicateIndex` per event, filled from the store on
-  first use and topped up with every question asked since (by id, so questions
-  stored by other processes are included); suggestions only name questions
-  that can still be merged into (not rejected or merged themselves);
+  first use and topped up before each ask with the questions asked since (by
+  id, so questions stored by other processes are included) while questions
+  rejected or merged since leave it: suggestions only name questions that can
+  still be merged into;
 - ``recent``: the same client's latest texts in the event (the viewer id, or
   the address when there is none), for flood detection.
 
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from moderation.lexicon import Lexicon
-from moderation.screening import Screening, priority, screen
+from moderation.screening import Screening, screen
 from moderation.similarity import DuplicateIndex
 from studio import lexicons
 from studio.db import Database
@@ -29,7 +30,6 @@ from studio.views import Queryable
 
 RECENT_TEXTS = 5
 """How many of the client's previous questions flood detection compares with."""
-DUPLICATE_LIMIT = 3
 MERGEABLE = ("pending", "approved", "on_air", "answered")
 
 
@@ -37,6 +37,7 @@ MERGEABLE = ("pending", "approved", "on_air", "answered")
 class _EventIndex:
     index: DuplicateIndex = field(default_factory=DuplicateIndex)
     last_id: int = 0
+    last_handled: str = ""
 
 
 class Screener:
@@ -53,8 +54,11 @@ class Screener:
         """The compiled lexicon of the store, rebuilt when its version moved."""
         async with self.db.read() as conn:
             current = await lexicons.version(conn)
-            if self._lexicon is not None and current == self._version:
-                return self._lexicon
+        return await self._lexicon_at(current)
+
+    async def _lexicon_at(self, current: str) -> Lexicon:
+        if self._lexicon is not None and current == self._version:
+            return self._lexicon
         async with self._lock:
             if self._lexicon is not None and current == self._version:
                 return self._lexicon
@@ -65,27 +69,57 @@ class Screener:
             self._version = current
             return self._lexicon
 
+    async def screen_ask(self, slug: str, text: str, *, viewer: str, address: str) -> Screening | None:
+        """Screen a question about to be asked in the event ``slug`` (``None``: no such event).
+
+        One read gathers everything (lexicon version, new questions of the
+        event, the client's recent texts); only a lexicon change costs another.
+        """
+        async with self.db.read() as conn:
+            event = await conn.fetchone("SELECT id FROM events WHERE slug = ?", (slug,))
+            if event is None:
+                return None
+            version = await lexicons.version(conn)
+            duplicates = await self._duplicates(conn, event["id"])
+            recent = await recent_texts(conn, event["id"], viewer=viewer, address=address)
+        lexicon = await self._lexicon_at(version)
+        return screen(text, lexicon=lexicon, duplicates=duplicates, recent=recent)
+
     async def screen_question(self, event_id: int, text: str, *, viewer: str, address: str) -> Screening:
         """Screen a question about to be asked in ``event_id`` by ``viewer`` (else ``address``)."""
-        lexicon = await self.lexicon()
         async with self.db.read() as conn:
+            version = await lexicons.version(conn)
             duplicates = await self._duplicates(conn, event_id)
             recent = await recent_texts(conn, event_id, viewer=viewer, address=address)
-        screening = screen(text, lexicon=lexicon, duplicates=duplicates, recent=recent)
-        async with self.db.read() as conn:
-            return await _mergeable_only(conn, screening)
+        return screen(text, lexicon=await self._lexicon_at(version), duplicates=duplicates,
+                      recent=recent)
 
     async def _duplicates(self, conn: Queryable, event_id: int) -> DuplicateIndex:
+        """The event's index, topped up with new questions; rejected and merged ones leave it."""
         entry = self._events.setdefault(event_id, _EventIndex())
         rows = await conn.fetchall(
-            "SELECT id, original_text FROM questions WHERE event_id = ? AND id > ? ORDER BY id",
+            "SELECT id, original_text, status FROM questions WHERE event_id = ? AND id > ? ORDER BY id",
             (event_id, entry.last_id),
         )
         for row in rows:
-            if row["id"] > entry.last_id:
+            if row["status"] in MERGEABLE:
                 entry.index.add(row["id"], row["original_text"])
-                entry.last_id = row["id"]
+            entry.last_id = max(entry.last_id, row["id"])
+        gone = await conn.fetchall(
+            "SELECT id, handled_at FROM questions WHERE event_id = ? AND status IN ('rejected', 'merged') "
+            "AND handled_at >= ?",
+            (event_id, entry.last_handled),
+        )
+        for row in gone:
+            entry.index.remove(row["id"])
+            entry.last_handled = max(entry.last_handled, row["handled_at"] or "")
         return entry.index
+
+    async def _duplicates_of(self, slug: str) -> DuplicateIndex:
+        """The (topped-up) duplicate index of an event; for benchmarks and diagnostics."""
+        async with self.db.read() as conn:
+            event = await conn.fetchone("SELECT id FROM events WHERE slug = ?", (slug,))
+            return await self._duplicates(conn, event["id"])
 
     async def screen_text(self, text: str, *, recent: Sequence[str] = (),
                           duplicates: DuplicateIndex | None = None) -> Screening:
@@ -107,26 +141,6 @@ async def recent_texts(conn: Queryable, event_id: int, *, viewer: str, address: 
         (event_id, key, RECENT_TEXTS),
     )
     return [row["original_text"] for row in reversed(rows)]
-
-
-async def _mergeable_only(conn: Queryable, screening: Screening) -> Screening:
-    """Drop duplicate flags naming questions that were rejected or merged since they were indexed."""
-    ids = [f.question_id for f in screening.flags if f.kind == "duplicate" and f.question_id is not None]
-    if not ids:
-        return screening
-    marks = ",".join("?" for _ in ids)
-    rows = await conn.fetchall(
-        f"SELECT id FROM questions WHERE id IN ({marks}) AND status IN ({','.join('?' for _ in MERGEABLE)})",
-        (*ids, *MERGEABLE),
-    )
-    alive = {row["id"] for row in rows}
-    flags = tuple(f for f in screening.flags
-                  if f.kind != "duplicate" or f.question_id in alive)
-    kept = [f for f in flags if f.kind == "duplicate"][:DUPLICATE_LIMIT]
-    flags = tuple(f for f in flags if f.kind != "duplicate" or f in kept)
-    if len(flags) == len(screening.flags):
-        return screening
-    return Screening(flags=flags, redacted=screening.redacted, priority=priority(flags))
 
 
 async def screen_board_submission(screener: Screener, text: str, *, recent: Sequence[str] = (),
