@@ -1009,7 +1009,11 @@ function onFrame(f) {
       for (const c of f.claims || []) {
         claims.set(Number(c.question), { by: c.by, until: Date.now() + (Number(c.expires_in) || 0) * 1000 });
       }
-      if (current !== null && myClaim === current) claims.set(current, { by: me.username, until: Date.now() + CLAIM_SECONDS * 1000 });
+      if (current !== null) {
+        // a reconnect: leaving the old connection released this console's claim; take it again
+        myClaim = null;
+        claimCurrent();
+      }
       animate = false;
       renderAll();
       animate = true;

@@ -89,3 +89,34 @@ def test_a_queue_is_moderated_with_the_keyboard_alone(browser: Any, studio: Stud
         "merged", one["question_id"])
     watcher.close()
     assert not errors, errors
+
+
+def test_admin_edits_the_lexicon_and_the_reasons_in_the_studio(browser: Any, studio: Studio) -> None:
+    """Lexicon page: add, filter, import with a line-numbered error, remove; reasons page: reword."""
+    errors: list[str] = []
+    page = log_in(browser, studio.server, "admin", "admin-password-1", "/studio/lexicon", errors=errors)
+    page.locator("#lx-rows tr").first.wait_for(timeout=WAIT)
+    page.fill("#lx-term", "浏览器测试词")
+    page.fill("#lx-category", "rumour")
+    page.select_option("#lx-level", "block")
+    page.click("#lx-add-submit")
+    page.fill("#lx-q", "浏览器测试")
+    row = page.locator("#lx-rows tr", has_text="浏览器测试词")
+    row.wait_for(timeout=WAIT)
+    page.locator("#lx-total", has_text="（1）").wait_for(timeout=WAIT)
+    page.fill("#lx-import-text", "好的词\tads\treview\n坏的词\tads\tsometimes\n")
+    page.click("#lx-import-submit")
+    page.locator("#lx-import-error", has_text="第 2 行").wait_for(timeout=WAIT)
+    row.locator("[data-remove]").click()
+    page.locator("#lx-empty").wait_for(state="visible", timeout=WAIT)
+    assert studio.admin.get("/api/lexicon?q=浏览器测试词").json()["total"] == 0
+
+    page.goto(f"{studio.server.base}/studio/reasons")
+    line = page.locator('#rs-rows tr[data-code="unverified"]')
+    line.locator(".rs-text").fill("内容涉嫌不实")
+    line.locator("[data-save]").click()
+    page.locator("#rs-ok", has_text="内容涉嫌不实").wait_for(timeout=WAIT)
+    reasons = {r["code"]: r["text"] for r in studio.mod1.get("/api/reasons").json()}
+    assert reasons["unverified"] == "内容涉嫌不实"
+    unexpected = [e for e in errors if "status of 400" not in e]  # the refused import
+    assert not unexpected, unexpected
