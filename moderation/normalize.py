@@ -25,7 +25,6 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -148,20 +147,35 @@ def compact_key(text: str) -> str:
     return "".join(_kept_runs().findall(fold(text)))
 
 
-@dataclass(frozen=True, slots=True)
 class Normalised:
-    """Both views of one text; see the module docstring."""
+    """Both views of one text; see the module docstring. The offset map from
+    ``compact`` back to the original is built on first use (most texts never
+    need it: it is only needed when something matched in ``compact``)."""
 
-    original: str
-    text: str
-    compact: str
-    run_starts: tuple[int, ...]  # offset in ``compact`` where each kept run starts
-    run_origins: tuple[int, ...]  # offset in ``text`` of the same run
+    __slots__ = ("_origins", "_starts", "compact", "original", "text")
+
+    def __init__(self, original: str, text: str, compact: str) -> None:
+        self.original = original
+        self.text = text
+        self.compact = compact
+        self._starts: list[int] | None = None  # offset in ``compact`` where each kept run starts
+        self._origins: list[int] = []  # offset in ``text`` of the same run
+
+    def _build_map(self) -> list[int]:
+        starts: list[int] = []
+        size = 0
+        for m in _kept_runs().finditer(self.text):
+            starts.append(size)
+            self._origins.append(m.start())
+            size += m.end() - m.start()
+        self._starts = starts
+        return starts
 
     def position(self, index: int) -> int:
         """The original offset of ``compact[index]``."""
-        run = bisect_right(self.run_starts, index) - 1
-        return self.run_origins[run] + index - self.run_starts[run]
+        starts = self._starts if self._starts is not None else self._build_map()
+        run = bisect_right(starts, index) - 1
+        return self._origins[run] + index - starts[run]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span covering ``compact[start:end]`` (``end > start``)."""
@@ -169,16 +183,6 @@ class Normalised:
 
 
 def normalise(text: str) -> Normalised:
-    """Fold ``text`` and build its compact view with the offset map."""
+    """Fold ``text`` and build its compact view."""
     folded = fold(text)
-    starts: list[int] = []
-    origins: list[int] = []
-    pieces: list[str] = []
-    size = 0
-    for m in _kept_runs().finditer(folded):
-        starts.append(size)
-        origins.append(m.start())
-        piece = m.group()
-        pieces.append(piece)
-        size += len(piece)
-    return Normalised(text, folded, "".join(pieces), tuple(starts), tuple(origins))
+    return Normalised(text, folded, "".join(_kept_runs().findall(folded)))

@@ -19,7 +19,7 @@ offsets are original offsets. Policies:
   digits, optionally after ``+86``/``86``/``0086``.
 - **Landlines** (``pii.landline``, mask ``0571-****8888``): a trunk ``0``, an
   area code (``10``, ``2x`` or three digits ``[3-9]xx``) and a local number of
-  7 or 8 digits not starting with 0 or 1 (so all-zero placeholders are not
+  7 or 8 digits not starting with 0 (so all-zero placeholders are not
   flagged); 11 or 12 digits in all.
 - **Bank cards** (``pii.bank_card``, ``[已隐去]``): 16–19 digits starting with
   3, 4, 5, 6 or 9 that pass the Luhn check and are not a valid ID.
@@ -30,7 +30,7 @@ offsets are original offsets. Policies:
   (``D``/``F`` first and four digits after the next, or five digits then
   ``D``/``F``); letters I and O never occur.
 - **Self-identifying names** (``pii.name``, suggestion ``X某``): after 我叫,
-  我的名字是/叫, 我名叫, 本人叫, 本人, 我是, 我姓名是, 姓名：, 署名：, a common
+  我的名字是/叫, 我名叫, 本人叫, 本人, 我是, 我姓名是, 姓名：, 署名：, 联系人：, a common
   surname and one or two given-name characters, ending at punctuation, a space,
   the end, a Latin letter, or a word that commonly follows a name (于, 在, 是,
   住, 家住, 现为, 今年, 男, 女, 电话 …). Given-name characters exclude function words and place or
@@ -56,6 +56,7 @@ _PROVINCES = frozenset(
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10x98765432"
 _MOBILE = re.compile(r"1[3-9]\d{9}\Z")
+_AMOUNT_UNITS = frozenset("元万亿米吨平%")
 
 
 def id_check_character(first17: str) -> str:
@@ -116,7 +117,7 @@ def _landline(digits: str) -> tuple[str, str] | None:
     local = digits[area:]
     if area == 4 and digits[1] == "0":
         return None
-    if len(local) not in (7, 8) or local[0] in "01":
+    if len(local) not in (7, 8) or local[0] == "0":
         return None
     return digits[:area], local
 
@@ -165,6 +166,9 @@ def find_numbers(norm: Normalised) -> list[Flag]:
                 continue
             j, kind, suggestion = best
             start, end = groups[i][0], groups[j][1]
+            if kind != "pii.id_number" and text[end : end + 1] in _AMOUNT_UNITS:
+                i = j + 1  # an amount (15000000000元), not a phone or card
+                continue
             if kind == "pii.mobile" and start > 0 and text[start - 1] == "+":
                 start -= 1
             elif kind == "pii.landline" and start > 0 and text[start - 1] in "(（":
@@ -224,7 +228,9 @@ _NOT_GIVEN = frozenset(
 )
 _FOLLOW = frozenset("于在是住男女系的和与因为想向从自已也都就曾，,。.、；;：:（(！!？?）) \t\r\n")
 _FOLLOW_WORDS = ("家住", "现住", "现在", "现年", "现为", "今年", "身份", "电话", "手机", "联系", "户籍")
-_TRIGGER = re.compile(r"我的名字(?:是|叫)|我名叫|本人(?:名)?叫|我叫|我姓名是|姓名[:：]?|署名[:：]?|本人|我是")
+_TRIGGER = re.compile(
+    r"我的名字(?:是|叫)|我名叫|本人(?:名)?叫|我叫|我姓名是|姓名[:：]?|署名[:：]?|联系人[:：]|本人|我是"
+)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 

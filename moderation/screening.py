@@ -107,11 +107,14 @@ def screen(
     duplicates: DuplicateIndex | None = None,
     recent: Sequence[str] = (),
     duplicate_threshold: float = DEFAULT_THRESHOLD,
+    exclude_id: int | None = None,
 ) -> Screening:
     """Screen one question (module docstring). ``recent``: the same client's
     earlier texts, newest last, for flood detection. ``duplicates``: the index
     of the event's questions (or board posts) to search for near-duplicates;
-    the caller adds the question to it after storing it."""
+    the caller adds the question to it after storing it. ``exclude_id``: an
+    id never to suggest (the question itself, when re-screening an indexed
+    question after an edit)."""
     norm = normalise(text)
     flags: list[Flag] = pii.find_pii(norm)
     flags += lexicon.find_normalised(norm)
@@ -123,7 +126,9 @@ def screen(
     if duplicates is not None and len(duplicates):
         grams = compact_shingles(norm.compact)
         if len(grams) >= MIN_SHINGLES:
-            for item_id, score in duplicates.query_signature(signature(grams), threshold=duplicate_threshold):
+            hits = duplicates.query_signature(signature(grams), threshold=duplicate_threshold, limit=4)
+            hits = [hit for hit in hits if hit[0] != exclude_id][:3]
+            for item_id, score in hits:
                 flags.append(Flag("duplicate", 0, len(text), text, question_id=item_id, score=score))
     flags.sort(key=lambda f: (f.start, -f.end, f.kind))
     pii_flags = [f for f in flags if f.kind.startswith("pii.")]

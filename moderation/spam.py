@@ -8,11 +8,13 @@ Policies (offsets are original offsets; see :mod:`moderation.normalize`):
 - ``spam.contact``: an invitation to move to a private channel — 加/添加/+
   followed by 微信 (and its evasive spellings 薇信, 威信, v信, vx, wx), v, q, qq
   or 扣扣; or one of those channel names followed by an account (five or
-  more letters/digits, optionally after 号/群 and a colon). A mere mention
+  more letters/digits, optionally after 号/群 and a colon) or by 同号 (微信同号); or
+  扫码/扫描二维码 followed by 加, 进, 入, 关注 (扫码进群). A mere mention
   (微信公众号, QQ群里有人说) is not a solicitation.
 - ``spam.flood``: the text is the same as, or nearly the same as (bigram
-  Jaccard ≥ ``FLOOD_SIMILARITY``), one of the same client's recent texts;
-  spans the whole text, ``score`` is the similarity.
+  Jaccard ≥ ``FLOOD_SIMILARITY``, 0.7, and lengths within that ratio), one of
+  the same client's last ``FLOOD_WINDOW`` texts; spans the whole text,
+  ``score`` is the similarity.
 - ``spam.repeat``: one letter or Chinese character five or more times in a row
   (哈哈哈哈哈), an emphatic mark (！？~) six or more times, a dot or
   ellipsis (。….) ten or more times, or a unit of two
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from moderation.flags import Flag
 from moderation.normalize import Normalised, compact_key
@@ -46,7 +49,8 @@ _ACCOUNT = r"\s*(?:号|群|号码)?\s*[:：]?\s*[a-z0-9][a-z0-9_\-]{4,}"
 _INVITATION = re.compile(
     rf"(?:添加|加|\+)\s*(?:我\s*)?(?:的\s*)?(?:{_CHANNEL}|(?:v|q)(?![a-z]))(?:{_ACCOUNT})?"
 )
-_ACCOUNT_GIVEN = re.compile(rf"{_CHANNEL}{_ACCOUNT}")
+_ACCOUNT_GIVEN = re.compile(rf"{_CHANNEL}(?:{_ACCOUNT}|同号)")
+_SCAN = re.compile(r"扫(?:描|一扫)?(?:一下|下)?(?:二维码|码)\s*(?:添加|加|进|入|关注)")
 _RUN_OF_ONE = re.compile(r"(.)\1{4,}")
 _EMPHATIC = frozenset("！!？?~～")
 _DOTS = frozenset("。…．.")
@@ -71,6 +75,8 @@ def find_contacts(norm: Normalised) -> list[Flag]:
     """Contact solicitations (``spam.contact``), non-overlapping."""
     text = norm.text
     spans = [(m.start(), m.end()) for m in _INVITATION.finditer(text)]
+    if "扫" in text:
+        spans += [(m.start(), m.end()) for m in _SCAN.finditer(text)]
     for m in _ACCOUNT_GIVEN.finditer(text):
         if m.start() > 0 and "a" <= text[m.start() - 1] <= "z":
             continue
@@ -116,25 +122,38 @@ def find_empty(norm: Normalised) -> list[Flag]:
     return [_flag("spam.empty", norm, 0, len(norm.original))]
 
 
-def _bigrams(key: str) -> set[str]:
-    return {key[i : i + 2] for i in range(len(key) - 1)} if len(key) > 1 else {key}
+def _bigrams(key: str) -> frozenset[str]:
+    return frozenset(map(str.__add__, key, key[1:])) if len(key) > 1 else frozenset((key,))
+
+
+@lru_cache(maxsize=4096)
+def _recent_key(text: str) -> tuple[str, frozenset[str]]:
+    """Compact key and bigrams of a recent text (the same texts come back with
+    every question of a client, so they are cached)."""
+    key = compact_key(text)
+    return key, _bigrams(key)
 
 
 def flood_score(norm: Normalised, recent: Sequence[str]) -> float:
     """The highest similarity of the text to any of the last ``FLOOD_WINDOW``
-    ``recent`` texts: 1.0 for the same compact text, else bigram Jaccard."""
+    ``recent`` texts: 1.0 for the same compact text, else bigram Jaccard.
+    Texts whose compact lengths differ by more than the ratio
+    ``FLOOD_SIMILARITY`` are not compared (they are not "the same text")."""
     key = norm.compact
     if not key or not recent:
         return 0.0
-    mine = _bigrams(key)
+    mine: frozenset[str] | None = None
     best = 0.0
-    for other in list(recent)[-FLOOD_WINDOW:]:
-        other_key = compact_key(other)
+    for other in recent[-FLOOD_WINDOW:]:
+        other_key, theirs = _recent_key(other)
         if other_key == key:
             return 1.0
-        if not other_key:
-            continue
-        theirs = _bigrams(other_key)
+        if not other_key or min(len(key), len(other_key)) < FLOOD_SIMILARITY * max(len(key), len(other_key)):
+            continue  # lengths too far apart to be the same text
+        if mine is None:
+            mine = _bigrams(key)
+        if len(mine) < FLOOD_SIMILARITY * len(theirs) or len(theirs) < FLOOD_SIMILARITY * len(mine):
+            continue  # Jaccard <= smaller / larger
         best = max(best, len(mine & theirs) / len(mine | theirs))
     return best
 

@@ -94,3 +94,37 @@ def test_custom_lexicon_terms(lexicon: Lexicon) -> None:
     custom = Lexicon.build([Term("烂尾楼", "topic", "review")])
     result = screen("这个烂 尾 楼谁管", lexicon=custom)
     assert [(f.kind, f.level, f.text) for f in result.flags] == [("word.topic", "review", "烂 尾 楼")]
+
+
+def test_rescreening_an_indexed_question_skips_itself(lexicon: Lexicon) -> None:
+    """With exclude_id, a question already in the index is not suggested as its own duplicate."""
+    index = DuplicateIndex()
+    text = "A市A2区景蓉华苑小区的物业公司要退出，停车费涨价合理吗？"
+    index.add(7, text)
+    assert [f.question_id for f in screen(text, lexicon=lexicon, duplicates=index).flags] == [7]
+    assert screen(text, lexicon=lexicon, duplicates=index, exclude_id=7).flags == ()
+
+
+def test_random_text_keeps_offsets_exact(lexicon: Lexicon) -> None:
+    """On random mixes of Chinese, digits, separators, full-width forms and emoji, every flag's span is exact."""
+    import random
+
+    from moderation.normalize import fold, normalise
+
+    rng = random.Random(11)
+    pieces = [
+        "我叫张三", "本人", "１３８", "0571-", "8888 ", "\n", "X", "ｘ", "傻", "逼", "加微信", "vx",
+        "@", "qq.com", "www.", "！！", "哈哈", "湘A", "12345", "·", "😀", "\u200b", "內部", "消息",
+        "，", "。", " ", "(", "）", "1", "9", "0", "A", "é", "ﬀ", "①", "⼈", "𝐀", "\r\n",
+    ]
+    index = DuplicateIndex()
+    for n in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert len(fold(text)) == len(text)
+        norm = normalise(text)
+        for i in range(len(norm.compact)):
+            assert fold(text[norm.position(i)]) == norm.compact[i]
+        result = screen(text, lexicon=lexicon, duplicates=index, recent=[text[:10]])
+        for flag in result.flags:
+            assert text[flag.start : flag.end] == flag.text
+        index.add(n, text)

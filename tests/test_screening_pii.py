@@ -108,6 +108,7 @@ def test_two_mobiles_side_by_side() -> None:
     "text, found, mask",
     [
         ("社区电话010-62345678，", "010-62345678", "010-****5678"),
+        ("010-12345678", "010-12345678", "010-****5678"),
         ("请拨0571 8888 6666咨询", "0571 8888 6666", "0571-****6666"),
         ("办公室(0755)2345 6789", "(0755)2345 6789", "0755-****6789"),
         ("座机：（0731）84567890", "（0731）84567890", "0731-****7890"),
@@ -234,3 +235,14 @@ def test_self_identifying_names(text: str, name: str, suggestion: str) -> None:
 def test_phrases_that_are_not_names(text: str) -> None:
     """Opinions, roles, dates and places after 本人/我是 are not names."""
     assert kinds(text) == []
+
+
+def test_amounts_are_not_phones() -> None:
+    """An 11-digit amount followed by 元 is not a mobile; the same digits alone are."""
+    assert kinds("项目总投资15000000000元") == []
+    assert kinds("电话15000000000") == [("pii.mobile", "15000000000")]
+
+
+def test_contact_person_label() -> None:
+    """A name after 联系人： is flagged."""
+    assert kinds("联系人：王建国，电话见附件") == [("pii.name", "王建国")]

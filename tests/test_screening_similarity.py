@@ -119,3 +119,21 @@ def test_exact_jaccard_helper() -> None:
     assert jaccard("路灯坏了", "路灯坏了") == 1.0
     assert jaccard("", "路灯") == 0.0
     assert 0 < jaccard("路灯坏了", "路灯亮了") < 1
+
+
+def test_removals_compact_the_index() -> None:
+    """After most items are removed the index compacts, and what remains is still found exactly."""
+    rng = random.Random(5)
+    alphabet = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 2500))
+    posts = {i: "".join(rng.choices(alphabet, k=60)) for i in range(300)}
+    for limit in (5000, 0):
+        idx = DuplicateIndex(brute_force_limit=limit)
+        for item_id, text in posts.items():
+            idx.add(item_id, text)
+        for item_id in range(250):
+            idx.remove(item_id)
+        assert len(idx) == 50
+        assert idx.query(posts[10]) == []
+        assert idx.query(posts[260]) == [(260, 1.0)]
+        idx.add(10, posts[10])
+        assert idx.query(posts[10]) == [(10, 1.0)]

@@ -54,6 +54,8 @@ def test_not_links(text: str) -> None:
         ("请联系qq：0000-00000000，", "qq：0000-00000000"),
         ("微信号：hello_2020", "微信号：hello_2020"),
         ("扣扣 87654321 私聊", "扣扣 87654321"),
+        ("扫码进群领福利", "扫码进"),
+        ("扫描二维码 关注公众号", "扫描二维码 关注"),
     ],
 )
 def test_contact_solicitations(text: str, contact: str) -> None:
@@ -69,6 +71,7 @@ def test_contact_solicitations(text: str, contact: str) -> None:
         "增加了VIP通道",
         "参加VR体验活动",
         "微信名为晓玲的导游",
+        "扫码乘车很方便",
     ],
 )
 def test_mentions_are_not_solicitations(text: str) -> None:
@@ -141,3 +144,8 @@ def test_different_texts_are_not_flooding() -> None:
     text = "A2区的学位什么时候公布？"
     assert find_flood(normalise(text), ["A3区的公交线路什么时候调整？", "谢谢领导"]) == []
     assert find_flood(normalise(text), []) == []
+
+
+def test_same_number_on_wechat() -> None:
+    """微信同号 next to a phone number is a solicitation."""
+    assert texts(find_contacts(normalise("13812345678（微信同号）"))) == ["微信同号"]
