@@ -47,6 +47,12 @@ class KeyedLimiter:
             self._buckets.move_to_end(key)
         return bucket.take(now)
 
+    def give_back(self, key: str) -> None:
+        """Return the token just taken for ``key`` (another limit refused the request)."""
+        bucket = self._buckets.get(key)
+        if bucket is not None and bucket.tokens is not None:
+            bucket.tokens = min(bucket.burst, bucket.tokens + 1)
+
 
 class Limits:
     """Asks and +1s limited per client AND per address; the first refusal's wait wins.
@@ -82,7 +88,5 @@ def _both(first: KeyedLimiter, first_key: str, second: KeyedLimiter, second_key:
         return wait
     wait = second.take(second_key, now)
     if wait:
-        # the client's token is given back: the address refused, not the client
-        bucket = first._buckets[first_key]
-        bucket.tokens = min(bucket.burst, (bucket.tokens or 0.0) + 1)
+        first.give_back(first_key)  # the address refused, not the client
     return wait
