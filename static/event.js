@@ -223,6 +223,25 @@ function renderStats() {
   el.received.textContent = fmt(s.received);
   el.statPublished.textContent = fmt(s.published);
   el.statAnswered.textContent = fmt(s.answered);
+  renderTransparency(s);
+}
+
+// The public moderation counts (templates/_transparency.html), from stats.
+function renderTransparency(s) {
+  const box = document.getElementById('transparency');
+  if (!box) return;
+  for (const dd of box.querySelectorAll('[data-t]')) {
+    const n = s[dd.dataset.t];
+    if (typeof n === 'number') dd.textContent = String(n);
+  }
+  const list = document.getElementById('tp-reasons');
+  if (list && Array.isArray(s.rejected_by_reason)) {
+    clear(list);
+    for (const r of s.rejected_by_reason) {
+      list.appendChild(h('li', null, h('span', { class: 'tp-reason' }, r.reason || ''), ' ',
+        h('span', { class: 'tp-n' }, String(r.count))));
+    }
+  }
 }
 
 function renderStatus() {

@@ -1,11 +1,13 @@
-// Moderator console: pending queue (oldest first), approve / reject / merge /
-// assign, approved list, host messages, open/close.
+// Moderator console (the desk): pending queue (oldest first, or by screening
+// priority), approve / reject (reason catalogue) / merge / assign, keyboard
+// first (see KEYS and the ? overlay), claims shown live, filters, bulk
+// approve/reject, approved list, host messages, open/close.
 import {
   h, clear, show, reconcile, fmtWait, fmtTime, timeEl, flagName, flagSegments, applySuggestions,
   actionName, statusName, excerpt, unitName,
 } from './dom.js';
 import { LiveSocket, bindBanner } from './live.js';
-import { post } from './api.js';
+import { api, post } from './api.js';
 import {
   QuestionStore, makeResync, publicFrames, unitOptions, unitId, unitLabel, parseUnits,
 } from './staff.js';
@@ -16,7 +18,17 @@ const slug = root.dataset.slug;
 const me = { username: root.dataset.username, role: root.dataset.role };
 const units = parseUnits(root);
 
-const REASONS = ['不文明用语', '与主题无关', '重复提问', '含个人隐私', '广告信息', '涉嫌不实', '其他'];
+function parseJson(value, fallback) {
+  try {
+    const v = JSON.parse(value || '');
+    return v ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+// the active rejection reasons [{code, text}] (admins edit them at /studio/reasons)
+const REASONS = parseJson(root.dataset.reasons, []);
+const CLAIM_SECONDS = Number(root.dataset.claimSeconds) || 90;
 const STATUS_ORDER = ['pending', 'approved', 'on_air', 'answered', 'rejected', 'merged', 'transferred'];
 
 const store = new QuestionStore();
@@ -25,6 +37,12 @@ const resolved = new Map(); // id -> {text, at}: pending items someone else hand
 const notes = new Map(); // id -> text: still pending, but changed by someone else
 let messages = [];
 let presence = [];
+const claims = new Map(); // question id -> {by, until (ms, local clock)}
+const selected = new Set(); // ids selected for bulk
+const filters = { flagged: false, unit: '', kind: '', sort: 'time' };
+let current = null; // id of the question under the cursor
+let myClaim = null; // id of the question this console claims
+let claimTimer = null;
 
 const el = {
   queue: $('queue'),
@@ -40,15 +58,29 @@ const el = {
   hostSend: $('host-send'),
   hostError: $('host-error'),
   hostList: $('host-messages'),
+  oldest: $('oldest-wait'),
+  fFlagged: $('filter-flagged'),
+  fUnit: $('filter-unit'),
+  fKind: $('filter-kind'),
+  fSort: $('filter-sort'),
+  shown: $('queue-shown'),
+  bulkBar: $('bulk-bar'),
+  bulkCount: $('bulk-count'),
+  bulkReason: $('bulk-reason'),
+  bulkResults: $('bulk-results'),
+  help: $('help'),
 };
 
 const byAskedAsc = (a, b) => (Date.parse(a.asked_at) || 0) - (Date.parse(b.asked_at) || 0) || a.id - b.id;
 
 // ---------------- item rendering ----------------
 
+// flags about the whole text are listed, not highlighted (they would hide the spans inside)
+const WHOLE_TEXT_KINDS = new Set(['duplicate', 'spam.flood', 'spam.empty']);
+
 function originalText(q) {
   const text = q.original_text ?? q.text ?? '';
-  const flags = Array.isArray(q.flags) ? q.flags : [];
+  const flags = (Array.isArray(q.flags) ? q.flags : []).filter((f) => !WHOLE_TEXT_KINDS.has(f.kind));
   return h('p', { class: 'q-text q-original' },
     flagSegments(text, flags).map((s) => (s.flag
       ? h('mark', { class: ['flag', `flag-${String(s.flag.kind || '').split('.')[0]}`], title: flagName(s.flag.kind) }, s.text)
@@ -69,7 +101,8 @@ function flagList(q) {
         h('strong', null, flagName(f.kind)),
         f.text && f.kind !== 'duplicate' ? ` “${f.text}”` : '',
         f.suggestion ? ` → ${f.suggestion}` : '',
-        dup ? ` 与 #${dup} 相似` : '');
+        dup ? ` 与 #${dup} 相似${typeof f.score === 'number' ? `（${Math.round(f.score * 100)}%）` : ''}` : '',
+        f.level === 'block' ? ' · 建议驳回' : '');
     }));
 }
 
@@ -81,22 +114,41 @@ function actionButtons(q) {
     h('button', { type: 'button', class: 'btn btn-sm', dataset: { action: 'assign' }, 'aria-expanded': 'false' }, '指派单位'));
 }
 
+function claimOf(id) {
+  const c = claims.get(Number(id));
+  if (!c) return null;
+  if (c.until <= Date.now()) {
+    claims.delete(Number(id));
+    return null;
+  }
+  return c;
+}
+
 function renderQueueItem(q, prev) {
   const res = resolved.get(q.id);
   const note = notes.get(q.id);
-  const sig = `${q.version}|${q.status}|${res ? res.text : ''}|${note || ''}`;
-  if (prev && prev.dataset.sig === sig) return prev;
+  const claim = claimOf(q.id);
+  const claimBy = claim && claim.by !== me.username ? claim.by : '';
+  const sig = `${q.version}|${q.status}|${res ? res.text : ''}|${note || ''}|${claimBy}`;
+  if (prev && prev.dataset.sig === sig) {
+    markItem(prev, q.id);
+    return prev;
+  }
   const flags = Array.isArray(q.flags) ? q.flags : [];
-  return h('li', {
-    class: ['q-item', 'card', res && 'is-resolved', flags.length && 'has-flags', animate && !prev && 'fresh'],
-    dataset: { questionId: q.id, status: q.status, version: q.version, sig },
+  const li = h('li', {
+    class: ['q-item', 'card', res && 'is-resolved', flags.length && 'has-flags', claimBy && 'is-claimed', animate && !prev && 'fresh'],
+    dataset: { questionId: q.id, status: q.status, version: q.version, sig, priority: q.priority || 0 },
   },
   h('div', { class: 'q-head' },
+    res ? null : h('input', {
+      type: 'checkbox', class: 'q-select', dataset: { select: q.id }, 'aria-label': `选择提问 #${q.id}（批量操作）`,
+    }),
     h('span', { class: 'q-id' }, `#${q.id}`),
     h('span', { class: 'q-nick' }, q.nickname || '网友'),
     h('span', { class: 'q-unit' }, `问：${unitLabel(q.unit)}`),
     q.asked_at ? h('span', { class: 'q-wait', dataset: { askedAt: q.asked_at }, title: `提交于 ${fmtTime(q.asked_at)}` }, `等待 ${fmtWait(q.asked_at)}`) : null,
     flags.length ? h('span', { class: 'badge badge-flag' }, `${flags.length} 项提示`) : null,
+    claimBy ? h('span', { class: 'badge badge-claim', title: '其他审核员正在查看此提问' }, `${claimBy} 正在处理`) : null,
     res ? h('span', { class: `badge badge-q-${q.status}` }, statusName(q.status)) : null),
   originalText(q),
   q.original_text && q.text !== q.original_text
@@ -111,6 +163,23 @@ function renderQueueItem(q, prev) {
     : actionButtons(q),
   h('div', { class: 'q-form' }),
   h('p', { class: 'form-error q-error', role: 'alert', hidden: true }));
+  if (prev && prev.dataset.openForm && !res) {
+    // keep an open form (and what was typed in it) across a re-render
+    li.dataset.openForm = prev.dataset.openForm;
+    li.querySelector('.q-form').replaceWith(prev.querySelector('.q-form'));
+  }
+  markItem(li, q.id);
+  return li;
+}
+
+// cursor and selection marks (not part of the signature: they change often)
+function markItem(li, id) {
+  li.classList.toggle('is-current', current === id);
+  li.classList.toggle('is-selected', selected.has(id));
+  const box = li.querySelector('.q-select');
+  if (box) box.checked = selected.has(id);
+  if (current === id) li.setAttribute('aria-current', 'true');
+  else li.removeAttribute('aria-current');
 }
 
 function renderApprovedItem(q, prev) {
@@ -154,12 +223,49 @@ function renderCounts() {
     const n = $(`count-${s}`);
     if (n) n.textContent = String(c[s] || 0);
   }
+  renderOldest();
+}
+
+// the wait of the oldest pending question (live: refreshed every few seconds)
+function renderOldest() {
+  const pending = store.values().filter((q) => q.status === 'pending').sort(byAskedAsc);
+  el.oldest.textContent = pending.length && pending[0].asked_at ? fmtWait(pending[0].asked_at) : '—';
+  el.oldest.dataset.questionId = pending.length ? String(pending[0].id) : '';
+}
+
+function kindGroup(kind) {
+  return String(kind || '').split('.')[0];
+}
+
+function passes(q) {
+  const flags = Array.isArray(q.flags) ? q.flags : [];
+  if (filters.flagged && !flags.length) return false;
+  if (filters.kind && !flags.some((f) => kindGroup(f.kind) === filters.kind || f.kind === filters.kind)) return false;
+  if (filters.unit === 'none' && unitId(q.unit) !== null) return false;
+  if (filters.unit && filters.unit !== 'none' && String(unitId(q.unit)) !== filters.unit) return false;
+  return true;
+}
+
+function queueItems() {
+  const all = store.values().filter((q) => q.status === 'pending' || resolved.has(q.id));
+  const order = filters.sort === 'priority'
+    ? (a, b) => (b.priority || 0) - (a.priority || 0) || byAskedAsc(a, b)
+    : byAskedAsc;
+  return all.filter((q) => resolved.has(q.id) || passes(q)).sort(order);
 }
 
 function renderQueue() {
-  const items = store.values().filter((q) => q.status === 'pending' || resolved.has(q.id)).sort(byAskedAsc);
+  const items = queueItems();
   reconcile(el.queue, items, (q) => q.id, renderQueueItem);
   show(el.queueEmpty, items.length === 0);
+  const pending = store.values().filter((q) => q.status === 'pending').length;
+  const shownPending = items.filter((q) => q.status === 'pending').length;
+  el.shown.textContent = shownPending === pending ? '' : `筛选后显示 ${shownPending} / ${pending}`;
+  for (const id of Array.from(selected)) {
+    const q = store.get(id);
+    if (!q || q.status !== 'pending') selected.delete(id);
+  }
+  renderBulk();
 }
 
 function renderApproved() {
@@ -250,11 +356,16 @@ function formFor(action, q) {
   }
   if (action === 'reject') {
     return h('div', { class: 'inline-form', dataset: { form: 'reject' } },
-      h('label', { class: 'field-label', for: fieldId(q, 'reason') }, '驳回理由（提问人可见）'),
+      h('p', { class: 'field-label', id: fieldId(q, 'picker') }, '驳回理由（提问人可见；按数字键直接驳回）'),
+      h('ol', { class: 'reason-picker', 'aria-labelledby': fieldId(q, 'picker') },
+        REASONS.slice(0, 9).map((r, i) => h('li', null,
+          h('button', { type: 'button', class: 'btn btn-xs', dataset: { pickReason: r.code } },
+            h('kbd', null, String(i + 1)), ` ${r.text}`)))),
+      h('label', { class: 'field-label', for: fieldId(q, 'reason') }, '或从列表选择'),
       h('select', { id: fieldId(q, 'reason'), name: 'reason' },
         h('option', { value: '' }, '请选择理由'),
-        REASONS.map((r) => h('option', { value: r }, r))),
-      h('label', { class: 'field-label', for: fieldId(q, 'reason_text') }, '补充说明（选“其他”时必填）'),
+        REASONS.map((r) => h('option', { value: r.code }, r.text))),
+      h('label', { class: 'field-label', for: fieldId(q, 'reason_text') }, '补充说明（提问人可见；选“其他”时必填）'),
       h('input', { id: fieldId(q, 'reason_text'), name: 'reason_text', type: 'text', maxlength: 200 }),
       h('div', { class: 'btn-row' },
         h('button', { type: 'button', class: 'btn btn-sm danger', dataset: { confirm: 'reject' } }, '确认驳回'), cancel));
@@ -362,8 +473,8 @@ function bodyFor(action, li, q) {
     const reason = val('reason');
     const extra = val('reason_text').trim();
     if (!reason) return { error: '请选择驳回理由' };
-    if (reason === '其他' && !extra) return { error: '请填写具体理由' };
-    return { body: { version, reason: reason === '其他' ? extra : (extra ? `${reason}：${extra}` : reason) } };
+    if (reason === 'other' && !extra) return { error: '请填写具体理由' };
+    return { body: extra ? { version, reason, note: extra } : { version, reason } };
   }
   if (action === 'merge') {
     const into = val('into');
@@ -391,19 +502,35 @@ async function submit(li, action, btn) {
     itemError(li, error);
     return;
   }
+  await perform(li, action, body, btn);
+}
+
+// Send one action; on success the cursor moves on to the next pending question.
+async function perform(li, action, body, btn) {
+  const id = Number(li.dataset.questionId);
+  const q = store.get(id);
+  if (!q || li.dataset.busy) return;
   itemError(li, '');
-  btn.disabled = true;
-  const label = btn.textContent;
-  btn.textContent = '提交中…';
+  li.dataset.busy = '1';
+  const label = btn ? btn.textContent : '';
+  if (btn) {
+    btn.disabled = true;
+    btn.textContent = '提交中…';
+  }
+  const wasCurrent = current === id;
+  const nextId = wasCurrent ? neighbour(id, 1) ?? neighbour(id, -1) : null;
   try {
     const nq = await post(`/api/questions/${id}/${action}`, body);
     resolved.delete(id);
     notes.delete(id);
     if (nq && nq.id !== undefined) store.upsert(nq);
+    if (wasCurrent && nq && nq.status !== 'pending') setCurrent(nextId, { focus: true });
     renderAll();
   } catch (e) {
-    btn.disabled = false;
-    btn.textContent = label;
+    if (btn) {
+      btn.disabled = false;
+      btn.textContent = label;
+    }
     const cur = e.question;
     if (e.status === 409 && cur) {
       const hd = cur.handled || {};
@@ -421,6 +548,8 @@ async function submit(li, action, btn) {
       return;
     }
     itemError(li, e.message);
+  } finally {
+    delete li.dataset.busy;
   }
 }
 
@@ -442,10 +571,21 @@ function onListClick(ev) {
     return;
   }
   if (ev.target.closest('[data-apply-suggestions]')) {
-    const q = store.get(li.dataset.questionId);
-    const ta = li.querySelector('textarea[name="text"]');
-    if (q && ta) ta.value = applySuggestions(q.original_text ?? q.text ?? '', q.flags);
+    applyRedactions(li);
     return;
+  }
+  const pick = ev.target.closest('[data-pick-reason]');
+  if (pick) {
+    rejectWith(li, pick.dataset.pickReason);
+    return;
+  }
+  const box = ev.target.closest('[data-select]');
+  if (box) {
+    toggleSelected(Number(box.dataset.select), box.checked);
+    return;
+  }
+  if (li.closest('#queue') && !ev.target.closest('button, a, input, select, textarea, label')) {
+    setCurrent(Number(li.dataset.questionId));
   }
   const dismiss = ev.target.closest('[data-dismiss]');
   if (dismiss) {
@@ -456,6 +596,338 @@ function onListClick(ev) {
 
 el.queue.addEventListener('click', onListClick);
 el.approved.addEventListener('click', onListClick);
+
+// ---------------- cursor and claims ----------------
+
+function visibleIds() {
+  return Array.from(el.queue.querySelectorAll('.q-item:not(.is-resolved)')).map((li) => Number(li.dataset.questionId));
+}
+
+function neighbour(id, step) {
+  const ids = visibleIds();
+  const i = ids.indexOf(id);
+  if (i < 0) return ids.length ? ids[0] : null;
+  const j = i + step;
+  return j >= 0 && j < ids.length ? ids[j] : null;
+}
+
+function itemEl(id) {
+  return id === null ? null : el.queue.querySelector(`.q-item[data-question-id="${id}"]`);
+}
+
+// Move the cursor (opening a question claims it for this moderator).
+function setCurrent(id, { focus = false } = {}) {
+  const prev = current;
+  current = id;
+  for (const li of el.queue.querySelectorAll('.q-item')) markItem(li, Number(li.dataset.questionId));
+  const li = itemEl(id);
+  if (li) {
+    if (typeof li.scrollIntoView === 'function') li.scrollIntoView({ block: 'nearest' });
+    if (focus || document.activeElement === document.body || document.activeElement === itemEl(prev)) {
+      li.setAttribute('tabindex', '-1');
+      li.focus({ preventScroll: true });
+    }
+  }
+  if (prev !== id) claimCurrent();
+}
+
+async function claimCurrent() {
+  const id = current;
+  clearTimeout(claimTimer);
+  if (myClaim !== null && myClaim !== id) {
+    const old = myClaim;
+    myClaim = null;
+    api('DELETE', `/api/questions/${old}/claim`).catch(() => {});
+  }
+  const q = id === null ? null : store.get(id);
+  if (!q || q.status !== 'pending') return;
+  try {
+    await post(`/api/questions/${id}/claim`);
+    if (current === id) myClaim = id;
+    else api('DELETE', `/api/questions/${id}/claim`).catch(() => {}); // the cursor moved on meanwhile
+  } catch (e) {
+    if (e.code === 'claimed' && e.error) {
+      claims.set(id, { by: e.error.by, until: Date.now() + (Number(e.error.expires_in) || 0) * 1000 });
+      renderQueue();
+    }
+  }
+  if (current === id) claimTimer = setTimeout(claimCurrent, (CLAIM_SECONDS * 1000) / 3);
+}
+
+function onClaimed(f) {
+  const id = Number(f.question);
+  claims.set(id, { by: f.by, until: Date.now() + (Number(f.expires_in) || CLAIM_SECONDS) * 1000 });
+  if (f.by !== me.username && myClaim === id) myClaim = null;
+  renderQueue();
+}
+
+function onReleased(f) {
+  const id = Number(f.question);
+  const c = claims.get(id);
+  if (c && (!f.by || c.by === f.by)) claims.delete(id);
+  if (myClaim === id && f.by === me.username && f.why === 'expired') claimCurrent();
+  renderQueue();
+}
+
+// ---------------- keyboard actions on the current question ----------------
+
+function currentItem() {
+  const li = itemEl(current);
+  return li && !li.classList.contains('is-resolved') ? li : null;
+}
+
+function openForm(li, action) {
+  if (li.dataset.openForm !== action) toggleForm(li, action);
+  return li.querySelector('.q-form');
+}
+
+function applyRedactions(li) {
+  const q = store.get(li.dataset.questionId);
+  if (!q) return;
+  const form = openForm(li, 'approve');
+  const ta = form.querySelector('textarea[name="text"]');
+  if (ta) ta.value = applySuggestions(q.original_text ?? q.text ?? '', q.flags);
+  const confirm = form.querySelector('[data-confirm="approve"]');
+  if (confirm) confirm.focus();
+}
+
+function rejectWith(li, code) {
+  const form = openForm(li, 'reject');
+  const select = form.querySelector('select[name="reason"]');
+  if (select) select.value = code;
+  const note = form.querySelector('[name="reason_text"]');
+  if (code === 'other' && note && !note.value.trim()) {
+    itemError(li, '选择“其他”时请填写具体理由，然后按回车');
+    note.focus();
+    return;
+  }
+  submit(li, 'reject', form.querySelector('[data-confirm="reject"]'));
+}
+
+function approveNow(li) {
+  const open = li.dataset.openForm;
+  if (open === 'approve') {
+    submit(li, 'approve', li.querySelector('[data-confirm="approve"]'));
+    return;
+  }
+  const q = store.get(li.dataset.questionId);
+  if (!q) return;
+  if ((q.flags || []).some((f) => String(f.kind).startsWith('pii.') && typeof f.suggestion === 'string')) {
+    // personal data: never published by one stray key; show the text first
+    const form = openForm(li, 'approve');
+    itemError(li, '含个人信息：按 s 按提示隐去，或再按 a 原样通过');
+    const confirm = form.querySelector('[data-confirm="approve"]');
+    if (confirm) confirm.focus();
+    return;
+  }
+  perform(li, 'approve', { version: Number(li.dataset.version ?? q.version) }, li.querySelector('[data-action="approve"]'));
+}
+
+function mergeIntoSuggestion(li) {
+  const form = openForm(li, 'merge');
+  const select = form.querySelector('select[name="into"]');
+  const confirm = form.querySelector('[data-confirm="merge"]');
+  if (select && select.value && confirm) confirm.focus();
+  else if (select) select.focus();
+}
+
+// ---------------- selection and bulk ----------------
+
+function toggleSelected(id, on) {
+  const q = store.get(id);
+  if (!q || q.status !== 'pending') return;
+  if (on ?? !selected.has(id)) selected.add(id);
+  else selected.delete(id);
+  const li = itemEl(id);
+  if (li) markItem(li, id);
+  renderBulk();
+}
+
+function renderBulk() {
+  el.bulkCount.textContent = String(selected.size);
+  show(el.bulkBar, selected.size > 0 || el.bulkResults.childElementCount > 0);
+  for (const b of el.bulkBar.querySelectorAll('[data-bulk]')) b.disabled = selected.size === 0;
+}
+
+async function bulk(action) {
+  const items = Array.from(selected).map((id) => store.get(id)).filter((q) => q && q.status === 'pending')
+    .map((q) => ({ id: q.id, version: q.version }));
+  if (!items.length) return;
+  const body = { action, items };
+  if (action === 'reject') {
+    if (!el.bulkReason.value) {
+      el.bulkReason.focus();
+      showBulkResults([{ ok: false, text: '请先选择批量驳回的理由' }]);
+      return;
+    }
+    body.reason = el.bulkReason.value;
+  }
+  try {
+    const answer = await post(`/api/events/${encodeURIComponent(slug)}/bulk`, body);
+    const lines = [];
+    for (const r of answer.results || []) {
+      if (r.ok) {
+        store.upsert(r.question);
+        selected.delete(r.id);
+        lines.push({ ok: true, text: `#${r.id} 已${actionName(action)}` });
+      } else {
+        if (r.error && r.error.question) store.upsert(r.error.question);
+        const q = store.get(r.id);
+        if (!q || q.status !== 'pending') selected.delete(r.id);
+        lines.push({ ok: false, text: `#${r.id} 未能${actionName(action)}：${(r.error && r.error.message) || '失败'}` });
+      }
+    }
+    showBulkResults(lines);
+    renderAll();
+  } catch (e) {
+    showBulkResults([{ ok: false, text: e.message }]);
+  }
+}
+
+function showBulkResults(lines) {
+  clear(el.bulkResults);
+  for (const l of lines) el.bulkResults.appendChild(h('li', { class: l.ok ? 'bulk-ok' : 'bulk-failed' }, l.text));
+  renderBulk();
+}
+
+el.bulkBar.addEventListener('click', (ev) => {
+  const b = ev.target.closest('[data-bulk]');
+  if (b) bulk(b.dataset.bulk);
+  if (ev.target.closest('[data-bulk-clear]')) {
+    selected.clear();
+    clear(el.bulkResults);
+    renderQueue();
+  }
+});
+clear(el.bulkReason);
+el.bulkReason.appendChild(h('option', { value: '' }, '驳回理由…'));
+for (const r of REASONS) if (r.code !== 'other') el.bulkReason.appendChild(h('option', { value: r.code }, r.text));
+
+// ---------------- filters ----------------
+
+for (const u of units) el.fUnit.appendChild(h('option', { value: String(u.id) }, u.name));
+function readFilters() {
+  filters.flagged = el.fFlagged.checked;
+  filters.unit = el.fUnit.value;
+  filters.kind = el.fKind.value;
+  filters.sort = el.fSort.value;
+  renderQueue();
+}
+for (const f of [el.fFlagged, el.fUnit, el.fKind, el.fSort]) f.addEventListener('change', readFilters);
+
+// ---------------- keyboard ----------------
+
+// Each key, its description for the help overlay, and what it does.
+const KEYS = [
+  { keys: ['j', 'ArrowDown'], label: 'j / ↓', text: '下一条', run: () => setCurrent(neighbour(current, 1) ?? current, { focus: true }) },
+  { keys: ['k', 'ArrowUp'], label: 'k / ↑', text: '上一条', run: () => setCurrent(neighbour(current, -1) ?? current, { focus: true }) },
+  { keys: ['a'], label: 'a', text: '通过（含个人信息时先显示文本，再按 a 确认；已打开编辑时按编辑后的文本通过）', item: approveNow },
+  { keys: ['r'], label: 'r', text: '驳回：打开理由列表，再按数字键 1–9 选择理由', item: (li) => { openForm(li, 'reject'); li.focus({ preventScroll: true }); } },
+  { keys: ['e'], label: 'e', text: '编辑公开文本（Ctrl+Enter 通过）', item: (li) => { const f = openForm(li, 'approve'); const t = f.querySelector('textarea'); if (t) t.focus(); } },
+  { keys: ['s'], label: 's', text: '按提示隐去个人信息（再按 a 或回车通过）', item: applyRedactions },
+  { keys: ['m'], label: 'm', text: '合并到建议的相似提问（回车确认）', item: mergeIntoSuggestion },
+  { keys: ['u'], label: 'u', text: '指派单位（选好后回车确认）', item: (li) => { const f = openForm(li, 'assign'); const sel = f.querySelector('select'); if (sel) sel.focus(); } },
+  { keys: ['x'], label: 'x', text: '选中 / 取消选中（批量通过或驳回）', item: (li) => toggleSelected(Number(li.dataset.questionId)) },
+  { keys: ['?'], label: '?', text: '显示 / 关闭本帮助', run: () => toggleHelp() },
+  { keys: ['Escape'], label: 'Esc', text: '取消：关闭表单或帮助', run: () => escape() },
+];
+
+function toggleHelp(open) {
+  const next = open ?? el.help.hidden;
+  el.help.hidden = !next;
+  if (next) el.help.querySelector('.help-close').focus();
+  else if (currentItem()) currentItem().focus({ preventScroll: true });
+}
+
+function escape() {
+  if (!el.help.hidden) {
+    toggleHelp(false);
+    return;
+  }
+  const li = itemEl(current);
+  if (li && li.dataset.openForm) {
+    closeForm(li);
+    itemError(li, '');
+    li.focus({ preventScroll: true });
+  }
+}
+
+function renderHelp() {
+  const list = el.help.querySelector('.help-keys');
+  clear(list);
+  for (const k of KEYS) list.appendChild(h('div', { class: 'help-row' }, h('dt', null, h('kbd', null, k.label)), h('dd', null, k.text)));
+  list.appendChild(h('div', { class: 'help-row' }, h('dt', null, h('kbd', null, 'Ctrl+Enter')), h('dd', null, '确认当前打开的表单')));
+}
+
+const TYPING = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
+
+document.addEventListener('keydown', (ev) => {
+  if (ev.defaultPrevented || ev.altKey || ev.metaKey || (ev.ctrlKey && ev.key !== 'Enter')) return;
+  const target = ev.target;
+  const inForm = target && target.closest && target.closest('.q-form');
+  if (ev.key === 'Enter' && inForm) {
+    // Enter in a select or single-line field (Ctrl+Enter anywhere) confirms the open form
+    const typingText = target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && target.type === 'text' && target.name !== 'reason_text');
+    if (ev.ctrlKey || !typingText) {
+      const li = itemOf(target);
+      const form = li && li.querySelector('[data-confirm]');
+      if (li && form && target.tagName !== 'BUTTON') {
+        ev.preventDefault();
+        submit(li, form.dataset.confirm, form);
+      }
+    }
+    return;
+  }
+  if (target && target.tagName === 'SELECT' && target.name === 'reason' && /^[1-9]$/.test(ev.key) && REASONS[Number(ev.key) - 1]) {
+    ev.preventDefault();
+    rejectWith(itemOf(target), REASONS[Number(ev.key) - 1].code);
+    return;
+  }
+  if (target && TYPING.has(target.tagName) && target.type !== 'checkbox') {
+    if (ev.key === 'Escape') {
+      ev.preventDefault();
+      escape();
+    }
+    return;
+  }
+  if (target && target.closest && target.closest('#host-box, #bulk-bar')) return;
+  const li = currentItem();
+  if (li && li.dataset.openForm === 'reject' && /^[1-9]$/.test(ev.key)) {
+    const r = REASONS[Number(ev.key) - 1];
+    if (r) {
+      ev.preventDefault();
+      rejectWith(li, r.code);
+    }
+    return;
+  }
+  const key = KEYS.find((k) => k.keys.includes(ev.key));
+  if (!key) return;
+  if (!el.help.hidden && key.keys[0] !== '?' && key.keys[0] !== 'Escape') return;
+  ev.preventDefault();
+  if (current === null || !itemEl(current)) {
+    const ids = visibleIds();
+    if (ids.length && key.item === undefined && key.keys[0] !== '?' && key.keys[0] !== 'Escape') {
+      setCurrent(ids[0], { focus: true });
+      return;
+    }
+    if (ids.length && key.item) setCurrent(ids[0], { focus: true });
+  }
+  if (key.run) key.run();
+  else if (key.item) {
+    const item = currentItem();
+    if (item) key.item(item);
+  }
+});
+
+el.help.addEventListener('click', (ev) => {
+  if (ev.target === el.help || ev.target.closest('.help-close')) toggleHelp(false);
+});
+$('help-open').addEventListener('click', () => toggleHelp(true));
+renderHelp();
+
+window.addEventListener('pagehide', () => {
+  if (myClaim !== null) api('DELETE', `/api/questions/${myClaim}/claim`).catch(() => {});
+});
 
 // ---------------- host messages ----------------
 
@@ -533,6 +1005,15 @@ function onFrame(f) {
       clear(el.approved);
       presence = Array.isArray(f.presence) ? f.presence : [];
       renderPresence();
+      claims.clear();
+      for (const c of f.claims || []) {
+        claims.set(Number(c.question), { by: c.by, until: Date.now() + (Number(c.expires_in) || 0) * 1000 });
+      }
+      if (current !== null) {
+        // a reconnect: leaving the old connection released this console's claim; take it again
+        myClaim = null;
+        claimCurrent();
+      }
       animate = false;
       renderAll();
       animate = true;
@@ -551,6 +1032,12 @@ function onFrame(f) {
       presence = Array.isArray(f.presence) ? f.presence : [];
       renderPresence();
       break;
+    case 'question.claimed':
+      onClaimed(f);
+      break;
+    case 'question.released':
+      onReleased(f);
+      break;
     default:
       break;
   }
@@ -560,6 +1047,19 @@ document.addEventListener('studio:event', (ev) => {
   const e = ev.detail || {};
   if (e.status) pub.setStatus(e.status);
 });
+
+// the oldest wait, and claims that ran out without a frame (a lost connection)
+setInterval(() => {
+  renderOldest();
+  let expired = false;
+  for (const [id, c] of claims) {
+    if (c.until <= Date.now()) {
+      claims.delete(id);
+      expired = true;
+    }
+  }
+  if (expired) renderQueue();
+}, 5000);
 
 // waiting times and expiry of "handled by someone else" notes
 setInterval(() => {

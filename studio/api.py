@@ -189,14 +189,15 @@ async def ask(request: Request) -> Response:
     check_origin(request)
     body = await json_body(request)
     address = request.client.host if request.client else ""
+    viewer = viewer_of(request.cookies, app) or ""
     if app.settings.rate_limits:
-        wait = app.ask_limiter.take(address, time.monotonic())
+        wait = app.limits.ask(viewer or f"address:{address}", address, time.monotonic())
         if wait:
             raise ApiError("too_fast", "提问太频繁，请稍后再试", retry_after=round(wait, 1))
     receipt = await questions.ask(
         app.db, app.clock, slug=request.path_params["slug"], body=body,
-        max_chars=app.settings.max_question_chars,
-        viewer=viewer_of(request.cookies, app) or "", address=address,
+        max_chars=app.settings.max_question_chars, viewer=viewer, address=address,
+        screener=app.screener,
     )
     return JSONResponse(receipt.body(), 201 if receipt.created else 200)
 

@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from studio import api, live, pages
+from studio import api, desk_api, desk_pages, live, pages
 from studio.errors import ApiError
 from studio.runtime import open_studio
 from studio.settings import Settings, load_settings
@@ -118,6 +118,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/studio/events/{slug}/moderate", pages.moderate_page),
             Route("/studio/events/{slug}/answer", pages.official_page),
             Route("/studio/events/{slug}/audit", pages.audit_page),
+            Route("/studio/lexicon", desk_pages.lexicon_page),
+            Route("/studio/reasons", desk_pages.reasons_page),
             Route("/healthz", api.health),
             Route("/api/login", api.login, methods=["POST"]),
             Route("/api/logout", api.logout, methods=["POST"]),
@@ -135,6 +137,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/events/{slug}/transcript", api.transcript),
             Route("/api/events/{slug}/audit", api.audit_log),
             Route("/api/track/{code}", api.track),
+            # the moderation desk (docs/moderation.md)
+            Route("/api/questions/{id:int}/claim", desk_api.claim, methods=["POST", "DELETE"]),
+            Route("/api/events/{slug}/bulk", desk_api.bulk, methods=["POST"]),
+            Route("/api/events/{slug}/stats", desk_api.event_stats),
+            Route("/api/reasons", desk_api.reason_collection, methods=["GET", "POST"]),
+            Route("/api/reasons/{code}", desk_api.reason_item, methods=["PATCH"]),
+            Route("/api/lexicon", desk_api.lexicon_collection, methods=["GET", "POST"]),
+            Route("/api/lexicon/import", desk_api.lexicon_import, methods=["POST"]),
+            Route("/api/lexicon/export", desk_api.lexicon_export),
+            Route("/api/lexicon/{id:int}", desk_api.lexicon_item, methods=["DELETE"]),
             Route("/api/questions/{id:int}/{action}", api.question_action, methods=["POST"]),
             Route("/api/board/cases", api.board_cases),
             Route("/api/board/cases/{id:int}", api.board_case),

@@ -1,4 +1,4 @@
-"""The ``studio`` command: serve, demo, create-user."""
+"""The ``studio`` command: serve, demo, create-user, screen."""
 
 from __future__ import annotations
 
@@ -128,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     user_parser.add_argument("--unit", help="unit name or id (required for officials)")
     user_parser.add_argument("--display-name")
     user_parser.add_argument("--title", help="job title shown to the audience, e.g. 局长")
+    screen_parser = commands.add_parser(
+        "screen", help="screen texts (one per line, plain or JSON with text) with the store's lexicon")
+    add_store_option(screen_parser)
+    screen_parser.add_argument("file", nargs="?", help="input file (default: standard input)")
     return parser
 
 
@@ -140,6 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return demo(args)
     if args.command == "create-user":
         return create_user(args)
+    if args.command == "screen":
+        from studio import screen_cli
+
+        return screen_cli.run(settings_from(args), args.file)
     return 2
 
 

@@ -12,10 +12,11 @@ from datetime import timedelta
 from typing import Any
 
 from moderation.lifecycle import Action
-from studio import accounts, events, questions
+from studio import accounts, events, lexicons, questions
 from studio.accounts import Staff
 from studio.clock import Clock
 from studio.db import Database
+from studio.screener import Screener
 
 UNITS = ["区人社局", "区教育局", "区交通运输局", "区住建局"]
 
@@ -92,18 +93,20 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
                               {"text": "各位网友好，本场在线访谈现在开始，欢迎踊跃提问！"})
     async with db.read() as conn:
         unit_ids = {u["name"]: u["id"] for u in await accounts.list_units(conn)}
+    await lexicons.seed_defaults(db, now)
+    screener = Screener(db)
     for spec in QUESTIONS:
         receipt = await questions.ask(db, clock, slug=live["slug"], max_chars=2000, body={
             "text": spec["text"], "unit": unit_ids.get(spec.get("unit", "")),
             "nickname": spec.get("nickname", ""), "client_key": str(uuid.uuid4()),
-        })
+        }, screener=screener)
         version = 1
         for step in spec["then"]:
             actor = made["mod1"] if step in ("approve", "reject") else made[
                 {"区人社局": "renshe", "区教育局": "jiaoyu", "区交通运输局": "jiaotong"}[spec["unit"]]]
             body: dict[str, Any] = {"version": version}
             if step == "reject":
-                body["reason"] = "广告信息"
+                body["reason"] = "ads"
             if step == "answer":
                 body["text"] = spec["answer"]
             result = await questions.act(db, clock, actor, receipt.question_id, Action(step), body,

@@ -20,6 +20,7 @@ STATUS_OF_CODE = {
     "conflict": 409,
     "exists": 409,
     "not_accepting": 409,
+    "claimed": 409,
     "too_large": 413,
     "too_fast": 429,
 }

@@ -22,7 +22,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from broadcast import SlowConsumer, Subscription
 from moderation.lifecycle import Action, Actor, Role, Status, may_see
-from studio import channels, questions
+from studio import channels, claims, questions
 from studio.accounts import Staff
 from studio.auth import COOKIE_NAME, origin_allowed, own_origin
 from studio.db import encode
@@ -62,7 +62,6 @@ class Connection:
         self._send_lock = asyncio.Lock()
         settings = studio.settings
         self.frames = TokenBucket(settings.frame_burst, settings.frames_per_second)
-        self.asks = TokenBucket(settings.ask_burst, settings.ask_per_minute / 60)
         self.bad_frames = TokenBucket(BAD_FRAME_BURST, BAD_FRAMES_PER_SECOND)
         self.last_seq = 0
 
@@ -275,13 +274,14 @@ async def audience_socket(websocket: WebSocket) -> None:
     async def on_ask(c: Connection, frame: dict[str, Any]) -> None:
         if studio.settings.rate_limits:
             now = time.monotonic()
-            wait = max(c.asks.take(now), studio.ask_limiter.take(c.address, now))
+            wait = studio.limits.ask(voter, c.address, now)
             if wait:
                 raise ApiError("too_fast", "提问太频繁，请稍后再试", retry_after=round(wait, 1))
         try:
             receipt = await questions.ask(
                 studio.db, studio.clock, slug=slug, body=frame,
                 max_chars=studio.settings.max_question_chars, viewer=voter, address=c.address,
+                screener=studio.screener,
             )
         except ApiError:
             raise
@@ -292,6 +292,10 @@ async def audience_socket(websocket: WebSocket) -> None:
 
     async def on_vote(c: Connection, frame: dict[str, Any]) -> None:
         question_id = whole_number(frame.get("question"), "question", "question 须为提问编号")
+        if studio.settings.rate_limits:
+            wait = studio.limits.vote(voter, c.address, time.monotonic())
+            if wait:
+                raise ApiError("too_fast", "操作太频繁，请稍后再试", retry_after=round(wait, 1))
         if not await studio.votes.vote(event_id, question_id, voter):
             raise ApiError("not_found", "没有这个已公开的提问")
         await c.send_frame({"type": "vote.ok", "question": question_id})
@@ -355,6 +359,9 @@ async def staff_socket(websocket: WebSocket) -> None:
         studio.presence.get(event_id, {}).pop(key, None)
         with contextlib.suppress(Exception):
             await studio.publish_presence(event_id)
+        if staff.role is not Role.OFFICIAL:
+            with contextlib.suppress(Exception):
+                await claims.release_all(studio.db, event_id, staff.username)
 
 
 async def staff_feed(
@@ -392,7 +399,13 @@ async def staff_snapshot(studio: Studio, event_id: int, actor: Actor, staff: Sta
                "unit": {"id": staff.unit_id, "name": staff.unit_name} if staff.unit_id else None},
         "queue": await staff_queue(studio, event_id, actor),
         "presence": studio.presence_list(event_id),
+        "claims": await active_claims(studio, event_id) if actor.role is not Role.OFFICIAL else [],
     }
+
+
+async def active_claims(studio: Studio, event_id: int) -> list[dict[str, Any]]:
+    async with studio.db.read() as reader:
+        return await claims.active_claims(reader, event_id)
 
 
 async def track_socket(websocket: WebSocket) -> None:

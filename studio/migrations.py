@@ -181,4 +181,43 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX case_timeline_case ON case_timeline(case_id);
     """,
+    # screening and the moderation desk: lexicon terms, the rejection-reason
+    # catalogue, desk claims, and the reason code a rejection was given.
+    """
+    CREATE TABLE lexicon_terms (
+        id INTEGER PRIMARY KEY,
+        term TEXT NOT NULL,
+        category TEXT NOT NULL,
+        level TEXT NOT NULL CHECK (level IN ('block', 'review')),
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        UNIQUE (term, category)
+    );
+    CREATE TABLE reject_reasons (
+        code TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        position INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO reject_reasons (code, text, position) VALUES
+        ('abuse', '不文明用语', 1),
+        ('off_topic', '与主题无关', 2),
+        ('duplicate', '重复提问', 3),
+        ('privacy', '含个人隐私', 4),
+        ('ads', '广告信息', 5),
+        ('unverified', '涉嫌不实', 6),
+        ('other', '其他', 7);
+    CREATE TABLE claims (
+        question_id INTEGER PRIMARY KEY REFERENCES questions(id),
+        event_id INTEGER NOT NULL REFERENCES events(id),
+        username TEXT NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    CREATE INDEX claims_event ON claims(event_id);
+    CREATE INDEX claims_expiry ON claims(expires_at);
+    ALTER TABLE questions ADD COLUMN reason_code TEXT;
+    ALTER TABLE questions ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX questions_event_viewer ON questions(event_id, viewer_key);
+    CREATE INDEX questions_event_address ON questions(event_id, address);
+    """,
 ]

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from moderation.lifecycle import Role
-from studio import accounts, audit, events
+from studio import accounts, audit, events, reasons
 from studio.api import board_filters
 from studio.auth import COOKIE_NAME, Session
 from studio.board import get_case, list_cases
@@ -17,7 +17,7 @@ from studio.errors import ApiError
 from studio.questions import actor_for
 from studio.runtime import studio_of
 from studio.viewer import VIEWER_COOKIE, VIEWER_MAX_AGE, new_viewer_cookie, viewer_of
-from studio.views import event_row, public_event, tracking
+from studio.views import event_row, public_event, question_counts, tracking
 
 
 def templates(request: Request) -> Jinja2Templates:
@@ -45,11 +45,12 @@ async def event_page(request: Request) -> Response:
         row = await event_row(conn, request.path_params["slug"])
         if row is None:
             return not_found(request, "没有这场访谈")
+        stats = await question_counts(conn, row["id"])
         if row["status"] == "closed":
             return render(request, "transcript.html", event=await public_event(conn, row),
-                          transcript=await events.transcript(conn, row))
+                          transcript=await events.transcript(conn, row), stats=stats)
         event = await public_event(conn, row)
-    response = render(request, "event.html", event=event)
+    response = render(request, "event.html", event=event, stats=stats)
     if viewer_of(request.cookies, app) is None:
         response.set_cookie(VIEWER_COOKIE, new_viewer_cookie(app), max_age=VIEWER_MAX_AGE,
                             httponly=True, samesite="lax", secure=app.settings.https_only_cookies)
@@ -116,7 +117,7 @@ async def studio_home(request: Request) -> Response:
     return render(request, "studio/home.html", **context)
 
 
-async def _console(request: Request, template: str, *roles: Role) -> Response:
+async def _console(request: Request, template: str, *roles: Role, **extra: Any) -> Response:
     session = await staff_session(request)
     if session is None:
         return to_login(request)
@@ -130,11 +131,13 @@ async def _console(request: Request, template: str, *roles: Role) -> Response:
         return render(request, "error.html", 403, status_code=403, message="没有权限访问此页面")
     async with app.db.read() as conn:
         return render(request, template, me=session.staff.public(), event=await public_event(conn, row),
-                      csrf_token=session.csrf_token, units=await accounts.list_units(conn))
+                      csrf_token=session.csrf_token, units=await accounts.list_units(conn),
+                      reasons=await reasons.list_reasons(conn), **extra)
 
 
 async def moderate_page(request: Request) -> Response:
-    return await _console(request, "studio/moderate.html", Role.ADMIN, Role.MODERATOR)
+    return await _console(request, "studio/moderate.html", Role.ADMIN, Role.MODERATOR,
+                          claim_seconds=studio_of(request.app).settings.claim_seconds)
 
 
 async def official_page(request: Request) -> Response:

@@ -7,6 +7,8 @@ lines, and the frames are emitted; they are published only after commit.
 
 from __future__ import annotations
 
+import json
+import logging
 import secrets
 import sqlite3
 from dataclasses import dataclass
@@ -23,16 +25,19 @@ from moderation.lifecycle import (
     decide,
     may_ask,
 )
-from studio import audit, board, channels
+from studio import audit, board, channels, claims, reasons
 from studio.accounts import Staff, resolve_unit
 from studio.clock import Clock
 from studio.db import Database, Tx
 from studio.errors import ApiError, invalid, whole_number
+from studio.screener import Screener
 from studio.views import Queryable, public_question, question_row, staff_question
+
+log = logging.getLogger(__name__)
 
 RATING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_NICKNAME = 20
-MAX_REASON = 200
+REDACTED = "[已隐去]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +91,20 @@ async def ask(
     max_chars: int,
     viewer: str = "",
     address: str = "",
+    screener: Screener | None = None,
 ) -> Receipt:
-    """Store a netizen's question (pending). Idempotent per (event, ``client_key``)."""
+    """Store a netizen's question (pending), screened. Idempotent per (event, ``client_key``).
+
+    Screening runs before the write (it only reads) and its flags are stored
+    with the question; the moderators' ``question.submitted`` frame carries them.
+    """
     client_key = clean_client_key(body.get("client_key"))
     text = clean_text(body.get("text"), "text", max_chars)
     nickname = body.get("nickname") or ""
     if not isinstance(nickname, str) or len(nickname.strip()) > MAX_NICKNAME:
         raise invalid("nickname", f"昵称不能超过 {MAX_NICKNAME} 个字")
     nickname = nickname.strip()
+    flags, priority = await _screen(screener, slug, text, viewer=viewer, address=address)
     async with db.write() as tx:
         event = await tx.fetchone("SELECT * FROM events WHERE slug = ?", (slug,))
         if event is None:
@@ -113,10 +124,11 @@ async def ask(
         try:
             question_id = await tx.insert(
                 """INSERT INTO questions (event_id, status, original_text, unit_id, nickname,
-                   client_key, tracking_code, rating_code, viewer_key, address, asked_at)
-                   VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   client_key, tracking_code, rating_code, viewer_key, address, asked_at,
+                   flags, priority)
+                   VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (event["id"], text, unit_id, nickname, client_key, tracking_code, rating_code,
-                 viewer, address, now),
+                 viewer, address, now, flags, priority),
             )
         except sqlite3.IntegrityError:
             raise ApiError("conflict", "请重试") from None
@@ -133,6 +145,21 @@ async def ask(
         tx.send(channels.moderators(event["id"]),
                 {"type": "question.submitted", "question": staff_question(row)})
     return Receipt(question_id, tracking_code, rating_code, True)
+
+
+async def _screen(screener: Screener | None, slug: str, text: str, *,
+                  viewer: str, address: str) -> tuple[str, int]:
+    """The flags JSON and priority for a new question; unscreened (logged) if screening fails."""
+    if screener is None:
+        return "[]", 0
+    try:
+        screening = await screener.screen_ask(slug, text, viewer=viewer, address=address)
+    except Exception:
+        log.exception("screening a question failed; it is stored without flags")
+        return "[]", 0
+    if screening is None:
+        return "[]", 0
+    return json.dumps(screening.flags_json(), ensure_ascii=False), screening.priority
 
 
 async def is_event_staff(tx: Queryable, event_id: int, staff: Staff) -> bool:
@@ -223,12 +250,21 @@ async def _apply(
         change.public_text = (
             clean_text(text, "text", max_chars) if text is not None else row["original_text"]
         )
+        if change.public_text != row["original_text"]:
+            # The original stays in the row and in this audit line (before_text): staff only.
+            change.detail["edited"] = True
+            redactions = change.public_text.count(REDACTED)
+            if redactions:
+                change.detail["redactions"] = redactions
         if "unit" in body:
             change.unit_id = await resolve_unit(tx, body.get("unit"))
         change.fields["published_at"] = now
     elif action is Action.REJECT:
-        change.fields["reason"] = clean_text(body.get("reason"), "reason", MAX_REASON)
+        code, wording, note = await reasons.resolve_reason(tx, body.get("reason"), body.get("note"))
+        change.fields["reason_code"] = code
+        change.fields["reason"] = reasons.public_wording(wording, note)
         change.detail["reason"] = change.fields["reason"]
+        change.detail["reason_code"] = code
     elif action is Action.MERGE:
         into = whole_number(body.get("into"), "into", "into 须为另一个提问的编号")
         if into == row["id"]:
@@ -314,6 +350,8 @@ async def _finish(
     )
     if action is Action.MERGE:
         await _merge_votes(tx, row, change.fields["merged_into"], event["id"], now)
+    if change.status.value != row["status"]:
+        await claims.release_handled(tx, event["id"], row["id"])
     new_row = await question_row(tx, row["id"])
     await _emit(tx, event, row, new_row, action, staff, now)
     return staff_question(new_row, moderation=staff.role is not Role.OFFICIAL)

@@ -46,3 +46,47 @@ class KeyedLimiter:
         else:
             self._buckets.move_to_end(key)
         return bucket.take(now)
+
+    def give_back(self, key: str) -> None:
+        """Return the token just taken for ``key`` (another limit refused the request)."""
+        bucket = self._buckets.get(key)
+        if bucket is not None and bucket.tokens is not None:
+            bucket.tokens = min(bucket.burst, bucket.tokens + 1)
+
+
+class Limits:
+    """Asks and +1s limited per client AND per address; the first refusal's wait wins.
+
+    A client is a viewer (the signed viewer cookie) or, without one, a
+    connection; an address is the client's IP as the server sees it. Each
+    pair of buckets is taken together: a refusal by either bucket answers
+    ``too_fast`` with the seconds to wait. Per process: with several server
+    processes each holds its own buckets.
+    """
+
+    def __init__(self, *, ask_burst: float, ask_rate: float, ask_address_burst: float,
+                 ask_address_rate: float, vote_burst: float, vote_rate: float,
+                 vote_address_burst: float, vote_address_rate: float) -> None:
+        self.ask_client = KeyedLimiter(ask_burst, ask_rate)
+        self.ask_address = KeyedLimiter(ask_address_burst, ask_address_rate)
+        self.vote_client = KeyedLimiter(vote_burst, vote_rate)
+        self.vote_address = KeyedLimiter(vote_address_burst, vote_address_rate)
+
+    def ask(self, client: str, address: str, now: float) -> float:
+        """0.0 when an ask from ``client`` at ``address`` may go ahead, else the seconds to wait."""
+        return _both(self.ask_client, client, self.ask_address, address, now)
+
+    def vote(self, client: str, address: str, now: float) -> float:
+        """0.0 when a +1 may go ahead, else the seconds to wait."""
+        return _both(self.vote_client, client, self.vote_address, address, now)
+
+
+def _both(first: KeyedLimiter, first_key: str, second: KeyedLimiter, second_key: str,
+          now: float) -> float:
+    wait = first.take(first_key, now)
+    if wait:
+        return wait
+    wait = second.take(second_key, now)
+    if wait:
+        first.give_back(first_key)  # the address refused, not the client
+    return wait

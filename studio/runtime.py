@@ -13,11 +13,13 @@ from typing import Any
 from itsdangerous import Signer
 
 from broadcast import Hub, Message, backend_from_url
-from studio import channels
+from studio import channels, lexicons
 from studio.auth import Sessions
+from studio.claims import ClaimSweeper
 from studio.clock import Clock
 from studio.db import Database, encode
-from studio.ratelimit import KeyedLimiter
+from studio.ratelimit import KeyedLimiter, Limits
+from studio.screener import Screener
 from studio.settings import Settings
 from studio.views import question_counts
 from studio.votes import VoteBuffer
@@ -41,13 +43,16 @@ class Studio:
     votes: VoteBuffer
     ask_limiter: KeyedLimiter
     viewer_signer: Signer
+    limits: Limits
+    claim_sweeper: ClaimSweeper
+    screener: Screener
     audience: Counter[int] = field(default_factory=Counter)
     """Audience connections per event on this process."""
     connections: Counter[str] = field(default_factory=Counter)
     """Open WebSocket connections per client address."""
     presence: dict[int, dict[int, Presence]] = field(default_factory=dict)
     _stats_task: asyncio.Task[None] | None = None
-    _last_stats: dict[int, dict[str, int]] = field(default_factory=dict)
+    _last_stats: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     async def publish_presence(self, event_id: int) -> None:
         people = self.presence.get(event_id, {})
@@ -62,7 +67,7 @@ class Studio:
         unique = {(p.username, p.role) for p in self.presence.get(event_id, {}).values()}
         return [{"username": name, "role": role} for name, role in sorted(unique)]
 
-    async def stats(self, event_id: int) -> dict[str, int]:
+    async def stats(self, event_id: int) -> dict[str, Any]:
         async with self.db.read() as conn:
             counts = await question_counts(conn, event_id)
         return {"viewers": self.audience[event_id], **counts}
@@ -90,6 +95,7 @@ class Studio:
             self._stats_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._stats_task
+        await self.claim_sweeper.stop()
         await self.votes.stop()
         await self.hub.stop()
         await self.db.close()
@@ -124,10 +130,26 @@ async def open_studio(settings: Settings) -> Studio:
         votes=VoteBuffer(db, clock, settings.vote_flush_interval),
         ask_limiter=KeyedLimiter(settings.ask_burst * 3, settings.ask_per_minute * 3 / 60),
         viewer_signer=Signer(key, salt="studio-viewer"),
+        limits=limits_of(settings),
+        claim_sweeper=ClaimSweeper(db, settings.claim_seconds),
+        screener=Screener(db),
     )
+    await lexicons.seed_defaults(db, clock.stamp())
     studio.votes.start()
+    studio.claim_sweeper.start()
     studio._stats_task = asyncio.create_task(studio._stats_loop())
     return studio
+
+
+def limits_of(settings: Settings) -> Limits:
+    return Limits(
+        ask_burst=settings.ask_burst, ask_rate=settings.ask_per_minute / 60,
+        ask_address_burst=settings.ask_address_burst,
+        ask_address_rate=settings.ask_address_per_minute / 60,
+        vote_burst=settings.vote_burst, vote_rate=settings.votes_per_minute / 60,
+        vote_address_burst=settings.vote_address_burst,
+        vote_address_rate=settings.vote_address_per_minute / 60,
+    )
 
 
 def studio_of(scope_app: Any) -> Studio:

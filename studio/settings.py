@@ -37,6 +37,14 @@ class Settings:
     staff_session_check: float = 15.0
     """Seconds between re-checks of a staff socket's session (sign-out, deactivation)."""
     vote_flush_interval: float = 1.0
+    ask_address_burst: int = 9
+    ask_address_per_minute: float = 18.0
+    vote_burst: int = 30
+    votes_per_minute: float = 60.0
+    vote_address_burst: int = 300
+    vote_address_per_minute: float = 600.0
+    claim_seconds: float = 90.0
+    """How long a desk claim lasts without renewal (the desk renews it while the question is open)."""
     templates_dir: Path = field(default=ROOT / "templates")
     static_dir: Path = field(default=ROOT / "static")
 
@@ -68,4 +76,11 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         stats_interval=config("STUDIO_STATS_INTERVAL", cast=float, default=2.0),
         staff_session_check=config("STUDIO_STAFF_SESSION_CHECK", cast=float, default=15.0),
         vote_flush_interval=config("STUDIO_VOTE_FLUSH_INTERVAL", cast=float, default=1.0),
+        ask_address_burst=config("STUDIO_ASK_ADDRESS_BURST", cast=int, default=9),
+        ask_address_per_minute=config("STUDIO_ASK_ADDRESS_PER_MINUTE", cast=float, default=18.0),
+        vote_burst=config("STUDIO_VOTE_BURST", cast=int, default=30),
+        votes_per_minute=config("STUDIO_VOTES_PER_MINUTE", cast=float, default=60.0),
+        vote_address_burst=config("STUDIO_VOTE_ADDRESS_BURST", cast=int, default=300),
+        vote_address_per_minute=config("STUDIO_VOTE_ADDRESS_PER_MINUTE", cast=float, default=600.0),
+        claim_seconds=config("STUDIO_CLAIM_SECONDS", cast=float, default=90.0),
     )

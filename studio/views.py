@@ -84,6 +84,7 @@ def staff_question(row: Any, moderation: bool = True) -> dict[str, Any]:
         "text": row["public_text"] if row["public_text"] is not None else row["original_text"],
         "original_text": row["original_text"] if moderation else None,
         "flags": json.loads(row["flags"]) if moderation else [],
+        "priority": row["priority"] if moderation else 0,
         "unit": unit_ref(row["unit_id"], row["unit_name"]),
         "nickname": row["nickname"] or DEFAULT_NICKNAME,
         "votes": row["votes"],
@@ -162,7 +163,13 @@ def host_message(row: Any) -> dict[str, Any]:
     return {"id": row["id"], "text": row["text"], "author": "主持人", "at": row["at"]}
 
 
-async def question_counts(conn: Queryable, event_id: int) -> dict[str, int]:
+async def question_counts(conn: Queryable, event_id: int) -> dict[str, Any]:
+    """The public figures of an event (docs/moderation.md, transparency).
+
+    ``received`` every question asked; ``published`` (= ``approved``) those ever
+    made public; ``pending`` still in review; ``merged``; ``rejected``, with
+    ``rejected_by_reason`` in catalogue order.
+    """
     rows = await conn.fetchall(
         "SELECT status, COUNT(*) AS n FROM questions WHERE event_id = ? GROUP BY status", (event_id,)
     )
@@ -172,7 +179,27 @@ async def question_counts(conn: Queryable, event_id: int) -> dict[str, int]:
         "received": sum(counts.values()),
         "published": published,
         "answered": counts.get(Status.ANSWERED.value, 0),
+        "pending": counts.get(Status.PENDING.value, 0),
+        "approved": published,
+        "merged": counts.get(Status.MERGED.value, 0),
+        "rejected": counts.get(Status.REJECTED.value, 0),
+        "rejected_by_reason": await rejection_counts(conn, event_id),
     }
+
+
+async def rejection_counts(conn: Queryable, event_id: int) -> list[dict[str, Any]]:
+    """Rejected questions of an event per reason, in catalogue order, with the current wording."""
+    rows = await conn.fetchall(
+        """SELECT COALESCE(q.reason_code, '') AS code, r.text AS wording, r.position,
+                  MIN(q.reason) AS given, COUNT(*) AS n
+           FROM questions q LEFT JOIN reject_reasons r ON r.code = q.reason_code
+           WHERE q.event_id = ? AND q.status = 'rejected'
+           GROUP BY COALESCE(q.reason_code, ''), CASE WHEN q.reason_code IS NULL THEN q.reason END
+           ORDER BY r.position IS NULL, r.position, n DESC""",
+        (event_id,),
+    )
+    return [{"code": row["code"] or None, "reason": row["wording"] or row["given"] or "",
+             "count": row["n"]} for row in rows]
 
 
 async def snapshot(conn: Queryable, event: Any, viewers: int) -> dict[str, Any]:

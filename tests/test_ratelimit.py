@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from studio.ratelimit import KeyedLimiter, TokenBucket
+from studio.ratelimit import KeyedLimiter, Limits, TokenBucket
 
 
 def test_burst_is_allowed_at_once() -> None:
@@ -145,3 +145,34 @@ def test_clock_going_backwards_does_not_refill_the_bucket() -> None:
     assert [bucket.take(100.0) for _ in range(3)] == [0.0, 0.0, 0.0]
     assert bucket.take(99.0) > 0
     assert bucket.take(99.0) > 0
+
+
+def limits() -> Limits:
+    return Limits(ask_burst=2, ask_rate=0.01, ask_address_burst=3, ask_address_rate=0.01,
+                  vote_burst=1, vote_rate=0.01, vote_address_burst=5, vote_address_rate=0.01)
+
+
+def test_limits_refuse_a_client_past_its_burst_whatever_the_address() -> None:
+    """A client's budget is its own: a new address does not refill it."""
+    both = limits()
+    assert both.ask("viewer-1", "10.0.0.1", 0.0) == 0.0
+    assert both.ask("viewer-1", "10.0.0.2", 0.0) == 0.0
+    assert both.ask("viewer-1", "10.0.0.3", 0.0) > 0
+
+
+def test_limits_refuse_an_address_past_its_burst_whatever_the_client() -> None:
+    """Many clients behind one address share its budget; a refusal by the address costs the client nothing."""
+    both = limits()
+    for client in ("a", "b", "c"):
+        assert both.ask(client, "10.0.0.9", 0.0) == 0.0
+    assert both.ask("d", "10.0.0.9", 0.0) > 0
+    assert both.ask("d", "10.0.0.10", 0.0) == 0.0
+    assert both.ask("d", "10.0.0.10", 0.0) == 0.0  # "d" still had its whole burst
+
+
+def test_votes_and_asks_have_separate_budgets() -> None:
+    """Spending the +1 budget leaves the ask budget untouched."""
+    both = limits()
+    assert both.vote("a", "x", 0.0) == 0.0
+    assert both.vote("a", "x", 0.0) > 0
+    assert both.ask("a", "x", 0.0) == 0.0
