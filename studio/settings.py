@@ -37,6 +37,12 @@ class Settings:
     staff_session_check: float = 15.0
     """Seconds between re-checks of a staff socket's session (sign-out, deactivation)."""
     vote_flush_interval: float = 1.0
+    board_ordinary_days: int = 3
+    """Working days a unit has to reply to an ordinary board case."""
+    board_hard_days: int = 5
+    """Working days for a case marked hard (疑难)."""
+    board_extension_days: int = 5
+    """Working days the one extension of a case adds to its deadline."""
     templates_dir: Path = field(default=ROOT / "templates")
     static_dir: Path = field(default=ROOT / "static")
 
@@ -68,4 +74,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         stats_interval=config("STUDIO_STATS_INTERVAL", cast=float, default=2.0),
         staff_session_check=config("STUDIO_STAFF_SESSION_CHECK", cast=float, default=15.0),
         vote_flush_interval=config("STUDIO_VOTE_FLUSH_INTERVAL", cast=float, default=1.0),
+        board_ordinary_days=config("STUDIO_BOARD_ORDINARY_DAYS", cast=int, default=3),
+        board_hard_days=config("STUDIO_BOARD_HARD_DAYS", cast=int, default=5),
+        board_extension_days=config("STUDIO_BOARD_EXTENSION_DAYS", cast=int, default=5),
     )
