@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
+from conftest import Server, start_server
 from openpyxl import load_workbook
 
-from conftest import Server, start_server
 from studio.boardstats import CaseFacts, unit_stats, week_bounds, week_of
 
 # Week 2026-W10 runs from Monday 2026-03-02 to Sunday 2026-03-08.
