@@ -127,10 +127,10 @@ def xlsx(report: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-ROW_HEIGHT = 26
-LABEL_WIDTH = 150
-BAR_WIDTH = 380
-VALUE_WIDTH = 90
+ROW_HEIGHT = 22
+LABEL_WIDTH = 110
+BAR_WIDTH = 230
+VALUE_WIDTH = 70
 
 
 def bar_chart(title: str, units: list[dict[str, Any]], series: list[tuple[str, str]],
