@@ -184,7 +184,8 @@ MIGRATIONS: list[str] = [
     # The board's case life: stages, routing, acceptance, extensions, ratings, direct
     # submissions from netizens, and the 2026 holiday calendar of mainland China.
     """
-    ALTER TABLE cases ADD COLUMN stage TEXT NOT NULL DEFAULT 'assigned';
+    ALTER TABLE cases ADD COLUMN stage TEXT
+        CHECK (stage IN ('routing', 'assigned', 'accepted', 'replied', 'reopened', 'closed'));
     ALTER TABLE cases ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE cases ADD COLUMN routed_at TEXT;
     ALTER TABLE cases ADD COLUMN accepted_at TEXT;
@@ -194,6 +195,12 @@ MIGRATIONS: list[str] = [
                      WHEN unit_id IS NULL THEN 'routing' ELSE 'assigned' END,
         routed_at = CASE WHEN unit_id IS NOT NULL THEN created_at END;
     CREATE INDEX cases_stage ON cases(stage, unit_id);
+    CREATE TRIGGER cases_default_stage AFTER INSERT ON cases WHEN NEW.stage IS NULL
+    BEGIN
+        UPDATE cases SET stage = CASE WHEN NEW.status = 'replied' THEN 'replied'
+                                      WHEN NEW.unit_id IS NULL THEN 'routing' ELSE 'assigned' END
+        WHERE id = NEW.id;
+    END;
     ALTER TABLE case_replies ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE case_replies ADD COLUMN due_at TEXT;
     CREATE TABLE case_routes (

@@ -263,3 +263,18 @@ def test_calendar_is_admin_edited(studio: Studio) -> None:
     assert gone.status_code == 204
     assert studio.admin.client.delete("/api/board/calendar/2026-12-31",
                                       headers={"X-CSRF-Token": studio.admin.csrf}).status_code == 404
+
+
+def test_cases_inserted_without_a_stage_get_one(studio: Studio) -> None:
+    """A case written without a stage (an import, say) gets the stage its status and unit imply."""
+    with sqlite3.connect(studio.server.db, timeout=10) as db:
+        ids = [
+            db.execute(
+                """INSERT INTO cases (kind, origin, status, title, text, unit_id, created_at)
+                   VALUES ('case', 'import', ?, '旧留言', '旧留言', ?, '2025-05-01T10:00:00+08:00')""",
+                (status, unit),
+            ).lastrowid
+            for status, unit in (("replied", studio.units["人社局"]), ("open", None),
+                                 ("open", studio.units["人社局"]))
+        ]
+    assert [case(studio, i)["stage"] for i in ids if i is not None] == ["replied", "routing", "assigned"]
