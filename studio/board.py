@@ -89,7 +89,7 @@ async def open_case_from_question(
     await timeline(tx, case_id, "received", f"网友在在线访谈《{event['title']}》中提问",
                    question["asked_at"] or stamp)
     await timeline(tx, case_id, "screened", "审核通过，公开", question["published_at"] or stamp)
-    await timeline(tx, case_id, "archived", "访谈中未能现场回答，转入留言板办理", stamp)
+    await timeline(tx, case_id, "transferred", "访谈中未能现场回答，转入留言板办理", stamp)
     if unit_id is not None:
         await route_case(tx, case_id, unit_id, hard, now, actor="system")
     else:

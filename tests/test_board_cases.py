@@ -47,7 +47,7 @@ def test_closed_event_case_is_routed_with_a_deadline(studio: Studio) -> None:
     assert body["stage"] == "assigned" and body["status"] == "open"
     assert body["unit"]["name"] == "人社局"
     assert body["due_at"] and body["routed_at"]
-    assert kinds(body)[:3] == ["received", "screened", "archived"]
+    assert kinds(body)[:3] == ["received", "screened", "transferred"]
     assert "routed" in kinds(body)
     assert "rating_code" not in body
     assert body["rating_open"] is False
