@@ -278,3 +278,19 @@ def test_cases_inserted_without_a_stage_get_one(studio: Studio) -> None:
                                  ("open", studio.units["人社局"]))
         ]
     assert [case(studio, i)["stage"] for i in ids if i is not None] == ["replied", "routing", "assigned"]
+
+
+def test_units_form_a_tree(studio: Studio) -> None:
+    """A sub-unit names its parent; cases are routed to the sub-unit like to any unit."""
+    made = studio.admin.post("/api/units", {"name": "人社局就业科", "parent": "人社局"})
+    assert made.status_code == 201, made.text
+    assert made.json()["parent_id"] == studio.units["人社局"]
+    assert studio.admin.post("/api/units", {"name": "孤儿科", "parent": 9999}).status_code == 400
+    listed = {u["name"]: u for u in studio.admin.get("/api/units").json()}
+    assert listed["人社局就业科"]["parent_id"] == studio.units["人社局"]
+    assert listed["人社局"]["parent_id"] is None
+    made_case = closed_case(studio, "就业见习补贴？", unit="人社局")
+    path = f"/api/board/cases/{made_case['id']}"
+    studio.guest1.post(path + "/out-of-scope", {"reason": "由就业科办理"})
+    routed = studio.mod1.post(path + "/route", {"unit": made.json()["id"]})
+    assert routed.status_code == 200 and routed.json()["unit"]["name"] == "人社局就业科"
