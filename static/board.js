@@ -19,6 +19,7 @@ function fields(form) {
       if (el.checked) body[el.name] = el.value;
     } else if (el.dataset.type === 'int') {
       if (el.value !== '') body[el.name] = Number(el.value);
+      else if ('nullEmpty' in el.dataset) body[el.name] = null;
     } else if (el.value !== '') body[el.name] = el.value;
   }
   return body;

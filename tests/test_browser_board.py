@@ -66,3 +66,40 @@ def test_reply_rate_and_rank(browser: Any, studio: Studio) -> None:
         viewer.screenshot(path=str(SCREENSHOTS / "ranking-phone.png"), full_page=True)
         official.screenshot(path=str(SCREENSHOTS / "board-console.png"), full_page=True)
     assert not [e for e in errors if "403" not in e], errors
+
+
+def test_direct_submission_through_the_console(browser: Any, studio: Studio) -> None:
+    """我要留言 on a phone; the moderator approves it without a unit, then routes it; the unit sees it."""
+    errors: list[str] = []
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                has_touch=True, timezone_id="Asia/Shanghai").new_page()
+    watch_errors(phone, errors)
+    phone.goto(f"{studio.server.base}/board/new")
+    text = "建议延长夜间公交运营时间"
+    phone.fill("#ask-text", text)
+    phone.select_option("#ask-unit", str(studio.units["交通局"]))
+    phone.click("#ask-submit")
+    phone.locator("#receipt").wait_for(state="visible", timeout=10_000)
+    code = phone.locator('#receipt [data-field="rating_code"]').inner_text()
+    assert len(code) == 8
+    tracking = phone.locator('#receipt [data-field="tracking_link"]').get_attribute("href") or ""
+    assert tracking.startswith("/board/track/")
+
+    moderator = log_in(browser, studio.server, "mod1", STAFF_PASSWORD, "/studio/board", errors)
+    item = moderator.locator("#submissions .q-item", has_text=text)
+    item.wait_for(timeout=10_000)
+    item.locator("select[name=unit]").select_option("")
+    item.locator('[data-action="approve"]').click()
+    routed = moderator.locator("#routing .q-item", has_text=text)
+    routed.wait_for(timeout=10_000)
+    routed.locator("select[name=unit]").select_option(str(studio.units["交通局"]))
+    routed.locator('[data-action="route"]').click()
+    moderator.locator("#routing .q-item", has_text=text).wait_for(state="detached", timeout=10_000)
+
+    official = log_in(browser, studio.server, "guest2", STAFF_PASSWORD, "/studio/board", errors)
+    official.locator("#unit-to_accept .board-case", has_text=text).wait_for(timeout=10_000)
+    phone.goto(studio.server.base + tracking)
+    phone.get_by_text("已通过审核").wait_for(timeout=10_000)
+    phone.click("text=查看办理进度")
+    phone.locator(".timeline", has_text="转交交通局办理").wait_for(timeout=10_000)
+    assert not errors, errors
