@@ -294,3 +294,18 @@ def test_units_form_a_tree(studio: Studio) -> None:
     studio.guest1.post(path + "/out-of-scope", {"reason": "由就业科办理"})
     routed = studio.mod1.post(path + "/route", {"unit": made.json()["id"]})
     assert routed.status_code == 200 and routed.json()["unit"]["name"] == "人社局就业科"
+
+
+def test_two_ratings_at_once_one_wins(studio: Studio) -> None:
+    """Several ratings of the same round sent at once: exactly one is taken, the others are told."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    made = closed_case(studio, "养老保险转移接续怎么办？")
+    path = f"/api/board/cases/{made['id']}"
+    studio.guest1.post(path + "/accept")
+    studio.guest1.post(path + "/reply", {"text": "可在线办理转移接续。"})
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda rating: rate(studio, made["id"], made["rating_code"], rating),
+                                ["满意", "不满意", "基本满意"] * 2))
+    assert sorted(a.status_code for a in answers) == [200, 409, 409, 409, 409, 409]
+    assert len(case(studio, made["id"])["ratings"]) == 1
