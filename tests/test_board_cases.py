@@ -236,7 +236,10 @@ def test_direct_submission_goes_through_moderation(studio: Studio) -> None:
     assert body["text"] == text + "。" and body["unit"]["name"] == "交通局"
     assert body["stage"] == "assigned"
     assert kinds(body)[:2] == ["received", "screened"] and "routed" in kinds(body)
-    assert studio.guest2.post(f"/api/board/cases/{body['id']}/accept").status_code == 200
+    case_path = f"/api/board/cases/{body['id']}"
+    assert studio.guest2.post(case_path + "/accept").status_code == 200
+    assert studio.guest2.post(case_path + "/reply", {"text": "已规划新增停放点。"}).status_code == 200
+    assert rate(studio, body["id"], receipt["rating_code"], "基本满意").status_code == 200
     with studio.server.http() as client:
         other = client.post("/api/board/submissions", json={"text": "广告", "client_key": str(uuid.uuid4())})
     rejected = studio.mod1.post(f"/api/board/submissions/{other.json()['submission_id']}/reject",
