@@ -16,8 +16,6 @@ from studio.clock import Clock
 from studio.db import Tx
 from studio.views import DEFAULT_NICKNAME, Queryable, unit_ref
 
-ORDINARY_DAYS = 3
-HARD_DAYS = 5
 RULE_KEYS = {
     "board.ordinary_days": "ordinary_days",
     "board.hard_days": "hard_days",
