@@ -26,7 +26,7 @@ then cases received (descending), then name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -97,15 +97,24 @@ class UnitStats:
 
 
 def unit_stats(facts: Iterable[CaseFacts], units: dict[int, str], *, start: datetime,
-               end: datetime, now: datetime) -> list[UnitStats]:
-    """Statistics of every unit in ``units`` for cases routed in ``[start, end)``, ranked."""
+               end: datetime, now: datetime,
+               open_overdue: Mapping[int, int] | None = None) -> list[UnitStats]:
+    """Statistics of every unit in ``units`` for cases routed in ``[start, end)``, ranked.
+
+    Open overdue cases are counted from ``facts`` (which must then hold every
+    open case), unless the store already counted them into ``open_overdue``.
+    """
     table = {unit_id: UnitStats(unit_id, name) for unit_id, name in units.items()}
+    if open_overdue is not None:
+        for unit_id, count in open_overdue.items():
+            if unit_id in table:
+                table[unit_id].open_overdue = count
     for case in facts:
         stats = table.get(case.unit_id)
         if stats is None:
             continue
         overdue_now = case.is_open and case.due_at is not None and case.due_at < now
-        if overdue_now:
+        if overdue_now and open_overdue is None:
             stats.open_overdue += 1
         if not start <= case.routed_at < end:
             continue

@@ -195,6 +195,8 @@ MIGRATIONS: list[str] = [
                      WHEN unit_id IS NULL THEN 'routing' ELSE 'assigned' END,
         routed_at = CASE WHEN unit_id IS NOT NULL THEN created_at END;
     CREATE INDEX cases_stage ON cases(stage, unit_id);
+    CREATE INDEX cases_routed ON cases(routed_at);
+    CREATE INDEX cases_open_due ON cases(status, due_at, unit_id);
     CREATE TRIGGER cases_default_stage AFTER INSERT ON cases WHEN NEW.stage IS NULL
     BEGIN
         UPDATE cases SET stage = CASE WHEN NEW.status = 'replied' THEN 'replied'

@@ -27,6 +27,14 @@ FACTS_SQL = """
               AND r.unit_id = c.unit_id ORDER BY r.at, r.id LIMIT 1) AS first_reply_due
     FROM cases c
     WHERE c.kind = 'case' AND c.unit_id IS NOT NULL AND c.routed_at IS NOT NULL
+      AND c.routed_at >= ? AND c.routed_at < ?
+"""
+
+# Posts (answered live) are never open, so every open case is a board case.
+OVERDUE_SQL = """
+    SELECT unit_id, COUNT(*) AS n FROM cases
+    WHERE status = 'open' AND due_at < ? AND unit_id IS NOT NULL
+    GROUP BY unit_id
 """
 
 
@@ -34,16 +42,18 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-async def load_facts(conn: Queryable) -> list[CaseFacts]:
-    """Every routed board case with its first reply and its ratings."""
+async def load_facts(conn: Queryable, start: datetime, end: datetime) -> list[CaseFacts]:
+    """The board cases routed in ``[start, end)`` with their first reply and their ratings."""
+    window = (start.isoformat(), end.isoformat())
     ratings: dict[int, list[str]] = {}
     for row in await conn.fetchall(
         """SELECT r.case_id, r.rating FROM case_ratings r JOIN cases c ON c.id = r.case_id
-           WHERE r.unit_id = c.unit_id ORDER BY r.case_id, r.round"""
+           WHERE r.unit_id = c.unit_id AND c.routed_at >= ? AND c.routed_at < ?
+           ORDER BY r.case_id, r.round""", window
     ):
         ratings.setdefault(row["case_id"], []).append(row["rating"])
     facts = []
-    for row in await conn.fetchall(FACTS_SQL):
+    for row in await conn.fetchall(FACTS_SQL, window):
         routed = _time(row["routed_at"])
         assert routed is not None
         facts.append(CaseFacts(
@@ -61,7 +71,10 @@ async def units_by_id(conn: Queryable) -> dict[int, str]:
 
 async def statistics(conn: Queryable, start: datetime, end: datetime, now: datetime) -> list[UnitStats]:
     """Every unit's statistics for cases routed in ``[start, end)``, ranked."""
-    return unit_stats(await load_facts(conn), await units_by_id(conn), start=start, end=end, now=now)
+    facts = await load_facts(conn, start, end)
+    overdue = {row["unit_id"]: row["n"] for row in await conn.fetchall(OVERDUE_SQL, (now.isoformat(),))}
+    return unit_stats(facts, await units_by_id(conn), start=start, end=end, now=now,
+                      open_overdue=overdue)
 
 
 def parse_week(value: str | None, today: date) -> str:
