@@ -194,6 +194,7 @@ MIGRATIONS: list[str] = [
         stage = CASE WHEN status = 'replied' THEN 'replied'
                      WHEN unit_id IS NULL THEN 'routing' ELSE 'assigned' END,
         routed_at = CASE WHEN unit_id IS NOT NULL THEN created_at END;
+    UPDATE cases SET due_at = NULL WHERE stage = 'routing';
     CREATE INDEX cases_stage ON cases(stage, unit_id);
     CREATE INDEX cases_routed ON cases(routed_at);
     CREATE INDEX cases_open_due ON cases(status, due_at, unit_id);
