@@ -1,7 +1,8 @@
 // Board forms without page-specific code: every <form data-api="/api/..."> posts
-// its fields as JSON (the CSRF header is added on staff pages) and, on success,
+// its fields as JSON (with data-method, another method than POST; the CSRF
+// header is added on staff pages) and, on success,
 // reloads the page or, with data-after="receipt", shows the submission receipt.
-import { post } from './api.js';
+import { api } from './api.js';
 
 function newKey() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -58,7 +59,7 @@ document.addEventListener('submit', async (ev) => {
   if (button) button.disabled = true;
   message(form, 'form-error', '');
   try {
-    const answer = await post(form.dataset.api, fields(form));
+    const answer = await api(form.dataset.method || 'POST', form.dataset.api, fields(form));
     if (form.dataset.after === 'receipt') showReceipt(form, answer);
     else location.reload();
   } catch (err) {

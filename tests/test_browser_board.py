@@ -103,3 +103,21 @@ def test_direct_submission_through_the_console(browser: Any, studio: Studio) -> 
     phone.click("text=查看办理进度")
     phone.locator(".timeline", has_text="转交交通局办理").wait_for(timeout=10_000)
     assert not errors, errors
+
+
+def test_admin_keeps_the_holiday_calendar(browser: Any, studio: Studio) -> None:
+    """The admin sees the 2026 schedule, adds a holiday on the calendar page and removes it again."""
+    from conftest import ADMIN_PASSWORD
+
+    errors: list[str] = []
+    page = log_in(browser, studio.server, "admin", ADMIN_PASSWORD, "/studio/calendar", errors)
+    page.locator('tr[data-day="2026-10-10"]', has_text="调休上班").wait_for(timeout=10_000)
+    page.fill('#calendar-form input[name="day"]', "2026-12-31")
+    page.select_option('#calendar-form select[name="kind"]', "holiday")
+    page.fill('#calendar-form input[name="name"]', "测试假日")
+    page.click('#calendar-form [type="submit"]')
+    row = page.locator('tr[data-day="2026-12-31"]', has_text="测试假日")
+    row.wait_for(timeout=10_000)
+    row.locator('[data-action="delete"]').click()
+    row.wait_for(state="detached", timeout=10_000)
+    assert not errors, errors
