@@ -56,23 +56,26 @@ def staff_from_row(row: Any) -> Staff:
 
 
 async def list_units(conn: Queryable) -> list[dict[str, Any]]:
-    rows = await conn.fetchall("SELECT id, name FROM units ORDER BY id")
-    return [{"id": row["id"], "name": row["name"]} for row in rows]
+    rows = await conn.fetchall("SELECT id, name, parent_id FROM units ORDER BY id")
+    return [{"id": row["id"], "name": row["name"], "parent_id": row["parent_id"]} for row in rows]
 
 
-async def create_unit(db: Database, name: str, at: str, by: str = "command line") -> dict[str, Any]:
+async def create_unit(db: Database, name: str, at: str, by: str = "command line",
+                      parent: Any = None) -> dict[str, Any]:
+    """A unit, optionally a sub-unit of ``parent`` (id or name): units form a tree."""
     name = name.strip()
     if not name or len(name) > 50:
         raise invalid("name", "单位名称须为 1–50 个字符")
     async with db.write() as tx:
         if await tx.fetchone("SELECT 1 FROM units WHERE name = ?", (name,)):
             raise ApiError("exists", f"单位“{name}”已存在")
+        parent_id = await resolve_unit(tx, parent, "parent")
         unit_id = await tx.insert(
-            "INSERT INTO units (name, created_at) VALUES (?, ?)", (name, at)
+            "INSERT INTO units (name, parent_id, created_at) VALUES (?, ?, ?)", (name, parent_id, at)
         )
         await audit.record(tx, at=at, actor=by, role=Role.ADMIN.value, action="unit.create",
-                           detail={"unit": unit_id, "name": name})
-    return {"id": unit_id, "name": name}
+                           detail={"unit": unit_id, "name": name, "parent": parent_id})
+    return {"id": unit_id, "name": name, "parent_id": parent_id}
 
 
 async def resolve_unit(conn: Queryable, value: Any, field: str = "unit") -> int | None:

@@ -117,7 +117,8 @@ async def units(request: Request) -> Response:
         if not isinstance(name, str):
             raise invalid("name", "请填写单位名称")
         return JSONResponse(
-            await accounts.create_unit(app.db, name, app.clock.stamp(), by=session.staff.username), 201
+            await accounts.create_unit(app.db, name, app.clock.stamp(), by=session.staff.username,
+                                       parent=body.get("parent")), 201
         )
     async with app.db.read() as conn:
         return JSONResponse(await accounts.list_units(conn))

@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from studio import api, desk_api, desk_pages, live, pages
+from studio import api, board_api, board_pages, desk_api, desk_pages, live, pages
 from studio.errors import ApiError
 from studio.runtime import open_studio
 from studio.settings import Settings, load_settings
@@ -150,6 +150,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/questions/{id:int}/{action}", api.question_action, methods=["POST"]),
             Route("/api/board/cases", api.board_cases),
             Route("/api/board/cases/{id:int}", api.board_case),
+            # The board's case life (docs/board.md).
+            Route("/board/new", board_pages.new_case_page),
+            Route("/board/track/{code}", board_pages.track_page),
+            Route("/board/ranking", board_pages.ranking_page),
+            Route("/board/ranking.xlsx", board_pages.ranking_xlsx),
+            Route("/studio/board", board_pages.console_page),
+            Route("/studio/calendar", board_pages.calendar_page),
+            Route("/api/board/submissions", board_api.submissions_collection, methods=["GET", "POST"]),
+            Route("/api/board/submissions/{id:int}/{action}", board_api.submission_action,
+                  methods=["POST"]),
+            Route("/api/board/track/{code}", board_api.submission_track),
+            Route("/api/board/routing", board_api.routing_queue),
+            Route("/api/board/overdue", board_api.overdue),
+            Route("/api/board/cases/{id:int}/audit", board_api.case_audit),
+            Route("/api/board/cases/{id:int}/rating", board_api.case_rating, methods=["POST"]),
+            Route("/api/board/cases/{id:int}/{action}", board_api.case_action, methods=["POST"]),
+            Route("/api/board/calendar", board_api.calendar, methods=["GET", "POST"]),
+            Route("/api/board/calendar/{day}", board_api.calendar_day, methods=["DELETE"]),
+            Route("/api/board/stats", board_api.stats),
+            Route("/api/board/ranking", board_api.weekly_ranking),
+            Route("/api/units/{id:int}/cases", board_api.unit_cases),
             Route("/api/{rest:path}", api.api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             WebSocketRoute("/ws/events/{slug}", live.audience_socket),
             WebSocketRoute("/ws/events/{slug}/staff", live.staff_socket),

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from moderation.lifecycle import Action
-from studio import accounts, events, lexicons, questions
+from studio import accounts, events, lexicons, questions, submissions
 from studio.accounts import Staff
 from studio.clock import Clock
 from studio.db import Database
@@ -112,4 +112,25 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
             result = await questions.act(db, clock, actor, receipt.question_id, Action(step), body,
                                          max_chars=2000)
             version = result["version"]
+    await seed_board(db, clock, made, unit_ids)
     return passwords
+
+
+BOARD_SUBMISSIONS: list[dict[str, Any]] = [
+    {"text": "小区旁边的幼儿园放学时段没有交通协管员，孩子过马路很危险，希望能安排。",
+     "unit": "区交通运输局", "nickname": "宝妈", "approve": True},
+    {"text": "新建小区的配套小学什么时候开工？", "unit": "区教育局", "approve": True},
+    {"text": "楼下烧烤店油烟太大，晚上十二点还很吵。", "nickname": "业主", "approve": False},
+]
+
+
+async def seed_board(db: Database, clock: Clock, made: dict[str, Staff], unit_ids: dict[str, int]) -> None:
+    """Board demo: netizens' direct submissions, two approved and routed, one waiting for review."""
+    for spec in BOARD_SUBMISSIONS:
+        receipt, _ = await submissions.submit(db, clock, {
+            "text": spec["text"], "unit": unit_ids.get(spec.get("unit", "")),
+            "nickname": spec.get("nickname", ""), "client_key": str(uuid.uuid4()),
+        }, max_chars=2000)
+        if spec["approve"]:
+            await submissions.decide(db, clock, made["mod1"], receipt["submission_id"], "approve", {},
+                                     max_chars=2000)

@@ -220,4 +220,103 @@ MIGRATIONS: list[str] = [
     CREATE INDEX questions_event_viewer ON questions(event_id, viewer_key);
     CREATE INDEX questions_event_address ON questions(event_id, address);
     """,
+    # The board's case life: stages, routing, acceptance, extensions, ratings, direct
+    # submissions from netizens, and the 2026 holiday calendar of mainland China.
+    """
+    ALTER TABLE cases ADD COLUMN stage TEXT
+        CHECK (stage IN ('routing', 'assigned', 'accepted', 'replied', 'reopened', 'closed'));
+    ALTER TABLE cases ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE cases ADD COLUMN routed_at TEXT;
+    ALTER TABLE cases ADD COLUMN accepted_at TEXT;
+    ALTER TABLE cases ADD COLUMN submission_id INTEGER;
+    UPDATE cases SET
+        stage = CASE WHEN status = 'replied' THEN 'replied'
+                     WHEN unit_id IS NULL THEN 'routing' ELSE 'assigned' END,
+        routed_at = CASE WHEN unit_id IS NOT NULL THEN created_at END;
+    UPDATE cases SET due_at = NULL WHERE stage = 'routing';
+    CREATE INDEX cases_stage ON cases(stage, unit_id);
+    CREATE INDEX cases_routed ON cases(routed_at);
+    CREATE INDEX cases_open_due ON cases(status, due_at, unit_id);
+    CREATE TRIGGER cases_default_stage AFTER INSERT ON cases WHEN NEW.stage IS NULL
+    BEGIN
+        UPDATE cases SET stage = CASE WHEN NEW.status = 'replied' THEN 'replied'
+                                      WHEN NEW.unit_id IS NULL THEN 'routing' ELSE 'assigned' END
+        WHERE id = NEW.id;
+    END;
+    ALTER TABLE case_replies ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE case_replies ADD COLUMN due_at TEXT;
+    CREATE TABLE case_routes (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        kind TEXT NOT NULL CHECK (kind IN ('routed', 'out_of_scope')),
+        from_unit_id INTEGER REFERENCES units(id),
+        to_unit_id INTEGER REFERENCES units(id),
+        reason TEXT NOT NULL DEFAULT '',
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX case_routes_case ON case_routes(case_id);
+    CREATE TABLE case_extensions (
+        case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+        days INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        due_before TEXT NOT NULL,
+        due_after TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE case_ratings (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        round INTEGER NOT NULL,
+        unit_id INTEGER REFERENCES units(id),
+        rating TEXT NOT NULL CHECK (rating IN ('satisfied', 'basically_satisfied', 'unsatisfied')),
+        comment TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        UNIQUE (case_id, round)
+    );
+    CREATE TABLE board_submissions (
+        id INTEGER PRIMARY KEY,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
+        original_text TEXT NOT NULL,
+        public_text TEXT,
+        nickname TEXT NOT NULL DEFAULT '',
+        unit_id INTEGER REFERENCES units(id),
+        hard INTEGER NOT NULL DEFAULT 0,
+        client_key TEXT NOT NULL UNIQUE,
+        tracking_code TEXT NOT NULL UNIQUE,
+        rating_code TEXT NOT NULL,
+        address TEXT NOT NULL DEFAULT '',
+        flags TEXT NOT NULL DEFAULT '[]',
+        reason TEXT,
+        case_id INTEGER REFERENCES cases(id),
+        submitted_at TEXT NOT NULL,
+        handled_by TEXT,
+        handled_at TEXT
+    );
+    CREATE INDEX board_submissions_status ON board_submissions(status, id);
+    INSERT OR IGNORE INTO calendar_days (day, kind, name) VALUES
+        ('2026-01-01', 'holiday', '元旦'), ('2026-01-02', 'holiday', '元旦'),
+        ('2026-01-03', 'holiday', '元旦'), ('2026-01-04', 'workday', '元旦调休上班'),
+        ('2026-02-14', 'workday', '春节调休上班'),
+        ('2026-02-15', 'holiday', '春节'), ('2026-02-16', 'holiday', '春节'),
+        ('2026-02-17', 'holiday', '春节'), ('2026-02-18', 'holiday', '春节'),
+        ('2026-02-19', 'holiday', '春节'), ('2026-02-20', 'holiday', '春节'),
+        ('2026-02-21', 'holiday', '春节'), ('2026-02-22', 'holiday', '春节'),
+        ('2026-02-23', 'holiday', '春节'), ('2026-02-28', 'workday', '春节调休上班'),
+        ('2026-04-04', 'holiday', '清明节'), ('2026-04-05', 'holiday', '清明节'),
+        ('2026-04-06', 'holiday', '清明节'),
+        ('2026-05-01', 'holiday', '劳动节'), ('2026-05-02', 'holiday', '劳动节'),
+        ('2026-05-03', 'holiday', '劳动节'), ('2026-05-04', 'holiday', '劳动节'),
+        ('2026-05-05', 'holiday', '劳动节'), ('2026-05-09', 'workday', '劳动节调休上班'),
+        ('2026-06-19', 'holiday', '端午节'), ('2026-06-20', 'holiday', '端午节'),
+        ('2026-06-21', 'holiday', '端午节'),
+        ('2026-09-20', 'workday', '国庆节调休上班'),
+        ('2026-09-25', 'holiday', '中秋节'), ('2026-09-26', 'holiday', '中秋节'),
+        ('2026-09-27', 'holiday', '中秋节'),
+        ('2026-10-01', 'holiday', '国庆节'), ('2026-10-02', 'holiday', '国庆节'),
+        ('2026-10-03', 'holiday', '国庆节'), ('2026-10-04', 'holiday', '国庆节'),
+        ('2026-10-05', 'holiday', '国庆节'), ('2026-10-06', 'holiday', '国庆节'),
+        ('2026-10-07', 'holiday', '国庆节'), ('2026-10-10', 'workday', '国庆节调休上班');
+    """,
 ]

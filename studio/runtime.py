@@ -13,8 +13,9 @@ from typing import Any
 from itsdangerous import Signer
 
 from broadcast import Hub, Message, backend_from_url
-from studio import channels, lexicons
+from studio import board, channels, lexicons
 from studio.auth import Sessions
+from studio.caselife import Rules
 from studio.claims import ClaimSweeper
 from studio.clock import Clock
 from studio.db import Database, encode
@@ -121,6 +122,9 @@ async def open_studio(settings: Settings) -> Studio:
     db = Database(settings.db_path, publish=hub.publish)
     await db.open()
     key = await secret_key(db, settings.secret_key)
+    async with db.write() as tx:
+        await board.store_rules(tx, Rules(settings.board_ordinary_days, settings.board_hard_days,
+                                          settings.board_extension_days))
     studio = Studio(
         settings=settings,
         db=db,

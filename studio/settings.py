@@ -45,6 +45,12 @@ class Settings:
     vote_address_per_minute: float = 600.0
     claim_seconds: float = 90.0
     """How long a desk claim lasts without renewal (the desk renews it while the question is open)."""
+    board_ordinary_days: int = 3
+    """Working days a unit has to reply to an ordinary board case."""
+    board_hard_days: int = 5
+    """Working days for a case marked hard (疑难)."""
+    board_extension_days: int = 5
+    """Working days the one extension of a case adds to its deadline."""
     templates_dir: Path = field(default=ROOT / "templates")
     static_dir: Path = field(default=ROOT / "static")
 
@@ -83,4 +89,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         vote_address_burst=config("STUDIO_VOTE_ADDRESS_BURST", cast=int, default=300),
         vote_address_per_minute=config("STUDIO_VOTE_ADDRESS_PER_MINUTE", cast=float, default=600.0),
         claim_seconds=config("STUDIO_CLAIM_SECONDS", cast=float, default=90.0),
+        board_ordinary_days=config("STUDIO_BOARD_ORDINARY_DAYS", cast=int, default=3),
+        board_hard_days=config("STUDIO_BOARD_HARD_DAYS", cast=int, default=5),
+        board_extension_days=config("STUDIO_BOARD_EXTENSION_DAYS", cast=int, default=5),
     )

@@ -155,7 +155,7 @@ def test_whole_loop_seen_from_the_audience(studio: Studio) -> None:
         [i["kind"] for i in transcript["items"]] == ["message", "qa"]
     assert case["kind"] == "case" and case["status"] == "open" and case["due_at"]
     assert case["unit"]["name"] == "交通局" and case["text"] == redacted
-    assert [t["kind"] for t in case["timeline"]][:2] == ["received", "routed"]
+    assert [t["kind"] for t in case["timeline"]][:4] == ["received", "screened", "transferred", "routed"]
     assert post["kind"] == "post" and post["replies"][0]["live"] is True
     assert rejected_track["status"] == "rejected" and rejected_track["reason"] == "不文明用语"
     assert rejected_track["text_public"] is None
@@ -403,12 +403,13 @@ def test_official_console_gets_only_their_questions_live(studio: Studio) -> None
 def test_hard_questions_get_five_working_days(studio: Studio) -> None:
     """A question marked hard when approved becomes a case due 5 working days out, not 3."""
     slug = studio.new_event()
-    ordinary = studio.mod1.act(studio.question(slug, studio.ask(slug, "普通诉求")["question_id"]),
+    unit = studio.units["人社局"]
+    ordinary = studio.mod1.act(studio.question(slug, studio.ask(slug, "普通诉求", unit=unit)["question_id"]),
                                "approve").json()
-    hard = studio.mod1.act(studio.question(slug, studio.ask(slug, "疑难诉求")["question_id"]),
+    hard = studio.mod1.act(studio.question(slug, studio.ask(slug, "疑难诉求", unit=unit)["question_id"]),
                            "approve", hard=True).json()
     assert hard["hard"] is True and ordinary["hard"] is False
-    assert studio.mod1.act(hard, "assign", unit=None, hard="yes").status_code == 400
+    assert studio.mod1.act(hard, "assign", unit=unit, hard="yes").status_code == 400
     studio.admin.post(f"/api/events/{slug}/close")
     with studio.server.http() as client:
         cases = {c["question_id"]: c for c in client.get("/api/board/cases").json()["cases"]}
