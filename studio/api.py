@@ -10,9 +10,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from moderation.lifecycle import Action, Role
-from studio import accounts, audit, events, questions
+from studio import accounts, audit, board_search, categories, events, questions
 from studio.auth import COOKIE_NAME, SAFE_METHODS, Session, csrf_ok, origin_allowed, own_origin
-from studio.board import get_case, list_cases
+from studio.board import get_case
 from studio.errors import ApiError, invalid
 from studio.live import staff_queue
 from studio.runtime import Studio, studio_of
@@ -279,8 +279,14 @@ def board_filters(request: Request) -> dict[str, Any]:
 
 async def board_cases(request: Request) -> Response:
     app = studio(request)
+    query = board_search.parse(request.query_params)
     async with app.db.read() as conn:
-        return JSONResponse(await list_cases(conn, now=app.clock.stamp(), **board_filters(request)))
+        return JSONResponse(await board_search.search_cases(conn, query, app.clock.stamp()))
+
+
+async def board_categories(request: Request) -> Response:
+    async with studio(request).db.read() as conn:
+        return JSONResponse(await categories.tree(conn))
 
 
 async def board_case(request: Request) -> Response:

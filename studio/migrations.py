@@ -181,4 +181,75 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX case_timeline_case ON case_timeline(case_id);
     """,
+    # Board search and import: categories, the bigram search index and its triggers.
+    """
+    CREATE TABLE categories (
+        id INTEGER PRIMARY KEY,
+        parent_id INTEGER REFERENCES categories(id),
+        name TEXT NOT NULL,
+        position INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX categories_parent_name ON categories(COALESCE(parent_id, 0), name);
+    ALTER TABLE cases ADD COLUMN category_id INTEGER REFERENCES categories(id);
+    ALTER TABLE cases ADD COLUMN source_key TEXT;
+    CREATE UNIQUE INDEX cases_source_key ON cases(source_key) WHERE source_key IS NOT NULL;
+    CREATE INDEX cases_created ON cases(created_at);
+    CREATE INDEX cases_category ON cases(category_id, created_at);
+    CREATE INDEX cases_event ON cases(event_id);
+    CREATE INDEX cases_replied_at ON cases(replied_at) WHERE status = 'replied';
+    CREATE TABLE case_search_docs (
+        case_id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE case_fts USING fts5(
+        title, body, content = '', tokenize = 'ascii', prefix = '1'
+    );
+    INSERT INTO case_fts (case_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)');
+    CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN
+        INSERT INTO case_search_docs (case_id, title, body)
+            VALUES (new.id, new.title, new.text);
+        INSERT INTO case_fts (rowid, title, body)
+            VALUES (new.id, search_tokens(new.title), search_tokens(new.text));
+    END;
+    CREATE TRIGGER cases_search_update AFTER UPDATE OF title, text ON cases BEGIN
+        INSERT INTO case_fts (case_fts, rowid, title, body)
+            SELECT 'delete', case_id, search_tokens(title), search_tokens(body)
+            FROM case_search_docs WHERE case_id = old.id;
+        INSERT OR REPLACE INTO case_search_docs (case_id, title, body)
+            SELECT c.id, c.title, c.text || COALESCE(char(10) || (
+                SELECT group_concat(r.text, char(10)) FROM case_replies r WHERE r.case_id = c.id), '')
+            FROM cases c WHERE c.id = new.id;
+        INSERT INTO case_fts (rowid, title, body)
+            SELECT case_id, search_tokens(title), search_tokens(body)
+            FROM case_search_docs WHERE case_id = new.id;
+    END;
+    CREATE TRIGGER cases_search_delete AFTER DELETE ON cases BEGIN
+        INSERT INTO case_fts (case_fts, rowid, title, body)
+            SELECT 'delete', case_id, search_tokens(title), search_tokens(body)
+            FROM case_search_docs WHERE case_id = old.id;
+        DELETE FROM case_search_docs WHERE case_id = old.id;
+    END;
+    CREATE TRIGGER case_replies_search_insert AFTER INSERT ON case_replies BEGIN
+        INSERT INTO case_fts (case_fts, rowid, title, body)
+            SELECT 'delete', case_id, search_tokens(title), search_tokens(body)
+            FROM case_search_docs WHERE case_id = new.case_id;
+        UPDATE case_search_docs SET body = body || char(10) || new.text WHERE case_id = new.case_id;
+        INSERT INTO case_fts (rowid, title, body)
+            SELECT case_id, search_tokens(title), search_tokens(body)
+            FROM case_search_docs WHERE case_id = new.case_id;
+    END;
+    CREATE TRIGGER case_replies_search_update AFTER UPDATE OF text, case_id ON case_replies BEGIN
+        UPDATE cases SET text = text WHERE id IN (old.case_id, new.case_id);
+    END;
+    CREATE TRIGGER case_replies_search_delete AFTER DELETE ON case_replies BEGIN
+        UPDATE cases SET text = text WHERE id = old.case_id;
+    END;
+    INSERT INTO case_search_docs (case_id, title, body)
+        SELECT c.id, c.title, c.text || COALESCE(char(10) || (
+            SELECT group_concat(r.text, char(10)) FROM case_replies r WHERE r.case_id = c.id), '')
+        FROM cases c;
+    INSERT INTO case_fts (rowid, title, body)
+        SELECT case_id, search_tokens(title), search_tokens(body) FROM case_search_docs;
+    """,
 ]
