@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.datastructures import QueryParams
 
-from studio import categories, search
+from studio import search
 from studio.board import case_summary
 from studio.errors import invalid
 from studio.views import Queryable
@@ -109,39 +109,78 @@ def parse(params: QueryParams) -> BoardQuery:
     )
 
 
-async def _conditions(conn: Queryable, query: BoardQuery, now: str) -> tuple[list[str], list[Any]]:
-    where: list[str] = []
-    values: list[Any] = []
+def months(first: str, last: str, limit: int = 36) -> list[str] | None:
+    """The index's month tags ``mYYYYMM`` from ``first`` to ``last``; None when more than ``limit``."""
+    year, month = int(first[:4]), int(first[5:7])
+    end = (int(last[:4]), int(last[5:7]))
+    found: list[str] = []
+    while (year, month) <= end:
+        if len(found) == limit:
+            return None
+        found.append(f"m{year:04d}{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+@dataclass
+class Conditions:
+    """SQL conditions on ``cases c`` and the index tags that pre-filter the same rows."""
+
+    where: list[str] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+async def _conditions(conn: Queryable, query: BoardQuery, now: str) -> Conditions:
+    found = Conditions()
+    where, values, tags = found.where, found.values, found.tags
     if query.unit is not None:
         if await conn.fetchone("SELECT 1 FROM units WHERE id = ?", (query.unit,)) is None:
             raise invalid("unit", "没有这个办理单位")
         where.append("c.unit_id = ?")
         values.append(query.unit)
+        tags.append(f"u{query.unit}")
     if query.category is not None:
-        ids = await categories.subtree_ids(conn, query.category)
-        if not ids:
+        rows = await conn.fetchall(
+            """WITH RECURSIVE below(id, depth) AS (
+                   SELECT id, 0 FROM categories WHERE id = ?
+                   UNION ALL SELECT c.id, below.depth + 1 FROM categories c JOIN below ON c.parent_id = below.id)
+               SELECT id, depth FROM below""",
+            (query.category,),
+        )
+        if not rows:
             raise invalid("category", "没有这个分类")
+        ids = [int(row["id"]) for row in rows]
         where.append(f"c.category_id IN ({','.join('?' * len(ids))})")
         values += ids
+        if max(int(row["depth"]) for row in rows) <= 2:
+            tags.append(f"k{query.category}")
     if query.event is not None:
         row = await conn.fetchone("SELECT id FROM events WHERE slug = ?", (query.event,))
         if row is None:
             raise invalid("event", "没有这场访谈")
         where.append("c.event_id = ?")
         values.append(row["id"])
+        tags.append(f"e{row['id']}")
     if query.status == "overdue":
         where.append("c.status = 'open' AND c.due_at < ?")
         values.append(now)
+        tags.append("sopen")
     elif query.status is not None:
         where.append("c.status = ?")
         values.append(query.status)
+        tags.append(f"s{query.status}")
     if query.date_from:
         where.append("c.created_at >= ?")
         values.append(query.date_from)
     if query.date_to:
         where.append("c.created_at < ?")
         values.append((date.fromisoformat(query.date_to) + timedelta(days=1)).isoformat())
-    return where, values
+    if query.date_from and query.date_to:
+        span = months(query.date_from, query.date_to)
+        if span:
+            tags.append("(" + " OR ".join(span) + ")")
+    return found
 
 
 async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str, Any]:
@@ -150,17 +189,28 @@ async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str
     With words, a case matches when every word occurs in its title, question,
     live answer or replies; ``sort=relevance`` orders by BM25 (title weighs
     four times the body), ``sort=date`` newest first. A page past the last
-    answers the last page.
+    answers the last page. Filters are exact SQL conditions; with words they
+    are also given to the index as tags, so FTS5 intersects them first.
     """
-    where, values = await _conditions(conn, query, now)
+    found = await _conditions(conn, query, now)
+    where, values = found.where, list(found.values)
     expression = search.match_expression(query.terms)
     source = "cases c"
     if expression is not None:
+        expression = "{title body} : (" + expression + ")"
+        if found.tags:
+            expression += " AND tags : (" + " AND ".join(found.tags) + ")"
+        # CROSS JOIN keeps the index as the outer loop: otherwise SQLite may walk a
+        # filter's index and run the MATCH once per case.
         source = ("(SELECT rowid AS id, rank FROM case_fts WHERE case_fts MATCH ?) m "
-                  "JOIN cases c ON c.id = m.id")
+                  "CROSS JOIN cases c ON c.id = m.id")
         values = [expression, *values]
     clause = (" WHERE " + " AND ".join(where)) if where else ""
-    total_row = await conn.fetchone(f"SELECT COUNT(*) AS n FROM {source}{clause}", values)
+    if expression is not None and not where:
+        total_row = await conn.fetchone("SELECT COUNT(*) AS n FROM case_fts WHERE case_fts MATCH ?",
+                                        [expression])
+    else:
+        total_row = await conn.fetchone(f"SELECT COUNT(*) AS n FROM {source}{clause}", values)
     total = int(total_row["n"]) if total_row else 0
     pages = max(1, math.ceil(total / query.per_page))
     page = min(query.page, pages)
@@ -183,7 +233,7 @@ async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str
             "ORDER BY at, id", ids,
         ):
             replies.setdefault(reply["case_id"], []).append(reply["text"])
-    found = []
+    cases = []
     for row in rows:
         case = listed(row, now)
         if query.terms:
@@ -191,9 +241,9 @@ async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str
                 "title": str(search.mark(row["title"], query.terms)),
                 "snippet": str(search.snippet([row["text"], *replies.get(row["id"], [])], query.terms)),
             }
-        found.append(case)
+        cases.append(case)
     return {
-        "cases": found, "total": total, "page": page, "pages": pages, "per_page": query.per_page,
+        "cases": cases, "total": total, "page": page, "pages": pages, "per_page": query.per_page,
         "sort": query.sort, "terms": query.terms,
     }
 

@@ -5,6 +5,37 @@ Append new migrations at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+# The board's search document of case ``c`` (docs/search.md): its question and
+# every reply, and filter tags (unit, status, event, month, category and two
+# ancestors) so that FTS5 intersects the filters with the words.
+SEARCH_BODY = """c.text || COALESCE(char(10) || (
+                SELECT group_concat(r.text, char(10)) FROM case_replies r WHERE r.case_id = c.id), '')"""
+SEARCH_TAGS = """'u' || COALESCE(c.unit_id, 0) || ' s' || c.status || ' e' || COALESCE(c.event_id, 0)
+                || ' m' || substr(c.created_at, 1, 4) || substr(c.created_at, 6, 2)
+                || COALESCE(' k' || c.category_id, '')
+                || COALESCE(' k' || (SELECT k1.parent_id FROM categories k1
+                                     WHERE k1.id = c.category_id), '')
+                || COALESCE(' k' || (SELECT k2.parent_id FROM categories k1
+                                     JOIN categories k2 ON k2.id = k1.parent_id
+                                     WHERE k1.id = c.category_id), '')"""
+SEARCH_REFRESH = (
+    """
+        INSERT INTO case_fts (case_fts, rowid, title, body, tags)
+            SELECT 'delete', case_id, search_tokens(title), search_tokens(body), tags
+            FROM case_search_docs WHERE case_id = {case};
+        INSERT OR REPLACE INTO case_search_docs (case_id, title, body, tags)
+            SELECT c.id, c.title, """
+    + SEARCH_BODY.replace("{", "{{").replace("}", "}}")
+    + ",\n                "
+    + SEARCH_TAGS
+    + """
+            FROM cases c WHERE c.id = {case};
+        INSERT INTO case_fts (rowid, title, body, tags)
+            SELECT case_id, search_tokens(title), search_tokens(body), tags
+            FROM case_search_docs WHERE case_id = {case};"""
+)
+
+
 MIGRATIONS: list[str] = [
     # 1: the live studio, the audit log, the change log and the board.
     """
@@ -200,44 +231,32 @@ MIGRATIONS: list[str] = [
     CREATE TABLE case_search_docs (
         case_id INTEGER PRIMARY KEY,
         title TEXT NOT NULL,
-        body TEXT NOT NULL
+        body TEXT NOT NULL,
+        tags TEXT NOT NULL
     );
     CREATE VIRTUAL TABLE case_fts USING fts5(
-        title, body, content = '', tokenize = 'ascii', prefix = '1'
+        title, body, tags, content = '', tokenize = 'ascii', prefix = '1'
     );
-    INSERT INTO case_fts (case_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)');
-    CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN
-        INSERT INTO case_search_docs (case_id, title, body)
-            VALUES (new.id, new.title, new.text);
-        INSERT INTO case_fts (rowid, title, body)
-            VALUES (new.id, search_tokens(new.title), search_tokens(new.text));
+    INSERT INTO case_fts (case_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0, 0.0)');
+    CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN"""
+    + SEARCH_REFRESH.format(case="new.id")
+    + """
     END;
-    CREATE TRIGGER cases_search_update AFTER UPDATE OF title, text ON cases BEGIN
-        INSERT INTO case_fts (case_fts, rowid, title, body)
-            SELECT 'delete', case_id, search_tokens(title), search_tokens(body)
-            FROM case_search_docs WHERE case_id = old.id;
-        INSERT OR REPLACE INTO case_search_docs (case_id, title, body)
-            SELECT c.id, c.title, c.text || COALESCE(char(10) || (
-                SELECT group_concat(r.text, char(10)) FROM case_replies r WHERE r.case_id = c.id), '')
-            FROM cases c WHERE c.id = new.id;
-        INSERT INTO case_fts (rowid, title, body)
-            SELECT case_id, search_tokens(title), search_tokens(body)
-            FROM case_search_docs WHERE case_id = new.id;
+    CREATE TRIGGER cases_search_update
+        AFTER UPDATE OF title, text, status, unit_id, event_id, category_id, created_at ON cases
+    BEGIN"""
+    + SEARCH_REFRESH.format(case="new.id")
+    + """
     END;
     CREATE TRIGGER cases_search_delete AFTER DELETE ON cases BEGIN
-        INSERT INTO case_fts (case_fts, rowid, title, body)
-            SELECT 'delete', case_id, search_tokens(title), search_tokens(body)
+        INSERT INTO case_fts (case_fts, rowid, title, body, tags)
+            SELECT 'delete', case_id, search_tokens(title), search_tokens(body), tags
             FROM case_search_docs WHERE case_id = old.id;
         DELETE FROM case_search_docs WHERE case_id = old.id;
     END;
-    CREATE TRIGGER case_replies_search_insert AFTER INSERT ON case_replies BEGIN
-        INSERT INTO case_fts (case_fts, rowid, title, body)
-            SELECT 'delete', case_id, search_tokens(title), search_tokens(body)
-            FROM case_search_docs WHERE case_id = new.case_id;
-        UPDATE case_search_docs SET body = body || char(10) || new.text WHERE case_id = new.case_id;
-        INSERT INTO case_fts (rowid, title, body)
-            SELECT case_id, search_tokens(title), search_tokens(body)
-            FROM case_search_docs WHERE case_id = new.case_id;
+    CREATE TRIGGER case_replies_search_insert AFTER INSERT ON case_replies BEGIN"""
+    + SEARCH_REFRESH.format(case="new.case_id")
+    + """
     END;
     CREATE TRIGGER case_replies_search_update AFTER UPDATE OF text, case_id ON case_replies BEGIN
         UPDATE cases SET text = text WHERE id IN (old.case_id, new.case_id);
@@ -245,11 +264,10 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER case_replies_search_delete AFTER DELETE ON case_replies BEGIN
         UPDATE cases SET text = text WHERE id = old.case_id;
     END;
-    INSERT INTO case_search_docs (case_id, title, body)
-        SELECT c.id, c.title, c.text || COALESCE(char(10) || (
-            SELECT group_concat(r.text, char(10)) FROM case_replies r WHERE r.case_id = c.id), '')
+    INSERT INTO case_search_docs (case_id, title, body, tags)
+        SELECT c.id, c.title, """ + SEARCH_BODY + ", " + SEARCH_TAGS + """
         FROM cases c;
-    INSERT INTO case_fts (rowid, title, body)
-        SELECT case_id, search_tokens(title), search_tokens(body) FROM case_search_docs;
+    INSERT INTO case_fts (rowid, title, body, tags)
+        SELECT case_id, search_tokens(title), search_tokens(body), tags FROM case_search_docs;
     """,
 ]

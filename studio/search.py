@@ -20,13 +20,15 @@ so the result is safe HTML whatever the text holds.
 
 from __future__ import annotations
 
+import operator
+import re
 import unicodedata
-from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 MAX_TERMS = 8
 MAX_TERM_CHARS = 40
+RUN = re.compile(r"[^\W_]+")
 
 
 def normalise(text: str) -> str:
@@ -36,22 +38,12 @@ def normalise(text: str) -> str:
 
 def runs(text: str) -> list[str]:
     """Maximal runs of letters and digits of the normalised text."""
-    found: list[str] = []
-    current: list[str] = []
-    for char in normalise(text):
-        if char.isalnum():
-            current.append(char)
-        elif current:
-            found.append("".join(current))
-            current = []
-    if current:
-        found.append("".join(current))
-    return found
+    return RUN.findall(normalise(text))
 
 
 def grams(run: str) -> list[str]:
     """The tokens of one run: its overlapping bigrams, then its last character."""
-    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+    return [*map(operator.add, run, run[1:]), run[-1]]
 
 
 def index_text(text: str | None) -> str:
@@ -85,36 +77,32 @@ def match_expression(terms: list[str]) -> str | None:
     return " AND ".join(parts) if parts else None
 
 
-@dataclass(frozen=True)
-class Folded:
-    """A text's normalised form and, for each of its characters, the original position."""
-
-    text: str
-    origin: list[int]
-
-
-def fold(text: str) -> Folded:
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """``text`` normalised, and where each of its characters came from (None: same places)."""
+    whole = normalise(text)
+    if len(whole) == len(text):
+        return whole, None
     chars: list[str] = []
     origin: list[int] = []
     for position, char in enumerate(text):
         for folded in normalise(char):
             chars.append(folded)
             origin.append(position)
-    return Folded("".join(chars), origin)
+    return "".join(chars), origin
 
 
 def spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Where ``terms`` occur in ``text`` (original positions), merged and in order."""
     if not terms or not text:
         return []
-    folded = fold(text)
+    folded, origin = fold(text)
     found: list[tuple[int, int]] = []
     for term in terms:
-        start = folded.text.find(term)
+        start = folded.find(term)
         while start != -1:
             end = start + len(term)
-            found.append((folded.origin[start], folded.origin[end - 1] + 1))
-            start = folded.text.find(term, end)
+            found.append((start, end) if origin is None else (origin[start], origin[end - 1] + 1))
+            start = folded.find(term, end)
     found.sort()
     merged: list[tuple[int, int]] = []
     for start, end in found:
@@ -125,31 +113,34 @@ def spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(text: str, terms: list[str], start: int = 0, end: int | None = None) -> Markup:
-    """``text[start:end]`` as HTML: escaped, with every match of ``terms`` in ``<mark>``."""
-    stop = len(text) if end is None else end
+def mark(text: str, terms: list[str]) -> Markup:
+    """``text`` as HTML: escaped, with every match of ``terms`` in ``<mark>``."""
     parts: list[str] = []
-    position = start
-    for a, b in spans(text, terms):
-        a, b = max(a, start), min(b, stop)
-        if a >= b:
-            continue
-        parts.append(str(escape(text[position:a])))
-        parts.append("<mark>" + str(escape(text[a:b])) + "</mark>")
-        position = b
-    parts.append(str(escape(text[position:stop])))
+    position = 0
+    for start, end in spans(text, terms):
+        parts.append(str(escape(text[position:start])))
+        parts.append("<mark>" + str(escape(text[start:end])) + "</mark>")
+        position = end
+    parts.append(str(escape(text[position:])))
     return Markup("".join(parts))
+
+
+def first_match(text: str, terms: list[str]) -> int | None:
+    folded, origin = fold(text)
+    places = [place for place in (folded.find(term) for term in terms) if place != -1]
+    if not places:
+        return None
+    return min(places) if origin is None else origin[min(places)]
 
 
 def snippet(texts: list[str], terms: list[str], width: int = 90) -> Markup:
     """About ``width`` characters around the first match in ``texts`` (the first text when none)."""
     for text in texts:
-        found = spans(text, terms)
-        if found:
-            first = found[0][0]
+        first = first_match(text, terms) if terms else None
+        if first is not None:
             start = max(0, first - width // 3)
             end = min(len(text), start + width)
-            body = mark(text, terms, start, end)
+            body = mark(text[start:end], terms)
             return Markup(("…" if start else "") + body + ("…" if end < len(text) else ""))
     head = next((text for text in texts if text), "")
     end = min(len(head), width)
