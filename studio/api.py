@@ -293,6 +293,8 @@ async def board_case(request: Request) -> Response:
     app = studio(request)
     async with app.db.read() as conn:
         case = await get_case(conn, int_param(request, "id"), app.clock.stamp())
+        if case is not None:
+            case.update(await board_search.case_extras(conn, case))
     if case is None:
         raise ApiError("not_found", "没有这条留言")
     return JSONResponse(case)

@@ -79,6 +79,8 @@ async def case_page(request: Request) -> Response:
     app = studio_of(request.app)
     async with app.db.read() as conn:
         case = await get_case(conn, request.path_params["id"], app.clock.stamp())
+        if case is not None:
+            case.update(await board_search.case_extras(conn, case))
     if case is None:
         return not_found(request, "没有这条留言")
     return render(request, "case.html", case=case)

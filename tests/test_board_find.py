@@ -221,6 +221,7 @@ def test_a_later_reply_record_links_by_id_and_is_searchable(board: Studio, tmp_p
     with board.server.http() as client:
         case = client.get(f"/api/board/cases/{case_id}").json()
     assert case["status"] == "replied" and len(case["replies"]) == 1
+    assert case["origin"] == "import" and case["category"]["path"] == message["category"]
 
 
 def archived_event(studio: Studio) -> tuple[str, dict[str, Any], int]:
@@ -274,6 +275,9 @@ def test_transcript_exports_match_the_transcript_and_posts_link_back(board: Stud
         post = client.get(f"/board/cases/{qa['case_id']}").text
         live = client.get(f"/events/{new_live(board)}/transcript.md")
     assert f'href="/events/{slug}#q-{question["id"]}"' in post
+    with board.server.http() as client:
+        detail = client.get(f"/api/board/cases/{qa['case_id']}").json()
+    assert detail["transcript_url"] == f"/events/{slug}#q-{question['id']}"
     assert live.status_code == 409
     found = find(board, q="灵活就业", event=slug)
     assert [c["id"] for c in found["cases"]] == [qa["case_id"]]
