@@ -228,8 +228,9 @@ class Importer:
         status = "replied" if row.reply else "open"
         case_id = await tx.insert(
             """INSERT INTO cases (kind, origin, status, title, text, unit_id, hard, created_at,
-               category_id, source_key) VALUES ('case', 'import', ?, ?, ?, ?, 0, ?, ?, ?)""",
-            (status, row.title or title_of(row.text), row.text, unit_id, row.at, category_id, row.key),
+               replied_at, category_id, source_key) VALUES ('case', 'import', ?, ?, ?, ?, 0, ?, ?, ?, ?)""",
+            (status, row.title or title_of(row.text), row.text, unit_id, row.at,
+             (row.reply_at or row.at) if row.reply else None, category_id, row.key),
         )
         await timeline(tx, case_id, "received", "从原留言板导入", row.at)
         if row.reply:
@@ -244,10 +245,11 @@ class Importer:
                VALUES (?, ?, NULL, ?, ?, 0, ?)""",
             (case_id, unit_id, author, text, at),
         )
+        # Only when something changes: each update of a case re-indexes it.
         await tx.execute(
             """UPDATE cases SET status = 'replied', replied_at = MAX(COALESCE(replied_at, ''), ?)
-               WHERE id = ?""",
-            (at, case_id),
+               WHERE id = ? AND (status != 'replied' OR replied_at IS NULL OR replied_at < ?)""",
+            (at, case_id, at),
         )
         await timeline(tx, case_id, "replied", f"{author}已答复", at)
 
