@@ -154,12 +154,61 @@ async def scenario(db: Database, name: str, make: Any, count: int) -> None:
           f"{int(statistics.median(totals)):,} |")
 
 
+def best_of(conn: Any, sql: str, value: str, times: int = 5) -> tuple[float, int]:
+    found, best = 0, float("inf")
+    for _ in range(times):
+        began = time.perf_counter()
+        found = conn.execute(sql, (value,)).fetchone()[0]
+        best = min(best, (time.perf_counter() - began) * 1000)
+    return best, found
+
+
+async def compare(db: Database) -> None:
+    """The bare index, without the app: counting matches per word (best of 5, ms)."""
+    import sqlite3
+
+    from studio import search
+
+    conn = sqlite3.connect(db.path)
+    conn.create_function("search_tokens", 1, search.index_text, deterministic=True)
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'bench_trigram'").fetchone():
+        began = time.perf_counter()
+        conn.execute("""CREATE VIRTUAL TABLE bench_trigram USING fts5(title, body, content = 'case_search_docs',
+                        content_rowid = 'case_id', tokenize = 'trigram')""")
+        conn.execute("INSERT INTO bench_trigram (bench_trigram) VALUES ('rebuild')")
+        conn.commit()
+        print(f"\ntrigram table for comparison built in {time.perf_counter() - began:.1f} s")
+    sizes = dict(conn.execute(
+        """SELECT CASE WHEN name LIKE 'case_fts%' THEN 'bigram index' WHEN name LIKE 'bench_trigram%'
+                  THEN 'trigram index' ELSE name END AS part, SUM(pgsize) FROM dbstat
+           WHERE name LIKE 'case_fts%' OR name LIKE 'bench_trigram%' OR name IN
+                 ('cases', 'case_replies', 'case_search_docs') GROUP BY part""").fetchall()) \
+        if conn.execute("SELECT 1 FROM pragma_module_list WHERE name = 'dbstat'").fetchone() else {}
+    if sizes:
+        print("sizes (MiB): " + ", ".join(f"{name} {size / 2**20:.0f}" for name, size in sorted(sizes.items())))
+    print("\n| word | matches | bigram phrase | trigram | LIKE on the documents |")
+    print("|---|---|---|---|---|")
+    for word in TWO[:6] + LONG[:6]:
+        bigram = best_of(conn, "SELECT COUNT(*) FROM case_fts WHERE case_fts MATCH ?",
+                         "{title body} : (" + str(search.match_expression([word])) + ")")
+        trigram = (best_of(conn, "SELECT COUNT(*) FROM bench_trigram WHERE bench_trigram MATCH ?",
+                           f'"{word}"') if len(word) >= 3 else (float("nan"), 0))
+        like = best_of(conn, "SELECT COUNT(*) FROM case_search_docs WHERE title LIKE ? OR body LIKE ?"
+                       .replace("?", "?1"), f"%{word}%", times=1)
+        assert bigram[1] == like[1] and (len(word) < 3 or trigram[1] == like[1]), word
+        print(f"| {word} | {bigram[1]:,} | {bigram[0]:.1f} | "
+              f"{'no answer (< 3 chars)' if len(word) < 3 else f'{trigram[0]:.1f}'} | {like[0]:.0f} |")
+    conn.close()
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--keep", metavar="PATH", help="build the board in PATH (kept), or reuse it")
+    parser.add_argument("--compare", action="store_true",
+                        help="also time the bare index: bigram phrases against a trigram table and LIKE")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
@@ -210,6 +259,8 @@ async def main() -> None:
             print("|---|---|---|---|---|")
             for name, make in scenarios:
                 await scenario(db, name, make, args.queries)
+            if args.compare:
+                await compare(db)
         finally:
             await db.close()
 
