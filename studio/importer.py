@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -67,7 +68,7 @@ def mapped(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
-    """Records of a .jsonl/.ndjson/.json (one object a line), .csv or .xlsx file."""
+    """Records of a .jsonl/.ndjson/.json (one object a line), .csv (UTF-8, else GB18030) or .xlsx file."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
         records = []
@@ -84,8 +85,12 @@ def read_records(path: Path) -> list[dict[str, Any]]:
                 records.append(value)
         return records
     if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return [dict(row) for row in csv.DictReader(handle)]
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("gb18030")  # what Excel on Chinese Windows saves as "CSV"
+        return [dict(row) for row in csv.DictReader(io.StringIO(text, newline=""))]
     if suffix == ".xlsx":
         from openpyxl import load_workbook
 
@@ -105,9 +110,11 @@ def parse_time(value: Any, clock: Clock) -> str:
         moment = value if value.tzinfo else value.replace(tzinfo=clock.zone)
         return moment.astimezone(clock.zone).replace(microsecond=0).isoformat()
     text = str(value).strip().replace("/", "-")
-    parts = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(.*)$", text)
+    parts = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2})(:\d{2}.*))?$", text)
     if parts:
-        text = f"{parts[1]}-{int(parts[2]):02d}-{int(parts[3]):02d}{parts[4]}"
+        text = f"{parts[1]}-{int(parts[2]):02d}-{int(parts[3]):02d}"
+        if parts[4]:
+            text += f"T{int(parts[4]):02d}{parts[5]}"
     return clock.parse(text).isoformat()
 
 
