@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.datastructures import QueryParams
 
@@ -109,29 +110,34 @@ def parse(params: QueryParams) -> BoardQuery:
     )
 
 
-def months(first: str, last: str, limit: int = 36) -> list[str] | None:
-    """The index's month tags ``mYYYYMM`` from ``first`` to ``last``; None when more than ``limit``."""
-    year, month = int(first[:4]), int(first[5:7])
-    end = (int(last[:4]), int(last[5:7]))
-    found: list[str] = []
-    while (year, month) <= end:
-        if len(found) == limit:
-            return None
-        found.append(f"m{year:04d}{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return found
+KEY_SCALE = 100_000_000
+EPOCH_SHIFT = 2**31
+RANK_WINDOW = 1000
+"""With more matches than this, relevance orders the newest RANK_WINDOW by BM25, the rest by date."""
+
+
+def day_key(day: str, zone: ZoneInfo) -> int:
+    """The index sort key of the first moment of ``day`` (midnight in the studio's timezone)."""
+    midnight = datetime.combine(date.fromisoformat(day), time(), tzinfo=zone)
+    return (int(midnight.timestamp()) + EPOCH_SHIFT) * KEY_SCALE
 
 
 @dataclass
 class Conditions:
-    """SQL conditions on ``cases c`` and the index tags that pre-filter the same rows."""
+    """SQL conditions on ``cases c``, and the same filters for the index: tags and a rowid range.
+
+    ``exact`` when the index alone selects exactly the rows the SQL would.
+    """
 
     where: list[str] = field(default_factory=list)
     values: list[Any] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    low: int | None = None
+    high: int | None = None
+    exact: bool = True
 
 
-async def _conditions(conn: Queryable, query: BoardQuery, now: str) -> Conditions:
+async def _conditions(conn: Queryable, query: BoardQuery, now: str, zone: ZoneInfo) -> Conditions:
     found = Conditions()
     where, values, tags = found.where, found.values, found.tags
     if query.unit is not None:
@@ -155,6 +161,8 @@ async def _conditions(conn: Queryable, query: BoardQuery, now: str) -> Condition
         values += ids
         if max(int(row["depth"]) for row in rows) <= 2:
             tags.append(f"k{query.category}")
+        else:
+            found.exact = False
     if query.event is not None:
         row = await conn.fetchone("SELECT id FROM events WHERE slug = ?", (query.event,))
         if row is None:
@@ -166,6 +174,7 @@ async def _conditions(conn: Queryable, query: BoardQuery, now: str) -> Condition
         where.append("c.status = 'open' AND c.due_at < ?")
         values.append(now)
         tags.append("sopen")
+        found.exact = False
     elif query.status is not None:
         where.append("c.status = ?")
         values.append(query.status)
@@ -173,58 +182,107 @@ async def _conditions(conn: Queryable, query: BoardQuery, now: str) -> Condition
     if query.date_from:
         where.append("c.created_at >= ?")
         values.append(query.date_from)
+        found.low = day_key(query.date_from, zone)
     if query.date_to:
+        following = (date.fromisoformat(query.date_to) + timedelta(days=1)).isoformat()
         where.append("c.created_at < ?")
-        values.append((date.fromisoformat(query.date_to) + timedelta(days=1)).isoformat())
-    if query.date_from and query.date_to:
-        span = months(query.date_from, query.date_to)
-        if span:
-            tags.append("(" + " OR ".join(span) + ")")
+        values.append(following)
+        found.high = day_key(following, zone) - 1
     return found
 
 
-async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str, Any]:
+def _range(low: int | None, high: int | None) -> tuple[str, list[int]]:
+    sql, values = "", []
+    if low is not None:
+        sql += " AND rowid >= ?"
+        values.append(low)
+    if high is not None:
+        sql += " AND rowid <= ?"
+        values.append(high)
+    return sql, values
+
+
+async def _page_from_index(conn: Queryable, expression: str, found: Conditions, sort: str,
+                           offset: int, limit: int) -> tuple[int, list[int]]:
+    """Total and one page of case ids straight from the index (every filter is in it)."""
+    where, bounds = _range(found.low, found.high)
+    base = f"SELECT rowid FROM case_fts WHERE case_fts MATCH ?{where}"
+    total_row = await conn.fetchone(f"SELECT COUNT(*) FROM case_fts WHERE case_fts MATCH ?{where}",
+                                    [expression, *bounds])
+    total = int(total_row[0]) if total_row else 0
+    if sort == "date" or total == 0:
+        keys = await conn.fetchall(base + " ORDER BY rowid DESC LIMIT ? OFFSET ?",
+                                   [expression, *bounds, limit, offset])
+        return total, [int(k[0]) % KEY_SCALE for k in keys]
+    if total <= RANK_WINDOW:
+        keys = await conn.fetchall(base + " ORDER BY rank, rowid DESC LIMIT ? OFFSET ?",
+                                   [expression, *bounds, limit, offset])
+        return total, [int(k[0]) % KEY_SCALE for k in keys]
+    # Rank the newest RANK_WINDOW matches; older ones follow by date.
+    edge = await conn.fetchone(base + " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                               [expression, *bounds, RANK_WINDOW - 1])
+    assert edge is not None
+    picked: list[int] = []
+    if offset < RANK_WINDOW:
+        where_top, top = _range(int(edge[0]), found.high)
+        picked = [int(k[0]) for k in await conn.fetchall(
+            f"SELECT rowid FROM case_fts WHERE case_fts MATCH ?{where_top} "
+            "ORDER BY rank, rowid DESC LIMIT ? OFFSET ?",
+            [expression, *top, min(limit, RANK_WINDOW - offset), offset])]
+    if len(picked) < limit:
+        where_rest, rest = _range(found.low, int(edge[0]) - 1)
+        picked += [int(k[0]) for k in await conn.fetchall(
+            f"SELECT rowid FROM case_fts WHERE case_fts MATCH ?{where_rest} "
+            "ORDER BY rowid DESC LIMIT ? OFFSET ?",
+            [expression, *rest, limit - len(picked), max(0, offset - RANK_WINDOW)])]
+    return total, [key % KEY_SCALE for key in picked]
+
+
+CASE_COLUMNS = """SELECT c.*, u.name AS unit_name, e.slug AS event_slug, e.title AS event_title,
+                         k.name AS category_name"""
+CASE_JOINS = """LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN events e ON e.id = c.event_id
+                LEFT JOIN categories k ON k.id = c.category_id"""
+
+
+async def search_cases(conn: Queryable, query: BoardQuery, now: str,
+                       zone: ZoneInfo | str = "Asia/Shanghai") -> dict[str, Any]:
     """One page of public cases and posts matching ``query``, with the total and highlights.
 
     With words, a case matches when every word occurs in its title, question,
     live answer or replies; ``sort=relevance`` orders by BM25 (title weighs
-    four times the body), ``sort=date`` newest first. A page past the last
-    answers the last page. Filters are exact SQL conditions; with words they
-    are also given to the index as tags, so FTS5 intersects them first.
+    four times the body) — the newest 1,000 matches when there are more, the
+    rest following by date — and ``sort=date`` newest first. A page past the
+    last answers the last page. With words, the filters go to the index (tags
+    and a rowid range, docs/search.md), which then answers alone; filters it
+    cannot hold exactly (overdue, a category more than two levels deep) fall
+    back to SQL over the index's matches.
     """
-    found = await _conditions(conn, query, now)
-    where, values = found.where, list(found.values)
+    zone = ZoneInfo(zone) if isinstance(zone, str) else zone
+    found = await _conditions(conn, query, now, zone)
     expression = search.match_expression(query.terms)
-    source = "cases c"
+    offset = (query.page - 1) * query.per_page
     if expression is not None:
         expression = "{title body} : (" + expression + ")"
         if found.tags:
             expression += " AND tags : (" + " AND ".join(found.tags) + ")"
-        # CROSS JOIN keeps the index as the outer loop: otherwise SQLite may walk a
-        # filter's index and run the MATCH once per case.
-        source = ("(SELECT rowid AS id, rank FROM case_fts WHERE case_fts MATCH ?) m "
-                  "CROSS JOIN cases c ON c.id = m.id")
-        values = [expression, *values]
-    clause = (" WHERE " + " AND ".join(where)) if where else ""
-    if expression is not None and not where:
-        total_row = await conn.fetchone("SELECT COUNT(*) AS n FROM case_fts WHERE case_fts MATCH ?",
-                                        [expression])
+    if expression is not None and found.exact:
+        total, ids = await _page_from_index(conn, expression, found, query.sort, offset, query.per_page)
+        pages = max(1, math.ceil(total / query.per_page))
+        if query.page > pages:
+            offset = (pages - 1) * query.per_page
+            total, ids = await _page_from_index(conn, expression, found, query.sort, offset,
+                                                query.per_page)
+        rows = []
+        if ids:
+            by_id = {row["id"]: row for row in await conn.fetchall(
+                f"{CASE_COLUMNS} FROM cases c {CASE_JOINS} WHERE c.id IN ({','.join('?' * len(ids))})", ids)}
+            rows = [by_id[case_id] for case_id in ids if case_id in by_id]
     else:
-        total_row = await conn.fetchone(f"SELECT COUNT(*) AS n FROM {source}{clause}", values)
-    total = int(total_row["n"]) if total_row else 0
-    pages = max(1, math.ceil(total / query.per_page))
+        total, rows = await _page_from_sql(conn, expression, found, query, offset)
+        pages = max(1, math.ceil(total / query.per_page))
+        if query.page > pages:
+            total, rows = await _page_from_sql(conn, expression, found, query, (pages - 1) * query.per_page)
     page = min(query.page, pages)
-    order = "c.created_at DESC, c.id DESC"
-    if expression is not None and query.sort == "relevance":
-        order = "m.rank, " + order
-    rows = await conn.fetchall(
-        f"""SELECT c.*, u.name AS unit_name, e.slug AS event_slug, e.title AS event_title,
-                   k.name AS category_name
-            FROM {source} LEFT JOIN units u ON u.id = c.unit_id
-            LEFT JOIN events e ON e.id = c.event_id LEFT JOIN categories k ON k.id = c.category_id
-            {clause} ORDER BY {order} LIMIT ? OFFSET ?""",
-        [*values, query.per_page, (page - 1) * query.per_page],
-    )
     replies: dict[int, list[str]] = {}
     if query.terms and rows:
         ids = [row["id"] for row in rows]
@@ -246,6 +304,31 @@ async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str
         "cases": cases, "total": total, "page": page, "pages": pages, "per_page": query.per_page,
         "sort": query.sort, "terms": query.terms,
     }
+
+
+async def _page_from_sql(conn: Queryable, expression: str | None, found: Conditions,
+                         query: BoardQuery, offset: int) -> tuple[int, list[Any]]:
+    """Total and one page through SQL conditions on ``cases`` (over the index's matches, if words)."""
+    values = list(found.values)
+    source = "cases c"
+    if expression is not None:
+        # CROSS JOIN keeps the index as the outer loop: otherwise SQLite may walk a
+        # filter's index and run the MATCH once per case.
+        where, bounds = _range(found.low, found.high)
+        source = (f"(SELECT rowid % {KEY_SCALE} AS id, rank FROM case_fts WHERE case_fts MATCH ?{where}) m "
+                  "CROSS JOIN cases c ON c.id = m.id")
+        values = [expression, *bounds, *values]
+    clause = (" WHERE " + " AND ".join(found.where)) if found.where else ""
+    total_row = await conn.fetchone(f"SELECT COUNT(*) AS n FROM {source}{clause}", values)
+    total = int(total_row["n"]) if total_row else 0
+    order = "c.created_at DESC, c.id DESC"
+    if expression is not None and query.sort == "relevance":
+        order = "m.rank, " + order
+    rows = await conn.fetchall(
+        f"{CASE_COLUMNS} FROM {source} {CASE_JOINS}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
+        [*values, query.per_page, offset],
+    )
+    return total, rows
 
 
 def listed(row: Any, now: str) -> dict[str, Any]:

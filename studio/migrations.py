@@ -6,12 +6,15 @@ Append new migrations at the end; never edit one that has shipped.
 from __future__ import annotations
 
 # The board's search document of case ``c`` (docs/search.md): its question and
-# every reply, and filter tags (unit, status, event, month, category and two
-# ancestors) so that FTS5 intersects the filters with the words.
+# every reply, and filter tags (unit, status, event, category and two
+# ancestors) so that FTS5 intersects the filters with the words. Its index
+# rowid is the sort key: creation time (seconds + 2**31) * 10**8 + case id, so
+# the index itself is in date order and a date range is a rowid range.
 SEARCH_BODY = """c.text || COALESCE(char(10) || (
                 SELECT group_concat(r.text, char(10)) FROM case_replies r WHERE r.case_id = c.id), '')"""
+SEARCH_KEY = """(COALESCE(CAST(strftime('%s', c.created_at) AS INTEGER), 0) + 2147483648)
+                * 100000000 + c.id"""
 SEARCH_TAGS = """'u' || COALESCE(c.unit_id, 0) || ' s' || c.status || ' e' || COALESCE(c.event_id, 0)
-                || ' m' || substr(c.created_at, 1, 4) || substr(c.created_at, 6, 2)
                 || COALESCE(' k' || c.category_id, '')
                 || COALESCE(' k' || (SELECT k1.parent_id FROM categories k1
                                      WHERE k1.id = c.category_id), '')
@@ -21,17 +24,19 @@ SEARCH_TAGS = """'u' || COALESCE(c.unit_id, 0) || ' s' || c.status || ' e' || CO
 SEARCH_REFRESH = (
     """
         INSERT INTO case_fts (case_fts, rowid, title, body, tags)
-            SELECT 'delete', case_id, search_tokens(title), search_tokens(body), tags
+            SELECT 'delete', sort_key, search_tokens(title), search_tokens(body), tags
             FROM case_search_docs WHERE case_id = {case};
-        INSERT OR REPLACE INTO case_search_docs (case_id, title, body, tags)
-            SELECT c.id, c.title, """
+        INSERT OR REPLACE INTO case_search_docs (case_id, sort_key, title, body, tags)
+            SELECT c.id, """
+    + SEARCH_KEY
+    + ", c.title, "
     + SEARCH_BODY.replace("{", "{{").replace("}", "}}")
     + ",\n                "
     + SEARCH_TAGS
     + """
             FROM cases c WHERE c.id = {case};
         INSERT INTO case_fts (rowid, title, body, tags)
-            SELECT case_id, search_tokens(title), search_tokens(body), tags
+            SELECT sort_key, search_tokens(title), search_tokens(body), tags
             FROM case_search_docs WHERE case_id = {case};"""
 )
 
@@ -230,6 +235,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX cases_replied_at ON cases(replied_at) WHERE status = 'replied';
     CREATE TABLE case_search_docs (
         case_id INTEGER PRIMARY KEY,
+        sort_key INTEGER NOT NULL,
         title TEXT NOT NULL,
         body TEXT NOT NULL,
         tags TEXT NOT NULL
@@ -250,7 +256,7 @@ MIGRATIONS: list[str] = [
     END;
     CREATE TRIGGER cases_search_delete AFTER DELETE ON cases BEGIN
         INSERT INTO case_fts (case_fts, rowid, title, body, tags)
-            SELECT 'delete', case_id, search_tokens(title), search_tokens(body), tags
+            SELECT 'delete', sort_key, search_tokens(title), search_tokens(body), tags
             FROM case_search_docs WHERE case_id = old.id;
         DELETE FROM case_search_docs WHERE case_id = old.id;
     END;
@@ -264,10 +270,10 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER case_replies_search_delete AFTER DELETE ON case_replies BEGIN
         UPDATE cases SET text = text WHERE id = old.case_id;
     END;
-    INSERT INTO case_search_docs (case_id, title, body, tags)
-        SELECT c.id, c.title, """ + SEARCH_BODY + ", " + SEARCH_TAGS + """
+    INSERT INTO case_search_docs (case_id, sort_key, title, body, tags)
+        SELECT c.id, """ + SEARCH_KEY + ", c.title, " + SEARCH_BODY + ", " + SEARCH_TAGS + """
         FROM cases c;
     INSERT INTO case_fts (rowid, title, body, tags)
-        SELECT case_id, search_tokens(title), search_tokens(body), tags FROM case_search_docs;
+        SELECT sort_key, search_tokens(title), search_tokens(body), tags FROM case_search_docs;
     """,
 ]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from zoneinfo import ZoneInfo
 
 from studio import exports, search
-from studio.board_search import months
+from studio.board_search import KEY_SCALE, day_key
 
 
 def test_index_text_is_bigrams_and_a_trailing_character_per_run() -> None:
@@ -56,10 +57,15 @@ def test_snippet_centres_on_the_first_match() -> None:
     assert str(search.snippet(["开头的文字"], ["没有"], width=3)) == "开头的…"
 
 
-def test_month_tags_of_a_range() -> None:
-    """A date range becomes the index's month tags, or none past three years."""
-    assert months("2019-11-20", "2020-02-01") == ["m201911", "m201912", "m202001", "m202002"]
-    assert months("2010-01-01", "2020-01-01") is None
+def test_day_keys_bound_the_index_rowids_of_a_day() -> None:
+    """A day's first sort key is local midnight; the index rowid of a case sorts by time, then id."""
+    conn = sqlite3.connect(":memory:")
+    stamp = "2019-04-25T00:00:00+08:00"
+    key = conn.execute("SELECT (CAST(strftime('%s', ?) AS INTEGER) + 2147483648) * 100000000 + 7",
+                       (stamp,)).fetchone()[0]
+    start = day_key("2019-04-25", ZoneInfo("Asia/Shanghai"))
+    assert key == start + 7 and key % KEY_SCALE == 7
+    assert day_key("2019-04-26", ZoneInfo("Asia/Shanghai")) - start == 86_400 * KEY_SCALE
 
 
 def test_markdown_export_text_is_inert() -> None:
