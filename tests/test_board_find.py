@@ -297,6 +297,8 @@ def test_atom_feeds_list_replied_cases_overall_and_per_unit(board: Studio) -> No
         mine = client.get(f"/board/units/{unit}/feed.atom")
         other = client.get(f"/board/units/{board.units['交通局']}/feed.atom")
         missing = client.get("/board/units/99999/feed.atom")
+        page = client.get("/board", params={"unit": unit}).text
+    assert 'type="application/atom+xml"' in page and f'href="/board/units/{unit}/feed.atom"' in page
     assert overall.headers["content-type"].startswith("application/atom+xml")
     assert missing.status_code == 404
     feed = ET.fromstring(overall.content)
