@@ -134,18 +134,21 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
             print(f"分类：读取 {len(paths)} 条路径，新增 {created} 个分类")
         if args.command == "import-categories":
             return 0
-        records = read_records(Path(args.file))
-        with tqdm(total=len(records), unit="条", desc="导入留言", disable=None) as bar:
-            report = await import_board(db, clock, records, source=args.source,
-                                        default_unit=args.unit, progress=bar.update)
+        failed = False
+        for name in args.files:
+            records = read_records(Path(name))
+            with tqdm(total=len(records), unit="条", desc=Path(name).name, disable=None) as bar:
+                report = await import_board(db, clock, records, source=args.source,
+                                            default_unit=args.unit, progress=bar.update)
+            print(f"{Path(name).name} 导入完成：新增留言 {report.created} 条，补充答复 {report.replies_added} 条，"
+                  f"已存在未变 {report.unchanged} 条，失败 {len(report.failed)} 条；"
+                  f"新建单位 {report.units_created} 个，新建分类 {report.categories_created} 个")
+            for number, reason in report.failed[:20]:
+                print(f"  {Path(name).name} 第 {number} 条：{reason}", file=sys.stderr)
+            failed = failed or bool(report.failed)
     finally:
         await db.close()
-    print(f"导入完成：新增留言 {report.created} 条，补充答复 {report.replies_added} 条，"
-          f"已存在未变 {report.unchanged} 条，失败 {len(report.failed)} 条；"
-          f"新建单位 {report.units_created} 个，新建分类 {report.categories_created} 个")
-    for number, reason in report.failed[:20]:
-        print(f"  第 {number} 条：{reason}", file=sys.stderr)
-    return 1 if report.failed else 0
+    return 1 if failed else 0
 
 
 def import_command(args: argparse.Namespace) -> int:
@@ -173,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     board_parser = commands.add_parser(
         "import-board", help="import an existing board archive (.jsonl, .csv, .xlsx), idempotently")
     add_store_option(board_parser)
-    board_parser.add_argument("file")
+    board_parser.add_argument("files", nargs="+", metavar="FILE")
     board_parser.add_argument("--taxonomy", metavar="CSV", help="load this category tree first")
     board_parser.add_argument("--source", default="archive",
                               help="name of the archive: records are keyed SOURCE:id (default: archive)")

@@ -17,6 +17,7 @@ from conftest import Server, Studio, start_server
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wenzheng"
 ATOM = "{http://www.w3.org/2005/Atom}"
+FILES = ("messages.jsonl", "replies.jsonl", "hot-messages.jsonl")
 
 
 def records(name: str) -> list[dict[str, Any]]:
@@ -36,12 +37,9 @@ def board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
         pytest.skip("the shared wenzheng sample is not beside the project")
     server = start_server(tmp_path_factory.mktemp("board"))
     try:
-        done = run_import(server, "import-board", str(DATA / "messages.jsonl"),
+        done = run_import(server, "import-board", *(str(DATA / name) for name in FILES),
                           "--taxonomy", str(DATA / "taxonomy.csv"))
         assert done.returncode == 0, done.stderr
-        for name in ("replies.jsonl", "hot-messages.jsonl"):
-            done = run_import(server, "import-board", str(DATA / name))
-            assert done.returncode == 0, done.stderr
         yield Studio(server)
     finally:
         server.stop()
@@ -89,11 +87,12 @@ def test_import_counts_categories_and_is_idempotent(board: Studio) -> None:
     assert find(board, category=labour["id"])["total"] == 72
     town = next(c for c in tree if c["path"] == "城乡建设")
     assert find(board, category=town["id"])["total"] == 71
-    again = run_import(board.server, "import-board", str(DATA / "messages.jsonl"),
+    again = run_import(board.server, "import-board", *(str(DATA / name) for name in FILES),
                        "--taxonomy", str(DATA / "taxonomy.csv"))
-    assert again.returncode == 0 and "新增留言 0 条" in again.stdout and "新增 0 个分类" in again.stdout
-    assert "已存在未变 347 条" in again.stdout
-    assert run_import(board.server, "import-board", str(DATA / "replies.jsonl")).returncode == 0
+    assert again.returncode == 0 and "新增 0 个分类" in again.stdout
+    assert again.stdout.count("新增留言 0 条") == 3
+    for name, count in zip(FILES, (347, 120, 30), strict=True):
+        assert f"{name} 导入完成：新增留言 0 条，补充答复 0 条，已存在未变 {count} 条" in again.stdout
     assert find(board)["total"] == 497 and find(board, status="replied")["total"] == 120
 
 
@@ -189,7 +188,7 @@ def test_xlsx_import_maps_units_and_category_paths_and_escapes_highlights(board:
     book.save(path)
     done = run_import(board.server, "import-board", str(path), "--source", "xlsx")
     assert done.returncode == 1 and "新增留言 2 条" in done.stdout and "新建单位 2 个" in done.stdout
-    assert "第 3 条" in done.stderr and "时间" in done.stderr
+    assert "board.xlsx 第 3 条" in done.stderr and "时间" in done.stderr
     units = {u["name"]: u["id"] for u in board.admin.get("/api/units").json()}
     hits = find(board, q="停车", unit=units["市住建局"])
     assert hits["total"] == 1
