@@ -10,9 +10,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from moderation.lifecycle import Action, Role
-from studio import accounts, audit, events, questions
+from studio import accounts, audit, board_search, categories, events, questions
 from studio.auth import COOKIE_NAME, SAFE_METHODS, Session, csrf_ok, origin_allowed, own_origin
-from studio.board import get_case, list_cases
+from studio.board import get_case
 from studio.errors import ApiError, invalid
 from studio.live import staff_queue
 from studio.runtime import Studio, studio_of
@@ -267,28 +267,24 @@ async def audit_log(request: Request) -> Response:
         return JSONResponse(await audit.entries(conn, row["id"], question_id))
 
 
-def board_filters(request: Request) -> dict[str, Any]:
-    params = request.query_params
-    unit = params.get("unit", "")
-    page = params.get("page", "1")
-    return {
-        "q": params.get("q", "")[:100],
-        "unit": int(unit) if unit.isdigit() else None,
-        "status": params.get("status") or None,
-        "page": int(page) if page.isdigit() else 1,
-    }
-
-
 async def board_cases(request: Request) -> Response:
     app = studio(request)
+    query = board_search.parse(request.query_params)
     async with app.db.read() as conn:
-        return JSONResponse(await list_cases(conn, now=app.clock.stamp(), **board_filters(request)))
+        return JSONResponse(await board_search.search_cases(conn, query, app.clock.stamp(), app.clock.zone))
+
+
+async def board_categories(request: Request) -> Response:
+    async with studio(request).db.read() as conn:
+        return JSONResponse(await categories.tree(conn))
 
 
 async def board_case(request: Request) -> Response:
     app = studio(request)
     async with app.db.read() as conn:
         case = await get_case(conn, int_param(request, "id"), app.clock.stamp())
+        if case is not None:
+            case.update(await board_search.case_extras(conn, case))
     if case is None:
         raise ApiError("not_found", "没有这条留言")
     return JSONResponse(case)

@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from studio import api, board_api, board_pages, desk_api, desk_pages, live, pages
+from studio import api, board_api, board_pages, desk_api, desk_pages, downloads, live, pages
 from studio.errors import ApiError
 from studio.runtime import open_studio
 from studio.settings import Settings, load_settings
@@ -171,6 +171,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/board/stats", board_api.stats),
             Route("/api/board/ranking", board_api.weekly_ranking),
             Route("/api/units/{id:int}/cases", board_api.unit_cases),
+            # Board search, categories, transcript exports and feeds.
+            Route("/api/board/categories", api.board_categories),
+            Route("/events/{slug}/transcript.{fmt}", downloads.transcript_export),
+            Route("/board/feed.atom", downloads.board_feed),
+            Route("/board/units/{id:int}/feed.atom", downloads.board_feed),
             Route("/api/{rest:path}", api.api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             WebSocketRoute("/ws/events/{slug}", live.audience_socket),
             WebSocketRoute("/ws/events/{slug}/staff", live.staff_socket),

@@ -7,7 +7,6 @@ working days (3, or 5 when marked hard). Both keep a public timeline.
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from typing import Any
 
@@ -21,7 +20,6 @@ RULE_KEYS = {
     "board.hard_days": "hard_days",
     "board.extension_days": "extension_days",
 }
-PAGE_SIZE = 20
 TITLE_CHARS = 30
 
 
@@ -178,48 +176,6 @@ def case_summary(row: Any, now: str) -> dict[str, Any]:
         "round": row["round"],
         "routed_at": row["routed_at"],
         "accepted_at": row["accepted_at"],
-    }
-
-
-async def list_cases(
-    conn: Queryable,
-    *,
-    now: str,
-    q: str = "",
-    unit: int | None = None,
-    status: str | None = None,
-    page: int = 1,
-) -> dict[str, Any]:
-    """Public cases and posts, newest first, filtered by text, unit and status, paginated."""
-    where: list[str] = []
-    params: list[Any] = []
-    if q.strip():
-        where.append("(c.title LIKE ? ESCAPE '\\' OR c.text LIKE ? ESCAPE '\\')")
-        pattern = "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        params += [pattern, pattern]
-    if unit is not None:
-        where.append("c.unit_id = ?")
-        params.append(unit)
-    if status == "overdue":
-        where.append("c.status = 'open' AND c.due_at < ?")
-        params.append(now)
-    elif status in ("open", "replied"):
-        where.append("c.status = ?")
-        params.append(status)
-    clause = (" WHERE " + " AND ".join(where)) if where else ""
-    total_row = await conn.fetchone("SELECT COUNT(*) AS n FROM cases c" + clause, params)
-    total = int(total_row["n"]) if total_row else 0
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(1, page), pages)
-    rows = await conn.fetchall(
-        CASE_SELECT + clause + " ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?",
-        [*params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
-    )
-    return {
-        "cases": [case_summary(row, now) for row in rows],
-        "page": page,
-        "pages": pages,
-        "total": total,
     }
 
 

@@ -1,4 +1,4 @@
-"""The ``studio`` command: serve, demo, create-user, screen."""
+"""The ``studio`` command: serve, demo, create-user, screen, import-board, import-categories."""
 
 from __future__ import annotations
 
@@ -114,6 +114,51 @@ def create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _import(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from studio.categories import load_taxonomy, read_taxonomy
+    from studio.importer import import_board, read_records
+
+    db = Database(settings.db_path)
+    await db.open()
+    try:
+        clock = Clock(settings.timezone)
+        taxonomy = getattr(args, "taxonomy", None) or (args.file if args.command == "import-categories" else None)
+        if taxonomy:
+            paths = read_taxonomy(Path(taxonomy))
+            async with db.write() as tx:
+                created = await load_taxonomy(tx, paths)
+            print(f"分类：读取 {len(paths)} 条路径，新增 {created} 个分类")
+        if args.command == "import-categories":
+            return 0
+        failed = False
+        for name in args.files:
+            records = read_records(Path(name))
+            with tqdm(total=len(records), unit="条", desc=Path(name).name, disable=None) as bar:
+                report = await import_board(db, clock, records, source=args.source,
+                                            default_unit=args.unit, progress=bar.update)
+            print(f"{Path(name).name} 导入完成：新增留言 {report.created} 条，补充答复 {report.replies_added} 条，"
+                  f"已存在未变 {report.unchanged} 条，失败 {len(report.failed)} 条；"
+                  f"新建单位 {report.units_created} 个，新建分类 {report.categories_created} 个")
+            for number, reason in report.failed[:20]:
+                print(f"  {Path(name).name} 第 {number} 条：{reason}", file=sys.stderr)
+            failed = failed or bool(report.failed)
+    finally:
+        await db.close()
+    return 1 if failed else 0
+
+
+def import_command(args: argparse.Namespace) -> int:
+    try:
+        return asyncio.run(_import(settings_from(args), args))
+    except (ApiError, OSError, ValueError) as exc:
+        print(f"错误：{getattr(exc, 'message', exc)}", file=sys.stderr)
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="网络问政 · 在线访谈 live Q&A studio")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -132,6 +177,18 @@ def build_parser() -> argparse.ArgumentParser:
         "screen", help="screen texts (one per line, plain or JSON with text) with the store's lexicon")
     add_store_option(screen_parser)
     screen_parser.add_argument("file", nargs="?", help="input file (default: standard input)")
+    board_parser = commands.add_parser(
+        "import-board", help="import an existing board archive (.jsonl, .csv, .xlsx), idempotently")
+    add_store_option(board_parser)
+    board_parser.add_argument("files", nargs="+", metavar="FILE")
+    board_parser.add_argument("--taxonomy", metavar="CSV", help="load this category tree first")
+    board_parser.add_argument("--source", default="archive",
+                              help="name of the archive: records are keyed SOURCE:id (default: archive)")
+    board_parser.add_argument("--unit", help="unit (by name, created if missing) for records without one")
+    categories_parser = commands.add_parser(
+        "import-categories", help="load a category tree CSV (level1,level2,level3), idempotently")
+    add_store_option(categories_parser)
+    categories_parser.add_argument("file")
     return parser
 
 
@@ -148,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio import screen_cli
 
         return screen_cli.run(settings_from(args), args.file)
+    if args.command in ("import-board", "import-categories"):
+        return import_command(args)
     return 2
 
 

@@ -21,6 +21,7 @@ import aiosqlite
 
 from broadcast import Message
 from studio.migrations import MIGRATIONS
+from studio.search import index_text
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,8 @@ class Database:
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA synchronous = NORMAL")
+        # The board's search index triggers call this (studio/search.py).
+        await conn.create_function("search_tokens", 1, index_text, deterministic=True)
         return conn
 
     async def close(self) -> None:

@@ -14,11 +14,22 @@ from typing import Any
 from moderation.lifecycle import Action
 from studio import accounts, events, lexicons, questions, submissions
 from studio.accounts import Staff
+from studio.categories import load_taxonomy
 from studio.clock import Clock
 from studio.db import Database
 from studio.screener import Screener
 
 UNITS = ["区人社局", "区教育局", "区交通运输局", "区住建局"]
+
+CATEGORIES = [
+    ["劳动和社会保障", "就业创业", "高校毕业生就业"],
+    ["劳动和社会保障", "社会保险", "社保卡办理"],
+    ["教育文体", "基础教育", "招生入学"],
+    ["交通运输", "城市交通", "公交线路"],
+    ["交通运输", "城市交通", "学校周边交通"],
+    ["城乡建设", "住房保障", "租房补贴"],
+]
+"""A small demo category tree; a real board loads its own with ``studio import-categories``."""
 
 STAFF: list[dict[str, Any]] = [
     {"username": "admin", "role": "admin", "display_name": "系统管理员"},
@@ -56,6 +67,8 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
     now = clock.stamp()
     for name in UNITS:
         await accounts.create_unit(db, name, now)
+    async with db.write() as tx:
+        await load_taxonomy(tx, CATEGORIES)
     passwords: dict[str, str] = {}
     made: dict[str, Staff] = {}
     for spec in STAFF:

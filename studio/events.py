@@ -274,9 +274,10 @@ async def staff_events(conn: Queryable, staff: Staff) -> list[dict[str, Any]]:
 async def transcript(conn: Queryable, row: Any) -> dict[str, Any]:
     """The public record of an event: host messages and answered Q&As in time order."""
     items: list[dict[str, Any]] = [
-        {"kind": "message", "at": message["at"], "speaker": "主持人", "text": message["text"]}
+        {"kind": "message", "id": message["id"], "at": message["at"], "speaker": "主持人",
+         "text": message["text"]}
         for message in await conn.fetchall(
-            "SELECT text, at FROM host_messages WHERE event_id = ? ORDER BY id", (row["id"],)
+            "SELECT id, text, at FROM host_messages WHERE event_id = ? ORDER BY id", (row["id"],)
         )
     ]
     for question in await event_questions(conn, row["id"], ("answered",)):

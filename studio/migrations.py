@@ -5,6 +5,42 @@ Append new migrations at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+# The board's search document of case ``c`` (docs/search.md): its question and
+# every reply, and filter tags (unit, status, event, category and two
+# ancestors) so that FTS5 intersects the filters with the words. Its index
+# rowid is the sort key: creation time (seconds + 2**31) * 10**8 + case id, so
+# the index itself is in date order and a date range is a rowid range.
+SEARCH_BODY = """c.text || COALESCE(char(10) || (
+                SELECT group_concat(r.text, char(10)) FROM case_replies r WHERE r.case_id = c.id), '')"""
+SEARCH_KEY = """(COALESCE(CAST(strftime('%s', c.created_at) AS INTEGER), 0) + 2147483648)
+                * 100000000 + c.id"""
+SEARCH_TAGS = """'u' || COALESCE(c.unit_id, 0) || ' s' || c.status || ' e' || COALESCE(c.event_id, 0)
+                || COALESCE(' k' || c.category_id, '')
+                || COALESCE(' k' || (SELECT k1.parent_id FROM categories k1
+                                     WHERE k1.id = c.category_id), '')
+                || COALESCE(' k' || (SELECT k2.parent_id FROM categories k1
+                                     JOIN categories k2 ON k2.id = k1.parent_id
+                                     WHERE k1.id = c.category_id), '')"""
+SEARCH_REFRESH = (
+    """
+        INSERT INTO case_fts (case_fts, rowid, title, body, tags)
+            SELECT 'delete', sort_key, search_tokens(title), search_tokens(body), tags
+            FROM case_search_docs WHERE case_id = {case};
+        INSERT OR REPLACE INTO case_search_docs (case_id, sort_key, title, body, tags)
+            SELECT c.id, """
+    + SEARCH_KEY
+    + ", c.title, "
+    + SEARCH_BODY.replace("{", "{{").replace("}", "}}")
+    + ",\n                "
+    + SEARCH_TAGS
+    + """
+            FROM cases c WHERE c.id = {case};
+        INSERT INTO case_fts (rowid, title, body, tags)
+            SELECT sort_key, search_tokens(title), search_tokens(body), tags
+            FROM case_search_docs WHERE case_id = {case};"""
+)
+
+
 MIGRATIONS: list[str] = [
     # 1: the live studio, the audit log, the change log and the board.
     """
@@ -318,5 +354,64 @@ MIGRATIONS: list[str] = [
         ('2026-10-03', 'holiday', '国庆节'), ('2026-10-04', 'holiday', '国庆节'),
         ('2026-10-05', 'holiday', '国庆节'), ('2026-10-06', 'holiday', '国庆节'),
         ('2026-10-07', 'holiday', '国庆节'), ('2026-10-10', 'workday', '国庆节调休上班');
+    """,
+    # Board search and import: categories, the bigram search index and its triggers.
+    """
+    CREATE TABLE categories (
+        id INTEGER PRIMARY KEY,
+        parent_id INTEGER REFERENCES categories(id),
+        name TEXT NOT NULL,
+        position INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX categories_parent_name ON categories(COALESCE(parent_id, 0), name);
+    ALTER TABLE cases ADD COLUMN category_id INTEGER REFERENCES categories(id);
+    ALTER TABLE cases ADD COLUMN source_key TEXT;
+    CREATE UNIQUE INDEX cases_source_key ON cases(source_key) WHERE source_key IS NOT NULL;
+    CREATE INDEX cases_created ON cases(created_at);
+    CREATE INDEX cases_category ON cases(category_id, created_at);
+    CREATE INDEX cases_event ON cases(event_id);
+    CREATE INDEX cases_replied_at ON cases(replied_at) WHERE status = 'replied';
+    CREATE TABLE case_search_docs (
+        case_id INTEGER PRIMARY KEY,
+        sort_key INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        tags TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE case_fts USING fts5(
+        title, body, tags, content = '', tokenize = 'ascii', prefix = '1'
+    );
+    INSERT INTO case_fts (case_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0, 0.0)');
+    CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN"""
+    + SEARCH_REFRESH.format(case="new.id")
+    + """
+    END;
+    CREATE TRIGGER cases_search_update
+        AFTER UPDATE OF title, text, status, unit_id, event_id, category_id, created_at ON cases
+    BEGIN"""
+    + SEARCH_REFRESH.format(case="new.id")
+    + """
+    END;
+    CREATE TRIGGER cases_search_delete AFTER DELETE ON cases BEGIN
+        INSERT INTO case_fts (case_fts, rowid, title, body, tags)
+            SELECT 'delete', sort_key, search_tokens(title), search_tokens(body), tags
+            FROM case_search_docs WHERE case_id = old.id;
+        DELETE FROM case_search_docs WHERE case_id = old.id;
+    END;
+    CREATE TRIGGER case_replies_search_insert AFTER INSERT ON case_replies BEGIN"""
+    + SEARCH_REFRESH.format(case="new.case_id")
+    + """
+    END;
+    CREATE TRIGGER case_replies_search_update AFTER UPDATE OF text, case_id ON case_replies BEGIN
+        UPDATE cases SET text = text WHERE id IN (old.case_id, new.case_id);
+    END;
+    CREATE TRIGGER case_replies_search_delete AFTER DELETE ON case_replies BEGIN
+        UPDATE cases SET text = text WHERE id = old.case_id;
+    END;
+    INSERT INTO case_search_docs (case_id, sort_key, title, body, tags)
+        SELECT c.id, """ + SEARCH_KEY + ", c.title, " + SEARCH_BODY + ", " + SEARCH_TAGS + """
+        FROM cases c;
+    INSERT INTO case_fts (rowid, title, body, tags)
+        SELECT sort_key, search_tokens(title), search_tokens(body), tags FROM case_search_docs;
     """,
 ]

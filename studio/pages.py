@@ -9,10 +9,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from moderation.lifecycle import Role
-from studio import accounts, audit, events, reasons
-from studio.api import board_filters
+from studio import accounts, audit, board_search, categories, events, reasons
 from studio.auth import COOKIE_NAME, Session
-from studio.board import get_case, list_cases
+from studio.board import get_case
 from studio.errors import ApiError
 from studio.questions import actor_for
 from studio.runtime import studio_of
@@ -67,18 +66,22 @@ async def track_page(request: Request) -> Response:
 
 async def board_page(request: Request) -> Response:
     app = studio_of(request.app)
-    filters = board_filters(request)
+    query = board_search.parse(request.query_params)
     async with app.db.read() as conn:
-        result = await list_cases(conn, now=app.clock.stamp(), **filters)
+        result = await board_search.search_cases(conn, query, app.clock.stamp(), app.clock.zone)
         units = await accounts.list_units(conn)
-    return render(request, "board.html", result=result, q=filters["q"], status=filters["status"],
-                  unit=filters["unit"], units=units)
+        tree = [c for c in await categories.tree(conn) if c["level"] <= 2]
+        past = (await events.list_events(conn))["past"]
+    return render(request, "board.html", result=result, query=query, q=query.q, status=query.status,
+                  unit=query.unit, units=units, categories=tree, events=past)
 
 
 async def case_page(request: Request) -> Response:
     app = studio_of(request.app)
     async with app.db.read() as conn:
         case = await get_case(conn, request.path_params["id"], app.clock.stamp())
+        if case is not None:
+            case.update(await board_search.case_extras(conn, case))
     if case is None:
         return not_found(request, "没有这条留言")
     return render(request, "case.html", case=case)
