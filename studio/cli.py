@@ -33,6 +33,9 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--broadcast", metavar="URL",
                         help="broadcast backend (default: STUDIO_BROADCAST, else memory://)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="worker processes sharing the port, the store and Redis "
+                             "(default: STUDIO_WORKERS, else 1; more than 1 needs --broadcast redis://…)")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -42,17 +45,35 @@ def settings_from(args: argparse.Namespace) -> Settings:
         changes["db_path"] = args.db
     if getattr(args, "broadcast", None):
         changes["broadcast_url"] = args.broadcast
+    if getattr(args, "workers", None):
+        changes["workers"] = args.workers
     return settings.with_overrides(**changes) if changes else settings
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    from studio.app import create_app
+    """Serve in this process, or in ``settings.workers`` processes sharing one listening socket.
 
+    Workers load their settings from the environment, so the command-line
+    choices are passed down as ``STUDIO_*`` variables; uvicorn restarts a worker
+    that dies.
+    """
+    from studio.app import create_app
+    from studio.wsproto import StudioWebSocketProtocol
+
+    app: object = create_app(settings)
+    workers = None
+    if settings.workers > 1:
+        if settings.broadcast_url.startswith("memory:"):
+            raise SystemExit("--workers above 1 needs a shared broadcast: --broadcast redis://HOST:PORT")
+        os.environ.update(STUDIO_DB=settings.db_path, STUDIO_BROADCAST=settings.broadcast_url)
+        app, workers = "studio.app:create_app", settings.workers
     uvicorn.run(
-        create_app(settings),
+        app,  # type: ignore[arg-type]
+        factory=workers is not None,
+        workers=workers,
         host=host,
         port=port,
-        ws="websockets-sansio",
+        ws=StudioWebSocketProtocol,
         ws_max_size=WS_HARD_LIMIT_BYTES,
         ws_per_message_deflate=False,
         proxy_headers=True,

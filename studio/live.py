@@ -20,7 +20,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from broadcast import SlowConsumer, Subscription
+from broadcast import Message, SlowConsumer, Subscription
 from moderation.lifecycle import Action, Actor, Role, Status, may_see
 from studio import channels, questions
 from studio.accounts import Staff
@@ -32,6 +32,7 @@ from studio.ratelimit import TokenBucket
 from studio.runtime import Presence, Studio, studio_of
 from studio.viewer import viewer_of
 from studio.views import QUESTION_SELECT, event_row, snapshot, staff_question, tracking
+from studio.wsproto import fast_send
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ class Connection:
         self.asks = TokenBucket(settings.ask_burst, settings.ask_per_minute / 60)
         self.bad_frames = TokenBucket(BAD_FRAME_BURST, BAD_FRAMES_PER_SECOND)
         self.last_seq = 0
+        self.fast = fast_send(websocket.scope)
+        self._subscription: Subscription | None = None
 
     async def send(self, text: str) -> None:
         async with self._send_lock:
@@ -82,6 +85,9 @@ class Connection:
     async def close(self, code: int, reason: str = "") -> None:
         if self.websocket.application_state == WebSocketState.DISCONNECTED:
             return
+        if self.fast is not None:
+            self.fast.close(code, reason)
+            return
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.websocket.close(code, reason), CLOSE_TIMEOUT)
 
@@ -98,9 +104,31 @@ class Connection:
             await self.send(row["frame"])
             self.last_seq = row["seq"]
 
+    def _direct(self, message: Message) -> bool:
+        """Fast path: write a frame now if it is the next one; refuse a gap (the pump fills it)."""
+        if message.seq is not None:
+            if message.seq <= self.last_seq:
+                return True
+            if message.seq != self.last_seq + 1:
+                return False
+        assert self.fast is not None and self._subscription is not None
+        if not self.fast.write(message.wire):
+            self._subscription.drop("slow")
+            return True
+        if message.seq is not None:
+            self.last_seq = message.seq
+        return True
+
     async def pump(self, subscription: Subscription, event_id: int | None) -> None:
-        """Forward live frames: skip what was already sent, fill ``seq`` gaps from the store."""
+        """Forward live frames: skip what was already sent, fill ``seq`` gaps from the store.
+
+        Once caught up (nothing buffered), frames are written directly as the hub
+        fans them out; a gap or a full buffer falls back to this loop.
+        """
+        self._subscription = subscription
         while True:
+            if self.fast is not None and event_id is not None and subscription.pending() == 0:
+                subscription.direct = self._direct
             message = await subscription.get()
             if message.seq is not None and event_id is not None:
                 if message.seq <= self.last_seq:
@@ -246,7 +274,7 @@ async def send_start(conn: Connection, event: Any, since: int | None) -> None:
         return
     async with studio.db.read() as reader:
         fresh = await reader.fetchone("SELECT * FROM events WHERE id = ?", (event["id"],))
-        frame = await snapshot(reader, fresh, studio.audience[event["id"]])
+        frame = await snapshot(reader, fresh, studio.viewers(event["id"]))
     conn.last_seq = frame["seq"]
     await conn.send_frame(frame)
 

@@ -15,6 +15,7 @@ from itsdangerous import Signer
 from broadcast import Hub, Message, backend_from_url
 from studio import channels
 from studio.auth import Sessions
+from studio.changelog import StoreChangeLog
 from studio.clock import Clock
 from studio.db import Database, encode
 from studio.ratelimit import KeyedLimiter
@@ -48,6 +49,7 @@ class Studio:
     presence: dict[int, dict[int, Presence]] = field(default_factory=dict)
     _stats_task: asyncio.Task[None] | None = None
     _last_stats: dict[int, dict[str, int]] = field(default_factory=dict)
+    _viewers: dict[int, int] = field(default_factory=dict)
 
     async def publish_presence(self, event_id: int) -> None:
         people = self.presence.get(event_id, {})
@@ -62,28 +64,42 @@ class Studio:
         unique = {(p.username, p.role) for p in self.presence.get(event_id, {}).values()}
         return [{"username": name, "role": role} for name, role in sorted(unique)]
 
+    def viewers(self, event_id: int) -> int:
+        """Viewers of the event on every process (as last tallied), at least this process's own."""
+        return max(self._viewers.get(event_id, 0), self.audience[event_id])
+
     async def stats(self, event_id: int) -> dict[str, int]:
+        """Viewers over every process, question counts from the store; catches up a lost publish."""
         async with self.db.read() as conn:
             counts = await question_counts(conn, event_id)
-        return {"viewers": self.audience[event_id], **counts}
+            row = await conn.fetchone("SELECT seq FROM events WHERE id = ?", (event_id,))
+        if row is not None:
+            await self.hub.catch_up(channels.public(event_id), int(row["seq"]))
+        viewers = await self.hub.backend.tally(f"viewers:{event_id}", self.audience[event_id])
+        self._viewers[event_id] = viewers
+        return {"viewers": viewers, **counts}
 
     async def _stats_loop(self) -> None:
+        """Every ``stats_interval``: one ``stats`` frame per event, to this process's viewers only,
+        when a figure changed (each process computes the same totals)."""
         while True:
             await asyncio.sleep(self.settings.stats_interval)
-            for event_id in [e for e, n in self.audience.items() if n > 0]:
+            for event_id in list(self.audience):
                 try:
                     stats = await self.stats(event_id)
                 except Exception:
                     log.exception("stats for event %s failed", event_id)
                     continue
+                if self.audience[event_id] <= 0:
+                    del self.audience[event_id]
+                    self._last_stats.pop(event_id, None)
+                    self._viewers.pop(event_id, None)
+                    continue
                 if self._last_stats.get(event_id) == stats:
                     continue
                 self._last_stats[event_id] = stats
                 frame = encode({"type": "stats", **stats})
-                await self.hub.publish(Message(channels.public(event_id), frame))
-            for event_id in [e for e, n in self.audience.items() if n <= 0]:
-                del self.audience[event_id]
-                self._last_stats.pop(event_id, None)
+                self.hub.deliver_local(Message(channels.public(event_id), frame))
 
     async def close(self) -> None:
         if self._stats_task is not None:
@@ -114,6 +130,7 @@ async def open_studio(settings: Settings) -> Studio:
     await hub.start()
     db = Database(settings.db_path, publish=hub.publish)
     await db.open()
+    hub.changelog = StoreChangeLog(db)
     key = await secret_key(db, settings.secret_key)
     studio = Studio(
         settings=settings,

@@ -37,6 +37,11 @@ class Settings:
     staff_session_check: float = 15.0
     """Seconds between re-checks of a staff socket's session (sign-out, deactivation)."""
     vote_flush_interval: float = 1.0
+    send_buffer_bytes: int = 256 * 1024
+    """Bytes a live connection may have waiting in its socket's user-space buffer before it is dropped."""
+    socket_send_buffer: int = 64 * 1024
+    """SO_SNDBUF of WebSocket connections (0: the kernel's default, which grows to several MiB)."""
+    workers: int = 1
     templates_dir: Path = field(default=ROOT / "templates")
     static_dir: Path = field(default=ROOT / "static")
 
@@ -68,4 +73,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         stats_interval=config("STUDIO_STATS_INTERVAL", cast=float, default=2.0),
         staff_session_check=config("STUDIO_STAFF_SESSION_CHECK", cast=float, default=15.0),
         vote_flush_interval=config("STUDIO_VOTE_FLUSH_INTERVAL", cast=float, default=1.0),
+        send_buffer_bytes=config("STUDIO_SEND_BUFFER_BYTES", cast=int, default=256 * 1024),
+        socket_send_buffer=config("STUDIO_SOCKET_SEND_BUFFER", cast=int, default=64 * 1024),
+        workers=config("STUDIO_WORKERS", cast=int, default=1),
     )
