@@ -33,6 +33,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from broadcast.base import Message
@@ -52,6 +55,9 @@ TALLY_STALE = 10.0
 EPOCH_CHECK_SECONDS = 5.0
 COMMAND_TIMEOUT = 2.0
 MAX_BACKOFF = 2.0
+PUBLISH_PAUSE = 1.0
+"""After a failed publish, later ones fail at once for this long: writes never wait on a dead Redis
+(what they miss is filled from the store by every process's catch-up)."""
 
 
 def stream_key(channel: str) -> str:
@@ -73,6 +79,7 @@ class RedisBackend:
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.reconnects = 0
+        self._publish_paused_until = 0.0
 
     @property
     def client(self) -> aioredis.Redis:
@@ -83,7 +90,7 @@ class RedisBackend:
         """Open the clients and start tailing; an unreachable Redis is retried in the background."""
         self._client = aioredis.Redis.from_url(
             self.url, decode_responses=True, socket_timeout=COMMAND_TIMEOUT,
-            socket_connect_timeout=COMMAND_TIMEOUT)
+            socket_connect_timeout=COMMAND_TIMEOUT, retry=Retry(NoBackoff(), 0))
         self._reader = aioredis.Redis.from_url(
             self.url, decode_responses=True, socket_timeout=BLOCK_MS / 1000 + COMMAND_TIMEOUT,
             socket_connect_timeout=COMMAND_TIMEOUT)
@@ -108,14 +115,20 @@ class RedisBackend:
 
     async def publish(self, message: Message) -> None:
         """Append to the channel's stream; raises when Redis is unreachable (the caller logs it)."""
+        if time.monotonic() < self._publish_paused_until:
+            raise RedisConnectionError("Redis was unreachable moments ago; not waiting for it")
         fields: dict[Any, Any] = {"t": message.text}
         if message.seq is not None:
             fields["s"] = message.seq
         key = stream_key(message.channel)
-        async with self.client.pipeline(transaction=False) as pipe:
-            pipe.xadd(key, fields, maxlen=STREAM_MAXLEN, approximate=True)
-            pipe.expire(key, STREAM_TTL)
-            await pipe.execute()
+        try:
+            async with self.client.pipeline(transaction=False) as pipe:
+                pipe.xadd(key, fields, maxlen=STREAM_MAXLEN, approximate=True)
+                pipe.expire(key, STREAM_TTL)
+                await pipe.execute()
+        except (RedisError, OSError):
+            self._publish_paused_until = time.monotonic() + PUBLISH_PAUSE
+            raise
 
     async def tally(self, key: str, local: int) -> int:
         """Record this process's figure; the sum over processes heard from in ``TALLY_STALE`` s."""

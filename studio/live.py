@@ -126,6 +126,8 @@ class Connection:
         fans them out; a gap or a full buffer falls back to this loop.
         """
         self._subscription = subscription
+        if self.fast is not None:
+            self.fast.on_stuck = lambda: subscription.drop("stuck")
         while True:
             if self.fast is not None and event_id is not None and subscription.pending() == 0:
                 subscription.direct = self._direct

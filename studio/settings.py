@@ -41,6 +41,8 @@ class Settings:
     """Bytes a live connection may have waiting in its socket's user-space buffer before it is dropped."""
     socket_send_buffer: int = 64 * 1024
     """SO_SNDBUF of WebSocket connections (0: the kernel's default, which grows to several MiB)."""
+    send_timeout: float = 10.0
+    """Seconds a client may take no bytes while some wait for it before it is closed (0: never)."""
     workers: int = 1
     templates_dir: Path = field(default=ROOT / "templates")
     static_dir: Path = field(default=ROOT / "static")
@@ -75,5 +77,6 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         vote_flush_interval=config("STUDIO_VOTE_FLUSH_INTERVAL", cast=float, default=1.0),
         send_buffer_bytes=config("STUDIO_SEND_BUFFER_BYTES", cast=int, default=256 * 1024),
         socket_send_buffer=config("STUDIO_SOCKET_SEND_BUFFER", cast=int, default=64 * 1024),
+        send_timeout=config("STUDIO_SEND_TIMEOUT", cast=float, default=10.0),
         workers=config("STUDIO_WORKERS", cast=int, default=1),
     )
