@@ -81,6 +81,24 @@ def serve(settings: Settings, host: str, port: int) -> None:
     )
 
 
+def serve_edge(settings: Settings, host: str, port: int) -> None:
+    """An audience-only edge: needs a Redis broadcast shared with the owner, no store."""
+    from studio.edge import create_edge_app
+    from studio.wsproto import StudioWebSocketProtocol
+
+    if settings.broadcast_url.startswith("memory:"):
+        raise SystemExit("an edge needs the owner's Redis: --broadcast redis://HOST:PORT")
+    app: object = create_edge_app(settings)
+    workers = None
+    if settings.workers > 1:
+        os.environ.update(STUDIO_BROADCAST=settings.broadcast_url)
+        app, workers = "studio.edge:create_edge_app", settings.workers
+    uvicorn.run(app, factory=workers is not None, workers=workers, host=host, port=port,  # type: ignore[arg-type]
+                ws=StudioWebSocketProtocol, ws_max_size=WS_HARD_LIMIT_BYTES,
+                ws_per_message_deflate=False, proxy_headers=True,
+                log_level=os.environ.get("STUDIO_LOG_LEVEL", "info"))
+
+
 async def seed_demo(settings: Settings) -> dict[str, str] | None:
     from studio.demo import seed
 
@@ -140,6 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="run the server")
     add_serve_options(serve_parser)
+    edge_parser = commands.add_parser(
+        "edge", help="serve the audience feed (live, resume, ask, +1) from Redis only, without the store")
+    edge_parser.add_argument("--host", default="127.0.0.1")
+    edge_parser.add_argument("--port", type=int, default=8000)
+    edge_parser.add_argument("--broadcast", metavar="URL", help="the owner's Redis (default: STUDIO_BROADCAST)")
+    edge_parser.add_argument("--workers", type=int, metavar="N", help="worker processes (default 1)")
     demo_parser = commands.add_parser("demo", help="seed a demo (units, staff, a live event) and serve it")
     add_serve_options(demo_parser)
     user_parser = commands.add_parser("create-user", help="create a staff account (password on stdin)")
@@ -156,6 +180,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         serve(settings_from(args), args.host, args.port)
+        return 0
+    if args.command == "edge":
+        serve_edge(settings_from(args), args.host, args.port)
         return 0
     if args.command == "demo":
         return demo(args)

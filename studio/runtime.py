@@ -13,12 +13,14 @@ from typing import Any
 from itsdangerous import Signer
 
 from broadcast import Hub, Message, backend_from_url
+from broadcast.redis import RedisBackend
 from studio import channels
 from studio.auth import Sessions
 from studio.changelog import StoreChangeLog
 from studio.clock import Clock
 from studio.db import Database, encode
 from studio.ratelimit import KeyedLimiter
+from studio.relay import Relay
 from studio.settings import Settings
 from studio.views import question_counts
 from studio.votes import VoteBuffer
@@ -48,6 +50,8 @@ class Studio:
     """Open WebSocket connections per client address."""
     presence: dict[int, dict[int, Presence]] = field(default_factory=dict)
     _stats_task: asyncio.Task[None] | None = None
+    relay: Relay | None = None
+    """Snapshots for audience edges and their forwarded asks and votes (Redis broadcast only)."""
     _last_stats: dict[int, dict[str, int]] = field(default_factory=dict)
     _viewers: dict[int, int] = field(default_factory=dict)
 
@@ -102,6 +106,8 @@ class Studio:
                 self.hub.deliver_local(Message(channels.public(event_id), frame))
 
     async def close(self) -> None:
+        if self.relay is not None:
+            await self.relay.stop()
         if self._stats_task is not None:
             self._stats_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -144,6 +150,9 @@ async def open_studio(settings: Settings) -> Studio:
     )
     studio.votes.start()
     studio._stats_task = asyncio.create_task(studio._stats_loop())
+    if isinstance(hub.backend, RedisBackend):
+        studio.relay = Relay(studio, hub.backend)
+        studio.relay.start()
     return studio
 
 

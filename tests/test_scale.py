@@ -26,16 +26,21 @@ class Cluster:
         self.redis = redis
         self.servers: list[Server] = []
         db = str(tmp / "shared.db")
-        for index in range(count):
-            folder = tmp / f"p{index}"
-            folder.mkdir()
-            server = Server(folder, env={"STUDIO_DB": db, "STUDIO_BROADCAST": redis.url})
-            server.db = db
-            if index == 0:
-                server.create_user("admin", "admin", ADMIN_PASSWORD)
-            server.start()
-            self.servers.append(server)
-        self.studio = Studio(self.servers[0])
+        try:
+            for index in range(count):
+                folder = tmp / f"p{index}"
+                folder.mkdir()
+                server = Server(folder, env={"STUDIO_DB": db, "STUDIO_BROADCAST": redis.url})
+                server.db = db
+                self.servers.append(server)
+                if index == 0:
+                    server.create_user("admin", "admin", ADMIN_PASSWORD)
+                server.start()
+            self.studio = Studio(self.servers[0])
+        except BaseException:
+            self.stop()
+            redis.stop()
+            raise
 
     def stop(self) -> None:
         for server in self.servers:
@@ -213,3 +218,86 @@ def test_process_killed_mid_event_its_viewers_resume_on_another(cluster: Cluster
         assert state.summary() == reference(b, slug)
         resumed.send(json.dumps({"type": "ask", "text": "杀进程前刚确认的提问", "client_key": key}))
         assert recv_until(resumed, "ask.ok")["tracking_code"] == ok["tracking_code"]
+
+
+class EdgeServer(Server):
+    """``studio edge`` on the cluster's Redis: no store of its own."""
+
+    def start(self) -> None:
+        import subprocess
+        import sys
+        import time
+
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "studio", "edge", "--port", str(self.port)],
+                env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("edge did not start:\n" + self.log.read_text())
+
+
+def test_edge_serves_feed_resume_ask_and_vote_with_only_redis(cluster: Cluster, tmp_path: Path) -> None:
+    """An edge without the store: snapshot, live frames in order, since=, ask.ok after the owner's commit, +1."""
+    owner = cluster.servers[0]
+    studio = cluster.studio
+    slug = studio.new_event()
+    first = approve_new(studio, slug, "边缘节点看到的第一个问题")
+    folder = tmp_path / "edge"
+    folder.mkdir()
+    edge = EdgeServer(folder, env={"STUDIO_BROADCAST": cluster.redis.url, "STUDIO_DB": "/nonexistent/x.db"})
+    edge.start()
+    try:
+        state = ViewerState()
+        ws = None
+        for _ in range(50):  # the owner caches the snapshot every stats interval
+            ws = edge.ws(f"/ws/events/{slug}")
+            frame = json.loads(ws.recv(timeout=5))
+            if frame["type"] == "snapshot":
+                break
+            ws.close()
+        assert ws is not None
+        state.apply(frame)
+        follow(ws, state, current_seq(owner, slug))
+        approve_new(studio, slug, "边缘节点实时收到的问题")
+        studio.mod1.post(f"/api/events/{slug}/messages", {"text": "主持人经边缘节点"})
+        follow(ws, state, current_seq(owner, slug))
+        assert state.summary() == reference(owner, slug)
+
+        key = str(uuid.uuid4())
+        ws.send(json.dumps({"type": "ask", "text": "经边缘节点提交的问题", "client_key": key}))
+        ok = recv_until(ws, "ask.ok", timeout=15)
+        queue = {q["id"]: q for q in studio.mod1.get(f"/api/events/{slug}/queue").json()}
+        assert queue[ok["question_id"]]["original_text"] == "经边缘节点提交的问题"
+        ws.send(json.dumps({"type": "ask", "text": "经边缘节点提交的问题", "client_key": key}))
+        assert recv_until(ws, "ask.ok", timeout=15)["tracking_code"] == ok["tracking_code"]
+
+        ws.send(json.dumps({"type": "vote", "question": first["id"]}))
+        recv_until(ws, "vote.ok")
+        while True:
+            votes = recv_until(ws, "votes", timeout=15)
+            state.seq = votes["seq"]
+            if votes["counts"].get(str(first["id"])) == 1:
+                break
+        seen = state.seq
+        ws.close()
+        for index in range(3):
+            studio.mod1.post(f"/api/events/{slug}/messages", {"text": f"离线期间{index}"})
+        resumed = ViewerState()
+        resumed.seq = seen
+        with edge.ws(f"/ws/events/{slug}?since={seen}") as again:
+            while resumed.seq < current_seq(owner, slug):
+                frame = recv_json(again, 10)
+                assert frame["type"] != "snapshot"
+                if "seq" in frame:
+                    assert frame["seq"] == resumed.seq + 1
+                    resumed.seq = frame["seq"]
+    finally:
+        edge.stop()
