@@ -276,9 +276,13 @@ async def send_start(conn: Connection, event: Any, since: int | None) -> None:
         return
     async with studio.db.read() as reader:
         fresh = await reader.fetchone("SELECT * FROM events WHERE id = ?", (event["id"],))
-        frame = await snapshot(reader, fresh, studio.viewers(event["id"]))
-    conn.last_seq = frame["seq"]
-    await conn.send_frame(frame)
+        seq, text = studio.cached_snapshot(fresh["id"], fresh["seq"])
+        if text is None:
+            frame = await snapshot(reader, fresh, studio.viewers(event["id"]))
+            seq, text = frame["seq"], encode(frame)
+            studio.keep_snapshot(fresh["id"], seq, text)
+    conn.last_seq = seq
+    await conn.send(text)
 
 
 def parse_since(websocket: WebSocket) -> int | None:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,7 @@ class Studio:
     """Snapshots for audience edges and their forwarded asks and votes (Redis broadcast only)."""
     _last_stats: dict[int, dict[str, int]] = field(default_factory=dict)
     _viewers: dict[int, int] = field(default_factory=dict)
+    _snapshots: dict[int, tuple[int, float, str]] = field(default_factory=dict)
 
     async def publish_presence(self, event_id: int) -> None:
         people = self.presence.get(event_id, {})
@@ -67,6 +69,20 @@ class Studio:
     def presence_list(self, event_id: int) -> list[dict[str, str]]:
         unique = {(p.username, p.role) for p in self.presence.get(event_id, {}).values()}
         return [{"username": name, "role": role} for name, role in sorted(unique)]
+
+    def cached_snapshot(self, event_id: int, seq: int) -> tuple[int, str | None]:
+        """The encoded snapshot at ``seq`` if one was built in the last ``stats_interval`` seconds.
+
+        A crowd joining at once costs one snapshot query per change, not one per viewer;
+        only its ``stats.viewers`` may be that old.
+        """
+        cached = self._snapshots.get(event_id)
+        if cached and cached[0] == seq and time.monotonic() - cached[1] < self.settings.stats_interval:
+            return seq, cached[2]
+        return seq, None
+
+    def keep_snapshot(self, event_id: int, seq: int, text: str) -> None:
+        self._snapshots[event_id] = (seq, time.monotonic(), text)
 
     def viewers(self, event_id: int) -> int:
         """Viewers of the event on every process (as last tallied), at least this process's own."""
