@@ -19,6 +19,7 @@ Scenarios:
             reports the others' latency and whether every stuck one was disconnected
   redis3    three studio processes sharing one store and one redis-server, viewers spread evenly
   socketio  python-socketio, one room, same payload (fewer messages: it is much slower)
+  votes     every viewer sends one +1 for the same question at once: time to vote.ok and to the count
 
     ulimit -n 20000
     .venv/bin/python bench/fanout.py --viewers 10000 --messages 40 single stuck socketio
@@ -39,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,8 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     order_errors: int = 0
     received: int = 0
+    vote_ok: int = 0
+    vote_count: int = 0
     post_rtt: list[float] = field(default_factory=list)
 
 
@@ -176,9 +180,14 @@ class Viewer(asyncio.Protocol):
             if self.stuck:
                 self.transport.pause_reading()
             return
+        if payload.startswith(b'{"type":"vote.ok"'):
+            self.tally.vote_ok += 1
+            return
         at = payload.find(b'"seq":')
         if at < 0:
             return
+        if payload.startswith(b'{"type":"votes"'):
+            self.tally.vote_count = max(self.tally.vote_count, *json.loads(payload)["counts"].values())
         seq = int(payload[at + 6:at + 20].split(b",", 1)[0].split(b"}", 1)[0])
         if self.last_seq is not None and seq != self.last_seq + 1:
             self.tally.order_errors += 1
@@ -353,10 +362,10 @@ async def run_studio(name: str, processes: int, viewers: int, messages: int, int
                     assert viewer.transport is not None
                     viewer.transport.resume_reading()
                 closed = await asyncio.wait([v.closed for v in stuck], timeout=10)
-                codes = [v.closed.result() for v in stuck if v.closed.done()]
+                codes = Counter(str(v.closed.result()) for v in stuck if v.closed.done())
                 bytes_seen = max(v.bytes for v in stuck)
                 notes.append(f"stuck viewers: {len(stuck)}, disconnected by the server: {len(closed[0])} "
-                             f"(close 4000: {codes.count(4000)}, reset: {codes.count(None)}); "
+                             f"(close codes: {dict(codes)}, None = reset); "
                              f"most bytes any of them had received: {bytes_seen / 1024:.0f} KiB")
             for viewer in opened:
                 if viewer.transport is not None:
@@ -404,6 +413,58 @@ async def run_socketio(viewers: int, messages: int, interval: float) -> Result:
                   tally.latencies, 0, (rss_idle - rss_before) / viewers)
 
 
+async def run_votes(viewers: int) -> list[str]:
+    """Every viewer sends one +1 for the same question at once: how fast they are taken and counted."""
+    tmp = Path(tempfile.mkdtemp())
+    servers = Studio(tmp, 1)
+    base = f"http://127.0.0.1:{servers.ports[0]}"
+    pid = servers.processes[0].pid
+    try:
+        await wait_http(base)
+        async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+            login = (await http.post("/api/login", json={"username": "admin", "password": PASSWORD})).json()
+            headers = {"X-CSRF-Token": login["csrf_token"]}
+            await http.post("/api/events", headers=headers, json={
+                "slug": "bench", "title": "压测", "starts_at": "2026-01-01T10:00:00+08:00",
+                "ends_at": "2026-01-01T12:00:00+08:00", "guests": [], "moderators": []})
+            await http.post("/api/events/bench/open", headers=headers)
+            asked = (await http.post("/api/events/bench/questions",
+                                     json={"text": "同问压测", "client_key": "00000000-0000-4000-8000-000000000001"})).json()
+            queue = (await http.get("/api/events/bench/queue")).json()
+            version = next(q["version"] for q in queue if q["id"] == asked["question_id"])
+            (await http.post(f"/api/questions/{asked['question_id']}/approve", headers=headers,
+                             json={"version": version})).raise_for_status()
+            tally = Tally()
+            opened = await open_viewers(servers.ports, "/ws/events/bench", viewers, tally)
+            await asyncio.sleep(3)
+            frame = client_text(json.dumps({"type": "vote", "question": asked["question_id"]}))
+            cpu_before = cpu_seconds(pid)
+            started = time.perf_counter()
+            for viewer in opened:
+                assert viewer.transport is not None
+                viewer.transport.write(frame)
+            accepted = counted = 0.0
+            deadline = time.monotonic() + 120
+            while (not accepted or not counted) and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+                now = time.perf_counter() - started
+                if not accepted and tally.vote_ok >= viewers:
+                    accepted = now
+                if not counted and tally.vote_count >= viewers:
+                    counted = now
+            cpu = cpu_seconds(pid) - cpu_before
+            for viewer in opened:
+                if viewer.transport is not None:
+                    viewer.transport.abort()
+    finally:
+        servers.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [f"[votes] {viewers} viewers each send one +1 for the same question at once",
+            f"  vote.ok to all after {accepted:.2f}s; stored count reached {tally.vote_count} after "
+            f"{counted:.2f}s (flush interval 1s); server CPU {cpu:.2f}s "
+            f"→ {viewers / max(cpu, 1e-9):,.0f} +1s per CPU-second (including the votes frames' fan-out)"]
+
+
 async def main_async(args: argparse.Namespace) -> None:
     results: dict[str, Result] = {}
     for scenario in args.scenarios:
@@ -415,6 +476,9 @@ async def main_async(args: argparse.Namespace) -> None:
         elif scenario == "redis3":
             result = await run_studio("studio, 3 processes + Redis", 3, args.viewers, args.messages,
                                       args.interval)
+        elif scenario == "votes":
+            print("\n".join(await run_votes(args.viewers)), flush=True)
+            continue
         elif scenario == "socketio":
             result = await run_socketio(args.viewers, args.socketio_messages, args.interval)
         else:
