@@ -299,7 +299,11 @@ class Studio:
     def stop(self) -> None:
         for process in [*self.processes, *([self.redis] if self.redis else [])]:
             process.terminate()
-            process.wait(20)
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 async def wait_http(base: str) -> None:
@@ -407,7 +411,7 @@ async def run_socketio(viewers: int, messages: int, interval: float) -> Result:
             if viewer.transport is not None:
                 viewer.transport.abort()
     finally:
-        process.terminate()
+        process.kill()
         process.wait(20)
     return Result("python-socketio", viewers, messages, viewers * messages, tally.received, cpu, wall,
                   tally.latencies, 0, (rss_idle - rss_before) / viewers)
@@ -480,7 +484,8 @@ async def main_async(args: argparse.Namespace) -> None:
             print("\n".join(await run_votes(args.viewers)), flush=True)
             continue
         elif scenario == "socketio":
-            result = await run_socketio(args.viewers, args.socketio_messages, args.interval)
+            result = await run_socketio(args.socketio_viewers or args.viewers, args.socketio_messages,
+                                        args.interval)
         else:
             raise SystemExit(f"unknown scenario {scenario}")
         results[scenario] = result
@@ -500,6 +505,7 @@ def main() -> None:
     parser.add_argument("--viewers", type=int, default=10_000)
     parser.add_argument("--messages", type=int, default=40)
     parser.add_argument("--socketio-messages", type=int, default=10)
+    parser.add_argument("--socketio-viewers", type=int, default=0, help="default: --viewers")
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between messages")
     args = parser.parse_args()
     if shutil.which("taskset"):

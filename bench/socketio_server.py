@@ -9,6 +9,7 @@ would do for each change).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import socketio
 import uvicorn
 
+background: set[asyncio.Task[None]] = set()
 sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*", transports=["websocket"])
 
 
@@ -31,7 +33,10 @@ async def emit_endpoint(scope: dict[str, Any], receive: Any, send: Any) -> None:
         body += message.get("body", b"")
         if not message.get("more_body"):
             break
-    await sio.emit("msg", json.loads(body), room="bench")
+    # Answer at once, as the studio's API does: the fan-out runs in the background.
+    task = asyncio.create_task(sio.emit("msg", json.loads(body), room="bench"))
+    background.add(task)
+    task.add_done_callback(background.discard)
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
     await send({"type": "http.response.body", "body": b"ok"})
 
