@@ -21,6 +21,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from broadcast import Message, SlowConsumer, Subscription
+from broadcast.wire import text_frame
 from moderation.lifecycle import Action, Actor, Role, Status, may_see
 from studio import channels, questions
 from studio.accounts import Staff
@@ -70,6 +71,10 @@ class Connection:
         self._subscription: Subscription | None = None
 
     async def send(self, text: str) -> None:
+        """Write the frame at once when little is waiting for the client, else wait for it to drain."""
+        fast = self.fast
+        if fast is not None and not fast.protocol.close_sent and fast.write(text_frame(text)):
+            return
         async with self._send_lock:
             await self.websocket.send_text(text)
 
