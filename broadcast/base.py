@@ -10,18 +10,26 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One encoded frame on a channel. ``seq`` is set on replayable state changes."""
+    """One encoded frame on a channel. ``seq`` is set on replayable state changes.
+
+    A backend yields a message with ``resync`` set (and no text) when it may have
+    missed messages on the channel (it lost its connection, or the shared stream
+    was lost): the hub then refills from the store or sends its connections away.
+    ``wire`` is the frame encoded once for every WebSocket (set by the hub).
+    """
 
     channel: str
     text: str
     seq: int | None = None
+    resync: bool = False
+    wire: bytes = field(default=b"", compare=False, repr=False)
 
 
 class Backend(Protocol):
@@ -35,9 +43,16 @@ class Backend(Protocol):
         """Subscribe to ``channel``; the subscription is live when the context is entered."""
         ...
 
+    async def tally(self, key: str, local: int) -> int:
+        """Record this process's figure for ``key`` (e.g. viewers); the sum over live processes."""
+        ...
+
 
 BACKENDS = {
     "memory": "broadcast.memory:MemoryBackend",
+    "redis": "broadcast.redis:RedisBackend",
+    "rediss": "broadcast.redis:RedisBackend",
+    "unix": "broadcast.redis:RedisBackend",
 }
 
 

@@ -6,8 +6,18 @@ dropped at once (``Subscription.dropped`` is set and its reader raises
 :class:`SlowConsumer`); the connection closes with code 4000 and the client
 resumes with ``?since=`` from the store. Nothing else waits on it.
 
-A gap in a channel's ``seq`` (the backend lost a message) drops every local
-subscriber of that channel the same way, so no viewer silently misses a change.
+Order and gaps: a channel whose frames carry ``seq`` is delivered in ``seq``
+order with no gap and no duplicate. Frames at or below the last delivered
+``seq`` are skipped (a late publish from another process); a frame past a gap
+is preceded by the missing ones read once from the :class:`ChangeLog` (the
+store, which committed them before anyone published). ``catch_up`` does the
+same when the store is ahead and no frame came (a publish was lost). Without a
+change log, or when it fails, the channel's subscribers are dropped instead, so
+no viewer silently misses a change.
+
+Fast path: a subscription with ``direct`` set (its connection has caught up)
+gets each frame handed over synchronously instead of buffered, so one frame
+reaches every viewer in one loop without waking a task per connection.
 """
 
 from __future__ import annotations
@@ -17,8 +27,11 @@ import logging
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from typing import Protocol
 
 from broadcast.base import Backend, Message
+from broadcast.wire import text_frame
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +46,18 @@ class SlowConsumer(Exception):
         self.reason = reason
 
 
+class ChangeLog(Protocol):
+    """Where a channel's committed ``seq`` frames can be read again (the store)."""
+
+    async def head(self, channel: str) -> int | None:
+        """The channel's latest committed ``seq``; ``None`` for channels without one."""
+        ...
+
+    async def changes(self, channel: str, after: int, upto: int | None) -> list[Message]:
+        """The committed frames with ``after < seq <= upto`` (no upper bound for ``None``), in order."""
+        ...
+
+
 class Subscription:
     """A connection's bounded buffer of frames from one or more channels."""
 
@@ -42,11 +67,17 @@ class Subscription:
         self._wakeup = asyncio.Event()
         self.dropped: str | None = None
         self.on_drop: Callable[[str], None] | None = None
+        self.direct: Callable[[Message], bool] | None = None
+        """Takes a frame at once (True), or refuses it (False): it is buffered and direct mode ends."""
 
     def offer(self, message: Message) -> None:
         """Queue a frame without waiting; drop the subscription when the buffer is full."""
         if self.dropped is not None:
             return
+        if self.direct is not None and not self._buffer:
+            if self.direct(message):
+                return
+            self.direct = None
         if len(self._buffer) >= self._limit:
             self.drop("slow")
             return
@@ -57,6 +88,7 @@ class Subscription:
         if self.dropped is not None:
             return
         self.dropped = reason
+        self.direct = None
         self._buffer.clear()
         self._wakeup.set()
         if self.on_drop is not None:
@@ -83,14 +115,17 @@ class _Channel:
         self.failed: BaseException | None = None
         self.last_seq: int | None = None
         self.task: asyncio.Task[None] | None = None
+        self.lock = asyncio.Lock()
 
 
 class Hub:
     """Fan-out of backend channels to local subscriptions, with bounded buffers."""
 
-    def __init__(self, backend: Backend, buffer_limit: int = DEFAULT_BUFFER_LIMIT) -> None:
+    def __init__(self, backend: Backend, buffer_limit: int = DEFAULT_BUFFER_LIMIT,
+                 changelog: ChangeLog | None = None) -> None:
         self.backend = backend
         self.buffer_limit = buffer_limit
+        self.changelog = changelog
         self._channels: dict[str, _Channel] = {}
 
     async def start(self) -> None:
@@ -107,6 +142,25 @@ class Hub:
 
     async def publish(self, message: Message) -> None:
         await self.backend.publish(message)
+
+    def deliver_local(self, message: Message) -> None:
+        """Hand a frame without ``seq`` to this process's subscribers only (e.g. ``stats``)."""
+        state = self._channels.get(message.channel)
+        if state is not None and state.ready.is_set():
+            self._offer(state, replace(message, wire=text_frame(message.text)))
+
+    def last_seq(self, channel: str) -> int | None:
+        state = self._channels.get(channel)
+        return state.last_seq if state else None
+
+    async def catch_up(self, channel: str, head: int) -> None:
+        """The store is at ``head``: deliver what this process has not seen (a lost publish)."""
+        state = self._channels.get(channel)
+        if state is None or not state.ready.is_set() or state.last_seq is None:
+            return
+        if state.last_seq < head:
+            async with state.lock:
+                await self._fill(channel, state, head)
 
     def count(self, channel: str) -> int:
         """How many local subscriptions listen on ``channel``."""
@@ -147,9 +201,12 @@ class Hub:
     async def _pump(self, name: str, state: _Channel) -> None:
         try:
             async with self.backend.subscribe(name) as stream:
+                if self.changelog is not None:
+                    state.last_seq = await self.changelog.head(name)
                 state.ready.set()
                 async for message in stream:
-                    self._fan_out(state, message)
+                    async with state.lock:
+                        await self._deliver(name, state, message)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -161,15 +218,52 @@ class Hub:
             if self._channels.get(name) is state:
                 del self._channels[name]
 
-    def _fan_out(self, state: _Channel, message: Message) -> None:
+    async def _deliver(self, name: str, state: _Channel, message: Message) -> None:
+        if message.resync:
+            if state.last_seq is not None and self.changelog is not None:
+                await self._fill(name, state, None)
+            else:
+                self._drop_all(state, "backend")
+            return
         if message.seq is not None:
             last = state.last_seq
             if last is not None and message.seq <= last:
                 return
             if last is not None and message.seq != last + 1:
-                log.warning("seq gap on %s: %s after %s", message.channel, message.seq, last)
-                for subscription in list(state.subscriptions):
-                    subscription.drop("gap")
+                await self._fill(name, state, message.seq - 1)
             state.last_seq = message.seq
+        self._offer(state, replace(message, wire=text_frame(message.text)))
+
+    async def _fill(self, name: str, state: _Channel, upto: int | None) -> bool:
+        """Deliver the stored frames after the last one delivered; drop everyone if that fails.
+
+        True when the caller may go on delivering the frame after ``upto``.
+        """
+        after = state.last_seq
+        assert after is not None
+        missing: list[Message] = []
+        if self.changelog is not None:
+            try:
+                missing = await self.changelog.changes(name, after, upto)
+            except Exception:
+                log.exception("reading the change log of %s after seq %s failed", name, after)
+                missing = []
+        complete = [m.seq for m in missing] == list(range(after + 1, after + 1 + len(missing)))
+        if not complete or (upto is not None and after + len(missing) < upto):
+            log.warning("seq gap on %s after %s: its subscribers resume from the store", name, after)
+            self._drop_all(state, "gap")
+            if upto is not None:
+                state.last_seq = upto
+            return True
+        for message in missing:
+            state.last_seq = message.seq
+            self._offer(state, replace(message, wire=text_frame(message.text)))
+        return True
+
+    def _drop_all(self, state: _Channel, reason: str) -> None:
+        for subscription in list(state.subscriptions):
+            subscription.drop(reason)
+
+    def _offer(self, state: _Channel, message: Message) -> None:
         for subscription in list(state.subscriptions):
             subscription.offer(message)

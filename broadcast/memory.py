@@ -34,6 +34,9 @@ class MemoryBackend:
             except asyncio.QueueFull:
                 continue
 
+    async def tally(self, key: str, local: int) -> int:
+        return local
+
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[Message]]:
         queue: asyncio.Queue[Message] = asyncio.Queue(QUEUE_LIMIT)

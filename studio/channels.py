@@ -21,3 +21,11 @@ def officials(event_id: int, unit_id: int | None) -> str:
 def question(question_id: int) -> str:
     """Nudges for an asker's tracking page when their question changes."""
     return f"question:{question_id}"
+
+
+def public_event(channel: str) -> int | None:
+    """The event id of a public channel name, ``None`` for any other channel."""
+    prefix, _, rest = channel.partition(":")
+    if prefix != "event" or not rest.isdigit():
+        return None
+    return int(rest)

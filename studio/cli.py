@@ -33,6 +33,9 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--broadcast", metavar="URL",
                         help="broadcast backend (default: STUDIO_BROADCAST, else memory://)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="worker processes sharing the port, the store and Redis "
+                             "(default: STUDIO_WORKERS, else 1; more than 1 needs --broadcast redis://…)")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -42,22 +45,58 @@ def settings_from(args: argparse.Namespace) -> Settings:
         changes["db_path"] = args.db
     if getattr(args, "broadcast", None):
         changes["broadcast_url"] = args.broadcast
+    if getattr(args, "workers", None):
+        changes["workers"] = args.workers
     return settings.with_overrides(**changes) if changes else settings
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    from studio.app import create_app
+    """Serve in this process, or in ``settings.workers`` processes sharing one listening socket.
 
+    Workers load their settings from the environment, so the command-line
+    choices are passed down as ``STUDIO_*`` variables; uvicorn restarts a worker
+    that dies.
+    """
+    from studio.app import create_app
+    from studio.wsproto import StudioWebSocketProtocol
+
+    app: object = create_app(settings)
+    workers = None
+    if settings.workers > 1:
+        if settings.broadcast_url.startswith("memory:"):
+            raise SystemExit("--workers above 1 needs a shared broadcast: --broadcast redis://HOST:PORT")
+        os.environ.update(STUDIO_DB=settings.db_path, STUDIO_BROADCAST=settings.broadcast_url)
+        app, workers = "studio.app:create_app", settings.workers
     uvicorn.run(
-        create_app(settings),
+        app,  # type: ignore[arg-type]
+        factory=workers is not None,
+        workers=workers,
         host=host,
         port=port,
-        ws="websockets-sansio",
+        ws=StudioWebSocketProtocol,
         ws_max_size=WS_HARD_LIMIT_BYTES,
         ws_per_message_deflate=False,
         proxy_headers=True,
         log_level=os.environ.get("STUDIO_LOG_LEVEL", "info"),
     )
+
+
+def serve_edge(settings: Settings, host: str, port: int) -> None:
+    """An audience-only edge: needs a Redis broadcast shared with the owner, no store."""
+    from studio.edge import create_edge_app
+    from studio.wsproto import StudioWebSocketProtocol
+
+    if settings.broadcast_url.startswith("memory:"):
+        raise SystemExit("an edge needs the owner's Redis: --broadcast redis://HOST:PORT")
+    app: object = create_edge_app(settings)
+    workers = None
+    if settings.workers > 1:
+        os.environ.update(STUDIO_BROADCAST=settings.broadcast_url)
+        app, workers = "studio.edge:create_edge_app", settings.workers
+    uvicorn.run(app, factory=workers is not None, workers=workers, host=host, port=port,  # type: ignore[arg-type]
+                ws=StudioWebSocketProtocol, ws_max_size=WS_HARD_LIMIT_BYTES,
+                ws_per_message_deflate=False, proxy_headers=True,
+                log_level=os.environ.get("STUDIO_LOG_LEVEL", "info"))
 
 
 async def seed_demo(settings: Settings) -> dict[str, str] | None:
@@ -164,6 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="run the server")
     add_serve_options(serve_parser)
+    edge_parser = commands.add_parser(
+        "edge", help="serve the audience feed (live, resume, ask, +1) from Redis only, without the store")
+    edge_parser.add_argument("--host", default="127.0.0.1")
+    edge_parser.add_argument("--port", type=int, default=8000)
+    edge_parser.add_argument("--broadcast", metavar="URL", help="the owner's Redis (default: STUDIO_BROADCAST)")
+    edge_parser.add_argument("--workers", type=int, metavar="N", help="worker processes (default 1)")
     demo_parser = commands.add_parser("demo", help="seed a demo (units, staff, a live event) and serve it")
     add_serve_options(demo_parser)
     user_parser = commands.add_parser("create-user", help="create a staff account (password on stdin)")
@@ -196,6 +241,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         serve(settings_from(args), args.host, args.port)
+        return 0
+    if args.command == "edge":
+        serve_edge(settings_from(args), args.host, args.port)
         return 0
     if args.command == "demo":
         return demo(args)

@@ -168,21 +168,27 @@ class Database:
 
 
 async def migrate(conn: aiosqlite.Connection) -> int:
-    """Apply the migrations the database has not seen; returns the schema version."""
-    async with conn.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    version = int(row[0]) if row else 0
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+    """Apply the migrations the database has not seen; returns the schema version.
+
+    Each one runs in its own ``BEGIN IMMEDIATE`` and re-reads the version inside
+    it, so several processes starting on one file apply each migration once.
+    """
+    while True:
         await conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(script):
+            async with conn.execute("PRAGMA user_version") as cursor:
+                row = await cursor.fetchone()
+            version = int(row[0]) if row else 0
+            if version >= len(MIGRATIONS):
+                await conn.execute("COMMIT")
+                return len(MIGRATIONS)
+            for statement in _statements(MIGRATIONS[version]):
                 await conn.execute(statement)
-            await conn.execute(f"PRAGMA user_version = {number}")
+            await conn.execute(f"PRAGMA user_version = {version + 1}")
         except BaseException:
             await conn.execute("ROLLBACK")
             raise
         await conn.execute("COMMIT")
-    return len(MIGRATIONS)
 
 
 def _statements(script: str) -> list[str]:

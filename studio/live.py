@@ -20,7 +20,8 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from broadcast import SlowConsumer, Subscription
+from broadcast import Message, SlowConsumer, Subscription
+from broadcast.wire import text_frame
 from moderation.lifecycle import Action, Actor, Role, Status, may_see
 from studio import channels, claims, questions
 from studio.accounts import Staff
@@ -32,6 +33,7 @@ from studio.ratelimit import TokenBucket
 from studio.runtime import Presence, Studio, studio_of
 from studio.viewer import viewer_of
 from studio.views import QUESTION_SELECT, event_row, snapshot, staff_question, tracking
+from studio.wsproto import fast_send
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +66,14 @@ class Connection:
         self.frames = TokenBucket(settings.frame_burst, settings.frames_per_second)
         self.bad_frames = TokenBucket(BAD_FRAME_BURST, BAD_FRAMES_PER_SECOND)
         self.last_seq = 0
+        self.fast = fast_send(websocket.scope)
+        self._subscription: Subscription | None = None
 
     async def send(self, text: str) -> None:
+        """Write the frame at once when little is waiting for the client, else wait for it to drain."""
+        fast = self.fast
+        if fast is not None and not fast.protocol.close_sent and fast.write(text_frame(text)):
+            return
         async with self._send_lock:
             await self.websocket.send_text(text)
 
@@ -80,6 +88,9 @@ class Connection:
 
     async def close(self, code: int, reason: str = "") -> None:
         if self.websocket.application_state == WebSocketState.DISCONNECTED:
+            return
+        if self.fast is not None:
+            self.fast.close(code, reason)
             return
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.websocket.close(code, reason), CLOSE_TIMEOUT)
@@ -97,9 +108,33 @@ class Connection:
             await self.send(row["frame"])
             self.last_seq = row["seq"]
 
+    def _direct(self, message: Message) -> bool:
+        """Fast path: write a frame now if it is the next one; refuse a gap (the pump fills it)."""
+        if message.seq is not None:
+            if message.seq <= self.last_seq:
+                return True
+            if message.seq != self.last_seq + 1:
+                return False
+        assert self.fast is not None and self._subscription is not None
+        if not self.fast.write(message.wire):
+            self._subscription.drop("slow")
+            return True
+        if message.seq is not None:
+            self.last_seq = message.seq
+        return True
+
     async def pump(self, subscription: Subscription, event_id: int | None) -> None:
-        """Forward live frames: skip what was already sent, fill ``seq`` gaps from the store."""
+        """Forward live frames: skip what was already sent, fill ``seq`` gaps from the store.
+
+        Once caught up (nothing buffered), frames are written directly as the hub
+        fans them out; a gap or a full buffer falls back to this loop.
+        """
+        self._subscription = subscription
+        if self.fast is not None:
+            self.fast.on_stuck = lambda: subscription.drop("stuck")
         while True:
+            if self.fast is not None and event_id is not None and subscription.pending() == 0:
+                subscription.direct = self._direct
             message = await subscription.get()
             if message.seq is not None and event_id is not None:
                 if message.seq <= self.last_seq:
@@ -245,9 +280,13 @@ async def send_start(conn: Connection, event: Any, since: int | None) -> None:
         return
     async with studio.db.read() as reader:
         fresh = await reader.fetchone("SELECT * FROM events WHERE id = ?", (event["id"],))
-        frame = await snapshot(reader, fresh, studio.audience[event["id"]])
-    conn.last_seq = frame["seq"]
-    await conn.send_frame(frame)
+        seq, text = studio.cached_snapshot(fresh["id"], fresh["seq"])
+        if text is None:
+            frame = await snapshot(reader, fresh, studio.viewers(event["id"]))
+            seq, text = frame["seq"], encode(frame)
+            studio.keep_snapshot(fresh["id"], seq, text)
+    conn.last_seq = seq
+    await conn.send(text)
 
 
 def parse_since(websocket: WebSocket) -> int | None:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,13 +14,16 @@ from typing import Any
 from itsdangerous import Signer
 
 from broadcast import Hub, Message, backend_from_url
+from broadcast.redis import RedisBackend
 from studio import board, channels, lexicons
 from studio.auth import Sessions
 from studio.caselife import Rules
+from studio.changelog import StoreChangeLog
 from studio.claims import ClaimSweeper
 from studio.clock import Clock
 from studio.db import Database, encode
 from studio.ratelimit import KeyedLimiter, Limits
+from studio.relay import Relay
 from studio.screener import Screener
 from studio.settings import Settings
 from studio.views import question_counts
@@ -53,7 +57,11 @@ class Studio:
     """Open WebSocket connections per client address."""
     presence: dict[int, dict[int, Presence]] = field(default_factory=dict)
     _stats_task: asyncio.Task[None] | None = None
+    relay: Relay | None = None
+    """Snapshots for audience edges and their forwarded asks and votes (Redis broadcast only)."""
     _last_stats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _viewers: dict[int, int] = field(default_factory=dict)
+    _snapshots: dict[int, tuple[int, float, str]] = field(default_factory=dict)
 
     async def publish_presence(self, event_id: int) -> None:
         people = self.presence.get(event_id, {})
@@ -68,30 +76,60 @@ class Studio:
         unique = {(p.username, p.role) for p in self.presence.get(event_id, {}).values()}
         return [{"username": name, "role": role} for name, role in sorted(unique)]
 
+    def cached_snapshot(self, event_id: int, seq: int) -> tuple[int, str | None]:
+        """The encoded snapshot at ``seq`` if one was built in the last ``stats_interval`` seconds.
+
+        A crowd joining at once costs one snapshot query per change, not one per viewer;
+        only its ``stats.viewers`` may be that old.
+        """
+        cached = self._snapshots.get(event_id)
+        if cached and cached[0] == seq and time.monotonic() - cached[1] < self.settings.stats_interval:
+            return seq, cached[2]
+        return seq, None
+
+    def keep_snapshot(self, event_id: int, seq: int, text: str) -> None:
+        self._snapshots[event_id] = (seq, time.monotonic(), text)
+
+    def viewers(self, event_id: int) -> int:
+        """Viewers of the event on every process (as last tallied), at least this process's own."""
+        return max(self._viewers.get(event_id, 0), self.audience[event_id])
+
     async def stats(self, event_id: int) -> dict[str, Any]:
+        """Viewers over every process, question counts from the store; catches up a lost publish."""
         async with self.db.read() as conn:
             counts = await question_counts(conn, event_id)
-        return {"viewers": self.audience[event_id], **counts}
+            row = await conn.fetchone("SELECT seq FROM events WHERE id = ?", (event_id,))
+        if row is not None:
+            await self.hub.catch_up(channels.public(event_id), int(row["seq"]))
+        viewers = await self.hub.backend.tally(f"viewers:{event_id}", self.audience[event_id])
+        self._viewers[event_id] = viewers
+        return {"viewers": viewers, **counts}
 
     async def _stats_loop(self) -> None:
+        """Every ``stats_interval``: one ``stats`` frame per event, to this process's viewers only,
+        when a figure changed (each process computes the same totals)."""
         while True:
             await asyncio.sleep(self.settings.stats_interval)
-            for event_id in [e for e, n in self.audience.items() if n > 0]:
+            for event_id in list(self.audience):
                 try:
                     stats = await self.stats(event_id)
                 except Exception:
                     log.exception("stats for event %s failed", event_id)
                     continue
+                if self.audience[event_id] <= 0:
+                    del self.audience[event_id]
+                    self._last_stats.pop(event_id, None)
+                    self._viewers.pop(event_id, None)
+                    continue
                 if self._last_stats.get(event_id) == stats:
                     continue
                 self._last_stats[event_id] = stats
                 frame = encode({"type": "stats", **stats})
-                await self.hub.publish(Message(channels.public(event_id), frame))
-            for event_id in [e for e, n in self.audience.items() if n <= 0]:
-                del self.audience[event_id]
-                self._last_stats.pop(event_id, None)
+                self.hub.deliver_local(Message(channels.public(event_id), frame))
 
     async def close(self) -> None:
+        if self.relay is not None:
+            await self.relay.stop()
         if self._stats_task is not None:
             self._stats_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -121,6 +159,7 @@ async def open_studio(settings: Settings) -> Studio:
     await hub.start()
     db = Database(settings.db_path, publish=hub.publish)
     await db.open()
+    hub.changelog = StoreChangeLog(db)
     key = await secret_key(db, settings.secret_key)
     async with db.write() as tx:
         await board.store_rules(tx, Rules(settings.board_ordinary_days, settings.board_hard_days,
@@ -142,6 +181,9 @@ async def open_studio(settings: Settings) -> Studio:
     studio.votes.start()
     studio.claim_sweeper.start()
     studio._stats_task = asyncio.create_task(studio._stats_loop())
+    if isinstance(hub.backend, RedisBackend):
+        studio.relay = Relay(studio, hub.backend)
+        studio.relay.start()
     return studio
 
 

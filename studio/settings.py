@@ -51,6 +51,13 @@ class Settings:
     """Working days for a case marked hard (疑难)."""
     board_extension_days: int = 5
     """Working days the one extension of a case adds to its deadline."""
+    send_buffer_bytes: int = 256 * 1024
+    """Bytes a live connection may have waiting in its socket's user-space buffer before it is dropped."""
+    socket_send_buffer: int = 64 * 1024
+    """SO_SNDBUF of WebSocket connections (0: the kernel's default, which grows to several MiB)."""
+    send_timeout: float = 10.0
+    """Seconds a client may take no bytes while some wait for it before it is closed (0: never)."""
+    workers: int = 1
     templates_dir: Path = field(default=ROOT / "templates")
     static_dir: Path = field(default=ROOT / "static")
 
@@ -92,4 +99,8 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         board_ordinary_days=config("STUDIO_BOARD_ORDINARY_DAYS", cast=int, default=3),
         board_hard_days=config("STUDIO_BOARD_HARD_DAYS", cast=int, default=5),
         board_extension_days=config("STUDIO_BOARD_EXTENSION_DAYS", cast=int, default=5),
+        send_buffer_bytes=config("STUDIO_SEND_BUFFER_BYTES", cast=int, default=256 * 1024),
+        socket_send_buffer=config("STUDIO_SOCKET_SEND_BUFFER", cast=int, default=64 * 1024),
+        send_timeout=config("STUDIO_SEND_TIMEOUT", cast=float, default=10.0),
+        workers=config("STUDIO_WORKERS", cast=int, default=1),
     )

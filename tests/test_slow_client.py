@@ -64,3 +64,31 @@ def test_viewer_that_stops_reading_is_dropped(tmp_path: Path) -> None:
         reader.close()
     finally:
         server.stop()
+
+
+def test_viewer_that_takes_nothing_is_closed_after_the_send_timeout(tmp_path: Path) -> None:
+    """With a byte bound too large to matter, the send timeout alone frees a stuck viewer."""
+    server = start_server(tmp_path, env={"STUDIO_SEND_TIMEOUT": "1",
+                                         "STUDIO_SEND_BUFFER_BYTES": str(64 * 1024 * 1024),
+                                         "STUDIO_SEND_BUFFER_FRAMES": "100000"})
+    try:
+        studio = Studio(server)
+        slug = studio.new_event()
+        reader = server.ws(f"/ws/events/{slug}")
+        recv_json(reader)
+        stuck = stuck_viewer(server.port, f"/ws/events/{slug}")
+        for index in range(120):  # ≈330 KB: more than the kernel buffers hold for the stuck one
+            answer = studio.mod1.post(f"/api/events/{slug}/messages",
+                                      {"text": f"第{index}条：" + "很长的内容" * 180})
+            assert answer.status_code == 201
+        viewers = [0]
+        deadline = time.monotonic() + 60
+        while viewers[-1] != 1 and time.monotonic() < deadline:
+            frame = recv_json(reader, timeout=30)
+            if frame["type"] == "stats":
+                viewers.append(frame["viewers"])
+        assert viewers[-1] == 1, viewers
+        stuck.close()
+        reader.close()
+    finally:
+        server.stop()

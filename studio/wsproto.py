@@ -1,0 +1,195 @@
+"""uvicorn's sans-I/O WebSocket protocol with a fast, bounded send path for the live feed.
+
+Three additions, all per connection:
+
+- the kernel send buffer is capped (``SO_SNDBUF`` = ``STUDIO_SOCKET_SEND_BUFFER``),
+  so a client that stops reading fills it quickly instead of hiding megabytes
+  in the kernel (Linux otherwise grows it to several MiB);
+- the ASGI scope carries a :class:`FastSend` under the ``studio.fast_send``
+  extension: it writes a frame encoded once for everyone straight to the
+  transport, refusing (so the caller drops the client) when more than
+  ``STUDIO_SEND_BUFFER_BYTES`` are already waiting, and closes a stuck client
+  without waiting for it to read (the close frame is queued, the socket is
+  aborted after ``CLOSE_TIMEOUT`` seconds);
+- a sweep every two seconds finds clients that have bytes waiting for them (in the
+  transport or the kernel's send queue, ``TIOCOUTQ``) and have taken none for
+  ``STUDIO_SEND_TIMEOUT`` seconds: they are closed the same way (4000, resume).
+  So a viewer that stops reading is gone after at most that long plus four
+  seconds, whatever the traffic, holding at most the bytes bound meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import functools
+import logging
+import socket
+import struct
+import termios
+import time
+from collections.abc import Callable
+from typing import Any
+
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+from studio.settings import load_settings
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "studio.fast_send"
+CLOSE_TIMEOUT = 2.0
+SWEEP_SECONDS = 2.0
+"""The sweep looks at a connection only if bytes were written to it since it last found its queue
+empty, or it is already stalled: idle viewers cost nothing, busy ones one ioctl per sweep."""
+CLOSE_STUCK = 4000
+
+
+@functools.cache
+def _limits() -> tuple[int, int, float]:
+    settings = load_settings()
+    return settings.socket_send_buffer, settings.send_buffer_bytes, settings.send_timeout
+
+
+def kernel_backlog(fd: int) -> int:
+    """Bytes in the socket's kernel send queue (sent or not, not yet acknowledged)."""
+    try:
+        return int(struct.unpack("i", fcntl.ioctl(fd, termios.TIOCOUTQ, b"\0\0\0\0"))[0])
+    except OSError:
+        return 0
+
+
+class FastSend:
+    """Direct writes of pre-encoded frames to one client's transport."""
+
+    def __init__(self, protocol: StudioWebSocketProtocol, limit: int) -> None:
+        self.protocol = protocol
+        self.limit = limit
+        self.written = 0
+        self.on_stuck: Callable[[], None] | None = None
+        """Called when the client has taken nothing for the send timeout (default: close 4000)."""
+        self._acked = 0
+        self._swept = 0
+        self._stalled_since: float | None = None
+
+    def write(self, wire: bytes) -> bool:
+        """Write one encoded frame; False when the client is more than ``limit`` bytes behind."""
+        p = self.protocol
+        if p.close_sent or p.disconnected:
+            return True
+        transport = p.transport
+        if transport.get_write_buffer_size() > self.limit:
+            return False
+        transport.write(wire)
+        self.written += len(wire)
+        return True
+
+    def check(self, now: float, timeout: float) -> bool:
+        """Sweep step: True when bytes have waited for the client and none were taken for ``timeout``."""
+        p = self.protocol
+        if p.disconnected or (self._stalled_since is None and self.written == self._swept):
+            return False  # nothing written since the queue was last seen empty: no syscall
+        self._swept = self.written
+        waiting = p.transport.get_write_buffer_size() + kernel_backlog(p.fd)
+        if waiting == 0:
+            self._stalled_since = None
+            return False
+        taken = self.written - waiting
+        if self._stalled_since is None or taken > self._acked:
+            self._stalled_since, self._acked = now, taken
+            return False
+        return now - self._stalled_since > timeout
+
+    def stuck(self) -> None:
+        if self.on_stuck is not None:
+            self.on_stuck()
+        else:
+            self.close(CLOSE_STUCK, "resume (stuck)")
+
+    def backlog(self) -> int:
+        """Bytes written but not yet taken by the kernel."""
+        return self.protocol.transport.get_write_buffer_size()
+
+    def close(self, code: int, reason: str) -> None:
+        """Queue a close frame without waiting for the client; abort the socket if it never answers."""
+        p = self.protocol
+        if p.close_sent or p.disconnected:
+            return
+        p.conn.send_close(code, reason)
+        p.transport.write(b"".join(p.conn.data_to_send()))
+        p.close_sent = True
+        if p.read_paused:
+            p.read_paused = False
+            p.transport.resume_reading()
+        if p.close_timer is not None:
+            p.close_timer.cancel()
+        p.close_timer = p.loop.call_later(CLOSE_TIMEOUT, p.transport.abort)
+
+
+_live: set[FastSend] = set()
+_sweeper: asyncio.Task[None] | None = None
+
+
+async def _sweep(limit: float) -> None:
+    """Close every client that has taken no bytes for ``limit`` seconds while bytes wait for it."""
+    while True:
+        await asyncio.sleep(SWEEP_SECONDS)
+        now = time.monotonic()
+        for fast in list(_live):
+            try:
+                if fast.check(now, limit):
+                    log.info("closing a client that took nothing for %.0fs", limit)
+                    _live.discard(fast)
+                    fast.stuck()
+            except Exception:
+                log.exception("send sweep failed for one client")
+
+
+class StudioWebSocketProtocol(WebSocketsSansIOProtocol):
+    fd = -1
+    fast: FastSend | None = None
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        size, _, _ = _limits()
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            self.fd = sock.fileno()
+            if size:
+                try:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+                except OSError:
+                    log.debug("could not set SO_SNDBUF", exc_info=True)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.fast is not None:
+            _live.discard(self.fast)
+        super().connection_lost(exc)
+
+    def handle_connect(self, event: Any) -> None:
+        global _sweeper
+        super().handle_connect(event)
+        scope = getattr(self, "scope", None)
+        if scope is None:
+            return
+        _, limit, timeout = _limits()
+        self.fast = FastSend(self, limit)
+        scope["extensions"][EXTENSION] = self.fast
+        if timeout > 0:
+            _live.add(self.fast)
+            if _sweeper is None or _sweeper.done():
+                _sweeper = self.loop.create_task(_sweep(timeout))
+
+    async def send(self, message: Any) -> None:
+        if self.fast is not None and message.get("type") == "websocket.send":
+            text = message.get("text")
+            data = message.get("bytes")
+            self.fast.written += len(text.encode()) + 4 if text is not None else len(data or b"") + 4
+        await super().send(message)
+
+
+def fast_send(scope: Any) -> FastSend | None:
+    """The connection's fast path, when the server runs with :class:`StudioWebSocketProtocol`."""
+    extensions = scope.get("extensions") or {}
+    found = extensions.get(EXTENSION)
+    return found if isinstance(found, FastSend) else None

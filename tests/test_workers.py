@@ -1,0 +1,62 @@
+"""``studio serve --workers N`` on one port, one store and one Redis."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import ADMIN_PASSWORD, Server, Studio, recv_json, recv_until
+from redis_support import RedisServer, available
+
+pytestmark = pytest.mark.skipif(not available(), reason="redis-server is not installed")
+
+
+class WorkersServer(Server):
+    """``studio serve --workers 2 --broadcast redis://…``."""
+
+    def start(self) -> None:
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "studio", "serve", "--port", str(self.port), "--workers", "2",
+                 "--broadcast", self.env["STUDIO_BROADCAST"]],
+                env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.base + "/api/units", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("workers did not start:\n" + self.log.read_text())
+
+
+def test_workers_share_store_and_feed_and_count_every_viewer(tmp_path: Path) -> None:
+    """Two workers on one port: every viewer gets every change in order and the viewer count is the total."""
+    redis = RedisServer(tmp_path, persist=False)
+    redis.start()
+    server = WorkersServer(tmp_path, env={"STUDIO_BROADCAST": redis.url})
+    server.create_user("admin", "admin", ADMIN_PASSWORD)
+    server.start()
+    try:
+        studio = Studio(server)
+        slug = studio.new_event()
+        sockets = [server.ws(f"/ws/events/{slug}") for _ in range(8)]
+        starts = [recv_json(ws)["seq"] for ws in sockets]
+        for index in range(5):
+            assert studio.mod1.post(f"/api/events/{slug}/messages", {"text": f"消息{index}"}).status_code == 201
+        for ws, start in zip(sockets, starts, strict=True):
+            seqs = [recv_until(ws, "host.message", timeout=10)["seq"] for _ in range(5)]
+            assert seqs == list(range(start + 1, start + 6))
+        for ws in sockets:
+            while recv_until(ws, "stats", timeout=10)["viewers"] != 8:
+                pass
+            ws.close()
+    finally:
+        server.stop()
+        redis.stop()
