@@ -40,7 +40,7 @@ async def submissions_collection(request: Request) -> Response:
     body = await json_body(request)
     _limit(request, "submit")
     receipt, created = await submissions.submit(
-        app.db, app.clock, body, max_chars=app.settings.max_question_chars,
+        app.db, app.clock, app.screener, body, max_chars=app.settings.max_question_chars,
         address=request.client.host if request.client else "",
     )
     return JSONResponse(receipt, 201 if created else 200)

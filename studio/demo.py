@@ -125,7 +125,7 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
             result = await questions.act(db, clock, actor, receipt.question_id, Action(step), body,
                                          max_chars=2000)
             version = result["version"]
-    await seed_board(db, clock, made, unit_ids)
+    await seed_board(db, clock, screener, made, unit_ids)
     return passwords
 
 
@@ -137,10 +137,11 @@ BOARD_SUBMISSIONS: list[dict[str, Any]] = [
 ]
 
 
-async def seed_board(db: Database, clock: Clock, made: dict[str, Staff], unit_ids: dict[str, int]) -> None:
+async def seed_board(db: Database, clock: Clock, screener: Screener, made: dict[str, Staff],
+                     unit_ids: dict[str, int]) -> None:
     """Board demo: netizens' direct submissions, two approved and routed, one waiting for review."""
     for spec in BOARD_SUBMISSIONS:
-        receipt, _ = await submissions.submit(db, clock, {
+        receipt, _ = await submissions.submit(db, clock, screener, {
             "text": spec["text"], "unit": unit_ids.get(spec.get("unit", "")),
             "nickname": spec.get("nickname", ""), "client_key": str(uuid.uuid4()),
         }, max_chars=2000)

@@ -43,8 +43,9 @@ from broadcast.redis import RedisBackend
 from studio import channels, live
 from studio.db import encode
 from studio.errors import ApiError, whole_number
+from studio.ratelimit import Limits
 from studio.relay import ASKS, FORWARD_MAXLEN, VOTES, event_key, replies_key, snapshot_key
-from studio.runtime import Studio
+from studio.runtime import Studio, limits_of
 from studio.settings import Settings, load_settings
 from studio.viewer import VIEWER_COOKIE
 
@@ -78,6 +79,8 @@ class Edge:
     pending: dict[str, asyncio.Future[str]] = field(default_factory=dict)
     signer: Signer | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    limits: Limits | None = None
+    """Asks and +1s per client and per address, as on the owner (None: limits off)."""
 
     async def event(self, slug: str) -> dict[str, Any] | None:
         raw = await self.backend.client.get(event_key(slug))
@@ -175,8 +178,8 @@ async def edge_socket(websocket: WebSocket) -> None:
             voter = "v:" + edge.signer.unsign(websocket.cookies[VIEWER_COOKIE]).decode()
 
     async def on_ask(c: live.Connection, frame: dict[str, Any]) -> None:
-        if edge.settings.rate_limits:
-            wait = c.asks.take(time.monotonic())
+        if edge.limits is not None:
+            wait = edge.limits.ask(voter, c.address, time.monotonic())
             if wait:
                 raise ApiError("too_fast", "提问太频繁，请稍后再试", retry_after=round(wait, 1))
         ref = secrets.token_hex(8)
@@ -195,6 +198,10 @@ async def edge_socket(websocket: WebSocket) -> None:
 
     async def on_vote(c: live.Connection, frame: dict[str, Any]) -> None:
         question_id = whole_number(frame.get("question"), "question", "question 须为提问编号")
+        if edge.limits is not None:
+            wait = edge.limits.vote(voter, c.address, time.monotonic())
+            if wait:
+                raise ApiError("too_fast", "操作太频繁，请稍后再试", retry_after=round(wait, 1))
         try:
             await edge.backend.client.xadd(VOTES, {"event": event_id, "question": question_id,
                                                    "viewer": voter}, maxlen=FORWARD_MAXLEN,
@@ -250,7 +257,8 @@ def create_edge_app(settings: Settings | None = None) -> Starlette:
         hub = Hub(backend, buffer_limit=settings.send_buffer_frames, changelog=StreamChangeLog(backend))
         await hub.start()
         signer = Signer(settings.secret_key, salt="studio-viewer") if settings.secret_key else None
-        edge = Edge(settings=settings, hub=hub, backend=backend, signer=signer)
+        edge = Edge(settings=settings, hub=hub, backend=backend, signer=signer,
+                    limits=limits_of(settings) if settings.rate_limits else None)
         edge.tasks = [asyncio.create_task(edge.replies()), asyncio.create_task(edge.stats_loop())]
         app.state.edge = edge
         try:

@@ -20,28 +20,43 @@ from studio.caselife import Stage
 from studio.clock import Clock
 from studio.db import Database
 from studio.errors import ApiError, invalid
-from studio.questions import MAX_NICKNAME, MAX_REASON, clean_client_key, clean_text, new_rating_code
+from studio.questions import MAX_NICKNAME, clean_client_key, clean_text, new_rating_code
+from studio.screener import Screener, screen_board_submission
 from studio.views import DEFAULT_NICKNAME, Queryable, unit_ref
 
+MAX_REASON = 200
 
-def screen_submission(text: str) -> list[dict[str, Any]]:
+
+RECENT_SUBMISSIONS = 5
+
+
+async def screen_submission(screener: Screener, db: Database, text: str, address: str) -> list[dict[str, Any]]:
     """Screening flags for a direct submission, in the ``flags`` shape of docs/api.md.
 
-    This is the single call site of screening for the board: it returns no
-    flags until the live studio's screening function is wired in here.
+    The same screening as live questions: personal data, the store's lexicon and
+    spam, with the address's latest submissions as the flood reference.
     """
-    return []
+    recent: list[str] = []
+    if address:
+        async with db.read() as conn:
+            rows = await conn.fetchall(
+                "SELECT original_text FROM board_submissions WHERE address = ? ORDER BY id DESC LIMIT ?",
+                (address, RECENT_SUBMISSIONS),
+            )
+        recent = [row["original_text"] for row in reversed(rows)]
+    screening = await screen_board_submission(screener, text, recent=recent)
+    return screening.flags_json()
 
 
-async def submit(db: Database, clock: Clock, body: dict[str, Any], *, max_chars: int,
-                 address: str = "") -> tuple[dict[str, Any], bool]:
+async def submit(db: Database, clock: Clock, screener: Screener, body: dict[str, Any], *,
+                 max_chars: int, address: str = "") -> tuple[dict[str, Any], bool]:
     """Store a pending submission; idempotent per ``client_key``. Returns (receipt, created)."""
     client_key = clean_client_key(body.get("client_key"))
     text = clean_text(body.get("text"), "text", max_chars)
     nickname = body.get("nickname") or ""
     if not isinstance(nickname, str) or len(nickname.strip()) > MAX_NICKNAME:
         raise invalid("nickname", f"昵称不能超过 {MAX_NICKNAME} 个字")
-    flags = screen_submission(text)
+    flags = await screen_submission(screener, db, text, address)
     async with db.write() as tx:
         existing = await tx.fetchone(
             "SELECT id, tracking_code, rating_code FROM board_submissions WHERE client_key = ?",
