@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 from conftest import Studio
 
+from studio.search import index_text
+
 
 def closed_case(studio: Studio, text: str, unit: str = "人社局", hard: bool = False) -> dict[str, Any]:
     """Ask in a live event, approve, close the event: the question becomes a case; returns ids and codes."""
@@ -271,6 +273,7 @@ def test_calendar_is_admin_edited(studio: Studio) -> None:
 def test_cases_inserted_without_a_stage_get_one(studio: Studio) -> None:
     """A case written without a stage (an import, say) gets the stage its status and unit imply."""
     with sqlite3.connect(studio.server.db, timeout=10) as db:
+        db.create_function("search_tokens", 1, index_text, deterministic=True)  # the search triggers' tokenizer
         ids = [
             db.execute(
                 """INSERT INTO cases (kind, origin, status, title, text, unit_id, created_at)
