@@ -12,6 +12,7 @@ from conftest import Server, start_server
 from openpyxl import load_workbook
 
 from studio.boardstats import CaseFacts, unit_stats, week_bounds, week_of
+from studio.search import index_text
 
 # Week 2026-W10 runs from Monday 2026-03-02 to Sunday 2026-03-08.
 # (unit, routed_at, due_at, open, first reply at, ratings) — the deadline in force at the
@@ -94,6 +95,7 @@ def dataset_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     server = start_server(tmp_path_factory.mktemp("stats"))
     try:
         with sqlite3.connect(server.db, timeout=10) as db:
+            db.create_function("search_tokens", 1, index_text, deterministic=True)  # the search triggers' tokenizer
             for unit_id, name in UNITS.items():
                 db.execute("INSERT INTO units (id, name, created_at) VALUES (?, ?, '2026-01-01')",
                            (unit_id, name))
