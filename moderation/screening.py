@@ -26,10 +26,7 @@ from moderation.lexicon import Lexicon
 from moderation.normalize import normalise
 from moderation.similarity import (
     DEFAULT_THRESHOLD,
-    MIN_SHINGLES,
     DuplicateIndex,
-    compact_shingles,
-    signature,
 )
 
 WEIGHTS: dict[str, int] = {
@@ -124,9 +121,9 @@ def screen(
     flags += spam.find_empty(norm)
     flags += spam.find_flood(norm, recent)
     if duplicates is not None and len(duplicates):
-        grams = compact_shingles(norm.compact)
-        if len(grams) >= MIN_SHINGLES:
-            hits = duplicates.query_signature(signature(grams), threshold=duplicate_threshold, limit=4)
+        sig = duplicates.signature_of_compact(norm.compact)
+        if sig is not None:
+            hits = duplicates.query_signature(sig, threshold=duplicate_threshold, limit=4)
             hits = [hit for hit in hits if hit[0] != exclude_id][:3]
             for item_id, score in hits:
                 flags.append(Flag("duplicate", 0, len(text), text, question_id=item_id, score=score))

@@ -116,6 +116,7 @@ class DuplicateIndex:
         self._rows: dict[int, int] = {}  # id -> row
         self._sorted: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.intp]]] = []
         self._sorted_upto = 0  # rows below this are in ``_sorted``
+        self._last: tuple[str | None, Signature | None] = (None, None)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -128,11 +129,20 @@ class DuplicateIndex:
         Texts too short to compare (under ``MIN_SHINGLES`` shingles) are not indexed."""
         self.add_signature(item_id, self.signature_of(text))
 
-    @staticmethod
-    def signature_of(text: str) -> Signature | None:
+    def signature_of(self, text: str) -> Signature | None:
         """The signature :meth:`add` would store, or ``None`` for a text too short."""
-        grams = compact_shingles(compact_key(text))
-        return signature(grams) if len(grams) >= MIN_SHINGLES else None
+        return self.signature_of_compact(compact_key(text))
+
+    def signature_of_compact(self, key: str) -> Signature | None:
+        """:meth:`signature_of` for a text already in compact form. The last
+        signature is remembered, so that adding the question just screened
+        does not compute it again."""
+        if key == self._last[0]:
+            return self._last[1]
+        grams = compact_shingles(key)
+        sig = signature(grams) if len(grams) >= MIN_SHINGLES else None
+        self._last = (key, sig)
+        return sig
 
     def add_signature(self, item_id: int, sig: Signature | None) -> None:
         """:meth:`add` with a precomputed signature (``None``: just remove the id)."""
@@ -189,16 +199,19 @@ class DuplicateIndex:
         if not self._rows:
             return []
         if len(self._rows) <= self.brute_force_limit:
-            rows = np.arange(count)
+            equal = np.count_nonzero(self._sigs[:count] == sig, axis=1)
+            good = np.flatnonzero(equal >= threshold * NUM_PERM).tolist()
+            rows: list[int] = good
         else:
-            rows = self._candidates(sig)
-        scores = np.count_nonzero(self._sigs[rows] == sig, axis=1) / NUM_PERM
-        good = np.flatnonzero(scores >= threshold)
+            candidates = self._candidates(sig)
+            equal = np.count_nonzero(self._sigs[candidates] == sig, axis=1)
+            good = np.flatnonzero(equal >= threshold * NUM_PERM).tolist()
+            rows = candidates[good].tolist()
         hits: list[tuple[int, float]] = []
-        for index in good.tolist():
-            item = self._row_ids[int(rows[index])]
+        for index, row in zip(good, rows, strict=True):
+            item = self._row_ids[row]
             if item is not None:
-                hits.append((item, float(scores[index])))
+                hits.append((item, int(equal[index]) / NUM_PERM))
         hits.sort(key=lambda h: (-h[1], h[0]))
         return [(i, round(s, 3)) for i, s in hits[:limit]]
 
