@@ -10,7 +10,8 @@ number, an ID number and a lexicon term mixed in. Then it times ``screen()``
 over all questions, single-threaded, in three settings: lexicon only;
 lexicon + a DuplicateIndex of 300 live questions + 5 recent texts of the same
 client; and (separately) the near-duplicate query alone against 100,000
-indexed board posts (LSH). The first pass is a warm-up; the figure is the best
+indexed board posts (LSH), with the memory the index takes (RSS growth).
+The first pass is a warm-up; the figure is the best
 of ``--repeat`` passes, given both per wall-clock second and per CPU second of
 the process (the latter is steadier on a shared machine). Pin it to one core:
 
@@ -80,6 +81,14 @@ def make_questions(corpus: str, count: int, length: int, rng: random.Random, ter
     return questions
 
 
+def rss_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def rate(fn: Callable[[str], object], questions: list[str], repeat: int) -> tuple[float, float]:
     """Best of ``repeat`` passes: (questions per wall-clock second, per CPU second)."""
     for q in questions[: len(questions) // 10]:
@@ -130,12 +139,14 @@ def main() -> None:
     full = rate(lambda q: screen(q, lexicon=lexicon, duplicates=live, recent=recent), questions, args.repeat)
     flagged = sum(1 for q in questions if screen(q, lexicon=lexicon).flags)
 
+    posts = make_questions(corpus, args.posts, 200, rng, terms)
+    rss_before = rss_mib()
     board = DuplicateIndex()
     started = time.perf_counter()
-    posts = make_questions(corpus, args.posts, 200, rng, terms)
     for i, post in enumerate(posts):
         board.add(i, post)
     index_s = time.perf_counter() - started
+    index_mib = rss_mib() - rss_before
     board_q = rate(lambda q: board.query(q), questions[:1000], args.repeat)
 
     affinity = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
@@ -148,7 +159,8 @@ def main() -> None:
     print(f"screen(), lexicon only:                      {plain[0]:8.0f}      {plain[1]:8.0f}")
     print(f"screen(), + 300 live questions + 5 recent:   {full[0]:8.0f}      {full[1]:8.0f}")
     print(f"DuplicateIndex.query, {len(board)} board posts (LSH): "
-          f"{board_q[0]:.0f}/s, {board_q[1]:.0f} per CPU-second; indexed in {index_s:.1f} s")
+          f"{board_q[0]:.0f}/s, {board_q[1]:.0f} per CPU-second; indexed in {index_s:.1f} s, "
+          f"+{index_mib:.0f} MiB")
 
 if __name__ == "__main__":
     main()

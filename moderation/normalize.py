@@ -16,17 +16,21 @@ Two views of a text are built, both pure functions of it:
     ``text`` with every character that is not a letter, digit or mark removed
     (spaces, punctuation, symbols, emoji, control and format characters), so
     that ``傻 . 瓜`` and ``傻瓜`` look the same to the word matcher.
-    :meth:`Normalised.span` maps a ``compact`` span back to the original.
+    :meth:`Normalised.span` maps a ``compact`` span back to the original
+    (the map is an array of offsets, computed with numpy from a lookup table of
+    the characters that are kept).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
 
 # Ranges where NFKC folds characters that people (or evaders) type.
 _NFKC_RANGES = (
@@ -124,11 +128,25 @@ def _fold_pattern() -> re.Pattern[str]:
 
 
 @cache
-def _kept_runs() -> re.Pattern[str]:
-    """Runs of characters ``compact`` keeps: all but categories Z*, P*, S*, C*
-    in the BMP (astral symbols were folded to spaces already)."""
-    skipped = (chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and _skipped(chr(c)))
-    return re.compile(f"[^{_char_class(skipped)}]+")
+def _kept_table() -> npt.NDArray[np.bool_]:
+    """For every code point, whether ``compact`` keeps it: all but categories
+    Z*, P*, S*, C* in the BMP (astral symbols were folded to spaces already)."""
+    table = np.ones(0x110000, dtype=np.bool_)
+    category = unicodedata.category
+    skipped = [c for c in range(0x10000) if category(chr(c))[0] in "ZPSC" and not 0xD800 <= c <= 0xDFFF]
+    table[skipped] = False
+    return table
+
+
+def _codes(text: str) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _compact(folded: str) -> tuple[str, npt.NDArray[np.intp]]:
+    """The compact form of folded text and the offset of each of its characters."""
+    codes = _codes(folded)
+    positions = np.flatnonzero(_kept_table()[codes])
+    return codes[positions].tobytes().decode("utf-32-le", "surrogatepass"), positions
 
 
 def is_skipped(ch: str) -> bool:
@@ -144,45 +162,31 @@ def fold(text: str) -> str:
 
 def compact_key(text: str) -> str:
     """The ``compact`` view of a standalone string (used for lexicon terms)."""
-    return "".join(_kept_runs().findall(fold(text)))
+    return _compact(fold(text))[0]
 
 
 class Normalised:
-    """Both views of one text; see the module docstring. The offset map from
-    ``compact`` back to the original is built on first use (most texts never
-    need it: it is only needed when something matched in ``compact``)."""
+    """Both views of one text; see the module docstring."""
 
-    __slots__ = ("_origins", "_starts", "compact", "original", "text")
+    __slots__ = ("_positions", "compact", "original", "text")
 
-    def __init__(self, original: str, text: str, compact: str) -> None:
+    def __init__(self, original: str, text: str, compact: str, positions: npt.NDArray[np.intp]) -> None:
         self.original = original
         self.text = text
         self.compact = compact
-        self._starts: list[int] | None = None  # offset in ``compact`` where each kept run starts
-        self._origins: list[int] = []  # offset in ``text`` of the same run
-
-    def _build_map(self) -> list[int]:
-        starts: list[int] = []
-        size = 0
-        for m in _kept_runs().finditer(self.text):
-            starts.append(size)
-            self._origins.append(m.start())
-            size += m.end() - m.start()
-        self._starts = starts
-        return starts
+        self._positions = positions  # original offset of each ``compact`` character
 
     def position(self, index: int) -> int:
         """The original offset of ``compact[index]``."""
-        starts = self._starts if self._starts is not None else self._build_map()
-        run = bisect_right(starts, index) - 1
-        return self._origins[run] + index - starts[run]
+        return int(self._positions[index])
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span covering ``compact[start:end]`` (``end > start``)."""
-        return self.position(start), self.position(end - 1) + 1
+        return int(self._positions[start]), int(self._positions[end - 1]) + 1
 
 
 def normalise(text: str) -> Normalised:
-    """Fold ``text`` and build its compact view."""
+    """Fold ``text`` and build its compact view with the offset map."""
     folded = fold(text)
-    return Normalised(text, folded, "".join(_kept_runs().findall(folded)))
+    compact, positions = _compact(folded)
+    return Normalised(text, folded, compact, positions)

@@ -9,7 +9,9 @@ offsets are original offsets. Policies:
   number broken over two lines are one run. A run is cut into its digit
   groups, and from each group on the longest combination of consecutive groups
   that is a valid number wins (two mobiles separated by a space are two
-  mobiles, not one 22-digit number).
+  mobiles, not one 22-digit number). A number directly followed by a unit of
+  amount (元 万 亿 米 吨 平 %) is an amount, never a phone or card, and one
+  digit repeated (``111111111111111``) is a placeholder.
 - **ID numbers** (``pii.id_number``, ``[已隐去]``): 18 characters (17 digits and
   a digit or X) with a valid province code, a real birth date between 1900 and
   today, and the GB 11643-1999 check character (ISO 7064 MOD 11-2); or 15
@@ -123,8 +125,12 @@ def _landline(digits: str) -> tuple[str, str] | None:
 
 
 def classify_number(digits: str) -> tuple[str, str] | None:
-    """``(kind, suggestion)`` for a digit string (x allowed last), or ``None``."""
+    """``(kind, suggestion)`` for a digit string (x allowed last), or ``None``.
+    A string of one digit repeated (11111111111, 000000000000000) is a
+    placeholder, never personal data."""
     n = len(digits)
+    if digits.count(digits[0]) == n:
+        return None
     if n == 18 and valid_id18(digits):
         return "pii.id_number", REDACTED
     if n == 15 and valid_id15(digits):

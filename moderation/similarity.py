@@ -189,16 +189,19 @@ class DuplicateIndex:
         if not self._rows:
             return []
         if len(self._rows) <= self.brute_force_limit:
-            rows = np.arange(count)
+            equal = np.count_nonzero(self._sigs[:count] == sig, axis=1)
+            good = np.flatnonzero(equal >= threshold * NUM_PERM).tolist()
+            rows: list[int] = good
         else:
-            rows = self._candidates(sig)
-        scores = np.count_nonzero(self._sigs[rows] == sig, axis=1) / NUM_PERM
-        good = np.flatnonzero(scores >= threshold)
+            candidates = self._candidates(sig)
+            equal = np.count_nonzero(self._sigs[candidates] == sig, axis=1)
+            good = np.flatnonzero(equal >= threshold * NUM_PERM).tolist()
+            rows = candidates[good].tolist()
         hits: list[tuple[int, float]] = []
-        for index in good.tolist():
-            item = self._row_ids[int(rows[index])]
+        for index, row in zip(good, rows, strict=True):
+            item = self._row_ids[row]
             if item is not None:
-                hits.append((item, float(scores[index])))
+                hits.append((item, int(equal[index]) / NUM_PERM))
         hits.sort(key=lambda h: (-h[1], h[0]))
         return [(i, round(s, 3)) for i, s in hits[:limit]]
 

@@ -132,6 +132,9 @@ def test_landlines(text: str, found: str, mask: str) -> None:
         "文件编号2019-0731-001号",
         "GB50500-2013规范第9.3.1条",
         "订单号20191231123456789012345",
+        "111111111111111",
+        "1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
+        "电话11111111111",
     ],
 )
 def test_numbers_that_are_not_personal_data(text: str) -> None:
