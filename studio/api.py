@@ -271,7 +271,7 @@ async def board_cases(request: Request) -> Response:
     app = studio(request)
     query = board_search.parse(request.query_params)
     async with app.db.read() as conn:
-        return JSONResponse(await board_search.search_cases(conn, query, app.clock.stamp(), app.clock.zone))
+        return JSONResponse(await board_search.search_cases(conn, query, app.clock.stamp()))
 
 
 async def board_categories(request: Request) -> Response:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from starlette.datastructures import QueryParams
 
@@ -110,16 +109,15 @@ def parse(params: QueryParams) -> BoardQuery:
     )
 
 
-KEY_SCALE = 100_000_000
-EPOCH_SHIFT = 2**31
+KEY_SCALE = 2**27
+FIRST_DAY = date(1900, 1, 1).toordinal()
 RANK_WINDOW = 1000
 """With more matches than this, relevance orders the newest RANK_WINDOW by BM25, the rest by date."""
 
 
-def day_key(day: str, zone: ZoneInfo) -> int:
-    """The index sort key of the first moment of ``day`` (midnight in the studio's timezone)."""
-    midnight = datetime.combine(date.fromisoformat(day), time(), tzinfo=zone)
-    return (int(midnight.timestamp()) + EPOCH_SHIFT) * KEY_SCALE
+def day_key(day: str) -> int:
+    """The index's first sort key of ``day``: days since 1900 * 2**27 (the case id fills the rest)."""
+    return (date.fromisoformat(day).toordinal() - FIRST_DAY) * KEY_SCALE
 
 
 @dataclass
@@ -137,7 +135,7 @@ class Conditions:
     exact: bool = True
 
 
-async def _conditions(conn: Queryable, query: BoardQuery, now: str, zone: ZoneInfo) -> Conditions:
+async def _conditions(conn: Queryable, query: BoardQuery, now: str) -> Conditions:
     found = Conditions()
     where, values, tags = found.where, found.values, found.tags
     if query.unit is not None:
@@ -182,12 +180,12 @@ async def _conditions(conn: Queryable, query: BoardQuery, now: str, zone: ZoneIn
     if query.date_from:
         where.append("c.created_at >= ?")
         values.append(query.date_from)
-        found.low = day_key(query.date_from, zone)
+        found.low = day_key(query.date_from)
     if query.date_to:
         following = (date.fromisoformat(query.date_to) + timedelta(days=1)).isoformat()
         where.append("c.created_at < ?")
         values.append(following)
-        found.high = day_key(following, zone) - 1
+        found.high = day_key(following) - 1
     return found
 
 
@@ -244,21 +242,20 @@ CASE_JOINS = """LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN events e ON e.id
                 LEFT JOIN categories k ON k.id = c.category_id"""
 
 
-async def search_cases(conn: Queryable, query: BoardQuery, now: str,
-                       zone: ZoneInfo | str = "Asia/Shanghai") -> dict[str, Any]:
+async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str, Any]:
     """One page of public cases and posts matching ``query``, with the total and highlights.
 
     With words, a case matches when every word occurs in its title, question,
     live answer or replies; ``sort=relevance`` orders by BM25 (title weighs
     four times the body) — the newest 1,000 matches when there are more, the
-    rest following by date — and ``sort=date`` newest first. A page past the
+    rest following by date — and ``sort=date`` newest day first (within a day,
+    the case recorded last first). A page past the
     last answers the last page. With words, the filters go to the index (tags
     and a rowid range, docs/search.md), which then answers alone; filters it
     cannot hold exactly (overdue, a category more than two levels deep) fall
     back to SQL over the index's matches.
     """
-    zone = ZoneInfo(zone) if isinstance(zone, str) else zone
-    found = await _conditions(conn, query, now, zone)
+    found = await _conditions(conn, query, now)
     expression = search.match_expression(query.terms)
     offset = (query.page - 1) * query.per_page
     if expression is not None:

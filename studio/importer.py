@@ -273,22 +273,22 @@ async def import_board(
     """Import ``records`` idempotently in batches; bad records are reported, the rest imported."""
     report = Report()
     importer = Importer(db, clock, report)
-    batch: list[tuple[int, Row]] = []
-    read = 0
+    prepared: list[tuple[int, Row]] = []
     for number, record in enumerate(records, 1):
-        read += 1
         try:
-            batch.append((number, prepare(record, clock, source, default_unit)))
+            prepared.append((number, prepare(record, clock, source, default_unit)))
         except ValueError as exc:
             report.failed.append((number, str(exc)))
-        if len(batch) >= BATCH:
-            await importer.write(batch)
-            batch = []
-            if progress:
-                progress(read)
-            read = 0
-    if batch:
+    # Oldest first, so that within a day case ids (the index's tie-break) follow time;
+    # records without a time (replies to earlier messages) last.
+    prepared.sort(key=lambda item: (item[1].at is None, item[1].at or ""))
+    done = len(report.failed)
+    if progress and done:
+        progress(done)
+    for first in range(0, len(prepared), BATCH):
+        batch = prepared[first : first + BATCH]
         await importer.write(batch)
-    if progress and read:
-        progress(read)
+        if progress:
+            progress(len(batch))
+    report.failed.sort()
     return report

@@ -8,12 +8,13 @@ from __future__ import annotations
 # The board's search document of case ``c`` (docs/search.md): its question and
 # every reply, and filter tags (unit, status, event, category and two
 # ancestors) so that FTS5 intersects the filters with the words. Its index
-# rowid is the sort key: creation time (seconds + 2**31) * 10**8 + case id, so
-# the index itself is in date order and a date range is a rowid range.
+# rowid is the sort key: the creation day (days since 1900, from the stored
+# local date) * 2**27 + case id, so the index itself is in date order and a
+# date range is a rowid range.
 SEARCH_BODY = """c.text || COALESCE(char(10) || (
                 SELECT group_concat(r.text, char(10)) FROM case_replies r WHERE r.case_id = c.id), '')"""
-SEARCH_KEY = """(COALESCE(CAST(strftime('%s', c.created_at) AS INTEGER), 0) + 2147483648)
-                * 100000000 + c.id"""
+SEARCH_KEY = """(COALESCE(CAST(julianday(substr(c.created_at, 1, 10)) AS INTEGER), 2415020) - 2415020)
+                * 134217728 + c.id"""
 SEARCH_TAGS = """'u' || COALESCE(c.unit_id, 0) || ' s' || c.status || ' e' || COALESCE(c.event_id, 0)
                 || COALESCE(' k' || c.category_id, '')
                 || COALESCE(' k' || (SELECT k1.parent_id FROM categories k1

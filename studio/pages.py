@@ -68,7 +68,7 @@ async def board_page(request: Request) -> Response:
     app = studio_of(request.app)
     query = board_search.parse(request.query_params)
     async with app.db.read() as conn:
-        result = await board_search.search_cases(conn, query, app.clock.stamp(), app.clock.zone)
+        result = await board_search.search_cases(conn, query, app.clock.stamp())
         units = await accounts.list_units(conn)
         tree = [c for c in await categories.tree(conn) if c["level"] <= 2]
         past = (await events.list_events(conn))["past"]

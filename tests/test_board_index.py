@@ -66,7 +66,7 @@ async def test_index_path_agrees_with_sql(tmp_path: Path) -> None:
             by_index = sorted(await every_id(db, q="小区", **params))
             async with db.read() as conn:
                 query = board_search.parse(QueryParams({"q": "小区", **{k: str(v) for k, v in params.items()}}))
-                found = await board_search._conditions(conn, query, NOW, board_search.ZoneInfo("Asia/Shanghai"))
+                found = await board_search._conditions(conn, query, NOW)
                 rows = await conn.fetchall(
                     "SELECT c.id FROM cases c WHERE (c.title LIKE '%小区%' OR c.text LIKE '%小区%')"
                     + "".join(" AND " + w for w in found.where) + " ORDER BY c.id", found.values)

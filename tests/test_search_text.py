@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from zoneinfo import ZoneInfo
 
 from studio import exports, search
 from studio.board_search import KEY_SCALE, day_key
@@ -58,14 +57,12 @@ def test_snippet_centres_on_the_first_match() -> None:
 
 
 def test_day_keys_bound_the_index_rowids_of_a_day() -> None:
-    """A day's first sort key is local midnight; the index rowid of a case sorts by time, then id."""
+    """A case's index rowid is its local creation day's first key plus its id, as SQL computes it."""
     conn = sqlite3.connect(":memory:")
-    stamp = "2019-04-25T00:00:00+08:00"
-    key = conn.execute("SELECT (CAST(strftime('%s', ?) AS INTEGER) + 2147483648) * 100000000 + 7",
-                       (stamp,)).fetchone()[0]
-    start = day_key("2019-04-25", ZoneInfo("Asia/Shanghai"))
-    assert key == start + 7 and key % KEY_SCALE == 7
-    assert day_key("2019-04-26", ZoneInfo("Asia/Shanghai")) - start == 86_400 * KEY_SCALE
+    key = conn.execute("SELECT (CAST(julianday(substr(?, 1, 10)) AS INTEGER) - 2415020) * 134217728 + 7",
+                       ("2019-04-25T23:59:00+08:00",)).fetchone()[0]
+    assert key == day_key("2019-04-25") + 7 and key % KEY_SCALE == 7
+    assert day_key("2019-04-26") - day_key("2019-04-25") == KEY_SCALE
 
 
 def test_markdown_export_text_is_inert() -> None:
