@@ -10,7 +10,7 @@ from starlette.responses import Response
 from moderation.lifecycle import Role
 from studio import accounts, cases, holidays, ranking, submissions
 from studio.caselife import RATING_LABELS, STAGE_LABELS
-from studio.pages import not_found, render, staff_session, to_login
+from studio.pages import admin_session, not_found, render, staff_session, to_login
 from studio.runtime import studio_of
 
 
@@ -87,11 +87,9 @@ async def console_page(request: Request) -> Response:
 
 
 async def calendar_page(request: Request) -> Response:
-    session = await staff_session(request)
-    if session is None:
-        return to_login(request)
-    if session.staff.role is not Role.ADMIN:
-        return render(request, "error.html", 403, status_code=403, message="只有管理员可以维护节假日")
+    session = await admin_session(request, "只有管理员可以维护节假日")
+    if isinstance(session, Response):
+        return session
     app = studio_of(request.app)
     year_text = request.query_params.get("year", "")
     year = int(year_text) if year_text.isdigit() else app.clock.now().year

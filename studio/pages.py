@@ -147,12 +147,21 @@ async def official_page(request: Request) -> Response:
     return await _console(request, "studio/official.html", Role.ADMIN, Role.OFFICIAL)
 
 
-async def audit_page(request: Request) -> Response:
+async def admin_session(request: Request, refusal: str) -> Session | Response:
+    """The admin's session for an admin-only page; otherwise the page to answer instead
+    (the sign-in page when signed out, a 403 page saying ``refusal`` for other staff)."""
     session = await staff_session(request)
     if session is None:
         return to_login(request)
     if session.staff.role is not Role.ADMIN:
-        return render(request, "error.html", 403, status_code=403, message="只有管理员可以查看审计日志")
+        return render(request, "error.html", 403, status_code=403, message=refusal)
+    return session
+
+
+async def audit_page(request: Request) -> Response:
+    session = await admin_session(request, "只有管理员可以查看审计日志")
+    if isinstance(session, Response):
+        return session
     question = request.query_params.get("question", "")
     question_id = int(question) if question.isdigit() else None
     async with studio_of(request.app).db.read() as conn:
