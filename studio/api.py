@@ -80,7 +80,7 @@ async def login(request: Request) -> Response:
         raise invalid("username", "请填写用户名和密码")
     app = studio(request)
     if app.settings.rate_limits:
-        wait = app.ask_limiter.take(f"login:{request.client.host if request.client else ''}", time.monotonic())
+        wait = app.address_limiter.take(f"login:{request.client.host if request.client else ''}", time.monotonic())
         if wait:
             raise ApiError("too_fast", "尝试次数过多，请稍后再试", retry_after=round(wait, 1))
     opened = await app.sessions.login(username, password)

@@ -24,7 +24,7 @@ def _limit(request: Request, kind: str) -> None:
     app = studio(request)
     if app.settings.rate_limits:
         address = request.client.host if request.client else ""
-        wait = app.ask_limiter.take(f"{kind}:{address}", time.monotonic())
+        wait = app.address_limiter.take(f"{kind}:{address}", time.monotonic())
         if wait:
             raise ApiError("too_fast", "操作太频繁，请稍后再试", retry_after=round(wait, 1))
 

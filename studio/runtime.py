@@ -46,7 +46,8 @@ class Studio:
     clock: Clock
     sessions: Sessions
     votes: VoteBuffer
-    ask_limiter: KeyedLimiter
+    address_limiter: KeyedLimiter
+    """Per-address attempts at sign-in and board submissions (keys ``kind:address``)."""
     viewer_signer: Signer
     limits: Limits
     claim_sweeper: ClaimSweeper
@@ -171,7 +172,7 @@ async def open_studio(settings: Settings) -> Studio:
         clock=clock,
         sessions=Sessions(db, clock, key, settings.session_hours),
         votes=VoteBuffer(db, clock, settings.vote_flush_interval),
-        ask_limiter=KeyedLimiter(settings.ask_burst * 3, settings.ask_per_minute * 3 / 60),
+        address_limiter=KeyedLimiter(settings.ask_burst * 3, settings.ask_per_minute * 3 / 60),
         viewer_signer=Signer(key, salt="studio-viewer"),
         limits=limits_of(settings),
         claim_sweeper=ClaimSweeper(db, settings.claim_seconds),
