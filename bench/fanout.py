@@ -284,7 +284,7 @@ class Studio:
         if processes > 1:
             redis_port = free_port()
             self.redis = subprocess.Popen(
-                [*pinned(0), shutil.which("redis-server") or "redis-server", "--port", str(redis_port),
+                [*pinned(1), shutil.which("redis-server") or "redis-server", "--port", str(redis_port),
                  "--save", "", "--appendonly", "no", "--dir", str(tmp), "--loglevel", "warning"],
                 stdout=subprocess.DEVNULL)
             self.env["STUDIO_BROADCAST"] = f"redis://127.0.0.1:{redis_port}/0"
