@@ -284,7 +284,7 @@ class Studio:
         if processes > 1:
             redis_port = free_port()
             self.redis = subprocess.Popen(
-                [*pinned(0), shutil.which("redis-server") or "redis-server", "--port", str(redis_port),
+                [*pinned(1), shutil.which("redis-server") or "redis-server", "--port", str(redis_port),
                  "--save", "", "--appendonly", "no", "--dir", str(tmp), "--loglevel", "warning"],
                 stdout=subprocess.DEVNULL)
             self.env["STUDIO_BROADCAST"] = f"redis://127.0.0.1:{redis_port}/0"
@@ -315,6 +315,14 @@ async def wait_http(base: str) -> None:
             except httpx.HTTPError:
                 await asyncio.sleep(0.1)
     raise RuntimeError(f"{base} did not start")
+
+
+async def post(http: httpx.AsyncClient, path: str, **kwargs: Any) -> httpx.Response:
+    """POST, retried once when a kept-alive connection was closed by the server meanwhile."""
+    try:
+        return await http.post(path, **kwargs)
+    except (httpx.ReadError, httpx.RemoteProtocolError):
+        return await http.post(path, **kwargs)
 
 
 async def run_studio(name: str, processes: int, viewers: int, messages: int, interval: float,
@@ -348,8 +356,8 @@ async def run_studio(name: str, processes: int, viewers: int, messages: int, int
             started = time.perf_counter()
             for number in range(messages):
                 tally.sent_at[number] = time.perf_counter()
-                answer = await http.post("/api/events/bench/messages", headers=headers,
-                                         json={"text": f"B{number}|{PAD}"})
+                answer = await post(http, "/api/events/bench/messages", headers=headers,
+                                    json={"text": f"B{number}|{PAD}"})
                 tally.post_rtt.append(time.perf_counter() - tally.sent_at[number])
                 answer.raise_for_status()
                 await asyncio.sleep(interval)

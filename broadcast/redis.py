@@ -54,6 +54,9 @@ QUEUE_LIMIT = 10_000
 TALLY_STALE = 10.0
 EPOCH_CHECK_SECONDS = 5.0
 COMMAND_TIMEOUT = 2.0
+READ_TIMEOUT = 10.0
+"""How long the reader waits past its block time before it calls Redis unreachable (a busy Redis is slow,
+and each reconnect makes every channel resynchronise)."""
 MAX_BACKOFF = 2.0
 PUBLISH_PAUSE = 1.0
 """After a failed publish, later ones fail at once for this long: writes never wait on a dead Redis
@@ -92,7 +95,7 @@ class RedisBackend:
             self.url, decode_responses=True, socket_timeout=COMMAND_TIMEOUT,
             socket_connect_timeout=COMMAND_TIMEOUT, retry=Retry(NoBackoff(), 0))
         self._reader = aioredis.Redis.from_url(
-            self.url, decode_responses=True, socket_timeout=BLOCK_MS / 1000 + COMMAND_TIMEOUT,
+            self.url, decode_responses=True, socket_timeout=BLOCK_MS / 1000 + READ_TIMEOUT,
             socket_connect_timeout=COMMAND_TIMEOUT)
         try:
             self.epoch = await self._current_epoch()

@@ -30,6 +30,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import redis.asyncio as aioredis
 from itsdangerous import Signer
 from redis.exceptions import RedisError
 from starlette.applications import Starlette
@@ -94,9 +95,13 @@ class Edge:
         """Hand the owner's answers to the asks waiting on this edge."""
         key = replies_key(self.edge_id)
         position = "0-0"
+        client = aioredis.Redis.from_url(self.backend.url, decode_responses=True, socket_timeout=11,
+                                         socket_connect_timeout=2)
+        failing = False
         while True:
             try:
-                result: Any = await self.backend.client.xread({key: position}, count=100, block=1000)
+                result: Any = await client.xread({key: position}, count=100, block=1000)
+                failing = False
                 for _, entries in result or []:
                     for entry_id, fields in entries:
                         position = entry_id
@@ -104,9 +109,12 @@ class Edge:
                         if waiting is not None and not waiting.done():
                             waiting.set_result(fields["frame"])
             except asyncio.CancelledError:
+                await client.aclose()
                 raise
             except (RedisError, OSError) as exc:
-                log.warning("reading replies failed (%s); retrying", exc)
+                if not failing:
+                    log.warning("reading replies failed (%s); retrying", exc)
+                failing = True
                 await asyncio.sleep(1)
 
     async def stats_loop(self) -> None:

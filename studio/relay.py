@@ -21,6 +21,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+import redis.asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
 
 from studio import questions
@@ -40,6 +41,7 @@ VOTES = PREFIX + "votes"
 GROUP = "owners"
 KEY_TTL = 24 * 3600
 FORWARD_MAXLEN = 100_000
+BLOCK_SECONDS = 1.0
 
 
 def event_key(slug: str) -> str:
@@ -103,29 +105,41 @@ class Relay:
                 await pipe.execute()
             self._cached[event["id"]] = event["seq"]
 
-    async def _ensure_groups(self) -> None:
+    async def _ensure_groups(self, client: aioredis.Redis) -> None:
         for stream in (ASKS, VOTES):
             try:
-                await self.backend.client.xgroup_create(stream, GROUP, id="0", mkstream=True)
+                await client.xgroup_create(stream, GROUP, id="0", mkstream=True)
             except ResponseError as exc:
                 if "BUSYGROUP" not in str(exc):
                     raise
 
     async def _consume(self) -> None:
-        client = self.backend.client
+        # Its own client: a blocking read must not time out like an ordinary command.
+        client = aioredis.Redis.from_url(self.backend.url, decode_responses=True,
+                                         socket_timeout=BLOCK_SECONDS + 10,
+                                         socket_connect_timeout=2)
+        try:
+            await self._consume_with(client)
+        finally:
+            await client.aclose()
+
+    async def _consume_with(self, client: aioredis.Redis) -> None:
         consumer = self.backend.process
         ready = False
         backlog = True
+        failing = False
         while True:
             try:
                 if not ready:
-                    await self._ensure_groups()
+                    await self._ensure_groups(client)
                     ready = True
                 # First our own unacknowledged entries (a crash mid-handling), then new ones.
                 start = "0" if backlog else ">"
                 result: Any = await client.xreadgroup(GROUP, consumer, {ASKS: start, VOTES: start},
-                                                      count=200, block=None if backlog else 1000)
+                                                      count=200,
+                                                      block=None if backlog else int(BLOCK_SECONDS * 1000))
                 backlog = False
+                failing = False
                 for stream, entries in result or []:
                     for entry_id, fields in entries:
                         if not fields:
@@ -138,7 +152,9 @@ class Relay:
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError) as exc:
-                log.warning("reading forwarded asks and votes failed (%s); retrying", exc)
+                if not failing:
+                    log.warning("reading forwarded asks and votes failed (%s); retrying", exc)
+                failing = True
                 ready = False
                 backlog = True
                 await asyncio.sleep(1)

@@ -32,6 +32,7 @@ class VoteBuffer:
         self._pending: dict[int, set[tuple[int, str]]] = defaultdict(set)
         self._task: asyncio.Task[None] | None = None
         self._public: dict[int, tuple[float, frozenset[int]]] = {}
+        self._refreshing: dict[int, asyncio.Future[frozenset[int]]] = {}
 
     async def vote(self, event_id: int, question_id: int, voter: str) -> bool:
         """Accept a +1 if the question is public in this event; it reaches the store within ``interval``.
@@ -40,21 +41,41 @@ class VoteBuffer:
         question (just published), so a refusal is always checked against the store.
         """
         read_at, public = self._public.get(event_id, (0.0, frozenset()))
-        now = time.monotonic()
-        if question_id not in public or now - read_at > self.interval:
-            async with self.db.read() as conn:
-                rows = await conn.fetchall(
-                    """SELECT q.id FROM questions q JOIN events e ON e.id = q.event_id
-                       WHERE q.event_id = ? AND e.status != 'closed'
-                       AND q.status IN ('approved', 'on_air', 'answered')""",
-                    (event_id,),
-                )
-            public = frozenset(int(row["id"]) for row in rows)
-            self._public[event_id] = (now, public)
+        if question_id not in public or time.monotonic() - read_at > self.interval:
+            public = await self._refresh(event_id)
+            if question_id not in public:
+                # A read already under way may predate the question's publication: read again.
+                public = await self._refresh(event_id)
         if question_id not in public:
             return False
         self._pending[event_id].add((question_id, voter))
         return True
+
+    async def _refresh(self, event_id: int) -> frozenset[int]:
+        """The event's public question ids, read once for however many votes wait for them."""
+        pending = self._refreshing.get(event_id)
+        if pending is None or pending.done():
+            pending = asyncio.ensure_future(self._read_public(event_id))
+            self._refreshing[event_id] = pending
+            pending.add_done_callback(lambda done: self._forget(event_id, done))
+        return await asyncio.shield(pending)
+
+    def _forget(self, event_id: int, done: asyncio.Future[frozenset[int]]) -> None:
+        if self._refreshing.get(event_id) is done:
+            del self._refreshing[event_id]
+
+    async def _read_public(self, event_id: int) -> frozenset[int]:
+        started = time.monotonic()
+        async with self.db.read() as conn:
+            rows = await conn.fetchall(
+                """SELECT q.id FROM questions q JOIN events e ON e.id = q.event_id
+                   WHERE q.event_id = ? AND e.status != 'closed'
+                   AND q.status IN ('approved', 'on_air', 'answered')""",
+                (event_id,),
+            )
+        public = frozenset(int(row["id"]) for row in rows)
+        self._public[event_id] = (started, public)
+        return public
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
