@@ -31,7 +31,15 @@ def free_port() -> int:
 
 
 class Server:
-    """A ``studio serve`` subprocess with its own database."""
+    """A ``studio serve`` subprocess with its own database.
+
+    Subclasses change ``command`` (the ``studio`` arguments before ``--port``),
+    ``ready_path`` (answers 200 once it serves) and ``start_timeout``.
+    """
+
+    command: tuple[str, ...] = ("serve",)
+    ready_path = "/api/units"
+    start_timeout = 20.0
 
     def __init__(self, tmp: Path, env: dict[str, str] | None = None) -> None:
         self.db = str(tmp / "studio.db")
@@ -64,20 +72,20 @@ class Server:
     def start(self) -> None:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "studio", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "studio", *self.command, "--port", str(self.port)],
                 env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             try:
-                if httpx.get(self.base + "/api/units", timeout=1).status_code == 200:
+                if httpx.get(self.base + self.ready_path, timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             if self.process.poll() is not None:
                 raise RuntimeError("server exited:\n" + self.log.read_text())
             time.sleep(0.1)
-        raise RuntimeError("server did not start:\n" + self.log.read_text())
+        raise RuntimeError(f"{' '.join(self.command)} did not start:\n" + self.log.read_text())
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process is not None and self.process.poll() is None:

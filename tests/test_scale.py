@@ -223,25 +223,8 @@ def test_process_killed_mid_event_its_viewers_resume_on_another(cluster: Cluster
 class EdgeServer(Server):
     """``studio edge`` on the cluster's Redis: no store of its own."""
 
-    def start(self) -> None:
-        import subprocess
-        import sys
-        import time
-
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "studio", "edge", "--port", str(self.port)],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("edge did not start:\n" + self.log.read_text())
+    command = ("edge",)
+    ready_path = "/healthz"
 
 
 def test_edge_serves_feed_resume_ask_and_vote_with_only_redis(cluster: Cluster, tmp_path: Path) -> None:
