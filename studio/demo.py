@@ -1,4 +1,5 @@
-"""Demo content: units, staff, one live event with questions in every state, one upcoming.
+"""Demo content: units, staff, one live event with questions in every state, one upcoming,
+one closed last week whose transcript is on the board with cases in several stages.
 
 All text here is written for the demo; nothing is taken from real citizens.
 """
@@ -12,8 +13,9 @@ from datetime import timedelta
 from typing import Any
 
 from moderation.lifecycle import Action
-from studio import accounts, events, lexicons, questions, submissions
+from studio import accounts, cases, events, lexicons, questions, submissions
 from studio.accounts import Staff
+from studio.caselife import CaseAction
 from studio.categories import load_taxonomy
 from studio.clock import Clock
 from studio.db import Database
@@ -108,15 +110,29 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
         unit_ids = {u["name"]: u["id"] for u in await accounts.list_units(conn)}
     await lexicons.seed_defaults(db, now)
     screener = Screener(db)
-    for spec in QUESTIONS:
-        receipt = await questions.ask(db, clock, slug=live["slug"], max_chars=2000, body={
+    await seed_questions(db, clock, screener, made, unit_ids, live["slug"], QUESTIONS)
+    await seed_past_event(db, clock, screener, made, unit_ids, start)
+    await seed_board(db, clock, screener, made, unit_ids)
+    return passwords
+
+
+OFFICIAL_OF = {"区人社局": "renshe", "区教育局": "jiaoyu", "区交通运输局": "jiaotong"}
+
+
+async def seed_questions(db: Database, clock: Clock, screener: Screener, made: dict[str, Staff],
+                         unit_ids: dict[str, int], slug: str,
+                         specs: list[dict[str, Any]]) -> dict[str, questions.Receipt]:
+    """Ask each question and take it through its ``then`` steps; the receipts by text."""
+    receipts: dict[str, questions.Receipt] = {}
+    for spec in specs:
+        receipt = await questions.ask(db, clock, slug=slug, max_chars=2000, body={
             "text": spec["text"], "unit": unit_ids.get(spec.get("unit", "")),
             "nickname": spec.get("nickname", ""), "client_key": str(uuid.uuid4()),
         }, screener=screener)
+        receipts[spec["text"]] = receipt
         version = 1
         for step in spec["then"]:
-            actor = made["mod1"] if step in ("approve", "reject") else made[
-                {"区人社局": "renshe", "区教育局": "jiaoyu", "区交通运输局": "jiaotong"}[spec["unit"]]]
+            actor = made["mod1"] if step in ("approve", "reject") else made[OFFICIAL_OF[spec["unit"]]]
             body: dict[str, Any] = {"version": version}
             if step == "reject":
                 body["reason"] = "ads"
@@ -125,8 +141,60 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
             result = await questions.act(db, clock, actor, receipt.question_id, Action(step), body,
                                          max_chars=2000)
             version = result["version"]
-    await seed_board(db, clock, screener, made, unit_ids)
-    return passwords
+    return receipts
+
+
+PAST_QUESTIONS: list[dict[str, Any]] = [
+    {"text": "灵活就业人员的社保怎么缴？断缴几个月会影响医保报销吗？", "unit": "区人社局",
+     "nickname": "自由职业者", "then": ["approve", "on_air", "answer"],
+     "answer": "灵活就业人员可以在区政务服务中心或线上平台以个人身份参保，按月或按季缴费。"
+               "医保断缴后补缴当月起恢复待遇，断缴超过三个月的，需要重新计算等待期，建议尽快续缴。"},
+    {"text": "公交12路能不能在地铁站加一个站点，换乘太远了。", "unit": "区交通运输局",
+     "nickname": "上班族", "then": ["approve", "on_air", "answer"],
+     "answer": "这个建议很好。我们已经会同公交公司踏勘现场，计划下月在地铁站东口增设临时站点，"
+               "试运行一个月后根据客流确定是否固定下来。"},
+    {"text": "区里的职业技能培训补贴今年还有吗？怎么报名？", "unit": "区人社局",
+     "then": ["approve"]},
+    {"text": "学校周边的违停太多了，早上送孩子车都开不进去。", "unit": "区交通运输局",
+     "nickname": "家长", "then": ["approve"]},
+    {"text": "幼儿园的延时托管什么时候能推开？双职工家庭接孩子太难了。", "unit": "区教育局",
+     "then": ["approve"]},
+]
+
+
+async def seed_past_event(db: Database, clock: Clock, screener: Screener, made: dict[str, Staff],
+                          unit_ids: dict[str, int], start: Any) -> None:
+    """A closed event from last week: two questions answered live (board posts), three left for
+    the board as cases — one replied and rated by its asker, one accepted, one waiting."""
+    admin = made["admin"]
+    past = await events.create_event(db, clock, admin, {
+        "slug": "wenjiuye-2026",
+        "title": "稳就业·惠民生——区职能部门在线访谈",
+        "description": "就灵活就业社保、职业技能培训、公交站点和学校周边交通、幼儿园托管等问题，"
+                       "区人社局、区交通运输局、区教育局负责人在线回答网友提问。",
+        "starts_at": (start - timedelta(days=7)).isoformat(),
+        "ends_at": (start - timedelta(days=7) + timedelta(hours=2)).isoformat(),
+        "guests": ["renshe", "jiaoyu", "jiaotong"],
+        "moderators": ["mod1"],
+    })
+    await events.open_event(db, clock, admin, past["slug"])
+    receipts = await seed_questions(db, clock, screener, made, unit_ids, past["slug"], PAST_QUESTIONS)
+    await events.close_event(db, clock, admin, past["slug"])
+    async with db.read() as conn:
+        rows = await conn.fetchall(
+            "SELECT c.id, c.question_id FROM cases c JOIN events e ON e.id = c.event_id WHERE e.slug = ?",
+            (past["slug"],))
+    case_of = {row["question_id"]: row["id"] for row in rows}
+    training = receipts[PAST_QUESTIONS[2]["text"]]
+    training_case = case_of[training.question_id]
+    await cases.act(db, clock, made["renshe"], training_case, CaseAction.ACCEPT, {})
+    await cases.act(db, clock, made["renshe"], training_case, CaseAction.REPLY, {
+        "text": "今年的职业技能培训补贴继续实施，面向登记失业人员、农村转移劳动力和高校毕业生。\n"
+                "报名方式：在区人社局公众号“技能培训”栏目选择课程，或到各街道人社服务站现场报名，"
+                "培训合格取得证书后按规定申领补贴。"})
+    await cases.rate(db, clock, training_case, {"code": training.rating_code, "rating": "satisfied"})
+    parking_case = case_of[receipts[PAST_QUESTIONS[3]["text"]].question_id]
+    await cases.act(db, clock, made["jiaotong"], parking_case, CaseAction.ACCEPT, {})
 
 
 BOARD_SUBMISSIONS: list[dict[str, Any]] = [
