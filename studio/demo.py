@@ -113,6 +113,7 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
     await seed_questions(db, clock, screener, made, unit_ids, live["slug"], QUESTIONS)
     await seed_past_event(db, clock, screener, made, unit_ids, start)
     await seed_board(db, clock, screener, made, unit_ids)
+    await screener.stop()
     return passwords
 
 

@@ -136,6 +136,7 @@ class Studio:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._stats_task
         await self.claim_sweeper.stop()
+        await self.screener.stop()
         await self.votes.stop()
         await self.hub.stop()
         await self.db.close()
@@ -181,6 +182,7 @@ async def open_studio(settings: Settings) -> Studio:
     await lexicons.seed_defaults(db, clock.stamp())
     studio.votes.start()
     studio.claim_sweeper.start()
+    studio.screener.start_board_index()
     studio._stats_task = asyncio.create_task(studio._stats_loop())
     if isinstance(hub.backend, RedisBackend):
         studio.relay = Relay(studio, hub.backend)

@@ -10,7 +10,11 @@
   rejected or merged since leave it: suggestions only name questions that can
   still be merged into;
 - ``recent``: the same client's latest texts in the event (the viewer id, or
-  the address when there is none), for flood detection.
+  the address when there is none), for flood detection;
+- board duplicates: one :class:`DuplicateIndex` of the board's cases for
+  netizens' direct submissions, built in a thread in the background (a board
+  of 100,000 cases takes seconds; submissions screened before it is ready get
+  no duplicate flags) and topped up by case id before each submission.
 
 Screening flags, suggests and ranks; it never rejects or publishes.
 """
@@ -18,6 +22,7 @@ Screening flags, suggests and ranks; it never rejects or publishes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -49,6 +54,47 @@ class Screener:
         self._version: str | None = None
         self._events: dict[int, _EventIndex] = {}
         self._lock = asyncio.Lock()
+        self._board: _EventIndex | None = None
+        self._board_task: asyncio.Task[None] | None = None
+
+    def start_board_index(self) -> None:
+        """Start building the board's duplicate index in the background (once)."""
+        if self._board_task is None:
+            self._board_task = asyncio.create_task(self._build_board_index())
+
+    async def stop(self) -> None:
+        if self._board_task is not None:
+            self._board_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._board_task
+
+    async def _build_board_index(self) -> None:
+        async with self.db.read() as conn:
+            rows = await conn.fetchall("SELECT id, title, text FROM cases ORDER BY id")
+        entries = [(int(row["id"]), case_text(row["title"], row["text"])) for row in rows]
+
+        def build() -> _EventIndex:
+            board = _EventIndex()
+            for case_id, text in entries:
+                board.index.add(case_id, text)
+            board.last_id = entries[-1][0] if entries else 0
+            return board
+
+        self._board = await asyncio.to_thread(build)
+
+    async def board_duplicates(self) -> DuplicateIndex | None:
+        """The board's cases as a duplicate index, topped up with new cases; ``None`` while building."""
+        self.start_board_index()
+        board = self._board
+        if board is None:
+            return None
+        async with self.db.read() as conn:
+            rows = await conn.fetchall(
+                "SELECT id, title, text FROM cases WHERE id > ? ORDER BY id", (board.last_id,))
+        for row in rows:
+            board.index.add(row["id"], case_text(row["title"], row["text"]))
+            board.last_id = row["id"]
+        return board.index
 
     async def lexicon(self) -> Lexicon:
         """The compiled lexicon of the store, rebuilt when its version moved."""
@@ -125,6 +171,11 @@ class Screener:
                           duplicates: DuplicateIndex | None = None) -> Screening:
         """Screen a text with the store's lexicon only (plus what the caller passes)."""
         return screen(text, lexicon=await self.lexicon(), duplicates=duplicates, recent=recent)
+
+
+def case_text(title: str, text: str) -> str:
+    """What a board case is compared on: its text, or its title when the text repeats it."""
+    return text if text.startswith(title.rstrip("…")) else f"{title} {text}"
 
 
 async def recent_texts(conn: Queryable, event_id: int, *, viewer: str, address: str) -> list[str]:

@@ -33,8 +33,9 @@ RECENT_SUBMISSIONS = 5
 async def screen_submission(screener: Screener, db: Database, text: str, address: str) -> list[dict[str, Any]]:
     """Screening flags for a direct submission, in the ``flags`` shape of docs/api.md.
 
-    The same screening as live questions: personal data, the store's lexicon and
-    spam, with the address's latest submissions as the flood reference.
+    The same screening as live questions: personal data, the store's lexicon,
+    spam (the address's latest submissions as the flood reference) and
+    near-duplicates of the board's cases (``duplicate`` flags name the case id).
     """
     recent: list[str] = []
     if address:
@@ -44,7 +45,8 @@ async def screen_submission(screener: Screener, db: Database, text: str, address
                 (address, RECENT_SUBMISSIONS),
             )
         recent = [row["original_text"] for row in reversed(rows)]
-    screening = await screen_board_submission(screener, text, recent=recent)
+    screening = await screen_board_submission(screener, text, recent=recent,
+                                              duplicates=await screener.board_duplicates())
     return screening.flags_json()
 
 

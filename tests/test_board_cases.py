@@ -315,3 +315,18 @@ def test_two_ratings_at_once_one_wins(studio: Studio) -> None:
                                 ["满意", "不满意", "基本满意"] * 2))
     assert sorted(a.status_code for a in answers) == [200, 409, 409, 409, 409, 409]
     assert len(case(studio, made["id"])["ratings"]) == 1
+
+
+def test_direct_submission_names_a_board_case_it_repeats(studio: Studio) -> None:
+    """A submission that repeats a case already on the board is flagged as its near-duplicate."""
+    existing = closed_case(studio, "城东菜市场门口早上乱停车非常严重，希望交警加强管理。", unit="交通局")
+    with studio.server.http() as client:
+        receipt = client.post("/api/board/submissions", json={
+            "text": "城东菜市场门口早上乱停车很严重，希望交警能加强管理！", "client_key": str(uuid.uuid4())}).json()
+        fresh = client.post("/api/board/submissions", json={
+            "text": "图书馆周末能不能延长开放时间到晚上九点？", "client_key": str(uuid.uuid4())}).json()
+    queue = {s["id"]: s for s in studio.mod1.get("/api/board/submissions").json()}
+    duplicates = [f for f in queue[receipt["submission_id"]]["flags"] if f["kind"] == "duplicate"]
+    assert [f["question_id"] for f in duplicates] == [existing["id"]]
+    assert duplicates[0]["score"] > 0.5
+    assert not [f for f in queue[fresh["submission_id"]]["flags"] if f["kind"] == "duplicate"]
