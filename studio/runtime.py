@@ -9,12 +9,11 @@ import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from itsdangerous import Signer
 
 from broadcast import Hub, Message, backend_from_url
-from broadcast.redis import RedisBackend
 from studio import board, channels, lexicons
 from studio.auth import Sessions
 from studio.caselife import Rules
@@ -23,11 +22,13 @@ from studio.claims import ClaimSweeper
 from studio.clock import Clock
 from studio.db import Database, encode
 from studio.ratelimit import KeyedLimiter, Limits
-from studio.relay import Relay
 from studio.screener import Screener
 from studio.settings import Settings
 from studio.views import question_counts
 from studio.votes import VoteBuffer
+
+if TYPE_CHECKING:
+    from studio.relay import Relay
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,12 @@ async def open_studio(settings: Settings) -> Studio:
     studio.claim_sweeper.start()
     studio.screener.start_board_index()
     studio._stats_task = asyncio.create_task(studio._stats_loop())
-    if isinstance(hub.backend, RedisBackend):
+    if settings.broadcast_url.startswith("redis"):
+        # Imported only with a Redis broadcast, like the backend itself (backend_from_url).
+        from broadcast.redis import RedisBackend
+        from studio.relay import Relay
+
+        assert isinstance(hub.backend, RedisBackend)
         studio.relay = Relay(studio, hub.backend)
         studio.relay.start()
     return studio

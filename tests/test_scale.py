@@ -129,11 +129,10 @@ def test_viewer_counts_add_up_across_processes(cluster: Cluster) -> None:
     a, b = cluster.servers
     slug = cluster.studio.new_event()
     sockets = [server.ws(f"/ws/events/{slug}") for server in (a, a, b)]
-    for ws in sockets:
-        recv_json(ws)
-    for ws in sockets:
-        while recv_until(ws, "stats", timeout=10)["viewers"] != 3:
-            pass
+    viewers = [recv_json(ws)["stats"]["viewers"] for ws in sockets]
+    for ws, seen in zip(sockets, viewers, strict=True):
+        while seen != 3:  # stats frames come only when a figure changed, so start from the snapshot's
+            seen = recv_until(ws, "stats", timeout=10)["viewers"]
         ws.close()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_PASSWORD, Server, Studio, recv_json, recv_until
+from conftest import ADMIN_PASSWORD, Server, Studio, recv_json
 from redis_support import RedisServer, available
 
 pytestmark = pytest.mark.skipif(not available(), reason="redis-server is not installed")
@@ -29,15 +29,20 @@ def test_workers_share_store_and_feed_and_count_every_viewer(tmp_path: Path) -> 
         studio = Studio(server)
         slug = studio.new_event()
         sockets = [server.ws(f"/ws/events/{slug}") for _ in range(8)]
-        starts = [recv_json(ws)["seq"] for ws in sockets]
+        snapshots = [recv_json(ws) for ws in sockets]
         for index in range(5):
             assert studio.mod1.post(f"/api/events/{slug}/messages", {"text": f"消息{index}"}).status_code == 201
-        for ws, start in zip(sockets, starts, strict=True):
-            seqs = [recv_until(ws, "host.message", timeout=10)["seq"] for _ in range(5)]
+        for ws, first in zip(sockets, snapshots, strict=True):
+            start = first["seq"]
+            seqs: list[int] = []
+            viewers = first["stats"]["viewers"]  # stats frames come only when a figure changed
+            while len(seqs) < 5 or viewers != 8:
+                frame = recv_json(ws, timeout=10)
+                if frame["type"] == "host.message":
+                    seqs.append(frame["seq"])
+                elif frame["type"] == "stats":
+                    viewers = frame["viewers"]
             assert seqs == list(range(start + 1, start + 6))
-        for ws in sockets:
-            while recv_until(ws, "stats", timeout=10)["viewers"] != 8:
-                pass
             ws.close()
     finally:
         server.stop()
