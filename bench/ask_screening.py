@@ -25,10 +25,11 @@ from pathlib import Path
 
 from moderation.lexicon import Term
 from moderation.screening import screen
-from studio import lexicons, questions
 from studio.clock import Clock
-from studio.db import Database
-from studio.screener import Screener
+from studio.desk import wordlist
+from studio.desk.screener import Screener
+from studio.events import questions
+from studio.store.database import Database
 
 FILLER = "小区路灯公交站学校医院社保住房补贴招聘停车噪音垃圾分类供暖物业维修"
 
@@ -46,11 +47,11 @@ async def main(args: argparse.Namespace) -> None:
         db = Database(str(Path(tmp) / "bench.db"))
         await db.open()
         clock = Clock("Asia/Shanghai")
-        await lexicons.seed_defaults(db, clock.stamp())
+        await wordlist.seed_defaults(db, clock.stamp())
         extra = [Term(f"词{i:05d}号", "ads", "review") for i in range(args.terms)]
         async with db.write() as tx:
-            await lexicons._insert(tx, extra, by="bench", at=clock.stamp())
-            await lexicons._bump(tx)
+            await wordlist._insert(tx, extra, by="bench", at=clock.stamp())
+            await wordlist._bump(tx)
             await tx.execute(
                 "INSERT INTO events (slug, title, status, starts_at, ends_at, created_at) "
                 "VALUES ('bench', 'bench', 'live', ?, ?, ?)", (clock.stamp(), clock.stamp(), clock.stamp()))

@@ -23,8 +23,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from studio import ranking
-from studio.db import Database
+from studio.board import ranking
+from studio.store.database import Database
 
 ZONE = ZoneInfo("Asia/Shanghai")
 RATINGS = ["satisfied", "basically_satisfied", "unsatisfied"]

@@ -9,13 +9,13 @@ random real message, and, for 70% of cases, a reply built the same way from
 real replies. Cases get one of 118 units, a level-3 category under the
 source message's level-1 category when it has one (else a random one), a
 status (70% replied), a creation time spread over two years and, for 5%, one
-of 20 events. Then it times ``board_search.search_cases`` — the function
+of 20 events. Then it times ``search.search_cases`` — the function
 behind ``GET /api/board/cases`` and ``/board`` (count, one page of 20, and
 highlighting) — through the store's read pool, Q times per scenario, with
 words drawn from lists of realistic queries, and prints median and p95.
 
-    .venv/bin/python bench/search.py            # 100,000 cases, 200 queries per scenario
-    .venv/bin/python bench/search.py --cases 20000 --queries 50
+    .venv/bin/python bench/fulltext.py            # 100,000 cases, 200 queries per scenario
+    .venv/bin/python bench/fulltext.py --cases 20000 --queries 50
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ from starlette.datastructures import QueryParams
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from studio import board_search  # noqa: E402
-from studio.categories import load_taxonomy, read_taxonomy  # noqa: E402
-from studio.db import Database  # noqa: E402
+from studio.board import search  # noqa: E402
+from studio.board.categories import load_taxonomy, read_taxonomy  # noqa: E402
+from studio.store.database import Database  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "wenzheng"
 TWO = ["社保", "物业", "医保", "学校", "小区", "噪音", "停车", "拆迁", "工资", "公交", "地铁", "户口",
@@ -136,9 +136,9 @@ async def existing(db: Database) -> dict[str, Any]:
 
 async def timed(db: Database, params: dict[str, str]) -> tuple[float, int]:
     began = time.perf_counter()
-    query = board_search.parse(QueryParams(params))
+    query = search.parse(QueryParams(params))
     async with db.read() as conn:
-        result = await board_search.search_cases(conn, query, "2026-01-01T00:00:00+08:00")
+        result = await search.search_cases(conn, query, "2026-01-01T00:00:00+08:00")
     return (time.perf_counter() - began) * 1000, int(result["total"])
 
 
@@ -167,10 +167,10 @@ async def compare(db: Database) -> None:
     """The bare index, without the app: counting matches per word (best of 5, ms)."""
     import sqlite3
 
-    from studio import search
+    from studio.store import fulltext
 
     conn = sqlite3.connect(db.path)
-    conn.create_function("search_tokens", 1, search.index_text, deterministic=True)
+    conn.create_function("search_tokens", 1, fulltext.index_text, deterministic=True)
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'bench_trigram'").fetchone():
         began = time.perf_counter()
         conn.execute("""CREATE VIRTUAL TABLE bench_trigram USING fts5(title, body, content = 'case_search_docs',
@@ -190,7 +190,7 @@ async def compare(db: Database) -> None:
     print("|---|---|---|---|---|")
     for word in TWO[:6] + LONG[:6]:
         bigram = best_of(conn, "SELECT COUNT(*) FROM case_fts WHERE case_fts MATCH ?",
-                         "{title body} : (" + str(search.match_expression([word])) + ")")
+                         "{title body} : (" + str(fulltext.match_expression([word])) + ")")
         trigram = (best_of(conn, "SELECT COUNT(*) FROM bench_trigram WHERE bench_trigram MATCH ?",
                            f'"{word}"') if len(word) >= 3 else (float("nan"), 0))
         like = best_of(conn, "SELECT COUNT(*) FROM case_search_docs WHERE title LIKE ? OR body LIKE ?"

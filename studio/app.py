@@ -17,11 +17,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from studio import api, board_api, board_pages, desk_api, desk_pages, downloads, live, pages
 from studio.errors import ApiError
+from studio.live import endpoints
 from studio.runtime import open_studio
 from studio.settings import Settings, load_settings
-from studio.templating import install_filters
+from studio.web import api, board_api, board_pages, desk_api, desk_pages, downloads, pages
+from studio.web.templating import install_filters
 
 log = logging.getLogger(__name__)
 
@@ -177,9 +178,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/board/feed.atom", downloads.board_feed),
             Route("/board/units/{id:int}/feed.atom", downloads.board_feed),
             Route("/api/{rest:path}", api.api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
-            WebSocketRoute("/ws/events/{slug}", live.audience_socket),
-            WebSocketRoute("/ws/events/{slug}/staff", live.staff_socket),
-            WebSocketRoute("/ws/track/{code}", live.track_socket),
+            WebSocketRoute("/ws/events/{slug}", endpoints.audience_socket),
+            WebSocketRoute("/ws/events/{slug}/staff", endpoints.staff_socket),
+            WebSocketRoute("/ws/track/{code}", endpoints.track_socket),
             Mount("/static", StaticFiles(directory=settings.static_dir), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders)],

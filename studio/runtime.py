@@ -14,21 +14,23 @@ from typing import TYPE_CHECKING, Any
 from itsdangerous import Signer
 
 from broadcast import Hub, Message, backend_from_url
-from studio import board, channels, lexicons
-from studio.auth import Sessions
-from studio.caselife import Rules
-from studio.changelog import StoreChangeLog
-from studio.claims import ClaimSweeper
+from studio import channels
+from studio.accounts.sessions import Sessions
+from studio.board import records
+from studio.board.life import Rules
 from studio.clock import Clock
-from studio.db import Database, encode
+from studio.desk import wordlist
+from studio.desk.claims import ClaimSweeper
+from studio.desk.screener import Screener
+from studio.events.votes import VoteBuffer
 from studio.ratelimit import KeyedLimiter, Limits
-from studio.screener import Screener
 from studio.settings import Settings
-from studio.views import question_counts
-from studio.votes import VoteBuffer
+from studio.store.changelog import StoreChangeLog
+from studio.store.database import Database, encode
+from studio.store.questions import question_counts
 
 if TYPE_CHECKING:
-    from studio.relay import Relay
+    from studio.live.relay import Relay
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +167,7 @@ async def open_studio(settings: Settings) -> Studio:
     hub.changelog = StoreChangeLog(db)
     key = await secret_key(db, settings.secret_key)
     async with db.write() as tx:
-        await board.store_rules(tx, Rules(settings.board_ordinary_days, settings.board_hard_days,
+        await records.store_rules(tx, Rules(settings.board_ordinary_days, settings.board_hard_days,
                                           settings.board_extension_days))
     studio = Studio(
         settings=settings,
@@ -180,7 +182,7 @@ async def open_studio(settings: Settings) -> Studio:
         claim_sweeper=ClaimSweeper(db, settings.claim_seconds),
         screener=Screener(db),
     )
-    await lexicons.seed_defaults(db, clock.stamp())
+    await wordlist.seed_defaults(db, clock.stamp())
     studio.votes.start()
     studio.claim_sweeper.start()
     studio.screener.start_board_index()
@@ -188,7 +190,7 @@ async def open_studio(settings: Settings) -> Studio:
     if settings.broadcast_url.startswith("redis"):
         # Imported only with a Redis broadcast, like the backend itself (backend_from_url).
         from broadcast.redis import RedisBackend
-        from studio.relay import Relay
+        from studio.live.relay import Relay
 
         assert isinstance(hub.backend, RedisBackend)
         studio.relay = Relay(studio, hub.backend)

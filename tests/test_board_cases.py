@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from conftest import Studio
 
-from studio.search import index_text
+from studio.store.fulltext import index_text
 
 
 def closed_case(studio: Studio, text: str, unit: str = "人社局", hard: bool = False) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from starlette.datastructures import QueryParams
 
-from studio import board_search
-from studio.db import Database
+from studio.board import search as board_search
+from studio.store.database import Database
 
 NOW = "2026-01-01T00:00:00+08:00"
 pytestmark = pytest.mark.asyncio

@@ -11,8 +11,8 @@ import pytest
 from conftest import Server, start_server
 from openpyxl import load_workbook
 
-from studio.boardstats import CaseFacts, unit_stats, week_bounds, week_of
-from studio.search import index_text
+from studio.board.stats import CaseFacts, unit_stats, week_bounds, week_of
+from studio.store.fulltext import index_text
 
 # Week 2026-W10 runs from Monday 2026-03-02 to Sunday 2026-03-08.
 # (unit, routed_at, due_at, open, first reply at, ratings) — the deadline in force at the

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from moderation.lifecycle import Refusal, Role
-from studio.caselife import (
+from studio.board.life import (
     CaseAction,
     Rating,
     Rules,
@@ -22,7 +22,7 @@ from studio.caselife import (
     parse_rating,
     public_status,
 )
-from studio.migrations import MIGRATIONS
+from studio.store.migrations import MIGRATIONS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = date.fromisoformat

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from studio.board.importer import mapped, parse_time, prepare, read_records
 from studio.clock import Clock
 from studio.errors import ApiError
-from studio.importer import mapped, parse_time, prepare, read_records
 
 CLOCK = Clock("Asia/Shanghai")
 

@@ -12,7 +12,7 @@ from typing import Any
 from conftest import Studio, close_code, recv_json, recv_until
 from websockets.sync.client import ClientConnection
 
-from studio.workdays import add_working_days
+from studio.board.workdays import add_working_days
 
 PRIVATE_PHONE = "13912345678"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from broadcast import Message
-from studio.db import Database
-from studio.migrations import MIGRATIONS
+from studio.store.database import Database
+from studio.store.migrations import MIGRATIONS
 
 
 async def open_db(path: Path, published: list[Message]) -> Database:

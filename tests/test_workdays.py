@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from studio.workdays import add_working_days, due_at, is_working_day
+from studio.board.workdays import add_working_days, due_at, is_working_day
 
 D = date.fromisoformat
 

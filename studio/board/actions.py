@@ -1,0 +1,299 @@
+"""Acting on board cases: route, accept, reply, extend, send back (out of scope), rate.
+
+Each action runs in one write transaction: :func:`studio.caselife.decide`
+says whether it is allowed, the case row changes, the public timeline and the
+audit log get their lines. Staff lists (routing queue, a unit's cases,
+overdue cases) live here too.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from moderation.lifecycle import Refusal, Role
+from studio.accounts.directory import Staff, resolve_unit
+from studio.board import records
+from studio.board.life import (
+    RATING_LABELS,
+    CaseAction,
+    Stage,
+    after_rating,
+    decide,
+    extended,
+    may_extend,
+    parse_rating,
+    public_status,
+)
+from studio.clock import Clock
+from studio.errors import ApiError, invalid
+from studio.events.questions import clean_text
+from studio.store import audit
+from studio.store.database import Database, Queryable
+
+MAX_REPLY_CHARS = 10_000
+MAX_REASON_CHARS = 500
+MAX_COMMENT_CHARS = 500
+
+
+async def _case_for(tx: Queryable, case_id: int) -> Any:
+    row = await tx.fetchone(records.CASE_SELECT + " WHERE c.id = ?", (case_id,))
+    if row is None or row["kind"] != "case":
+        raise ApiError("not_found", "没有这件诉求")
+    return row
+
+
+async def act(db: Database, clock: Clock, staff: Staff, case_id: int, action: CaseAction,
+              body: dict[str, Any]) -> dict[str, Any]:
+    """Take a staff ``action`` on a case; returns the staff view of the case.
+
+    403 ``forbidden`` for the wrong role or another unit's case, 409
+    ``not_allowed`` for an action the case's stage does not allow, 400
+    ``invalid`` for a missing unit, reply text or reason.
+    """
+    async with db.write() as tx:
+        row = await _case_for(tx, case_id)
+        stage = Stage(row["stage"])
+        try:
+            new_stage = decide(stage, action, staff.role, staff_unit=staff.unit_id,
+                               case_unit=row["unit_id"])
+        except Refusal as refusal:
+            raise ApiError.from_refusal(refusal) from None
+        now = clock.now()
+        stamp = now.isoformat()
+        unit_name = row["unit_name"] or ""
+        detail: dict[str, Any] = {}
+        after_text: str | None = None
+        if action is CaseAction.ROUTE:
+            unit_id = await resolve_unit(tx, body.get("unit"))
+            if unit_id is None:
+                raise invalid("unit", "请选择办理单位")
+            hard = body.get("hard", bool(row["hard"]))
+            if not isinstance(hard, bool):
+                raise invalid("hard", "hard 须为 true 或 false")
+            due = await records.route_case(tx, case_id, unit_id, hard, now, actor=staff.username)
+            detail = {"unit": unit_id, "hard": hard, "due_at": due}
+        elif action is CaseAction.ACCEPT:
+            await tx.execute("UPDATE cases SET stage = ?, accepted_at = ? WHERE id = ?",
+                             (new_stage.value, stamp, case_id))
+            await records.timeline(tx, case_id, "accepted",
+                                 f"{unit_name}已接收，将于 {_day(row['due_at'])} 前答复", stamp)
+        elif action is CaseAction.REPLY:
+            text = clean_text(body.get("text"), "text", MAX_REPLY_CHARS)
+            after_text = text
+            author = f"{staff.title} {staff.display_name}".strip() if staff.title else staff.display_name
+            await tx.execute(
+                """INSERT INTO case_replies (case_id, unit_id, staff_id, author, text, live, at,
+                   round, due_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)""",
+                (case_id, row["unit_id"], staff.id, author, text, stamp, row["round"], row["due_at"]),
+            )
+            await tx.execute(
+                "UPDATE cases SET stage = ?, status = ?, replied_at = ? WHERE id = ?",
+                (new_stage.value, public_status(new_stage), stamp, case_id),
+            )
+            note = "补充答复" if stage is Stage.REPLIED else "答复"
+            await records.timeline(tx, case_id, "replied", f"{unit_name}{note}", stamp)
+        elif action is CaseAction.EXTEND:
+            reason = clean_text(body.get("reason"), "reason", MAX_REASON_CHARS)
+            has_extension = await tx.fetchone(
+                "SELECT 1 FROM case_extensions WHERE case_id = ?", (case_id,)
+            )
+            current = clock.parse(row["due_at"]) if row["due_at"] else None
+            why_not = may_extend(current, now, has_extension is not None)
+            if why_not is not None:
+                raise ApiError("not_allowed", why_not)
+            assert current is not None
+            holidays, workdays = await records.calendar(tx)
+            rules = await records.rules(tx)
+            new_due = extended(current, rules, holidays, workdays).isoformat()
+            await tx.execute(
+                """INSERT INTO case_extensions (case_id, days, reason, due_before, due_after, actor, at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (case_id, rules.extension_days, reason, row["due_at"], new_due, staff.username, stamp),
+            )
+            await tx.execute("UPDATE cases SET due_at = ? WHERE id = ?", (new_due, case_id))
+            await records.timeline(
+                tx, case_id, "extended",
+                f"{unit_name}申请延期 {rules.extension_days} 个工作日，办理时限延至 {_day(new_due)}。"
+                f"延期理由：{reason}", stamp)
+            detail = {"days": rules.extension_days, "due_before": row["due_at"], "due_after": new_due}
+            after_text = reason
+        elif action is CaseAction.OUT_OF_SCOPE:
+            reason = clean_text(body.get("reason"), "reason", MAX_REASON_CHARS)
+            after_text = reason
+            await tx.execute(
+                """UPDATE cases SET unit_id = NULL, stage = 'routing', status = 'open', due_at = NULL,
+                   routed_at = NULL, accepted_at = NULL WHERE id = ?""",
+                (case_id,),
+            )
+            await tx.execute(
+                """INSERT INTO case_routes (case_id, kind, from_unit_id, to_unit_id, reason, actor, at)
+                   VALUES (?, 'out_of_scope', ?, NULL, ?, ?, ?)""",
+                (case_id, row["unit_id"], reason, staff.username, stamp),
+            )
+            await records.timeline(tx, case_id, "returned",
+                                 f"{unit_name}退回：不属于本单位职责范围。理由：{reason}", stamp)
+            await records.timeline(tx, case_id, "routing", "等待重新分派办理单位", stamp)
+            detail = {"from_unit": row["unit_id"]}
+        await audit.record(tx, at=stamp, actor=staff.username, role=staff.role.value,
+                           action=f"case.{action.value}", case_id=case_id, from_status=stage.value,
+                           to_status=new_stage.value, after_text=after_text, detail=detail)
+        return await staff_case(tx, case_id, stamp)
+
+
+def _day(value: str | None) -> str:
+    return value[:10] if value else "-"
+
+
+async def rate(db: Database, clock: Clock, case_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """The asker rates the current reply round with their rating code.
+
+    403 ``bad_rating_code`` for a wrong code; 409 ``already_rated`` when this
+    round is rated; 409 ``not_allowed`` before any reply. 不满意 on the first
+    round reopens the case with a fresh deadline; the comment stays with staff.
+    """
+    code = body.get("code")
+    if not isinstance(code, str) or not code.strip():
+        raise invalid("code", "请填写评价码")
+    try:
+        rating = parse_rating(body.get("rating"))
+    except ValueError:
+        raise invalid("rating", "请选择 满意、基本满意 或 不满意") from None
+    comment = body.get("comment") or ""
+    if not isinstance(comment, str) or len(comment.strip()) > MAX_COMMENT_CHARS:
+        raise invalid("comment", f"评价意见不能超过 {MAX_COMMENT_CHARS} 字")
+    comment = comment.strip()
+    async with db.write() as tx:
+        row = await _case_for(tx, case_id)
+        expected = row["rating_code"] or ""
+        if not expected or not hmac.compare_digest(expected.upper(), code.strip().upper()):
+            raise ApiError("bad_rating_code", "评价码不正确，请核对提问时获得的评价码",
+                           http_status=403)
+        stage = Stage(row["stage"])
+        rated = await tx.fetchone("SELECT 1 FROM case_ratings WHERE case_id = ? AND round = ?",
+                                  (case_id, row["round"]))
+        if rated is not None or stage is Stage.CLOSED:
+            raise ApiError("already_rated", "本轮答复已经评价过了", http_status=409)
+        if stage is not Stage.REPLIED:
+            raise ApiError("not_allowed", "办理单位尚未答复，答复后才能评价")
+        now = clock.now()
+        stamp = now.isoformat()
+        await tx.execute(
+            """INSERT INTO case_ratings (case_id, round, unit_id, rating, comment, at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (case_id, row["round"], row["unit_id"], rating.value, comment, stamp),
+        )
+        label = RATING_LABELS[rating]
+        await records.timeline(tx, case_id, "rated", f"网友评价：{label}", stamp)
+        new_stage = after_rating(rating, row["round"])
+        if new_stage is Stage.REOPENED:
+            due = (await records.deadline_from(tx, now, bool(row["hard"]))).isoformat()
+            await tx.execute(
+                "UPDATE cases SET stage = 'reopened', status = 'open', round = round + 1, due_at = ? "
+                "WHERE id = ?",
+                (due, case_id),
+            )
+            await records.timeline(
+                tx, case_id, "reopened",
+                f"网友不满意，重新交{row['unit_name'] or '办理单位'}办理，办理时限至 {_day(due)}", stamp)
+        else:
+            await tx.execute("UPDATE cases SET stage = 'closed' WHERE id = ?", (case_id,))
+        await audit.record(tx, at=stamp, actor="网友", role=Role.AUDIENCE.value, action="case.rate",
+                           case_id=case_id, from_status=stage.value, to_status=new_stage.value,
+                           after_text=comment or None,
+                           detail={"rating": rating.value, "round": row["round"]})
+        case = await records.get_case(tx, case_id, stamp)
+        assert case is not None
+        return case
+
+
+async def staff_case(conn: Queryable, case_id: int, now: str) -> dict[str, Any]:
+    """The public case plus what only staff see: rating comments and the routing history."""
+    case = await records.get_case(conn, case_id, now)
+    if case is None:
+        raise ApiError("not_found", "没有这件诉求")
+    comments = await conn.fetchall(
+        "SELECT round, comment FROM case_ratings WHERE case_id = ? ORDER BY round", (case_id,)
+    )
+    by_round = {r["round"]: r["comment"] for r in comments}
+    for rating in case["ratings"]:
+        rating["comment"] = by_round.get(rating["round"], "")
+    routes = await conn.fetchall(
+        """SELECT r.kind, r.reason, r.actor, r.at, f.name AS from_name, t.name AS to_name
+           FROM case_routes r LEFT JOIN units f ON f.id = r.from_unit_id
+           LEFT JOIN units t ON t.id = r.to_unit_id WHERE r.case_id = ? ORDER BY r.id""",
+        (case_id,),
+    )
+    case["routes"] = [dict(r) for r in routes]
+    return case
+
+
+STAFF_ORDER = " ORDER BY c.due_at IS NULL, c.due_at, c.id"
+
+
+async def routing_queue(conn: Queryable, now: str) -> list[dict[str, Any]]:
+    """Cases waiting for a unit (new, or sent back as out of scope), oldest first."""
+    rows = await conn.fetchall(
+        records.CASE_SELECT + " WHERE c.kind = 'case' AND c.stage = 'routing' ORDER BY c.id"
+    )
+    result = []
+    for row in rows:
+        case = records.case_summary(row, now)
+        last = await conn.fetchone(
+            """SELECT r.reason, u.name AS unit_name FROM case_routes r
+               LEFT JOIN units u ON u.id = r.from_unit_id
+               WHERE r.case_id = ? AND r.kind = 'out_of_scope' ORDER BY r.id DESC LIMIT 1""",
+            (row["id"],),
+        )
+        case["returned"] = None if last is None else {"unit": last["unit_name"], "reason": last["reason"]}
+        result.append(case)
+    return result
+
+
+async def unit_cases(conn: Queryable, unit_id: int, now: str) -> dict[str, list[dict[str, Any]]]:
+    """A unit's cases for its console: to accept, in hand, reopened, overdue, replied."""
+    rows = await conn.fetchall(
+        records.CASE_SELECT + " WHERE c.kind = 'case' AND c.unit_id = ?" + STAFF_ORDER, (unit_id,)
+    )
+    groups: dict[str, list[dict[str, Any]]] = {
+        "to_accept": [], "accepted": [], "reopened": [], "overdue": [], "replied": [],
+    }
+    for row in rows:
+        case = records.case_summary(row, now)
+        if case["overdue"]:
+            groups["overdue"].append(case)
+        if row["stage"] == Stage.ASSIGNED.value:
+            groups["to_accept"].append(case)
+        elif row["stage"] == Stage.ACCEPTED.value:
+            groups["accepted"].append(case)
+        elif row["stage"] == Stage.REOPENED.value:
+            groups["reopened"].append(case)
+        else:
+            groups["replied"].append(case)
+    extended_ids = {r["case_id"] for r in await conn.fetchall("SELECT case_id FROM case_extensions")}
+    for cases in groups.values():
+        for case in cases:
+            case["extended"] = case["id"] in extended_ids
+    return groups
+
+
+async def overdue_cases(conn: Queryable, now: str, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """Open cases past their deadline, the most overdue first (optionally of one unit)."""
+    sql = records.CASE_SELECT + " WHERE c.kind = 'case' AND c.status = 'open' AND c.due_at < ?"
+    params: list[Any] = [now]
+    if unit_id is not None:
+        sql += " AND c.unit_id = ?"
+        params.append(unit_id)
+    rows = await conn.fetchall(sql + STAFF_ORDER, params)
+    return [records.case_summary(row, now) for row in rows]
+
+
+
+async def audit_entries(conn: Queryable, case_id: int) -> list[dict[str, Any]]:
+    """Every audited action on a case, in order (admins only)."""
+    rows = await conn.fetchall("SELECT * FROM audit_log WHERE case_id = ? ORDER BY id", (case_id,))
+    return [
+        {"at": r["at"], "actor": r["actor"], "role": r["role"], "action": r["action"],
+         "from_status": r["from_status"], "to_status": r["to_status"], "after_text": r["after_text"]}
+        for r in rows
+    ]

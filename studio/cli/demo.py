@@ -1,0 +1,222 @@
+"""Demo content: units, staff, one live event with questions in every state, one upcoming,
+one closed last week whose transcript is on the board with cases in several stages.
+
+All text here is written for the demo; nothing is taken from real citizens.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from moderation.lifecycle import Action
+from studio.accounts import directory
+from studio.accounts.directory import Staff
+from studio.board import actions, submissions
+from studio.board.categories import load_taxonomy
+from studio.board.life import CaseAction
+from studio.clock import Clock
+from studio.desk import wordlist
+from studio.desk.screener import Screener
+from studio.events import manage, questions
+from studio.store.database import Database
+
+UNITS = ["区人社局", "区教育局", "区交通运输局", "区住建局"]
+
+CATEGORIES = [
+    ["劳动和社会保障", "就业创业", "高校毕业生就业"],
+    ["劳动和社会保障", "社会保险", "社保卡办理"],
+    ["教育文体", "基础教育", "招生入学"],
+    ["交通运输", "城市交通", "公交线路"],
+    ["交通运输", "城市交通", "学校周边交通"],
+    ["城乡建设", "住房保障", "租房补贴"],
+]
+"""A small demo category tree; a real board loads its own with ``studio import-categories``."""
+
+STAFF: list[dict[str, Any]] = [
+    {"username": "admin", "role": "admin", "display_name": "系统管理员"},
+    {"username": "mod1", "role": "moderator", "display_name": "审核员小李"},
+    {"username": "mod2", "role": "moderator", "display_name": "审核员小王"},
+    {"username": "renshe", "role": "official", "unit": "区人社局", "display_name": "张建国", "title": "局长"},
+    {"username": "jiaoyu", "role": "official", "unit": "区教育局", "display_name": "刘芳", "title": "副局长"},
+    {"username": "jiaotong", "role": "official", "unit": "区交通运输局", "display_name": "陈立", "title": "局长"},
+]
+
+QUESTIONS: list[dict[str, Any]] = [
+    {"text": "今年区里的高校毕业生招聘会什么时候举办？外地院校的学生能参加吗？",
+     "unit": "区人社局", "nickname": "应届生小周", "then": ["approve", "on_air", "answer"],
+     "answer": "今年的秋季校园招聘会定在下月中旬，在区会展中心举办，外地院校学生凭学生证即可入场，"
+               "我们还会同步开设线上专场。"},
+    {"text": "毕业生租房补贴怎么申请？需要准备哪些材料？", "unit": "区人社局",
+     "then": ["approve"]},
+    {"text": "学校门口早晚高峰特别堵，能不能增设一个临时停车接送点？", "unit": "区交通运输局",
+     "nickname": "家长", "then": ["approve"]},
+    {"text": "新建的实验小学明年秋季能招生吗？学区怎么划分？", "unit": "区教育局",
+     "then": ["approve"]},
+    {"text": "社区公交线路能不能延长到新开的产业园？", "nickname": "通勤族", "then": []},
+    {"text": "我家老人社保卡丢了怎么补办？我的电话是13800001234，麻烦联系我。",
+     "unit": "区人社局", "then": []},
+    {"text": "买一送一，加微信领取优惠券！！！", "then": ["reject"]},
+]
+
+
+async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
+    """Fill an empty store with the demo; returns the staff passwords, or ``None`` if not empty."""
+    async with db.read() as conn:
+        if await conn.fetchone("SELECT 1 FROM staff LIMIT 1"):
+            row = await conn.fetchone("SELECT value FROM meta WHERE key = 'demo_credentials'")
+            return json.loads(row["value"]) if row else None
+    now = clock.stamp()
+    for name in UNITS:
+        await directory.create_unit(db, name, now)
+    async with db.write() as tx:
+        await load_taxonomy(tx, CATEGORIES)
+    passwords: dict[str, str] = {}
+    made: dict[str, Staff] = {}
+    for spec in STAFF:
+        password = secrets.token_urlsafe(9)
+        passwords[spec["username"]] = password
+        made[spec["username"]] = await directory.create_staff(db, password=password, at=now, **spec)
+    async with db.write() as tx:
+        await tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('demo_credentials', ?)",
+            (json.dumps(passwords, ensure_ascii=False),),
+        )
+    admin = made["admin"]
+    start = clock.now().replace(minute=0, second=0)
+    live = await manage.create_event(db, clock, admin, {
+        "slug": "xiaozhao-2026",
+        "title": "校招季·区长与职能部门负责人在线访谈",
+        "description": "围绕高校毕业生就业、租房补贴、学校周边交通和新建学校招生，"
+                       "区人社局、区教育局、区交通运输局负责人在线回答网友提问。",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=2)).isoformat(),
+        "guests": ["renshe", "jiaoyu", "jiaotong"],
+        "moderators": ["mod1", "mod2"],
+    })
+    await manage.create_event(db, clock, admin, {
+        "slug": "shishi-2026",
+        "title": "十件民生实事怎么办·网友提问征集",
+        "description": "明年的十件民生实事正在征集意见，欢迎网友提前提问，访谈当天由相关部门现场回答。",
+        "starts_at": (start + timedelta(days=3)).isoformat(),
+        "ends_at": (start + timedelta(days=3, hours=2)).isoformat(),
+        "guests": ["jiaotong", "jiaoyu"],
+        "moderators": ["mod1"],
+    })
+    await manage.open_event(db, clock, admin, live["slug"])
+    await manage.post_message(db, clock, made["mod1"], live["slug"],
+                              {"text": "各位网友好，本场在线访谈现在开始，欢迎踊跃提问！"})
+    async with db.read() as conn:
+        unit_ids = {u["name"]: u["id"] for u in await directory.list_units(conn)}
+    await wordlist.seed_defaults(db, now)
+    screener = Screener(db)
+    await seed_questions(db, clock, screener, made, unit_ids, live["slug"], QUESTIONS)
+    await seed_past_event(db, clock, screener, made, unit_ids, start)
+    await seed_board(db, clock, screener, made, unit_ids)
+    await screener.stop()
+    return passwords
+
+
+OFFICIAL_OF = {"区人社局": "renshe", "区教育局": "jiaoyu", "区交通运输局": "jiaotong"}
+
+
+async def seed_questions(db: Database, clock: Clock, screener: Screener, made: dict[str, Staff],
+                         unit_ids: dict[str, int], slug: str,
+                         specs: list[dict[str, Any]]) -> dict[str, questions.Receipt]:
+    """Ask each question and take it through its ``then`` steps; the receipts by text."""
+    receipts: dict[str, questions.Receipt] = {}
+    for spec in specs:
+        receipt = await questions.ask(db, clock, slug=slug, max_chars=2000, body={
+            "text": spec["text"], "unit": unit_ids.get(spec.get("unit", "")),
+            "nickname": spec.get("nickname", ""), "client_key": str(uuid.uuid4()),
+        }, screener=screener)
+        receipts[spec["text"]] = receipt
+        version = 1
+        for step in spec["then"]:
+            actor = made["mod1"] if step in ("approve", "reject") else made[OFFICIAL_OF[spec["unit"]]]
+            body: dict[str, Any] = {"version": version}
+            if step == "reject":
+                body["reason"] = "ads"
+            if step == "answer":
+                body["text"] = spec["answer"]
+            result = await questions.act(db, clock, actor, receipt.question_id, Action(step), body,
+                                         max_chars=2000)
+            version = result["version"]
+    return receipts
+
+
+PAST_QUESTIONS: list[dict[str, Any]] = [
+    {"text": "灵活就业人员的社保怎么缴？断缴几个月会影响医保报销吗？", "unit": "区人社局",
+     "nickname": "自由职业者", "then": ["approve", "on_air", "answer"],
+     "answer": "灵活就业人员可以在区政务服务中心或线上平台以个人身份参保，按月或按季缴费。"
+               "医保断缴后补缴当月起恢复待遇，断缴超过三个月的，需要重新计算等待期，建议尽快续缴。"},
+    {"text": "公交12路能不能在地铁站加一个站点，换乘太远了。", "unit": "区交通运输局",
+     "nickname": "上班族", "then": ["approve", "on_air", "answer"],
+     "answer": "这个建议很好。我们已经会同公交公司踏勘现场，计划下月在地铁站东口增设临时站点，"
+               "试运行一个月后根据客流确定是否固定下来。"},
+    {"text": "区里的职业技能培训补贴今年还有吗？怎么报名？", "unit": "区人社局",
+     "then": ["approve"]},
+    {"text": "学校周边的违停太多了，早上送孩子车都开不进去。", "unit": "区交通运输局",
+     "nickname": "家长", "then": ["approve"]},
+    {"text": "幼儿园的延时托管什么时候能推开？双职工家庭接孩子太难了。", "unit": "区教育局",
+     "then": ["approve"]},
+]
+
+
+async def seed_past_event(db: Database, clock: Clock, screener: Screener, made: dict[str, Staff],
+                          unit_ids: dict[str, int], start: Any) -> None:
+    """A closed event from last week: two questions answered live (board posts), three left for
+    the board as cases — one replied and rated by its asker, one accepted, one waiting."""
+    admin = made["admin"]
+    past = await manage.create_event(db, clock, admin, {
+        "slug": "wenjiuye-2026",
+        "title": "稳就业·惠民生——区职能部门在线访谈",
+        "description": "就灵活就业社保、职业技能培训、公交站点和学校周边交通、幼儿园托管等问题，"
+                       "区人社局、区交通运输局、区教育局负责人在线回答网友提问。",
+        "starts_at": (start - timedelta(days=7)).isoformat(),
+        "ends_at": (start - timedelta(days=7) + timedelta(hours=2)).isoformat(),
+        "guests": ["renshe", "jiaoyu", "jiaotong"],
+        "moderators": ["mod1"],
+    })
+    await manage.open_event(db, clock, admin, past["slug"])
+    receipts = await seed_questions(db, clock, screener, made, unit_ids, past["slug"], PAST_QUESTIONS)
+    await manage.close_event(db, clock, admin, past["slug"])
+    async with db.read() as conn:
+        rows = await conn.fetchall(
+            "SELECT c.id, c.question_id FROM cases c JOIN events e ON e.id = c.event_id WHERE e.slug = ?",
+            (past["slug"],))
+    case_of = {row["question_id"]: row["id"] for row in rows}
+    training = receipts[PAST_QUESTIONS[2]["text"]]
+    training_case = case_of[training.question_id]
+    await actions.act(db, clock, made["renshe"], training_case, CaseAction.ACCEPT, {})
+    await actions.act(db, clock, made["renshe"], training_case, CaseAction.REPLY, {
+        "text": "今年的职业技能培训补贴继续实施，面向登记失业人员、农村转移劳动力和高校毕业生。\n"
+                "报名方式：在区人社局公众号“技能培训”栏目选择课程，或到各街道人社服务站现场报名，"
+                "培训合格取得证书后按规定申领补贴。"})
+    await actions.rate(db, clock, training_case, {"code": training.rating_code, "rating": "satisfied"})
+    parking_case = case_of[receipts[PAST_QUESTIONS[3]["text"]].question_id]
+    await actions.act(db, clock, made["jiaotong"], parking_case, CaseAction.ACCEPT, {})
+
+
+BOARD_SUBMISSIONS: list[dict[str, Any]] = [
+    {"text": "小区旁边的幼儿园放学时段没有交通协管员，孩子过马路很危险，希望能安排。",
+     "unit": "区交通运输局", "nickname": "宝妈", "approve": True},
+    {"text": "新建小区的配套小学什么时候开工？", "unit": "区教育局", "approve": True},
+    {"text": "楼下烧烤店油烟太大，晚上十二点还很吵。", "nickname": "业主", "approve": False},
+]
+
+
+async def seed_board(db: Database, clock: Clock, screener: Screener, made: dict[str, Staff],
+                     unit_ids: dict[str, int]) -> None:
+    """Board demo: netizens' direct submissions, two approved and routed, one waiting for review."""
+    for spec in BOARD_SUBMISSIONS:
+        receipt, _ = await submissions.submit(db, clock, screener, {
+            "text": spec["text"], "unit": unit_ids.get(spec.get("unit", "")),
+            "nickname": spec.get("nickname", ""), "client_key": str(uuid.uuid4()),
+        }, max_chars=2000)
+        if spec["approve"]:
+            await submissions.decide(db, clock, made["mod1"], receipt["submission_id"], "approve", {},
+                                     max_chars=2000)

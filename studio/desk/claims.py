@@ -1,0 +1,168 @@
+"""Desk claims: "mod1 has this question open", shown live to the other moderators.
+
+A claim is a row in the store (so every server process sees it) with an
+expiry in wall-clock seconds. The desk claims a question when a moderator
+opens it and renews the claim while it stays open; the claim ends when the
+moderator closes it, acts on it, leaves the desk, or when it expires
+(``STUDIO_CLAIM_SECONDS``). Claims are advisory: they warn, they never block
+an action — the version check decides who wins.
+
+Frames on the moderators' channel (no ``seq``)::
+
+    {"type": "question.claimed", "question": 42, "by": "mod1", "expires_in": 90}
+    {"type": "question.released", "question": 42, "by": "mod1", "why": "released|handled|left|expired"}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from moderation.lifecycle import Role
+from studio import channels
+from studio.accounts.directory import Staff
+from studio.errors import ApiError
+from studio.store.database import Database, Queryable, Tx
+
+log = logging.getLogger(__name__)
+
+
+def claimed_frame(question_id: int, by: str, expires_in: float) -> dict[str, Any]:
+    return {"type": "question.claimed", "question": question_id, "by": by,
+            "expires_in": round(max(0.0, expires_in), 1)}
+
+
+def released_frame(question_id: int, by: str, why: str) -> dict[str, Any]:
+    return {"type": "question.released", "question": question_id, "by": by, "why": why}
+
+
+async def _desk_question(tx: Queryable, staff: Staff, question_id: int) -> Any:
+    """The question's row if ``staff`` works the event's desk (admin or its moderator)."""
+    row = await tx.fetchone("SELECT id, event_id FROM questions WHERE id = ?", (question_id,))
+    if row is None:
+        raise ApiError("not_found", "没有这个提问")
+    if staff.role is Role.ADMIN:
+        return row
+    if staff.role is Role.MODERATOR and await tx.fetchone(
+        "SELECT 1 FROM event_staff WHERE event_id = ? AND staff_id = ? AND role = 'moderator'",
+        (row["event_id"], staff.id),
+    ):
+        return row
+    raise ApiError("forbidden", "不是本场访谈的审核员")
+
+
+async def claim(db: Database, staff: Staff, question_id: int, seconds: float) -> dict[str, Any]:
+    """Claim (or renew the claim on) a question for ``seconds``.
+
+    Policy: one holder per question; a live claim of someone else answers 409
+    ``claimed`` with ``by`` and ``expires_in`` (the desk then shows it as taken);
+    an expired one is simply replaced. Only a new holder is announced, so renewals
+    stay quiet.
+    """
+    now = time.time()
+    async with db.write() as tx:
+        row = await _desk_question(tx, staff, question_id)
+        held = await tx.fetchone("SELECT username, expires_at FROM claims WHERE question_id = ?",
+                                 (question_id,))
+        if held is not None and held["username"] != staff.username and held["expires_at"] > now:
+            raise ApiError("claimed", f"{held['username']} 正在处理这个提问", by=held["username"],
+                           expires_in=round(held["expires_at"] - now, 1))
+        await tx.execute(
+            """INSERT INTO claims (question_id, event_id, username, expires_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (question_id) DO UPDATE SET username = excluded.username,
+               expires_at = excluded.expires_at""",
+            (question_id, row["event_id"], staff.username, now + seconds),
+        )
+        frame = claimed_frame(question_id, staff.username, seconds)
+        if held is None or held["username"] != staff.username or held["expires_at"] <= now:
+            tx.send(channels.moderators(row["event_id"]), frame)
+        return {key: value for key, value in frame.items() if key != "type"}
+
+
+async def release(db: Database, staff: Staff, question_id: int) -> bool:
+    """Give up one's own claim; whether there was one."""
+    async with db.write() as tx:
+        row = await _desk_question(tx, staff, question_id)
+        gone = await tx.fetchone(
+            "DELETE FROM claims WHERE question_id = ? AND username = ? RETURNING question_id",
+            (question_id, staff.username),
+        )
+        if gone is not None:
+            tx.send(channels.moderators(row["event_id"]),
+                    released_frame(question_id, staff.username, "released"))
+        return gone is not None
+
+
+async def release_handled(tx: Tx, event_id: int, question_id: int) -> None:
+    """Inside an action's transaction: the question was acted on, so its claim ends."""
+    gone = await tx.fetchone("DELETE FROM claims WHERE question_id = ? RETURNING username",
+                             (question_id,))
+    if gone is not None:
+        tx.send(channels.moderators(event_id), released_frame(question_id, gone["username"], "handled"))
+
+
+async def release_all(db: Database, event_id: int, username: str) -> None:
+    """A moderator left the desk: their claims in the event end."""
+    async with db.write() as tx:
+        rows = await tx.fetchall(
+            "DELETE FROM claims WHERE event_id = ? AND username = ? RETURNING question_id",
+            (event_id, username),
+        )
+        for row in rows:
+            tx.send(channels.moderators(event_id), released_frame(row["question_id"], username, "left"))
+
+
+async def active_claims(conn: Queryable, event_id: int) -> list[dict[str, Any]]:
+    now = time.time()
+    rows = await conn.fetchall(
+        "SELECT question_id, username, expires_at FROM claims WHERE event_id = ? AND expires_at > ?",
+        (event_id, now),
+    )
+    return [{"question": row["question_id"], "by": row["username"],
+             "expires_in": round(row["expires_at"] - now, 1)} for row in rows]
+
+
+async def sweep(db: Database) -> int:
+    """End every expired claim and announce it; safe with several processes (the delete decides)."""
+    async with db.write() as tx:
+        rows = await tx.fetchall(
+            "DELETE FROM claims WHERE expires_at <= ? RETURNING question_id, event_id, username",
+            (time.time(),),
+        )
+        for row in rows:
+            tx.send(channels.moderators(row["event_id"]),
+                    released_frame(row["question_id"], row["username"], "expired"))
+        return len(rows)
+
+
+class ClaimSweeper:
+    """Ends expired claims every ``interval`` seconds."""
+
+    def __init__(self, db: Database, claim_seconds: float) -> None:
+        self.db = db
+        self.interval = max(0.2, min(5.0, claim_seconds / 4))
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                async with self.db.read() as conn:
+                    due = await conn.fetchone("SELECT 1 FROM claims WHERE expires_at <= ? LIMIT 1",
+                                              (time.time(),))
+                if due is not None:
+                    await sweep(self.db)
+            except Exception:
+                log.exception("sweeping claims failed")

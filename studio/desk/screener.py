@@ -1,0 +1,205 @@
+"""Screening in the running studio: the store's lexicon, the event's questions, the asker's history.
+
+:func:`moderation.screening.screen` is pure; this module feeds it:
+
+- the lexicon: compiled once per process and rebuilt when ``meta.lexicon_version``
+  moved (an admin edited the lexicon here or on another process);
+- duplicates: one :class:`DuplicateIndex` per event, filled from the store on
+  first use and topped up before each ask with the questions asked since (by
+  id, so questions stored by other processes are included) while questions
+  rejected or merged since leave it: suggestions only name questions that can
+  still be merged into;
+- ``recent``: the same client's latest texts in the event (the viewer id, or
+  the address when there is none), for flood detection;
+- board duplicates: one :class:`DuplicateIndex` of the board's cases for
+  netizens' direct submissions, built in a thread in the background (a board
+  of 100,000 cases takes seconds; submissions screened before it is ready get
+  no duplicate flags) and topped up by case id before each submission.
+
+Screening flags, suggests and ranks; it never rejects or publishes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from moderation.lexicon import Lexicon
+from moderation.screening import Screening, screen
+from moderation.similarity import DuplicateIndex
+from studio.desk import wordlist
+from studio.store.database import Database, Queryable
+
+RECENT_TEXTS = 5
+"""How many of the client's previous questions flood detection compares with."""
+MERGEABLE = ("pending", "approved", "on_air", "answered")
+
+
+@dataclass
+class _EventIndex:
+    index: DuplicateIndex = field(default_factory=DuplicateIndex)
+    last_id: int = 0
+    last_handled: str = ""
+
+
+class Screener:
+    """Screens questions for one server process (shared by HTTP and WebSocket asks)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._lexicon: Lexicon | None = None
+        self._version: str | None = None
+        self._events: dict[int, _EventIndex] = {}
+        self._lock = asyncio.Lock()
+        self._board: _EventIndex | None = None
+        self._board_task: asyncio.Task[None] | None = None
+
+    def start_board_index(self) -> None:
+        """Start building the board's duplicate index in the background (once)."""
+        if self._board_task is None:
+            self._board_task = asyncio.create_task(self._build_board_index())
+
+    async def stop(self) -> None:
+        if self._board_task is not None:
+            self._board_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._board_task
+
+    async def _build_board_index(self) -> None:
+        async with self.db.read() as conn:
+            rows = await conn.fetchall("SELECT id, title, text FROM cases ORDER BY id")
+        entries = [(int(row["id"]), case_text(row["title"], row["text"])) for row in rows]
+
+        def build() -> _EventIndex:
+            board = _EventIndex()
+            for case_id, text in entries:
+                board.index.add(case_id, text)
+            board.last_id = entries[-1][0] if entries else 0
+            return board
+
+        self._board = await asyncio.to_thread(build)
+
+    async def board_duplicates(self) -> DuplicateIndex | None:
+        """The board's cases as a duplicate index, topped up with new cases; ``None`` while building."""
+        self.start_board_index()
+        board = self._board
+        if board is None:
+            return None
+        async with self.db.read() as conn:
+            rows = await conn.fetchall(
+                "SELECT id, title, text FROM cases WHERE id > ? ORDER BY id", (board.last_id,))
+        for row in rows:
+            board.index.add(row["id"], case_text(row["title"], row["text"]))
+            board.last_id = row["id"]
+        return board.index
+
+    async def lexicon(self) -> Lexicon:
+        """The compiled lexicon of the store, rebuilt when its version moved."""
+        async with self.db.read() as conn:
+            current = await wordlist.version(conn)
+        return await self._lexicon_at(current)
+
+    async def _lexicon_at(self, current: str) -> Lexicon:
+        if self._lexicon is not None and current == self._version:
+            return self._lexicon
+        async with self._lock:
+            if self._lexicon is not None and current == self._version:
+                return self._lexicon
+            async with self.db.read() as conn:
+                current = await wordlist.version(conn)
+                terms = await wordlist.all_terms(conn)
+            self._lexicon = await asyncio.to_thread(Lexicon.build, terms)
+            self._version = current
+            return self._lexicon
+
+    async def screen_ask(self, slug: str, text: str, *, viewer: str, address: str) -> Screening | None:
+        """Screen a question about to be asked in the event ``slug`` (``None``: no such event).
+
+        One read gathers everything (lexicon version, new questions of the
+        event, the client's recent texts); only a lexicon change costs another.
+        """
+        async with self.db.read() as conn:
+            event = await conn.fetchone("SELECT id FROM events WHERE slug = ?", (slug,))
+            if event is None:
+                return None
+            version = await wordlist.version(conn)
+            duplicates = await self._duplicates(conn, event["id"])
+            recent = await recent_texts(conn, event["id"], viewer=viewer, address=address)
+        lexicon = await self._lexicon_at(version)
+        return screen(text, lexicon=lexicon, duplicates=duplicates, recent=recent)
+
+    async def screen_question(self, event_id: int, text: str, *, viewer: str, address: str) -> Screening:
+        """Screen a question about to be asked in ``event_id`` by ``viewer`` (else ``address``)."""
+        async with self.db.read() as conn:
+            version = await wordlist.version(conn)
+            duplicates = await self._duplicates(conn, event_id)
+            recent = await recent_texts(conn, event_id, viewer=viewer, address=address)
+        return screen(text, lexicon=await self._lexicon_at(version), duplicates=duplicates,
+                      recent=recent)
+
+    async def _duplicates(self, conn: Queryable, event_id: int) -> DuplicateIndex:
+        """The event's index, topped up with new questions; rejected and merged ones leave it."""
+        entry = self._events.setdefault(event_id, _EventIndex())
+        rows = await conn.fetchall(
+            "SELECT id, original_text, status FROM questions WHERE event_id = ? AND id > ? ORDER BY id",
+            (event_id, entry.last_id),
+        )
+        for row in rows:
+            if row["status"] in MERGEABLE:
+                entry.index.add(row["id"], row["original_text"])
+            entry.last_id = max(entry.last_id, row["id"])
+        gone = await conn.fetchall(
+            "SELECT id, handled_at FROM questions WHERE event_id = ? AND status IN ('rejected', 'merged') "
+            "AND handled_at >= ?",
+            (event_id, entry.last_handled),
+        )
+        for row in gone:
+            entry.index.remove(row["id"])
+            entry.last_handled = max(entry.last_handled, row["handled_at"] or "")
+        return entry.index
+
+    async def _duplicates_of(self, slug: str) -> DuplicateIndex:
+        """The (topped-up) duplicate index of an event; for benchmarks and diagnostics."""
+        async with self.db.read() as conn:
+            event = await conn.fetchone("SELECT id FROM events WHERE slug = ?", (slug,))
+            return await self._duplicates(conn, event["id"])
+
+    async def screen_text(self, text: str, *, recent: Sequence[str] = (),
+                          duplicates: DuplicateIndex | None = None) -> Screening:
+        """Screen a text with the store's lexicon only (plus what the caller passes)."""
+        return screen(text, lexicon=await self.lexicon(), duplicates=duplicates, recent=recent)
+
+
+def case_text(title: str, text: str) -> str:
+    """What a board case is compared on: its text, or its title when the text repeats it."""
+    return text if text.startswith(title.rstrip("…")) else f"{title} {text}"
+
+
+async def recent_texts(conn: Queryable, event_id: int, *, viewer: str, address: str) -> list[str]:
+    """The client's latest texts in the event, oldest first (newest last)."""
+    if viewer:
+        column, key = "viewer_key", viewer
+    elif address:
+        column, key = "address", address
+    else:
+        return []
+    rows = await conn.fetchall(
+        f"SELECT original_text FROM questions WHERE event_id = ? AND {column} = ? "
+        "ORDER BY id DESC LIMIT ?",
+        (event_id, key, RECENT_TEXTS),
+    )
+    return [row["original_text"] for row in reversed(rows)]
+
+
+async def screen_board_submission(screener: Screener, text: str, *, recent: Sequence[str] = (),
+                                  duplicates: DuplicateIndex | None = None) -> Screening:
+    """Screen a netizen's board submission (outside any event) with the store's lexicon.
+
+    For the board: pass the submitter's recent texts and, when the board keeps
+    one, a :class:`DuplicateIndex` of its posts; store ``screening.flags_json()``
+    with the submission. ``studio.screener`` on the running ``Studio`` is the
+    process's screener.
+    """
+    return await screener.screen_text(text, recent=recent, duplicates=duplicates)

@@ -1,0 +1,111 @@
+"""What the audience reads: the public event, the snapshot, an asker's tracking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moderation.lifecycle import PUBLIC_STATUSES, Status
+from studio.shapes import answer_of, host_message, public_question, unit_ref
+from studio.store.database import Queryable
+from studio.store.events import event_people, host_messages
+from studio.store.questions import QUESTION_SELECT, event_questions, question_counts, question_row
+
+
+async def public_event(conn: Queryable, row: Any) -> dict[str, Any]:
+    guests = await event_people(conn, row["id"], "guest")
+    units: dict[int, dict[str, Any]] = {}
+    for guest in guests:
+        if guest["unit_id"] is not None:
+            units.setdefault(guest["unit_id"], {"id": guest["unit_id"], "name": guest["unit_name"]})
+    return {
+        "slug": row["slug"],
+        "title": row["title"],
+        "description": row["description"],
+        "status": row["status"],
+        "starts_at": row["starts_at"],
+        "ends_at": row["ends_at"],
+        "opened_at": row["opened_at"],
+        "closed_at": row["closed_at"],
+        "accepting_questions": row["status"] in ("scheduled", "live"),
+        "guests": [
+            {
+                "name": guest["display_name"],
+                "title": guest["title"],
+                "unit": unit_ref(guest["unit_id"], guest["unit_name"]),
+            }
+            for guest in guests
+        ],
+        "units": list(units.values()),
+    }
+
+
+async def snapshot(conn: Queryable, event: Any, viewers: int) -> dict[str, Any]:
+    """The audience snapshot at the event's current ``seq`` (read in one transaction)."""
+    rows = await event_questions(conn, event["id"], ("approved", "on_air", "answered"))
+    on_air = [public_question(row) for row in rows if row["status"] == "on_air"]
+    answered = sorted(
+        (row for row in rows if row["status"] == "answered"),
+        key=lambda row: row["answered_at"] or "",
+        reverse=True,
+    )
+    published = sorted(
+        (row for row in rows if row["status"] == "approved"),
+        key=lambda row: (row["published_at"] or "", row["id"]),
+        reverse=True,
+    )
+    messages = await host_messages(conn, event["id"], limit=50)
+    stats = await question_counts(conn, event["id"])
+    return {
+        "type": "snapshot",
+        "seq": event["seq"],
+        "event": await public_event(conn, event),
+        "on_air": on_air[0] if on_air else None,
+        "answered": [public_question(row) for row in answered],
+        "published": [public_question(row) for row in published],
+        "messages": [host_message(row) for row in messages],
+        "stats": {"viewers": viewers, **stats},
+    }
+
+
+async def tracking(conn: Queryable, code: str) -> dict[str, Any] | None:
+    """An asker's view of their own question; a merged one follows its survivor."""
+    row = await conn.fetchone(QUESTION_SELECT + " WHERE q.tracking_code = ?", (code,))
+    if row is None:
+        return None
+    event = await conn.fetchone("SELECT slug, title FROM events WHERE id = ?", (row["event_id"],))
+    timeline = await conn.fetchall(
+        "SELECT status, at FROM question_timeline WHERE question_id = ? ORDER BY rowid",
+        (row["id"],),
+    )
+    followed = row
+    if row["status"] == Status.MERGED.value and row["merged_into"] is not None:
+        followed = await question_row(conn, row["merged_into"]) or row
+    status = Status(followed["status"])
+    public = status in PUBLIC_STATUSES
+    case = None
+    if followed["case_id"] is not None:
+        case_row = await conn.fetchone(
+            """SELECT c.id, c.status, c.due_at, c.unit_id, u.name AS unit_name
+               FROM cases c LEFT JOIN units u ON u.id = c.unit_id WHERE c.id = ?""",
+            (followed["case_id"],),
+        )
+        if case_row is not None:
+            case = {
+                "id": case_row["id"],
+                "status": case_row["status"],
+                "due_at": case_row["due_at"],
+                "unit": unit_ref(case_row["unit_id"], case_row["unit_name"]),
+            }
+    return {
+        "tracking_code": code,
+        "question_id": row["id"],
+        "event": {"slug": event["slug"], "title": event["title"]},
+        "status": row["status"],
+        "followed_status": followed["status"],
+        "text_public": followed["public_text"] if public else None,
+        "reason": row["reason"] if row["status"] == Status.REJECTED.value else None,
+        "merged_into": row["merged_into"],
+        "timeline": [{"status": item["status"], "at": item["at"]} for item in timeline],
+        "answer": answer_of(followed) if public else None,
+        "case": case,
+    }

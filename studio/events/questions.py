@@ -1,0 +1,434 @@
+"""Asking and acting on questions: one implementation for HTTP and WebSocket.
+
+Every action runs in one write transaction: the lifecycle decides, the row
+changes with a new ``version``, the timeline and the audit log get their
+lines, and the frames are emitted; they are published only after commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from moderation.lifecycle import (
+    PUBLIC_STATUSES,
+    Action,
+    Actor,
+    EventStatus,
+    Refusal,
+    Role,
+    Status,
+    decide,
+    may_ask,
+)
+from studio import channels
+from studio.accounts.directory import Staff, resolve_unit
+from studio.board import records
+from studio.clock import Clock
+from studio.desk import claims, reasons
+from studio.desk.screener import Screener
+from studio.errors import ApiError, invalid, whole_number
+from studio.shapes import public_question, staff_question
+from studio.store import audit
+from studio.store.database import Database, Queryable, Tx
+from studio.store.questions import question_row
+
+log = logging.getLogger(__name__)
+
+RATING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+MAX_NICKNAME = 20
+REDACTED = "[已隐去]"
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What an asker gets back once their question is stored."""
+
+    question_id: int
+    tracking_code: str
+    rating_code: str
+    created: bool
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "question_id": self.question_id,
+            "tracking_code": self.tracking_code,
+            "rating_code": self.rating_code,
+        }
+
+
+def new_rating_code() -> str:
+    return "".join(secrets.choice(RATING_ALPHABET) for _ in range(8))
+
+
+CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if c not in (9, 10)) | {127: None}
+
+
+def clean_text(value: Any, field: str, max_chars: int) -> str:
+    """Trimmed text with line breaks unified and control characters removed; 400 when empty or too long."""
+    if not isinstance(value, str):
+        raise invalid(field, f"{field} 须为文字")
+    text = value.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROL_CHARACTERS).strip()
+    if not text:
+        raise invalid(field, "内容不能为空")
+    if len(text) > max_chars:
+        raise invalid(field, f"内容不能超过 {max_chars} 个字")
+    return text
+
+
+def clean_client_key(value: Any) -> str:
+    if not isinstance(value, str) or not 8 <= len(value) <= 64 or not value.isprintable():
+        raise invalid("client_key", "client_key 须为 8–64 个字符（建议使用 UUID）")
+    return value
+
+
+async def ask(
+    db: Database,
+    clock: Clock,
+    *,
+    slug: str,
+    body: dict[str, Any],
+    max_chars: int,
+    viewer: str = "",
+    address: str = "",
+    screener: Screener | None = None,
+) -> Receipt:
+    """Store a netizen's question (pending), screened. Idempotent per (event, ``client_key``).
+
+    Screening runs before the write (it only reads) and its flags are stored
+    with the question; the moderators' ``question.submitted`` frame carries them.
+    """
+    client_key = clean_client_key(body.get("client_key"))
+    text = clean_text(body.get("text"), "text", max_chars)
+    nickname = body.get("nickname") or ""
+    if not isinstance(nickname, str) or len(nickname.strip()) > MAX_NICKNAME:
+        raise invalid("nickname", f"昵称不能超过 {MAX_NICKNAME} 个字")
+    nickname = nickname.strip()
+    flags, priority = await _screen(screener, slug, text, viewer=viewer, address=address)
+    async with db.write() as tx:
+        event = await tx.fetchone("SELECT * FROM events WHERE slug = ?", (slug,))
+        if event is None:
+            raise ApiError("not_found", "没有这场访谈")
+        existing = await tx.fetchone(
+            "SELECT id, tracking_code, rating_code FROM questions WHERE event_id = ? AND client_key = ?",
+            (event["id"], client_key),
+        )
+        if existing is not None:
+            return Receipt(existing["id"], existing["tracking_code"], existing["rating_code"], False)
+        if not may_ask(EventStatus(event["status"])):
+            raise ApiError("not_accepting", "访谈已结束，不再接受提问")
+        unit_id = await resolve_unit(tx, body.get("unit"))
+        now = clock.stamp()
+        tracking_code = secrets.token_urlsafe(12)
+        rating_code = new_rating_code()
+        try:
+            question_id = await tx.insert(
+                """INSERT INTO questions (event_id, status, original_text, unit_id, nickname,
+                   client_key, tracking_code, rating_code, viewer_key, address, asked_at,
+                   flags, priority)
+                   VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (event["id"], text, unit_id, nickname, client_key, tracking_code, rating_code,
+                 viewer, address, now, flags, priority),
+            )
+        except sqlite3.IntegrityError:
+            raise ApiError("conflict", "请重试") from None
+        await tx.execute(
+            "INSERT INTO question_timeline (question_id, status, at) VALUES (?, 'pending', ?)",
+            (question_id, now),
+        )
+        await audit.record(
+            tx, at=now, actor=nickname or "网友", role=Role.AUDIENCE.value, action="ask",
+            event_id=event["id"], question_id=question_id, to_status=Status.PENDING.value,
+            after_text=text,
+        )
+        row = await question_row(tx, question_id)
+        tx.send(channels.moderators(event["id"]),
+                {"type": "question.submitted", "question": staff_question(row)})
+    return Receipt(question_id, tracking_code, rating_code, True)
+
+
+async def _screen(screener: Screener | None, slug: str, text: str, *,
+                  viewer: str, address: str) -> tuple[str, int]:
+    """The flags JSON and priority for a new question; unscreened (logged) if screening fails."""
+    if screener is None:
+        return "[]", 0
+    try:
+        screening = await screener.screen_ask(slug, text, viewer=viewer, address=address)
+    except Exception:
+        log.exception("screening a question failed; it is stored without flags")
+        return "[]", 0
+    if screening is None:
+        return "[]", 0
+    return json.dumps(screening.flags_json(), ensure_ascii=False), screening.priority
+
+
+async def is_event_staff(tx: Queryable, event_id: int, staff: Staff) -> bool:
+    role = {Role.MODERATOR: "moderator", Role.OFFICIAL: "guest"}.get(staff.role)
+    if role is None:
+        return False
+    row = await tx.fetchone(
+        "SELECT 1 FROM event_staff WHERE event_id = ? AND staff_id = ? AND role = ?",
+        (event_id, staff.id, role),
+    )
+    return row is not None
+
+
+async def actor_for(tx: Queryable, event_id: int, staff: Staff) -> Actor:
+    return Actor(staff.role, staff.unit_id, await is_event_staff(tx, event_id, staff))
+
+
+async def act(
+    db: Database,
+    clock: Clock,
+    staff: Staff,
+    question_id: int,
+    action: Action,
+    body: dict[str, Any],
+    *,
+    max_chars: int,
+) -> dict[str, Any]:
+    """Take ``action`` on a question for ``staff``; returns the question's new staff view.
+
+    Refuses with 409 ``stale`` when ``version`` is not current (the body
+    carries the current question so the console can say who handled it), 409
+    ``not_allowed`` for a transition the lifecycle forbids, 403 ``forbidden``
+    for the wrong role or unit.
+    """
+    version = whole_number(body.get("version"), "version", "version 须为整数")
+    async with db.write() as tx:
+        row = await question_row(tx, question_id)
+        if row is None:
+            raise ApiError("not_found", "没有这个提问")
+        event = await tx.fetchone("SELECT * FROM events WHERE id = ?", (row["event_id"],))
+        actor = await actor_for(tx, event["id"], staff)
+        full = staff.role is not Role.OFFICIAL
+        if row["version"] != version:
+            if actor.role is Role.ADMIN or actor.event_staff:
+                raise ApiError("stale", "该提问已被他人处理", question=staff_question(row, full))
+            raise ApiError("forbidden", "不是本场访谈的工作人员")
+        status = Status(row["status"])
+        try:
+            decision = decide(status, action, actor, event_status=EventStatus(event["status"]),
+                              question_unit=row["unit_id"])
+        except Refusal as refusal:
+            extra = {"question": staff_question(row, full)} if refusal.code == "not_allowed" else {}
+            raise ApiError.from_refusal(refusal, **extra) from None
+        change = await _apply(tx, clock, staff, row, event, action, decision.new_status, body,
+                              max_chars=max_chars)
+        if decision.to_board:
+            await _to_board(tx, clock, row, event, change)
+        return await _finish(tx, clock, staff, row, event, action, change)
+
+
+@dataclass
+class _Change:
+    status: Status
+    public_text: str | None
+    unit_id: int | None
+    fields: dict[str, Any]
+    detail: dict[str, Any]
+    hard: bool = False
+
+
+async def _apply(
+    tx: Tx,
+    clock: Clock,
+    staff: Staff,
+    row: Any,
+    event: Any,
+    action: Action,
+    new_status: Status,
+    body: dict[str, Any],
+    *,
+    max_chars: int,
+) -> _Change:
+    """Validate the action's own fields and say what changes."""
+    now = clock.stamp()
+    change = _Change(new_status, row["public_text"], row["unit_id"], {}, {})
+    if action is Action.APPROVE:
+        text = body.get("text")
+        change.public_text = (
+            clean_text(text, "text", max_chars) if text is not None else row["original_text"]
+        )
+        if change.public_text != row["original_text"]:
+            # The original stays in the row and in this audit line (before_text): staff only.
+            change.detail["edited"] = True
+            redactions = change.public_text.count(REDACTED)
+            if redactions:
+                change.detail["redactions"] = redactions
+        if "unit" in body:
+            change.unit_id = await resolve_unit(tx, body.get("unit"))
+        change.fields["published_at"] = now
+    elif action is Action.REJECT:
+        code, wording, note = await reasons.resolve_reason(tx, body.get("reason"), body.get("note"))
+        change.fields["reason_code"] = code
+        change.fields["reason"] = reasons.public_wording(wording, note)
+        change.detail["reason"] = change.fields["reason"]
+        change.detail["reason_code"] = code
+    elif action is Action.MERGE:
+        into = whole_number(body.get("into"), "into", "into 须为另一个提问的编号")
+        if into == row["id"]:
+            raise invalid("into", "不能合并到自身")
+        survivor = await tx.fetchone(
+            "SELECT id, status FROM questions WHERE id = ? AND event_id = ?", (into, event["id"])
+        )
+        if survivor is None:
+            raise invalid("into", "本场访谈没有这个提问")
+        if survivor["status"] in (Status.MERGED.value, Status.REJECTED.value):
+            raise ApiError("not_allowed", "不能合并到已合并或未通过的提问")
+        change.fields["merged_into"] = into
+        change.detail["into"] = into
+    elif action is Action.ASSIGN:
+        if "unit" not in body:
+            raise invalid("unit", "请指定单位（null 表示不指定）")
+        change.unit_id = await resolve_unit(tx, body.get("unit"))
+    elif action is Action.ON_AIR:
+        busy = await tx.fetchone(
+            "SELECT id FROM questions WHERE event_id = ? AND status = 'on_air'", (event["id"],)
+        )
+        if busy is not None:
+            raise ApiError("conflict", f"第 {busy['id']} 号提问正在回答中", on_air=busy["id"])
+        change.fields["on_air_at"] = now
+    elif action is Action.ANSWER:
+        change.fields["answer_text"] = clean_text(body.get("text"), "text", max_chars * 5)
+        change.fields["answered_by"] = staff.id
+        change.fields["answered_at"] = now
+    elif action is Action.TRANSFER:
+        if "unit" in body:
+            change.unit_id = await resolve_unit(tx, body.get("unit"))
+    if action in (Action.APPROVE, Action.ASSIGN, Action.TRANSFER) and "hard" in body:
+        hard = body["hard"]
+        if not isinstance(hard, bool):
+            raise invalid("hard", "hard 须为 true 或 false")
+        change.fields["hard"] = int(hard)
+        change.detail["hard"] = hard
+    change.hard = bool(change.fields.get("hard", row["hard"]))
+    if change.unit_id != row["unit_id"]:
+        change.detail["unit"] = {"from": row["unit_id"], "to": change.unit_id}
+    return change
+
+
+async def _to_board(tx: Tx, clock: Clock, row: Any, event: Any, change: _Change) -> None:
+    merged_view = dict(row)
+    merged_view["public_text"] = change.public_text
+    case_id = await records.open_case_from_question(
+        tx, merged_view, event, unit_id=change.unit_id, hard=change.hard, clock=clock
+    )
+    change.fields["case_id"] = case_id
+    change.detail["case_id"] = case_id
+
+
+async def _finish(
+    tx: Tx, clock: Clock, staff: Staff, row: Any, event: Any, action: Action, change: _Change
+) -> dict[str, Any]:
+    now = clock.stamp()
+    assignments = {
+        "status": change.status.value,
+        "public_text": change.public_text,
+        "unit_id": change.unit_id,
+        "handled_by": staff.username,
+        "handled_action": action.value,
+        "handled_at": now,
+        **change.fields,
+    }
+    columns = ", ".join(f"{name} = ?" for name in assignments)
+    await tx.execute(
+        f"UPDATE questions SET {columns}, version = version + 1 WHERE id = ?",
+        (*assignments.values(), row["id"]),
+    )
+    if change.status.value != row["status"]:
+        await tx.execute(
+            "INSERT INTO question_timeline (question_id, status, at) VALUES (?, ?, ?)",
+            (row["id"], change.status.value, now),
+        )
+    before = row["public_text"] if row["public_text"] is not None else row["original_text"]
+    after = change.fields.get("answer_text") or change.public_text
+    await audit.record(
+        tx, at=now, actor=staff.username, role=staff.role.value, action=action.value,
+        event_id=event["id"], question_id=row["id"], from_status=row["status"],
+        to_status=change.status.value, before_text=before, after_text=after, detail=change.detail,
+    )
+    if action is Action.MERGE:
+        await _merge_votes(tx, row, change.fields["merged_into"], event["id"], now)
+    if change.status.value != row["status"]:
+        await claims.release_handled(tx, event["id"], row["id"])
+    new_row = await question_row(tx, row["id"])
+    await _emit(tx, event, row, new_row, action, staff, now)
+    return staff_question(new_row, moderation=staff.role is not Role.OFFICIAL)
+
+
+async def _merge_votes(tx: Tx, row: Any, into: int, event_id: int, now: str) -> None:
+    """The merged question's supporters and its asker join the survivor's +1s."""
+    await tx.execute(
+        """INSERT OR IGNORE INTO votes (question_id, voter, at)
+           SELECT ?, voter, at FROM votes WHERE question_id = ?""",
+        (into, row["id"]),
+    )
+    asker = row["viewer_key"] or f"asker:{row['id']}"
+    await tx.execute(
+        "INSERT OR IGNORE INTO votes (question_id, voter, at) VALUES (?, ?, ?)", (into, asker, now)
+    )
+    count = await tx.fetchone("SELECT COUNT(*) AS n FROM votes WHERE question_id = ?", (into,))
+    survivor = await tx.fetchone(
+        "UPDATE questions SET votes = ? WHERE id = ? RETURNING status", (count["n"], into)
+    )
+    if survivor is not None and Status(survivor["status"]) in PUBLIC_STATUSES:
+        await tx.emit(event_id, channels.public(event_id),
+                      {"type": "votes", "counts": {str(into): count["n"]}}, now)
+    await tx.execute(
+        "UPDATE questions SET version = version + 1 WHERE id = ?", (into,)
+    )
+    survivor_row = await question_row(tx, into)
+    _send_staff(tx, event_id, survivor_row, survivor_row, "votes", None)
+    for merged in await tx.fetchall("SELECT id FROM questions WHERE merged_into = ?", (into,)):
+        tx.send(channels.question(merged["id"]), {"type": "track.changed"})
+
+
+PUBLIC_FRAME = {
+    Action.APPROVE: "question.published",
+    Action.ASSIGN: "question.updated",
+    Action.ON_AIR: "question.on_air",
+    Action.OFF_AIR: "question.off_air",
+    Action.ANSWER: "answer.posted",
+    Action.TRANSFER: "question.transferred",
+}
+
+
+async def _emit(
+    tx: Tx, event: Any, old: Any, new: Any, action: Action, staff: Staff, now: str
+) -> None:
+    """Publish what changed: public frames only for public questions of an open event."""
+    frame_type = PUBLIC_FRAME.get(action)
+    public_now = Status(new["status"]) in PUBLIC_STATUSES
+    if (
+        frame_type is not None
+        and public_now
+        and event["status"] != EventStatus.CLOSED.value
+        and not (action is Action.ASSIGN and old["status"] != Status.APPROVED.value)
+    ):
+        frame: dict[str, Any] = {"type": frame_type, "question": public_question(new)}
+        if action is Action.TRANSFER:
+            frame["case_id"] = new["case_id"]
+        await tx.emit(event["id"], channels.public(event["id"]), frame, now)
+    _send_staff(tx, event["id"], old, new, action.value, staff.username)
+    tx.send(channels.question(new["id"]), {"type": "track.changed"})
+    for merged in await tx.fetchall("SELECT id FROM questions WHERE merged_into = ?", (new["id"],)):
+        tx.send(channels.question(merged["id"]), {"type": "track.changed"})
+
+
+def _send_staff(tx: Tx, event_id: int, old: Any, new: Any, action: str, by: str | None) -> None:
+    """Moderators see every change; officials see public questions of their unit or none."""
+    frame = {"type": "question.changed", "question": staff_question(new), "action": action, "by": by}
+    tx.send(channels.moderators(event_id), frame)
+    frame = {**frame, "question": staff_question(new, moderation=False)}
+    units: set[int | None] = set()
+    if Status(old["status"]) in PUBLIC_STATUSES:
+        units.add(old["unit_id"])
+    if Status(new["status"]) in PUBLIC_STATUSES:
+        units.add(new["unit_id"])
+    for unit_id in units:
+        tx.send(channels.officials(event_id, unit_id), frame)

@@ -1,0 +1,186 @@
+"""The owner's side of audience edges: what it keeps in Redis for them, and their asks and votes.
+
+Processes that hold the store ("owners") run this when the broadcast is Redis:
+
+- every ``stats_interval`` seconds, for each live event whose ``seq`` moved, the
+  audience snapshot (encoded once, with its ``seq``), the event's id and status
+  by slug, and the question counts are written to Redis, where edges read them;
+- asks and votes that edges append to the ``studio:asks`` / ``studio:votes``
+  streams are consumed through a consumer group (each entry handled by exactly
+  one owner process, unacknowledged ones retried by the next owner that starts)
+  and go through the same code as local ones. The answer to an ask (``ask.ok``
+  once committed, or the ``error`` frame) is appended to the asking edge's
+  reply stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError, ResponseError
+
+from studio.errors import ApiError
+from studio.events import questions
+from studio.events.feed import snapshot
+from studio.store.database import encode
+
+if TYPE_CHECKING:
+    from broadcast.redis import RedisBackend
+    from studio.runtime import Studio
+
+log = logging.getLogger(__name__)
+
+PREFIX = "studio:"
+ASKS = PREFIX + "asks"
+VOTES = PREFIX + "votes"
+GROUP = "owners"
+KEY_TTL = 24 * 3600
+FORWARD_MAXLEN = 100_000
+BLOCK_SECONDS = 1.0
+
+
+def event_key(slug: str) -> str:
+    return f"{PREFIX}event:{slug}"
+
+
+def snapshot_key(event_id: int) -> str:
+    return f"{PREFIX}snapshot:{event_id}"
+
+
+def replies_key(edge: str) -> str:
+    return f"{PREFIX}replies:{edge}"
+
+
+class Relay:
+    """Runs in every owner process on a Redis broadcast."""
+
+    def __init__(self, studio: Studio, backend: RedisBackend) -> None:
+        self.studio = studio
+        self.backend = backend
+        self._cached: dict[int, int] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._snapshots()), asyncio.create_task(self._consume())]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _snapshots(self) -> None:
+        while True:
+            try:
+                await self.cache_snapshots()
+            except (RedisError, OSError) as exc:
+                log.warning("caching snapshots in Redis failed: %s", exc)
+                self._cached.clear()
+            except Exception:
+                log.exception("caching snapshots failed")
+            await asyncio.sleep(self.studio.settings.stats_interval)
+
+    async def cache_snapshots(self) -> None:
+        """Write the snapshot of every live event whose ``seq`` moved since the last time."""
+        studio = self.studio
+        async with studio.db.read() as reader:
+            events = await reader.fetchall("SELECT * FROM events WHERE status = 'live'")
+            frames = []
+            for event in events:
+                if self._cached.get(event["id"]) == event["seq"]:
+                    continue
+                frames.append((event, await snapshot(reader, event, studio.viewers(event["id"]))))
+        client = self.backend.client
+        for event, frame in frames:
+            async with client.pipeline(transaction=False) as pipe:
+                pipe.set(snapshot_key(event["id"]), encode(frame), ex=KEY_TTL)
+                pipe.set(event_key(event["slug"]),
+                         json.dumps({"id": event["id"], "status": event["status"]}), ex=KEY_TTL)
+                await pipe.execute()
+            self._cached[event["id"]] = event["seq"]
+
+    async def _ensure_groups(self, client: aioredis.Redis) -> None:
+        for stream in (ASKS, VOTES):
+            try:
+                await client.xgroup_create(stream, GROUP, id="0", mkstream=True)
+            except ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+
+    async def _consume(self) -> None:
+        # Its own client: a blocking read must not time out like an ordinary command.
+        client = aioredis.Redis.from_url(self.backend.url, decode_responses=True,
+                                         socket_timeout=BLOCK_SECONDS + 10,
+                                         socket_connect_timeout=2)
+        try:
+            await self._consume_with(client)
+        finally:
+            await client.aclose()
+
+    async def _consume_with(self, client: aioredis.Redis) -> None:
+        consumer = self.backend.process
+        ready = False
+        backlog = True
+        failing = False
+        while True:
+            try:
+                if not ready:
+                    await self._ensure_groups(client)
+                    ready = True
+                # First our own unacknowledged entries (a crash mid-handling), then new ones.
+                start = "0" if backlog else ">"
+                result: Any = await client.xreadgroup(GROUP, consumer, {ASKS: start, VOTES: start},
+                                                      count=200,
+                                                      block=None if backlog else int(BLOCK_SECONDS * 1000))
+                backlog = False
+                failing = False
+                for stream, entries in result or []:
+                    for entry_id, fields in entries:
+                        if not fields:
+                            continue
+                        if stream == ASKS:
+                            await self._ask(fields)
+                        else:
+                            await self._vote(fields)
+                        await client.xack(stream, GROUP, entry_id)
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as exc:
+                if not failing:
+                    log.warning("reading forwarded asks and votes failed (%s); retrying", exc)
+                failing = True
+                ready = False
+                backlog = True
+                await asyncio.sleep(1)
+            except Exception:
+                log.exception("handling a forwarded ask or vote failed")
+                await asyncio.sleep(1)
+
+    async def _ask(self, fields: dict[str, str]) -> None:
+        studio = self.studio
+        body = json.loads(fields["body"])
+        reply: dict[str, Any]
+        try:
+            receipt = await questions.ask(
+                studio.db, studio.clock, slug=fields["slug"], body=body,
+                max_chars=studio.settings.max_question_chars, viewer=fields.get("viewer", ""),
+                address=fields.get("address", ""))
+            reply = {"type": "ask.ok", "client_key": body.get("client_key"), **receipt.body()}
+        except ApiError as exc:
+            reply = {"type": "error", "code": exc.code, "message": exc.message, **exc.extra}
+            if "client_key" in body:
+                reply["client_key"] = body["client_key"]
+        key = replies_key(fields["edge"])
+        async with self.backend.client.pipeline(transaction=False) as pipe:
+            pipe.xadd(key, {"ref": fields["ref"], "frame": encode(reply)}, maxlen=10_000, approximate=True)
+            pipe.expire(key, 3600)
+            await pipe.execute()
+
+    async def _vote(self, fields: dict[str, str]) -> None:
+        await self.studio.votes.vote(int(fields["event"]), int(fields["question"]), fields["viewer"])

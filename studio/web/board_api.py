@@ -1,0 +1,177 @@
+"""The board's case-life API: submissions, routing, unit consoles, ratings, calendar, statistics.
+
+Routes are listed in ``studio/app.py``; the contract is in docs/api.md ("Board cases").
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from moderation.lifecycle import Role
+from studio.board import actions, holidays, ranking, submissions
+from studio.board.life import CaseAction
+from studio.errors import ApiError, invalid
+from studio.web.api import check_origin, int_param, json_body, require_staff, studio
+
+
+def _limit(request: Request, kind: str) -> None:
+    app = studio(request)
+    if app.settings.rate_limits:
+        address = request.client.host if request.client else ""
+        wait = app.address_limiter.take(f"{kind}:{address}", time.monotonic())
+        if wait:
+            raise ApiError("too_fast", "操作太频繁，请稍后再试", retry_after=round(wait, 1))
+
+
+async def submissions_collection(request: Request) -> Response:
+    """POST: a netizen's direct submission (public). GET: the moderation queue (staff)."""
+    app = studio(request)
+    if request.method == "GET":
+        await require_staff(request, Role.MODERATOR, Role.ADMIN)
+        async with app.db.read() as conn:
+            return JSONResponse(await submissions.pending(conn))
+    check_origin(request)
+    body = await json_body(request)
+    _limit(request, "submit")
+    receipt, created = await submissions.submit(
+        app.db, app.clock, app.screener, body, max_chars=app.settings.max_question_chars,
+        address=request.client.host if request.client else "",
+    )
+    return JSONResponse(receipt, 201 if created else 200)
+
+
+async def submission_action(request: Request) -> Response:
+    session = await require_staff(request, Role.MODERATOR, Role.ADMIN)
+    body = await json_body(request)
+    app = studio(request)
+    return JSONResponse(await submissions.decide(
+        app.db, app.clock, session.staff, int_param(request, "id"), request.path_params["action"],
+        body, max_chars=app.settings.max_question_chars,
+    ))
+
+
+async def submission_track(request: Request) -> Response:
+    async with studio(request).db.read() as conn:
+        view = await submissions.track(conn, request.path_params["code"])
+    if view is None:
+        raise ApiError("not_found", "查询码无效")
+    return JSONResponse(view)
+
+
+async def routing_queue(request: Request) -> Response:
+    await require_staff(request, Role.MODERATOR, Role.ADMIN)
+    app = studio(request)
+    async with app.db.read() as conn:
+        return JSONResponse(await actions.routing_queue(conn, app.clock.stamp()))
+
+
+async def overdue(request: Request) -> Response:
+    """Open cases past their deadline; an official sees only their own unit's."""
+    session = await require_staff(request)
+    app = studio(request)
+    unit = session.staff.unit_id if session.staff.role is Role.OFFICIAL else None
+    async with app.db.read() as conn:
+        return JSONResponse(await actions.overdue_cases(conn, app.clock.stamp(), unit))
+
+
+async def unit_cases(request: Request) -> Response:
+    session = await require_staff(request)
+    unit_id = int_param(request, "id")
+    if session.staff.role is Role.OFFICIAL and session.staff.unit_id != unit_id:
+        raise ApiError("forbidden", "只能查看本单位的诉求件")
+    app = studio(request)
+    async with app.db.read() as conn:
+        if await conn.fetchone("SELECT 1 FROM units WHERE id = ?", (unit_id,)) is None:
+            raise ApiError("not_found", "没有这个单位")
+        return JSONResponse(await actions.unit_cases(conn, unit_id, app.clock.stamp()))
+
+
+async def case_action(request: Request) -> Response:
+    session = await require_staff(request)
+    try:
+        action = CaseAction(request.path_params["action"].replace("-", "_"))
+    except ValueError:
+        raise ApiError("not_found", "未知操作") from None
+    if action is CaseAction.RATE:
+        raise ApiError("not_found", "评价请使用 /rating")
+    body = await json_body(request)
+    app = studio(request)
+    return JSONResponse(await actions.act(app.db, app.clock, session.staff, int_param(request, "id"),
+                                        action, body))
+
+
+async def case_rating(request: Request) -> Response:
+    """The asker's rating with their rating code (public, no account)."""
+    check_origin(request)
+    body = await json_body(request)
+    _limit(request, "rate")
+    app = studio(request)
+    return JSONResponse(await actions.rate(app.db, app.clock, int_param(request, "id"), body))
+
+
+async def calendar(request: Request) -> Response:
+    app = studio(request)
+    if request.method == "POST":
+        session = await require_staff(request, Role.ADMIN)
+        body = await json_body(request)
+        return JSONResponse(await holidays.set_day(app.db, session.staff, body, app.clock.stamp()))
+    year = request.query_params.get("year", "")
+    async with app.db.read() as conn:
+        return JSONResponse(await holidays.days(conn, int(year) if year.isdigit() else None))
+
+
+async def calendar_day(request: Request) -> Response:
+    session = await require_staff(request, Role.ADMIN)
+    app = studio(request)
+    await holidays.delete_day(app.db, session.staff, request.path_params["day"], app.clock.stamp())
+    return Response(status_code=204)
+
+
+def _date_param(request: Request, name: str, default: date) -> date:
+    value = request.query_params.get(name)
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise invalid(name, f"{name} 须为 YYYY-MM-DD") from None
+
+
+async def stats(request: Request) -> Response:
+    """Per-unit statistics for cases routed from ``from`` to ``to`` (dates, both included)."""
+    app = studio(request)
+    now = app.clock.now()
+    first = _date_param(request, "from", date(2000, 1, 1))
+    last = _date_param(request, "to", now.date())
+    if last < first:
+        raise invalid("to", "结束日期不能早于开始日期")
+    start = datetime.combine(first, clock_time(0), tzinfo=now.tzinfo)
+    end = datetime.combine(last + timedelta(days=1), clock_time(0), tzinfo=now.tzinfo)
+    async with app.db.read() as conn:
+        rows = await ranking.statistics(conn, start, end, now)
+    body: dict[str, Any] = {"from": first.isoformat(), "to": last.isoformat(),
+                            "generated_at": now.isoformat(), "units": [r.as_dict() for r in rows]}
+    return JSONResponse(body)
+
+
+async def weekly_ranking(request: Request) -> Response:
+    app = studio(request)
+    now = app.clock.now()
+    week = request.query_params.get("week")
+    chosen = ranking.parse_week(week, now.date())
+    if week and chosen != week:
+        raise invalid("week", "week 须为 ISO 周，如 2026-W47")
+    async with app.db.read() as conn:
+        return JSONResponse(await ranking.weekly(conn, chosen, now))
+
+
+async def case_audit(request: Request) -> Response:
+    await require_staff(request, Role.ADMIN)
+    async with studio(request).db.read() as conn:
+        return JSONResponse(await actions.audit_entries(conn, int_param(request, "id")))

@@ -1,0 +1,100 @@
+"""Pages of the board's case life: 我要留言, tracking, the ranking report, the unit console, the calendar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from moderation.lifecycle import Role
+from studio.accounts import directory
+from studio.board import actions, holidays, ranking, submissions
+from studio.board.life import RATING_LABELS, STAGE_LABELS
+from studio.runtime import studio_of
+from studio.web.pages import admin_session, not_found, render, staff_session, to_login
+
+
+async def new_case_page(request: Request) -> Response:
+    async with studio_of(request.app).db.read() as conn:
+        units = await directory.list_units(conn)
+    return render(request, "board_new.html", units=units)
+
+
+async def track_page(request: Request) -> Response:
+    async with studio_of(request.app).db.read() as conn:
+        view = await submissions.track(conn, request.path_params["code"])
+    if view is None:
+        return not_found(request, "查询码无效")
+    return render(request, "board_track.html", tracking=view)
+
+
+async def _report(request: Request) -> dict[str, Any]:
+    app = studio_of(request.app)
+    now = app.clock.now()
+    week = ranking.parse_week(request.query_params.get("week"), now.date())
+    async with app.db.read() as conn:
+        return await ranking.weekly(conn, week, now)
+
+
+async def ranking_page(request: Request) -> Response:
+    report = await _report(request)
+    return render(request, "ranking.html", report=report, charts=ranking.charts(report),
+                  columns=ranking.COLUMNS)
+
+
+async def ranking_xlsx(request: Request) -> Response:
+    report = await _report(request)
+    filename = f"ranking-{report['week']}.xlsx"
+    return Response(
+        ranking.xlsx(report),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+async def console_page(request: Request) -> Response:
+    """The board console: a unit's cases for officials; submissions and routing for moderators."""
+    session = await staff_session(request)
+    if session is None:
+        return to_login(request)
+    staff = session.staff
+    app = studio_of(request.app)
+    now = app.clock.stamp()
+    context: dict[str, Any] = {"me": staff.public(), "csrf_token": session.csrf_token,
+                               "stage_labels": {k.value: v for k, v in STAGE_LABELS.items()},
+                               "rating_labels": {k.value: v for k, v in RATING_LABELS.items()}}
+    async with app.db.read() as conn:
+        context["units"] = await directory.list_units(conn)
+        unit_id = staff.unit_id
+        if staff.role is Role.ADMIN:
+            chosen = request.query_params.get("unit", "")
+            unit_id = int(chosen) if chosen.isdigit() else None
+        if staff.role in (Role.MODERATOR, Role.ADMIN):
+            context["submissions"] = await submissions.pending(conn)
+            context["routing"] = await actions.routing_queue(conn, now)
+            context["overdue"] = await actions.overdue_cases(conn, now)
+        if unit_id is not None and staff.role in (Role.OFFICIAL, Role.ADMIN):
+            groups = await actions.unit_cases(conn, unit_id, now)
+            details = {}
+            for group in ("to_accept", "accepted", "reopened", "replied"):
+                for case in groups[group]:
+                    details[case["id"]] = await actions.staff_case(conn, case["id"], now)
+            context["groups"] = groups
+            context["details"] = details
+            context["unit_id"] = unit_id
+            context["unit_name"] = next((u["name"] for u in context["units"] if u["id"] == unit_id), "")
+    return render(request, "studio/board.html", **context)
+
+
+async def calendar_page(request: Request) -> Response:
+    session = await admin_session(request, "只有管理员可以维护节假日")
+    if isinstance(session, Response):
+        return session
+    app = studio_of(request.app)
+    year_text = request.query_params.get("year", "")
+    year = int(year_text) if year_text.isdigit() else app.clock.now().year
+    async with app.db.read() as conn:
+        days = await holidays.days(conn, year)
+    return render(request, "studio/calendar.html", me=session.staff.public(),
+                  csrf_token=session.csrf_token, days=days, year=year)

@@ -1,0 +1,184 @@
+"""Server-rendered pages: the public site and the staff studio under ``/studio/``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from moderation.lifecycle import Role
+from studio.accounts import directory
+from studio.accounts.sessions import COOKIE_NAME, Session
+from studio.accounts.viewer import VIEWER_COOKIE, VIEWER_MAX_AGE, new_viewer_cookie, viewer_of
+from studio.board import categories, search
+from studio.board.records import get_case
+from studio.desk import reasons
+from studio.errors import ApiError
+from studio.events import manage
+from studio.events.feed import public_event, tracking
+from studio.events.questions import actor_for
+from studio.runtime import studio_of
+from studio.store import audit
+from studio.store.events import event_row
+from studio.store.questions import question_counts
+
+
+def templates(request: Request) -> Jinja2Templates:
+    found: Jinja2Templates = request.app.state.templates
+    return found
+
+
+def render(request: Request, name: str, http_status: int = 200, **context: Any) -> Response:
+    return templates(request).TemplateResponse(request, name, context, status_code=http_status)
+
+
+def not_found(request: Request, message: str = "页面不存在") -> Response:
+    return render(request, "error.html", 404, status_code=404, message=message)
+
+
+async def home(request: Request) -> Response:
+    async with studio_of(request.app).db.read() as conn:
+        grouped = await manage.list_events(conn)
+    return render(request, "index.html", events=grouped)
+
+
+async def event_page(request: Request) -> Response:
+    app = studio_of(request.app)
+    async with app.db.read() as conn:
+        row = await event_row(conn, request.path_params["slug"])
+        if row is None:
+            return not_found(request, "没有这场访谈")
+        stats = await question_counts(conn, row["id"])
+        if row["status"] == "closed":
+            return render(request, "transcript.html", event=await public_event(conn, row),
+                          transcript=await manage.transcript(conn, row), stats=stats)
+        event = await public_event(conn, row)
+    response = render(request, "event.html", event=event, stats=stats)
+    if viewer_of(request.cookies, app) is None:
+        response.set_cookie(VIEWER_COOKIE, new_viewer_cookie(app), max_age=VIEWER_MAX_AGE,
+                            httponly=True, samesite="lax", secure=app.settings.https_only_cookies)
+    return response
+
+
+async def track_page(request: Request) -> Response:
+    async with studio_of(request.app).db.read() as conn:
+        view = await tracking(conn, request.path_params["code"])
+    if view is None:
+        return not_found(request, "查询码无效")
+    return render(request, "track.html", tracking=view)
+
+
+async def board_page(request: Request) -> Response:
+    app = studio_of(request.app)
+    query = search.parse(request.query_params)
+    async with app.db.read() as conn:
+        result = await search.search_cases(conn, query, app.clock.stamp())
+        units = await directory.list_units(conn)
+        tree = [c for c in await categories.tree(conn) if c["level"] <= 2]
+        past = (await manage.list_events(conn))["past"]
+    return render(request, "board.html", result=result, query=query, q=query.q, status=query.status,
+                  unit=query.unit, units=units, categories=tree, events=past)
+
+
+async def case_page(request: Request) -> Response:
+    app = studio_of(request.app)
+    async with app.db.read() as conn:
+        case = await get_case(conn, request.path_params["id"], app.clock.stamp())
+        if case is not None:
+            case.update(await search.case_extras(conn, case))
+    if case is None:
+        return not_found(request, "没有这条留言")
+    return render(request, "case.html", case=case)
+
+
+async def staff_session(request: Request) -> Session | None:
+    return await studio_of(request.app).sessions.session(request.cookies.get(COOKIE_NAME))
+
+
+def to_login(request: Request) -> Response:
+    return RedirectResponse(f"/studio/login?next={request.url.path}", status_code=303)
+
+
+async def login_page(request: Request) -> Response:
+    target = request.query_params.get("next", "/studio/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/studio/"
+    return render(request, "studio/login.html", next=target)
+
+
+async def studio_home(request: Request) -> Response:
+    session = await staff_session(request)
+    if session is None:
+        return to_login(request)
+    async with studio_of(request.app).db.read() as conn:
+        context: dict[str, Any] = {
+            "me": session.staff.public(),
+            "events": await manage.staff_events(conn, session.staff),
+            "csrf_token": session.csrf_token,
+            "units": await directory.list_units(conn),
+            "staff": [],
+        }
+        if session.staff.role is Role.ADMIN:
+            context["staff"] = await directory.list_staff(conn, include_inactive=True)
+            context["event_staff"] = await manage.people_by_event(conn)
+    return render(request, "studio/home.html", **context)
+
+
+async def _console(request: Request, template: str, *roles: Role, **extra: Any) -> Response:
+    session = await staff_session(request)
+    if session is None:
+        return to_login(request)
+    app = studio_of(request.app)
+    async with app.db.read() as tx:
+        row = await event_row(tx, request.path_params["slug"])
+        actor = await actor_for(tx, row["id"], session.staff) if row is not None else None
+    if row is None or actor is None:
+        return not_found(request, "没有这场访谈")
+    if session.staff.role not in roles or (session.staff.role is not Role.ADMIN and not actor.event_staff):
+        return render(request, "error.html", 403, status_code=403, message="没有权限访问此页面")
+    async with app.db.read() as conn:
+        return render(request, template, me=session.staff.public(), event=await public_event(conn, row),
+                      csrf_token=session.csrf_token, units=await directory.list_units(conn),
+                      reasons=await reasons.list_reasons(conn), **extra)
+
+
+async def moderate_page(request: Request) -> Response:
+    return await _console(request, "studio/moderate.html", Role.ADMIN, Role.MODERATOR,
+                          claim_seconds=studio_of(request.app).settings.claim_seconds)
+
+
+async def official_page(request: Request) -> Response:
+    return await _console(request, "studio/official.html", Role.ADMIN, Role.OFFICIAL)
+
+
+async def admin_session(request: Request, refusal: str) -> Session | Response:
+    """The admin's session for an admin-only page; otherwise the page to answer instead
+    (the sign-in page when signed out, a 403 page saying ``refusal`` for other staff)."""
+    session = await staff_session(request)
+    if session is None:
+        return to_login(request)
+    if session.staff.role is not Role.ADMIN:
+        return render(request, "error.html", 403, status_code=403, message=refusal)
+    return session
+
+
+async def audit_page(request: Request) -> Response:
+    session = await admin_session(request, "只有管理员可以查看审计日志")
+    if isinstance(session, Response):
+        return session
+    question = request.query_params.get("question", "")
+    question_id = int(question) if question.isdigit() else None
+    async with studio_of(request.app).db.read() as conn:
+        row = await event_row(conn, request.path_params["slug"])
+        if row is None:
+            return not_found(request, "没有这场访谈")
+        return render(request, "studio/audit.html", me=session.staff.public(),
+                      event=await public_event(conn, row), csrf_token=session.csrf_token,
+                      entries=await audit.entries(conn, row["id"], question_id), question=question_id)
+
+
+def error_page(request: Request, exc: ApiError) -> Response:
+    return render(request, "error.html", exc.status_code, status_code=exc.status_code,
+                  message=exc.message)
