@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -19,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from studio.errors import ApiError
 from studio.live import endpoints
+from studio.live.protocol import lifespan_state
 from studio.runtime import open_studio
 from studio.settings import Settings, load_settings
 from studio.web import api, board_api, board_pages, desk_api, desk_pages, downloads, pages
@@ -100,10 +102,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         app.state.studio = await open_studio(settings)
         try:
-            yield
+            yield lifespan_state(settings)
         finally:
             await app.state.studio.close()
 

@@ -1,9 +1,16 @@
-"""Settings, read once from the environment (and an optional ``.env`` file)."""
+"""Settings, read once from the environment (and an optional ``.env`` file).
+
+Each setting is a field of :class:`Settings` with its one default; its variable
+is ``STUDIO_`` and the field's name in capitals unless the field names another
+(``env`` in its metadata). Fields with ``env=None`` are not read from the
+environment. docs/operations.md lists them all, and a test checks the two agree.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from starlette.config import Config
 from starlette.datastructures import CommaSeparatedStrings
@@ -13,13 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Settings:
-    db_path: str = "studio.db"
-    broadcast_url: str = "memory://"
+    db_path: str = field(default="studio.db", metadata={"env": "STUDIO_DB"})
+    broadcast_url: str = field(default="memory://", metadata={"env": "STUDIO_BROADCAST"})
     secret_key: str | None = None
     """Signs session cookies; when unset, one is generated and kept in the store."""
     allowed_origins: tuple[str, ...] = ()
     """Origins allowed for WebSocket handshakes and cookie writes; empty: the server's own."""
-    https_only_cookies: bool = False
+    https_only_cookies: bool = field(default=False, metadata={"env": "STUDIO_HTTPS_ONLY"})
     timezone: str = "Asia/Shanghai"
     session_hours: int = 12
     max_frame_bytes: int = 16 * 1024
@@ -58,49 +65,56 @@ class Settings:
     send_timeout: float = 10.0
     """Seconds a client may take no bytes while some wait for it before it is closed (0: never)."""
     workers: int = 1
-    templates_dir: Path = field(default=ROOT / "templates")
-    static_dir: Path = field(default=ROOT / "static")
+    log_level: str = "info"
+    """uvicorn's log level."""
+    templates_dir: Path = field(default=ROOT / "templates", metadata={"env": None})
+    static_dir: Path = field(default=ROOT / "static", metadata={"env": None})
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def variable_of(name: str) -> str | None:
+    """The environment variable of the setting ``name`` (``None``: not read from the environment)."""
+    for item in fields(Settings):
+        if item.name == name:
+            return item.metadata.get("env", "STUDIO_" + name.upper())  # type: ignore[no-any-return]
+    raise KeyError(name)
+
+
+def _cast(kind: str, value: str) -> Any:
+    if kind == "tuple[str, ...]":
+        return tuple(str(origin).rstrip("/") for origin in CommaSeparatedStrings(value))
+    if kind == "bool":
+        if value.lower() in ("true", "1", "yes", "on"):
+            return True
+        if value.lower() in ("false", "0", "no", "off", ""):
+            return False
+        raise ValueError(f"not a boolean: {value!r}")
+    if kind == "int":
+        return int(value)
+    if kind == "float":
+        return float(value)
+    return value
+
+
 def load_settings(env_file: str | None = ".env") -> Settings:
-    """Read every ``STUDIO_*`` setting from the environment; see docs/operations.md."""
+    """Read every ``STUDIO_*`` setting from the environment; unset ones keep their default.
+
+    A value that does not parse as its setting's type stops the start with a
+    message naming the variable.
+    """
     config = Config(env_file if env_file and Path(env_file).exists() else None)
-    origins = config("STUDIO_ALLOWED_ORIGINS", cast=CommaSeparatedStrings, default="")
-    return Settings(
-        db_path=config("STUDIO_DB", default="studio.db"),
-        broadcast_url=config("STUDIO_BROADCAST", default="memory://"),
-        secret_key=config("STUDIO_SECRET_KEY", default=None),
-        allowed_origins=tuple(str(origin).rstrip("/") for origin in origins),
-        https_only_cookies=config("STUDIO_HTTPS_ONLY", cast=bool, default=False),
-        timezone=config("STUDIO_TIMEZONE", default="Asia/Shanghai"),
-        session_hours=config("STUDIO_SESSION_HOURS", cast=int, default=12),
-        max_frame_bytes=config("STUDIO_MAX_FRAME_BYTES", cast=int, default=16 * 1024),
-        max_question_chars=config("STUDIO_MAX_QUESTION_CHARS", cast=int, default=2000),
-        send_buffer_frames=config("STUDIO_SEND_BUFFER_FRAMES", cast=int, default=256),
-        rate_limits=config("STUDIO_RATE_LIMITS", cast=bool, default=True),
-        ask_burst=config("STUDIO_ASK_BURST", cast=int, default=3),
-        ask_per_minute=config("STUDIO_ASK_PER_MINUTE", cast=float, default=6.0),
-        frame_burst=config("STUDIO_FRAME_BURST", cast=int, default=30),
-        frames_per_second=config("STUDIO_FRAMES_PER_SECOND", cast=float, default=10.0),
-        max_connections_per_address=config("STUDIO_MAX_CONNECTIONS_PER_ADDRESS", cast=int, default=200),
-        stats_interval=config("STUDIO_STATS_INTERVAL", cast=float, default=2.0),
-        staff_session_check=config("STUDIO_STAFF_SESSION_CHECK", cast=float, default=15.0),
-        vote_flush_interval=config("STUDIO_VOTE_FLUSH_INTERVAL", cast=float, default=1.0),
-        ask_address_burst=config("STUDIO_ASK_ADDRESS_BURST", cast=int, default=9),
-        ask_address_per_minute=config("STUDIO_ASK_ADDRESS_PER_MINUTE", cast=float, default=18.0),
-        vote_burst=config("STUDIO_VOTE_BURST", cast=int, default=30),
-        votes_per_minute=config("STUDIO_VOTES_PER_MINUTE", cast=float, default=60.0),
-        vote_address_burst=config("STUDIO_VOTE_ADDRESS_BURST", cast=int, default=300),
-        vote_address_per_minute=config("STUDIO_VOTE_ADDRESS_PER_MINUTE", cast=float, default=600.0),
-        claim_seconds=config("STUDIO_CLAIM_SECONDS", cast=float, default=90.0),
-        board_ordinary_days=config("STUDIO_BOARD_ORDINARY_DAYS", cast=int, default=3),
-        board_hard_days=config("STUDIO_BOARD_HARD_DAYS", cast=int, default=5),
-        board_extension_days=config("STUDIO_BOARD_EXTENSION_DAYS", cast=int, default=5),
-        send_buffer_bytes=config("STUDIO_SEND_BUFFER_BYTES", cast=int, default=256 * 1024),
-        socket_send_buffer=config("STUDIO_SOCKET_SEND_BUFFER", cast=int, default=64 * 1024),
-        send_timeout=config("STUDIO_SEND_TIMEOUT", cast=float, default=10.0),
-        workers=config("STUDIO_WORKERS", cast=int, default=1),
-    )
+    values: dict[str, Any] = {}
+    for item in fields(Settings):
+        variable = variable_of(item.name)
+        if variable is None:
+            continue
+        raw = config(variable, default=None)
+        if raw is None:
+            continue
+        try:
+            values[item.name] = _cast(str(item.type).removesuffix(" | None"), raw)
+        except ValueError as error:
+            raise SystemExit(f"{variable}: {error}") from None
+    return Settings(**values)

@@ -77,7 +77,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         ws_max_size=WS_HARD_LIMIT_BYTES,
         ws_per_message_deflate=False,
         proxy_headers=True,
-        log_level=os.environ.get("STUDIO_LOG_LEVEL", "info"),
+        log_level=settings.log_level,
     )
 
 
@@ -96,7 +96,7 @@ def serve_edge(settings: Settings, host: str, port: int) -> None:
     uvicorn.run(app, factory=workers is not None, workers=workers, host=host, port=port,  # type: ignore[arg-type]
                 ws=StudioWebSocketProtocol, ws_max_size=WS_HARD_LIMIT_BYTES,
                 ws_per_message_deflate=False, proxy_headers=True,
-                log_level=os.environ.get("STUDIO_LOG_LEVEL", "info"))
+                log_level=settings.log_level)
 
 
 async def seed_demo(settings: Settings) -> dict[str, str] | None:

@@ -45,6 +45,7 @@ from studio import channels
 from studio.accounts.viewer import VIEWER_COOKIE
 from studio.errors import ApiError, whole_number
 from studio.live import endpoints
+from studio.live.protocol import lifespan_state
 from studio.live.relay import ASKS, FORWARD_MAXLEN, VOTES, event_key, replies_key, snapshot_key
 from studio.ratelimit import Limits
 from studio.runtime import Studio, limits_of
@@ -261,7 +262,7 @@ def create_edge_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         backend = RedisBackend(settings.broadcast_url)
         hub = Hub(backend, buffer_limit=settings.send_buffer_frames, changelog=StreamChangeLog(backend))
         await hub.start()
@@ -271,7 +272,7 @@ def create_edge_app(settings: Settings | None = None) -> Starlette:
         edge.tasks = [asyncio.create_task(edge.replies()), asyncio.create_task(edge.stats_loop())]
         app.state.edge = edge
         try:
-            yield
+            yield lifespan_state(settings)
         finally:
             for task in edge.tasks:
                 task.cancel()

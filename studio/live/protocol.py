@@ -16,24 +16,28 @@ Three additions, all per connection:
   ``STUDIO_SEND_TIMEOUT`` seconds: they are closed the same way (4000, resume).
   So a viewer that stops reading is gone after at most that long plus four
   seconds, whatever the traffic, holding at most the bytes bound meanwhile.
+
+The limits come from the settings the app was created with: its lifespan
+yields :func:`lifespan_state`, which uvicorn hands to every connection's
+protocol (``app_state``). Without it, the defaults of :class:`Settings` apply.
 """
 
 from __future__ import annotations
 
 import asyncio
 import fcntl
-import functools
 import logging
 import socket
 import struct
 import termios
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-from studio.settings import load_settings
+from studio.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +49,31 @@ empty, or it is already stalled: idle viewers cost nothing, busy ones one ioctl 
 CLOSE_STUCK = 4000
 
 
-@functools.cache
-def _limits() -> tuple[int, int, float]:
-    settings = load_settings()
-    return settings.socket_send_buffer, settings.send_buffer_bytes, settings.send_timeout
+STATE_KEY = "studio.socket_limits"
+
+
+@dataclass(frozen=True)
+class SocketLimits:
+    """Per-connection bounds of the fast send path (docs/scaling.md, slow clients)."""
+
+    kernel_buffer: int
+    """``SO_SNDBUF`` in bytes (0: the kernel's default)."""
+    waiting_bytes: int
+    """Bytes that may wait in user space before the client is dropped."""
+    timeout: float
+    """Seconds a client may take nothing while bytes wait (0: never closed for it)."""
+
+    @classmethod
+    def of(cls, settings: Settings) -> SocketLimits:
+        return cls(settings.socket_send_buffer, settings.send_buffer_bytes, settings.send_timeout)
+
+
+DEFAULT_LIMITS = SocketLimits.of(Settings())
+
+
+def lifespan_state(settings: Settings) -> dict[str, Any]:
+    """What an app's lifespan yields so that its connections use ``settings``' limits."""
+    return {STATE_KEY: SocketLimits.of(settings)}
 
 
 def kernel_backlog(fd: int) -> int:
@@ -149,9 +174,14 @@ class StudioWebSocketProtocol(WebSocketsSansIOProtocol):
     fd = -1
     fast: FastSend | None = None
 
+    @property
+    def limits(self) -> SocketLimits:
+        found = self.app_state.get(STATE_KEY)
+        return found if isinstance(found, SocketLimits) else DEFAULT_LIMITS
+
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
-        size, _, _ = _limits()
+        size = self.limits.kernel_buffer
         sock = transport.get_extra_info("socket")
         if sock is not None:
             self.fd = sock.fileno()
@@ -172,7 +202,8 @@ class StudioWebSocketProtocol(WebSocketsSansIOProtocol):
         scope = getattr(self, "scope", None)
         if scope is None:
             return
-        _, limit, timeout = _limits()
+        limits = self.limits
+        limit, timeout = limits.waiting_bytes, limits.timeout
         self.fast = FastSend(self, limit)
         scope["extensions"][EXTENSION] = self.fast
         if timeout > 0:

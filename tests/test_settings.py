@@ -1,0 +1,128 @@
+"""Settings: one default each, read once, documented, and handed down to the socket protocol."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket
+from websockets.asyncio.client import connect
+
+from studio.live.protocol import StudioWebSocketProtocol, fast_send, lifespan_state
+from studio.settings import Settings, load_settings, variable_of
+
+OPERATIONS = Path(__file__).resolve().parent.parent / "docs" / "operations.md"
+
+
+def documented() -> dict[str, str]:
+    """Each ``STUDIO_*`` variable in the operations table with its documented default."""
+    table: dict[str, str] = {}
+    for line in OPERATIONS.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not cells[0].startswith("`STUDIO_"):
+            continue
+        names = re.findall(r"`(STUDIO_[A-Z_]+)`", cells[0])
+        defaults = [value.strip() for value in cells[1].split(",")] if len(names) > 1 else [cells[1]]
+        table.update(zip(names, defaults, strict=True))
+    return table
+
+
+def test_every_setting_is_documented_with_its_default() -> None:
+    """docs/operations.md names each variable and, where the default is a value, that value."""
+    table = documented()
+    defaults = Settings()
+    for item in fields(Settings):
+        variable = variable_of(item.name)
+        if variable is None:
+            continue
+        assert variable in table, f"{variable} is not in docs/operations.md"
+        value = getattr(defaults, item.name)
+        shown = table[variable]
+        if value is None or value == ():
+            continue
+        literal = shown.strip("`").split("`")[0]
+        if isinstance(value, bool):
+            assert literal == str(value).lower(), variable
+        elif isinstance(value, int | float):
+            assert float(literal) == float(value), variable
+        else:
+            assert literal == str(value), variable
+
+
+def test_documented_variables_all_exist() -> None:
+    """No variable in the table is one the settings no longer read."""
+    known = {variable_of(item.name) for item in fields(Settings)}
+    assert set(documented()) <= known
+
+
+def test_environment_values_are_cast_to_the_settings_types(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Integers, floats, booleans and the origin list are parsed; unset ones keep their default."""
+    monkeypatch.setenv("STUDIO_ALLOWED_ORIGINS", "https://a.example/, https://b.example")
+    monkeypatch.setenv("STUDIO_RATE_LIMITS", "false")
+    monkeypatch.setenv("STUDIO_SEND_TIMEOUT", "3.5")
+    monkeypatch.setenv("STUDIO_MAX_QUESTION_CHARS", "50")
+    monkeypatch.setenv("STUDIO_DB", "event.db")
+    settings = load_settings(env_file=None)
+    assert settings.allowed_origins == ("https://a.example", "https://b.example")
+    assert settings.rate_limits is False
+    assert settings.send_timeout == 3.5
+    assert settings.max_question_chars == 50
+    assert settings.db_path == "event.db"
+    assert settings.session_hours == Settings().session_hours
+
+
+def test_a_value_of_the_wrong_type_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A setting that does not parse stops the start with the variable's name."""
+    monkeypatch.setenv("STUDIO_SESSION_HOURS", "twelve")
+    with pytest.raises(SystemExit, match="STUDIO_SESSION_HOURS"):
+        load_settings(env_file=None)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.asyncio
+async def test_socket_limits_come_from_the_app_settings_not_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A protocol connection uses the byte bound of the settings its app was created with."""
+    monkeypatch.setenv("STUDIO_SEND_BUFFER_BYTES", "999")
+    settings = Settings(send_buffer_bytes=12_345)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        yield lifespan_state(settings)
+
+    async def limit(websocket: WebSocket) -> None:
+        await websocket.accept()
+        fast = fast_send(websocket.scope)
+        await websocket.send_text(str(fast.limit if fast else None))
+        await websocket.close()
+
+    app = Starlette(routes=[WebSocketRoute("/limit", limit)], lifespan=lifespan)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, port=port, ws=StudioWebSocketProtocol, log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        for _ in range(500):
+            if server.started:
+                break
+            await asyncio.sleep(0.02)
+        async with connect(f"ws://127.0.0.1:{port}/limit") as client:
+            assert await client.recv() == "12345"
+    finally:
+        server.should_exit = True
+        await serving
