@@ -68,7 +68,7 @@ def conditions(*, unit_id: int | None = None, category_id: int | None = None,
         values.append(unit_id)
         tags.append(f"u{unit_id}")
     if category_id is not None:
-        ids = [case_id for case_id, _ in subtree]
+        ids = [category for category, _ in subtree]
         where.append(f"c.category_id IN ({','.join('?' * len(ids))})")
         values += ids
         if max((depth for _, depth in subtree), default=0) <= INDEXED_DEPTH:
