@@ -29,6 +29,7 @@ from studio.clock import Clock
 from studio.desk import wordlist
 from studio.desk.screener import Screener
 from studio.events import questions
+from studio.store import lexicon as lexicon_rows
 from studio.store.database import Database
 
 FILLER = "小区路灯公交站学校医院社保住房补贴招聘停车噪音垃圾分类供暖物业维修"
@@ -50,8 +51,8 @@ async def main(args: argparse.Namespace) -> None:
         await wordlist.seed_defaults(db, clock.stamp())
         extra = [Term(f"词{i:05d}号", "ads", "review") for i in range(args.terms)]
         async with db.write() as tx:
-            await wordlist._insert(tx, extra, by="bench", at=clock.stamp())
-            await wordlist._bump(tx)
+            await lexicon_rows.insert_terms(tx, extra, by="bench", at=clock.stamp())
+            await lexicon_rows.bump_version(tx)
             await tx.execute(
                 "INSERT INTO events (slug, title, status, starts_at, ends_at, created_at) "
                 "VALUES ('bench', 'bench', 'live', ?, ?, ?)", (clock.stamp(), clock.stamp(), clock.stamp()))

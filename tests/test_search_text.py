@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from studio.board import exports
-from studio.board.search import KEY_SCALE, day_key
 from studio.store import fulltext
+from studio.store.search import KEY_SCALE, day_key
 
 
 def test_index_text_is_bigrams_and_a_trailing_character_per_run() -> None:

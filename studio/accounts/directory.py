@@ -11,7 +11,10 @@ from studio.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password_async
 from studio.errors import ApiError, invalid
 from studio.shapes import unit_ref
 from studio.store import audit
+from studio.store import staff as staff_rows
+from studio.store import units as unit_rows
 from studio.store.database import Database, Queryable, Tx
+from studio.store.sessions import end_sessions_of
 
 STAFF_ROLES = (Role.ADMIN, Role.MODERATOR, Role.OFFICIAL)
 
@@ -38,11 +41,6 @@ class Staff:
         }
 
 
-STAFF_SELECT = """
-    SELECT s.*, u.name AS unit_name FROM staff s LEFT JOIN units u ON u.id = s.unit_id
-"""
-
-
 def staff_from_row(row: Any) -> Staff:
     return Staff(
         id=row["id"],
@@ -56,7 +54,7 @@ def staff_from_row(row: Any) -> Staff:
 
 
 async def list_units(conn: Queryable) -> list[dict[str, Any]]:
-    rows = await conn.fetchall("SELECT id, name, parent_id FROM units ORDER BY id")
+    rows = await unit_rows.all_units(conn)
     return [{"id": row["id"], "name": row["name"], "parent_id": row["parent_id"]} for row in rows]
 
 
@@ -67,12 +65,10 @@ async def create_unit(db: Database, name: str, at: str, by: str = "command line"
     if not name or len(name) > 50:
         raise invalid("name", "单位名称须为 1–50 个字符")
     async with db.write() as tx:
-        if await tx.fetchone("SELECT 1 FROM units WHERE name = ?", (name,)):
+        if await unit_rows.unit_by_name(tx, name):
             raise ApiError("exists", f"单位“{name}”已存在")
         parent_id = await resolve_unit(tx, parent, "parent")
-        unit_id = await tx.insert(
-            "INSERT INTO units (name, parent_id, created_at) VALUES (?, ?, ?)", (name, parent_id, at)
-        )
+        unit_id = await unit_rows.insert_unit(tx, name, at, parent_id)
         await audit.record(tx, at=at, actor=by, role=Role.ADMIN.value, action="unit.create",
                            detail={"unit": unit_id, "name": name, "parent": parent_id})
     return {"id": unit_id, "name": name, "parent_id": parent_id}
@@ -85,13 +81,13 @@ async def resolve_unit(conn: Queryable, value: Any, field: str = "unit") -> int 
     if isinstance(value, bool):
         raise invalid(field, "单位无效")
     if isinstance(value, int):
-        row = await conn.fetchone("SELECT id FROM units WHERE id = ?", (value,))
+        row = await unit_rows.unit_by_id(conn, value)
     elif isinstance(value, str):
         key = value.strip()
         if key.isdigit():
-            row = await conn.fetchone("SELECT id FROM units WHERE id = ?", (int(key),))
+            row = await unit_rows.unit_by_id(conn, int(key))
         else:
-            row = await conn.fetchone("SELECT id FROM units WHERE name = ?", (key,))
+            row = await unit_rows.unit_by_name(conn, key)
     else:
         raise invalid(field, "单位无效")
     if row is None:
@@ -129,23 +125,21 @@ async def create_staff(
         if staff_role is Role.OFFICIAL and unit_id is None:
             raise invalid("unit", "嘉宾（official）必须属于一个单位")
         try:
-            staff_id = await tx.insert(
-                """INSERT INTO staff (username, password_hash, role, unit_id, display_name, title,
-                   created_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (username, password_hash, staff_role.value, unit_id,
-                 (display_name or "").strip() or username, (title or "").strip(), at),
+            staff_id = await staff_rows.insert_staff(
+                tx, username=username, password_hash=password_hash, role=staff_role.value,
+                unit_id=unit_id, display_name=(display_name or "").strip() or username,
+                title=(title or "").strip(), created_at=at,
             )
         except sqlite3.IntegrityError:
             raise ApiError("exists", f"用户名“{username}”已存在") from None
         await audit.record(tx, at=at, actor=by, role=Role.ADMIN.value, action="staff.create",
                            detail={"username": username, "role": staff_role.value, "unit": unit_id})
-        row = await tx.fetchone(STAFF_SELECT + " WHERE s.id = ?", (staff_id,))
+        row = await staff_rows.staff_by_id(tx, staff_id)
     return staff_from_row(row)
 
 
 async def list_staff(conn: Queryable, include_inactive: bool = False) -> list[dict[str, Any]]:
-    where = "" if include_inactive else " WHERE s.active = 1"
-    rows = await conn.fetchall(STAFF_SELECT + where + " ORDER BY s.id")
+    rows = await staff_rows.staff_rows(conn, include_inactive=include_inactive)
     return [{**staff_from_row(row).public(), "active": bool(row["active"])} for row in rows]
 
 
@@ -164,7 +158,7 @@ async def update_staff(
             raise invalid("password", f"密码至少 {MIN_PASSWORD_LENGTH} 位")
         password_hash = await hash_password_async(password)
     async with db.write() as tx:
-        row = await tx.fetchone(STAFF_SELECT + " WHERE s.username = ?", (username,))
+        row = await staff_rows.staff_by_username(tx, username)
         if row is None:
             raise ApiError("not_found", "没有这个账号")
         changes: dict[str, Any] = {}
@@ -186,18 +180,16 @@ async def update_staff(
             if not body["active"] and row["id"] == actor.id:
                 raise ApiError("not_allowed", "不能停用自己的账号")
             changes["active"] = int(body["active"])
-        if changes:
-            columns = ", ".join(f"{name} = ?" for name in changes)
-            await tx.execute(f"UPDATE staff SET {columns} WHERE id = ?", (*changes.values(), row["id"]))
+        await staff_rows.update_staff(tx, row["id"], changes)
         if password_hash is not None or changes.get("active") == 0:
-            await tx.execute("DELETE FROM sessions WHERE staff_id = ?", (row["id"],))
+            await end_sessions_of(tx, row["id"])
         if changes:
             detail = {name: value for name, value in changes.items() if name != "password_hash"}
             if password_hash is not None:
                 detail["password"] = "reset"
             await audit.record(tx, at=at, actor=actor.username, role=actor.role.value,
                                action="staff.update", detail={"username": username, **detail})
-        row = await tx.fetchone(STAFF_SELECT + " WHERE s.id = ?", (row["id"],))
+        row = await staff_rows.staff_by_id(tx, row["id"])
     return {**staff_from_row(row).public(), "active": bool(row["active"])}
 
 
@@ -209,7 +201,7 @@ async def staff_ids(tx: Tx, usernames: Any, role: Role, field: str) -> list[int]
         raise invalid(field, f"{field} 须为用户名列表")
     ids: list[int] = []
     for name in usernames:
-        row = await tx.fetchone("SELECT id, role FROM staff WHERE username = ? AND active = 1", (name,))
+        row = await staff_rows.staff_by_username(tx, name, active_only=True)
         if row is None:
             raise invalid(field, f"没有用户“{name}”")
         if row["role"] != role.value:

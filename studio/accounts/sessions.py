@@ -16,10 +16,12 @@ from typing import Any
 
 from itsdangerous import BadSignature, Signer
 
-from studio.accounts.directory import STAFF_SELECT, Staff, staff_from_row
+from studio.accounts.directory import Staff, staff_from_row
 from studio.accounts.passwords import verify_password_async
 from studio.clock import Clock
+from studio.store import sessions as session_rows
 from studio.store.database import Database
+from studio.store.staff import staff_by_username
 
 COOKIE_NAME = "studio_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -45,9 +47,7 @@ class Sessions:
     async def login(self, username: str, password: str) -> tuple[Session, str] | None:
         """Check the password; on success open a session and return it with the cookie value."""
         async with self.db.read() as conn:
-            row = await conn.fetchone(
-                STAFF_SELECT + " WHERE s.username = ? AND s.active = 1", (username,)
-            )
+            row = await staff_by_username(conn, username, active_only=True)
         if not await verify_password_async(row["password_hash"] if row else None, password):
             return None
         assert row is not None
@@ -55,12 +55,9 @@ class Sessions:
         csrf = secrets.token_urlsafe(24)
         now = self.clock.now()
         async with self.db.write() as tx:
-            await tx.execute("DELETE FROM sessions WHERE expires_at < ?", (now.isoformat(),))
-            await tx.execute(
-                """INSERT INTO sessions (token_hash, staff_id, csrf_token, created_at, expires_at)
-                   VALUES (?, ?, ?, ?, ?)""",
-                (_digest(token), row["id"], csrf, now.isoformat(),
-                 (now + self.lifetime).isoformat()),
+            await session_rows.open_session(
+                tx, token_hash=_digest(token), staff_id=row["id"], csrf_token=csrf,
+                created_at=now.isoformat(), expires_at=(now + self.lifetime).isoformat(),
             )
         return Session(staff_from_row(row), csrf), self.signer.sign(token).decode()
 
@@ -78,11 +75,7 @@ class Sessions:
         if token is None:
             return None
         async with self.db.read() as conn:
-            row = await conn.fetchone(
-                STAFF_SELECT.replace("SELECT s.*", "SELECT s.*, x.csrf_token, x.expires_at")
-                + " JOIN sessions x ON x.staff_id = s.id WHERE x.token_hash = ? AND s.active = 1",
-                (_digest(token),),
-            )
+            row = await session_rows.session_staff(conn, _digest(token))
         if row is None or row["expires_at"] < self.clock.stamp():
             return None
         return Session(staff_from_row(row), row["csrf_token"])
@@ -92,7 +85,7 @@ class Sessions:
         if token is None:
             return
         async with self.db.write() as tx:
-            await tx.execute("DELETE FROM sessions WHERE token_hash = ?", (_digest(token),))
+            await session_rows.end_session(tx, _digest(token))
 
 
 def csrf_ok(session: Session, header: str | None) -> bool:

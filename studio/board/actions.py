@@ -1,9 +1,9 @@
 """Acting on board cases: route, accept, reply, extend, send back (out of scope), rate.
 
-Each action runs in one write transaction: :func:`studio.caselife.decide`
-says whether it is allowed, the case row changes, the public timeline and the
-audit log get their lines. Staff lists (routing queue, a unit's cases,
-overdue cases) live here too.
+Each action runs in one write transaction: :func:`studio.board.life.decide`
+says whether it is allowed, the case row changes (through
+:mod:`studio.store.cases`), the public timeline and the audit log get their
+lines. Staff lists (routing queue, a unit's cases, overdue cases) live here too.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from studio.board.life import (
 from studio.clock import Clock
 from studio.errors import ApiError, invalid
 from studio.events.questions import clean_text
-from studio.store import audit
+from studio.store import audit, cases
 from studio.store.database import Database, Queryable
 
 MAX_REPLY_CHARS = 10_000
@@ -37,7 +37,7 @@ MAX_COMMENT_CHARS = 500
 
 
 async def _case_for(tx: Queryable, case_id: int) -> Any:
-    row = await tx.fetchone(records.CASE_SELECT + " WHERE c.id = ?", (case_id,))
+    row = await cases.case_row(tx, case_id)
     if row is None or row["kind"] != "case":
         raise ApiError("not_found", "没有这件诉求")
     return row
@@ -74,30 +74,23 @@ async def act(db: Database, clock: Clock, staff: Staff, case_id: int, action: Ca
             due = await records.route_case(tx, case_id, unit_id, hard, now, actor=staff.username)
             detail = {"unit": unit_id, "hard": hard, "due_at": due}
         elif action is CaseAction.ACCEPT:
-            await tx.execute("UPDATE cases SET stage = ?, accepted_at = ? WHERE id = ?",
-                             (new_stage.value, stamp, case_id))
-            await records.timeline(tx, case_id, "accepted",
-                                 f"{unit_name}已接收，将于 {_day(row['due_at'])} 前答复", stamp)
+            await cases.set_accepted(tx, case_id, new_stage.value, stamp)
+            await cases.add_timeline(tx, case_id, "accepted",
+                                     f"{unit_name}已接收，将于 {_day(row['due_at'])} 前答复", stamp)
         elif action is CaseAction.REPLY:
             text = clean_text(body.get("text"), "text", MAX_REPLY_CHARS)
             after_text = text
             author = f"{staff.title} {staff.display_name}".strip() if staff.title else staff.display_name
-            await tx.execute(
-                """INSERT INTO case_replies (case_id, unit_id, staff_id, author, text, live, at,
-                   round, due_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)""",
-                (case_id, row["unit_id"], staff.id, author, text, stamp, row["round"], row["due_at"]),
-            )
-            await tx.execute(
-                "UPDATE cases SET stage = ?, status = ?, replied_at = ? WHERE id = ?",
-                (new_stage.value, public_status(new_stage), stamp, case_id),
-            )
+            await cases.insert_reply(tx, case_id, unit_id=row["unit_id"], staff_id=staff.id,
+                                     author=author, text=text, at=stamp, round=row["round"],
+                                     due_at=row["due_at"])
+            await cases.set_replied(tx, case_id, stage=new_stage.value,
+                                    status=public_status(new_stage), at=stamp)
             note = "补充答复" if stage is Stage.REPLIED else "答复"
-            await records.timeline(tx, case_id, "replied", f"{unit_name}{note}", stamp)
+            await cases.add_timeline(tx, case_id, "replied", f"{unit_name}{note}", stamp)
         elif action is CaseAction.EXTEND:
             reason = clean_text(body.get("reason"), "reason", MAX_REASON_CHARS)
-            has_extension = await tx.fetchone(
-                "SELECT 1 FROM case_extensions WHERE case_id = ?", (case_id,)
-            )
+            has_extension = await cases.extension_row(tx, case_id)
             current = clock.parse(row["due_at"]) if row["due_at"] else None
             why_not = may_extend(current, now, has_extension is not None)
             if why_not is not None:
@@ -106,13 +99,11 @@ async def act(db: Database, clock: Clock, staff: Staff, case_id: int, action: Ca
             holidays, workdays = await records.calendar(tx)
             rules = await records.rules(tx)
             new_due = extended(current, rules, holidays, workdays).isoformat()
-            await tx.execute(
-                """INSERT INTO case_extensions (case_id, days, reason, due_before, due_after, actor, at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (case_id, rules.extension_days, reason, row["due_at"], new_due, staff.username, stamp),
-            )
-            await tx.execute("UPDATE cases SET due_at = ? WHERE id = ?", (new_due, case_id))
-            await records.timeline(
+            await cases.insert_extension(tx, case_id, days=rules.extension_days, reason=reason,
+                                         due_before=row["due_at"], due_after=new_due,
+                                         actor=staff.username, at=stamp)
+            await cases.set_due(tx, case_id, new_due)
+            await cases.add_timeline(
                 tx, case_id, "extended",
                 f"{unit_name}申请延期 {rules.extension_days} 个工作日，办理时限延至 {_day(new_due)}。"
                 f"延期理由：{reason}", stamp)
@@ -121,19 +112,12 @@ async def act(db: Database, clock: Clock, staff: Staff, case_id: int, action: Ca
         elif action is CaseAction.OUT_OF_SCOPE:
             reason = clean_text(body.get("reason"), "reason", MAX_REASON_CHARS)
             after_text = reason
-            await tx.execute(
-                """UPDATE cases SET unit_id = NULL, stage = 'routing', status = 'open', due_at = NULL,
-                   routed_at = NULL, accepted_at = NULL WHERE id = ?""",
-                (case_id,),
-            )
-            await tx.execute(
-                """INSERT INTO case_routes (case_id, kind, from_unit_id, to_unit_id, reason, actor, at)
-                   VALUES (?, 'out_of_scope', ?, NULL, ?, ?, ?)""",
-                (case_id, row["unit_id"], reason, staff.username, stamp),
-            )
-            await records.timeline(tx, case_id, "returned",
-                                 f"{unit_name}退回：不属于本单位职责范围。理由：{reason}", stamp)
-            await records.timeline(tx, case_id, "routing", "等待重新分派办理单位", stamp)
+            await cases.set_returned(tx, case_id)
+            await cases.insert_route(tx, case_id, kind="out_of_scope", from_unit_id=row["unit_id"],
+                                     to_unit_id=None, reason=reason, actor=staff.username, at=stamp)
+            await cases.add_timeline(tx, case_id, "returned",
+                                     f"{unit_name}退回：不属于本单位职责范围。理由：{reason}", stamp)
+            await cases.add_timeline(tx, case_id, "routing", "等待重新分派办理单位", stamp)
             detail = {"from_unit": row["unit_id"]}
         await audit.record(tx, at=stamp, actor=staff.username, role=staff.role.value,
                            action=f"case.{action.value}", case_id=case_id, from_status=stage.value,
@@ -170,34 +154,25 @@ async def rate(db: Database, clock: Clock, case_id: int, body: dict[str, Any]) -
             raise ApiError("bad_rating_code", "评价码不正确，请核对提问时获得的评价码",
                            http_status=403)
         stage = Stage(row["stage"])
-        rated = await tx.fetchone("SELECT 1 FROM case_ratings WHERE case_id = ? AND round = ?",
-                                  (case_id, row["round"]))
-        if rated is not None or stage is Stage.CLOSED:
+        if await cases.round_rated(tx, case_id, row["round"]) or stage is Stage.CLOSED:
             raise ApiError("already_rated", "本轮答复已经评价过了", http_status=409)
         if stage is not Stage.REPLIED:
             raise ApiError("not_allowed", "办理单位尚未答复，答复后才能评价")
         now = clock.now()
         stamp = now.isoformat()
-        await tx.execute(
-            """INSERT INTO case_ratings (case_id, round, unit_id, rating, comment, at)
-               VALUES (?, ?, ?, ?, ?, ?)""",
-            (case_id, row["round"], row["unit_id"], rating.value, comment, stamp),
-        )
+        await cases.insert_rating(tx, case_id, round=row["round"], unit_id=row["unit_id"],
+                                  rating=rating.value, comment=comment, at=stamp)
         label = RATING_LABELS[rating]
-        await records.timeline(tx, case_id, "rated", f"网友评价：{label}", stamp)
+        await cases.add_timeline(tx, case_id, "rated", f"网友评价：{label}", stamp)
         new_stage = after_rating(rating, row["round"])
         if new_stage is Stage.REOPENED:
             due = (await records.deadline_from(tx, now, bool(row["hard"]))).isoformat()
-            await tx.execute(
-                "UPDATE cases SET stage = 'reopened', status = 'open', round = round + 1, due_at = ? "
-                "WHERE id = ?",
-                (due, case_id),
-            )
-            await records.timeline(
+            await cases.set_reopened(tx, case_id, due)
+            await cases.add_timeline(
                 tx, case_id, "reopened",
                 f"网友不满意，重新交{row['unit_name'] or '办理单位'}办理，办理时限至 {_day(due)}", stamp)
         else:
-            await tx.execute("UPDATE cases SET stage = 'closed' WHERE id = ?", (case_id,))
+            await cases.set_closed(tx, case_id)
         await audit.record(tx, at=stamp, actor="网友", role=Role.AUDIENCE.value, action="case.rate",
                            case_id=case_id, from_status=stage.value, to_status=new_stage.value,
                            after_text=comment or None,
@@ -212,39 +187,19 @@ async def staff_case(conn: Queryable, case_id: int, now: str) -> dict[str, Any]:
     case = await records.get_case(conn, case_id, now)
     if case is None:
         raise ApiError("not_found", "没有这件诉求")
-    comments = await conn.fetchall(
-        "SELECT round, comment FROM case_ratings WHERE case_id = ? ORDER BY round", (case_id,)
-    )
-    by_round = {r["round"]: r["comment"] for r in comments}
+    by_round = {r["round"]: r["comment"] for r in await cases.rating_rows(conn, case_id)}
     for rating in case["ratings"]:
         rating["comment"] = by_round.get(rating["round"], "")
-    routes = await conn.fetchall(
-        """SELECT r.kind, r.reason, r.actor, r.at, f.name AS from_name, t.name AS to_name
-           FROM case_routes r LEFT JOIN units f ON f.id = r.from_unit_id
-           LEFT JOIN units t ON t.id = r.to_unit_id WHERE r.case_id = ? ORDER BY r.id""",
-        (case_id,),
-    )
-    case["routes"] = [dict(r) for r in routes]
+    case["routes"] = [dict(r) for r in await cases.route_rows(conn, case_id)]
     return case
-
-
-STAFF_ORDER = " ORDER BY c.due_at IS NULL, c.due_at, c.id"
 
 
 async def routing_queue(conn: Queryable, now: str) -> list[dict[str, Any]]:
     """Cases waiting for a unit (new, or sent back as out of scope), oldest first."""
-    rows = await conn.fetchall(
-        records.CASE_SELECT + " WHERE c.kind = 'case' AND c.stage = 'routing' ORDER BY c.id"
-    )
     result = []
-    for row in rows:
+    for row in await cases.routing_rows(conn):
         case = records.case_summary(row, now)
-        last = await conn.fetchone(
-            """SELECT r.reason, u.name AS unit_name FROM case_routes r
-               LEFT JOIN units u ON u.id = r.from_unit_id
-               WHERE r.case_id = ? AND r.kind = 'out_of_scope' ORDER BY r.id DESC LIMIT 1""",
-            (row["id"],),
-        )
+        last = await cases.last_return(conn, row["id"])
         case["returned"] = None if last is None else {"unit": last["unit_name"], "reason": last["reason"]}
         result.append(case)
     return result
@@ -252,9 +207,7 @@ async def routing_queue(conn: Queryable, now: str) -> list[dict[str, Any]]:
 
 async def unit_cases(conn: Queryable, unit_id: int, now: str) -> dict[str, list[dict[str, Any]]]:
     """A unit's cases for its console: to accept, in hand, reopened, overdue, replied."""
-    rows = await conn.fetchall(
-        records.CASE_SELECT + " WHERE c.kind = 'case' AND c.unit_id = ?" + STAFF_ORDER, (unit_id,)
-    )
+    rows = await cases.unit_case_rows(conn, unit_id)
     groups: dict[str, list[dict[str, Any]]] = {
         "to_accept": [], "accepted": [], "reopened": [], "overdue": [], "replied": [],
     }
@@ -270,28 +223,22 @@ async def unit_cases(conn: Queryable, unit_id: int, now: str) -> dict[str, list[
             groups["reopened"].append(case)
         else:
             groups["replied"].append(case)
-    extended_ids = {r["case_id"] for r in await conn.fetchall("SELECT case_id FROM case_extensions")}
-    for cases in groups.values():
-        for case in cases:
+    extended_ids = await cases.extended_case_ids(conn)
+    for listed in groups.values():
+        for case in listed:
             case["extended"] = case["id"] in extended_ids
     return groups
 
 
 async def overdue_cases(conn: Queryable, now: str, unit_id: int | None = None) -> list[dict[str, Any]]:
     """Open cases past their deadline, the most overdue first (optionally of one unit)."""
-    sql = records.CASE_SELECT + " WHERE c.kind = 'case' AND c.status = 'open' AND c.due_at < ?"
-    params: list[Any] = [now]
-    if unit_id is not None:
-        sql += " AND c.unit_id = ?"
-        params.append(unit_id)
-    rows = await conn.fetchall(sql + STAFF_ORDER, params)
+    rows = await cases.overdue_rows(conn, now, unit_id)
     return [records.case_summary(row, now) for row in rows]
-
 
 
 async def audit_entries(conn: Queryable, case_id: int) -> list[dict[str, Any]]:
     """Every audited action on a case, in order (admins only)."""
-    rows = await conn.fetchall("SELECT * FROM audit_log WHERE case_id = ? ORDER BY id", (case_id,))
+    rows = await audit.case_rows(conn, case_id)
     return [
         {"at": r["at"], "actor": r["actor"], "role": r["role"], "action": r["action"],
          "from_status": r["from_status"], "to_status": r["to_status"], "after_text": r["after_text"]}

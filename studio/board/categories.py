@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from studio.store import categories as category_rows
 from studio.store.database import Queryable, Tx
 
 PATH_SEPARATORS = re.compile(r"\s*(?:/|>|›|＞|／)\s*")
@@ -32,21 +33,12 @@ class Categories:
         key = (parent or 0, name)
         if key in self.ids:
             return self.ids[key]
-        row = await self.tx.fetchone(
-            "SELECT id FROM categories WHERE COALESCE(parent_id, 0) = ? AND name = ?", key
-        )
-        if row is None:
-            position = await self.tx.fetchone(
-                "SELECT COUNT(*) AS n FROM categories WHERE COALESCE(parent_id, 0) = ?", (parent or 0,)
-            )
-            found = await self.tx.insert(
-                "INSERT INTO categories (parent_id, name, position) VALUES (?, ?, ?)",
-                (parent, name, int(position["n"])),
-            )
+        found = await category_rows.child_id(self.tx, parent, name)
+        if found is None:
+            position = await category_rows.child_count(self.tx, parent)
+            found = await category_rows.insert_category(self.tx, parent, name, position)
             self.created += 1
             self.by_name = None
-        else:
-            found = int(row["id"])
         self.ids[key] = found
         return found
 
@@ -71,22 +63,12 @@ class Categories:
             return await self.path(names)
         if self.by_name is None:
             self.by_name = {}
-            for row in await self.tx.fetchall(LEVELS_SQL):
+            for row in await category_rows.levels(self.tx):
                 self.by_name.setdefault(row["name"], []).append((int(row["level"]), int(row["id"])))
         matches = sorted(self.by_name.get(names[0], []))
         if matches:
             return matches[0][1]
         return await self.child(None, names[0])
-
-
-LEVELS_SQL = """
-    WITH RECURSIVE tree(id, name, level) AS (
-        SELECT id, name, 1 FROM categories WHERE parent_id IS NULL
-        UNION ALL
-        SELECT c.id, c.name, tree.level + 1 FROM categories c JOIN tree ON c.parent_id = tree.id
-    )
-    SELECT id, name, level FROM tree
-"""
 
 
 def read_taxonomy(path: Path) -> list[list[str]]:
@@ -115,7 +97,7 @@ async def load_taxonomy(tx: Tx, paths: list[list[str]]) -> int:
 
 async def tree(conn: Queryable) -> list[dict[str, Any]]:
     """Every category as ``{id, name, parent, level, path}``, depth first in file order."""
-    rows = await conn.fetchall("SELECT id, parent_id, name FROM categories ORDER BY position, id")
+    rows = await category_rows.category_rows(conn)
     children: dict[int, list[Any]] = {}
     for row in rows:
         children.setdefault(row["parent_id"] or 0, []).append(row)
@@ -134,26 +116,12 @@ async def tree(conn: Queryable) -> list[dict[str, Any]]:
 
 async def subtree_ids(conn: Queryable, category_id: int) -> list[int]:
     """``category_id`` and every category below it."""
-    rows = await conn.fetchall(
-        """WITH RECURSIVE below(id) AS (
-               SELECT id FROM categories WHERE id = ?
-               UNION ALL SELECT c.id FROM categories c JOIN below ON c.parent_id = below.id)
-           SELECT id FROM below""",
-        (category_id,),
-    )
-    return [int(row["id"]) for row in rows]
+    return [int(row["id"]) for row in await category_rows.subtree(conn, category_id)]
 
 
 async def path_of(conn: Queryable, category_id: int | None) -> list[dict[str, Any]]:
     """The categories from the top down to ``category_id``."""
     if category_id is None:
         return []
-    rows = await conn.fetchall(
-        """WITH RECURSIVE up(id, parent_id, name, depth) AS (
-               SELECT id, parent_id, name, 0 FROM categories WHERE id = ?
-               UNION ALL SELECT c.id, c.parent_id, c.name, up.depth + 1
-               FROM categories c JOIN up ON c.id = up.parent_id)
-           SELECT id, name FROM up ORDER BY depth DESC""",
-        (category_id,),
-    )
+    rows = await category_rows.ancestry(conn, category_id)
     return [{"id": row["id"], "name": row["name"]} for row in rows]

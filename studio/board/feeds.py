@@ -11,6 +11,7 @@ import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from studio.store import cases as case_rows
 from studio.store.database import Queryable
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -21,24 +22,10 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 async def replied(conn: Queryable, unit_id: int | None) -> list[dict[str, Any]]:
     """The most recently replied cases, newest first, each with its latest reply."""
-    where, params = "c.status = 'replied' AND c.replied_at IS NOT NULL", []
-    if unit_id is not None:
-        where += " AND c.unit_id = ?"
-        params.append(unit_id)
-    cases = await conn.fetchall(
-        f"""SELECT c.id, c.title, c.text, c.created_at, c.replied_at, u.name AS unit_name
-            FROM cases c LEFT JOIN units u ON u.id = c.unit_id
-            WHERE {where} ORDER BY c.replied_at DESC, c.id DESC LIMIT {FEED_SIZE}""",
-        params,
-    )
+    cases = await case_rows.recently_replied(conn, unit_id, FEED_SIZE)
     latest: dict[int, Any] = {}
-    if cases:
-        ids = [row["id"] for row in cases]
-        for reply in await conn.fetchall(
-            f"SELECT case_id, author, text, at FROM case_replies WHERE case_id IN ({','.join('?' * len(ids))}) "
-            "ORDER BY at, id", ids,
-        ):
-            latest[reply["case_id"]] = reply
+    for reply in await case_rows.replies_of(conn, [row["id"] for row in cases]):
+        latest[reply["case_id"]] = reply
     return [{"case": row, "reply": latest.get(row["id"])} for row in cases]
 
 

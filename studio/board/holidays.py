@@ -14,6 +14,7 @@ from moderation.lifecycle import Role
 from studio.accounts.directory import Staff
 from studio.errors import ApiError, invalid
 from studio.store import audit
+from studio.store import calendar as calendar_days
 from studio.store.database import Database, Queryable
 
 KINDS = ("holiday", "workday")
@@ -21,12 +22,7 @@ KINDS = ("holiday", "workday")
 
 async def days(conn: Queryable, year: int | None = None) -> list[dict[str, Any]]:
     """The calendar's days in date order (of one year when given)."""
-    if year is None:
-        rows = await conn.fetchall("SELECT day, kind, name FROM calendar_days ORDER BY day")
-    else:
-        rows = await conn.fetchall(
-            "SELECT day, kind, name FROM calendar_days WHERE day LIKE ? ORDER BY day", (f"{year}-%",)
-        )
+    rows = await calendar_days.day_rows(conn, year)
     return [{"day": r["day"], "kind": r["kind"], "name": r["name"]} for r in rows]
 
 
@@ -49,11 +45,10 @@ async def set_day(db: Database, staff: Staff, body: dict[str, Any], at: str) -> 
     if not isinstance(name, str) or len(name.strip()) > 30:
         raise invalid("name", "名称不能超过 30 字")
     async with db.write() as tx:
-        before = await tx.fetchone("SELECT kind FROM calendar_days WHERE day = ?", (day,))
-        await tx.execute("INSERT OR REPLACE INTO calendar_days (day, kind, name) VALUES (?, ?, ?)",
-                         (day, kind, name.strip()))
+        before = await calendar_days.day_kind(tx, day)
+        await calendar_days.put_day(tx, day, kind, name.strip())
         await audit.record(tx, at=at, actor=staff.username, role=staff.role.value,
-                           action="calendar.set", from_status=before["kind"] if before else None,
+                           action="calendar.set", from_status=before,
                            to_status=kind, detail={"day": day, "name": name.strip()})
     return {"day": day, "kind": kind, "name": name.strip()}
 
@@ -64,9 +59,9 @@ async def delete_day(db: Database, staff: Staff, day: str, at: str) -> None:
         raise ApiError("forbidden", "只有管理员可以修改节假日")
     day = _day(day)
     async with db.write() as tx:
-        before = await tx.fetchone("SELECT kind FROM calendar_days WHERE day = ?", (day,))
+        before = await calendar_days.day_kind(tx, day)
         if before is None:
             raise ApiError("not_found", "日历中没有这一天")
-        await tx.execute("DELETE FROM calendar_days WHERE day = ?", (day,))
+        await calendar_days.delete_day(tx, day)
         await audit.record(tx, at=at, actor=staff.username, role=staff.role.value,
-                           action="calendar.delete", from_status=before["kind"], detail={"day": day})
+                           action="calendar.delete", from_status=before, detail={"day": day})

@@ -28,12 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from studio.board.categories import Categories
-from studio.board.records import timeline, title_of
+from studio.board.records import title_of
 from studio.clock import Clock
 from studio.errors import ApiError
 from studio.events.questions import clean_text
-from studio.store import audit
+from studio.store import audit, cases
 from studio.store.database import Database, Tx
+from studio.store.units import insert_unit, unit_by_id, unit_by_name
 
 BATCH = 500
 MAX_TEXT = 20_000
@@ -188,10 +189,10 @@ class Importer:
         if name is None:
             return None
         if name not in self.units:
-            row = await tx.fetchone("SELECT id FROM units WHERE name = ?", (name,))
+            row = await unit_by_name(tx, name)
             if row is None:
                 now = self.clock.stamp()
-                unit = await tx.insert("INSERT INTO units (name, created_at) VALUES (?, ?)", (name, now))
+                unit = await insert_unit(tx, name, now)
                 await audit.record(tx, at=now, actor="import", role="admin", action="unit.create",
                                    detail={"unit": unit, "name": name})
                 self.report.units_created += 1
@@ -214,11 +215,9 @@ class Importer:
             self.report.categories_created += self.categories.created - before
 
     async def one(self, tx: Tx, row: Row) -> None:
-        existing = await tx.fetchone("SELECT id, status, unit_id FROM cases WHERE source_key = ?", (row.key,))
+        existing = await cases.case_by_source_key(tx, row.key)
         if existing is not None:
-            if row.reply and not await tx.fetchone(
-                "SELECT 1 FROM case_replies WHERE case_id = ? AND text = ?", (existing["id"], row.reply)
-            ):
+            if row.reply and not await cases.has_reply(tx, existing["id"], row.reply):
                 unit_id = existing["unit_id"] or await self.unit_id(tx, row.unit)
                 await self.add_reply(tx, existing["id"], unit_id, row.reply, row.reply_at or self.clock.stamp())
                 self.report.replies_added += 1
@@ -233,32 +232,23 @@ class Importer:
         unit_id = await self.unit_id(tx, row.unit)
         category_id = await self.categories.resolve(row.category) if row.category else None
         status = "replied" if row.reply else "open"
-        case_id = await tx.insert(
-            """INSERT INTO cases (kind, origin, status, title, text, unit_id, hard, created_at,
-               replied_at, category_id, source_key) VALUES ('case', 'import', ?, ?, ?, ?, 0, ?, ?, ?, ?)""",
-            (status, row.title or title_of(row.text), row.text, unit_id, row.at,
-             (row.reply_at or row.at) if row.reply else None, category_id, row.key),
+        case_id = await cases.insert_case(
+            tx, kind="case", origin="import", status=status, title=row.title or title_of(row.text),
+            text=row.text, unit_id=unit_id, created_at=row.at,
+            replied_at=(row.reply_at or row.at) if row.reply else None, category_id=category_id,
+            source_key=row.key,
         )
-        await timeline(tx, case_id, "received", "从原留言板导入", row.at)
+        await cases.add_timeline(tx, case_id, "received", "从原留言板导入", row.at)
         if row.reply:
             await self.add_reply(tx, case_id, unit_id, row.reply, row.reply_at or row.at)
         self.report.created += 1
 
     async def add_reply(self, tx: Tx, case_id: int, unit_id: int | None, text: str, at: str) -> None:
-        unit = await tx.fetchone("SELECT name FROM units WHERE id = ?", (unit_id,)) if unit_id else None
+        unit = await unit_by_id(tx, unit_id) if unit_id else None
         author = unit["name"] if unit else "办理单位"
-        await tx.execute(
-            """INSERT INTO case_replies (case_id, unit_id, staff_id, author, text, live, at)
-               VALUES (?, ?, NULL, ?, ?, 0, ?)""",
-            (case_id, unit_id, author, text, at),
-        )
-        # Only when something changes: each update of a case re-indexes it.
-        await tx.execute(
-            """UPDATE cases SET status = 'replied', replied_at = MAX(COALESCE(replied_at, ''), ?)
-               WHERE id = ? AND (status != 'replied' OR replied_at IS NULL OR replied_at < ?)""",
-            (at, case_id, at),
-        )
-        await timeline(tx, case_id, "replied", f"{author}已答复", at)
+        await cases.insert_reply(tx, case_id, unit_id=unit_id, author=author, text=text, at=at)
+        await cases.mark_replied(tx, case_id, at)
+        await cases.add_timeline(tx, case_id, "replied", f"{author}已答复", at)
 
 
 async def import_board(

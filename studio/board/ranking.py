@@ -1,8 +1,9 @@
 """The weekly ranking report (民情数据排名周报): facts from the store, SVG bars, XLSX export.
 
-The numbers come from :mod:`studio.boardstats` (pure); this module reads the
-facts, draws the bar charts as SVG on the server (no JavaScript) and writes
-the same table as an XLSX workbook with openpyxl.
+The numbers come from :mod:`studio.board.stats` (pure) over the facts that
+:mod:`studio.store.board_stats` reads; this module draws the bar charts as
+SVG on the server (no JavaScript) and writes the same table as an XLSX
+workbook with openpyxl.
 """
 
 from __future__ import annotations
@@ -17,25 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from studio.board.stats import CaseFacts, UnitStats, unit_stats, week_bounds, week_of
+from studio.store import board_stats
 from studio.store.database import Queryable
-
-FACTS_SQL = """
-    SELECT c.id, c.unit_id, c.routed_at, c.due_at, c.status,
-           (SELECT r.at FROM case_replies r WHERE r.case_id = c.id AND r.live = 0 AND r.round = 1
-              AND r.unit_id = c.unit_id ORDER BY r.at, r.id LIMIT 1) AS first_reply_at,
-           (SELECT r.due_at FROM case_replies r WHERE r.case_id = c.id AND r.live = 0 AND r.round = 1
-              AND r.unit_id = c.unit_id ORDER BY r.at, r.id LIMIT 1) AS first_reply_due
-    FROM cases c
-    WHERE c.kind = 'case' AND c.unit_id IS NOT NULL AND c.routed_at IS NOT NULL
-      AND c.routed_at >= ? AND c.routed_at < ?
-"""
-
-# Posts (answered live) are never open, so every open case is a board case.
-OVERDUE_SQL = """
-    SELECT unit_id, COUNT(*) AS n FROM cases
-    WHERE status = 'open' AND due_at < ? AND unit_id IS NOT NULL
-    GROUP BY unit_id
-"""
+from studio.store.units import all_units
 
 
 def _time(value: str | None) -> datetime | None:
@@ -45,15 +30,9 @@ def _time(value: str | None) -> datetime | None:
 async def load_facts(conn: Queryable, start: datetime, end: datetime) -> list[CaseFacts]:
     """The board cases routed in ``[start, end)`` with their first reply and their ratings."""
     window = (start.isoformat(), end.isoformat())
-    ratings: dict[int, list[str]] = {}
-    for row in await conn.fetchall(
-        """SELECT r.case_id, r.rating FROM case_ratings r JOIN cases c ON c.id = r.case_id
-           WHERE r.unit_id = c.unit_id AND c.routed_at >= ? AND c.routed_at < ?
-           ORDER BY r.case_id, r.round""", window
-    ):
-        ratings.setdefault(row["case_id"], []).append(row["rating"])
+    ratings = await board_stats.ratings_by_case(conn, *window)
     facts = []
-    for row in await conn.fetchall(FACTS_SQL, window):
+    for row in await board_stats.routed_cases(conn, *window):
         routed = _time(row["routed_at"])
         assert routed is not None
         facts.append(CaseFacts(
@@ -66,13 +45,13 @@ async def load_facts(conn: Queryable, start: datetime, end: datetime) -> list[Ca
 
 
 async def units_by_id(conn: Queryable) -> dict[int, str]:
-    return {row["id"]: row["name"] for row in await conn.fetchall("SELECT id, name FROM units ORDER BY id")}
+    return {row["id"]: row["name"] for row in await all_units(conn)}
 
 
 async def statistics(conn: Queryable, start: datetime, end: datetime, now: datetime) -> list[UnitStats]:
     """Every unit's statistics for cases routed in ``[start, end)``, ranked."""
     facts = await load_facts(conn, start, end)
-    overdue = {row["unit_id"]: row["n"] for row in await conn.fetchall(OVERDUE_SQL, (now.isoformat(),))}
+    overdue = await board_stats.open_overdue_by_unit(conn, now.isoformat())
     return unit_stats(facts, await units_by_id(conn), start=start, end=end, now=now,
                       open_overdue=overdue)
 

@@ -13,7 +13,11 @@ from typing import Any
 from studio.board.life import RATING_LABELS, Rating, Rules, Stage, deadline
 from studio.clock import Clock
 from studio.shapes import DEFAULT_NICKNAME, unit_ref
+from studio.store import calendar as calendar_days
+from studio.store import cases, meta
 from studio.store.database import Queryable, Tx
+from studio.store.staff import staff_by_id
+from studio.store.units import unit_by_id
 
 RULE_KEYS = {
     "board.ordinary_days": "ordinary_days",
@@ -30,7 +34,7 @@ def title_of(text: str) -> str:
 
 async def calendar(tx: Queryable) -> tuple[frozenset[date], frozenset[date]]:
     """Public holidays and make-up working days from the admin-edited calendar."""
-    rows = await tx.fetchall("SELECT day, kind FROM calendar_days")
+    rows = await calendar_days.day_rows(tx)
     holidays = frozenset(date.fromisoformat(row["day"]) for row in rows if row["kind"] == "holiday")
     workdays = frozenset(date.fromisoformat(row["day"]) for row in rows if row["kind"] == "workday")
     return holidays, workdays
@@ -38,29 +42,20 @@ async def calendar(tx: Queryable) -> tuple[frozenset[date], frozenset[date]]:
 
 async def rules(conn: Queryable) -> Rules:
     """The deadline rules the server was started with (kept in ``meta`` by the runtime)."""
-    rows = await conn.fetchall("SELECT key, value FROM meta WHERE key LIKE 'board.%'")
-    values = {RULE_KEYS[row["key"]]: int(row["value"]) for row in rows if row["key"] in RULE_KEYS}
-    return Rules(**values)
+    stored = await meta.values_of(conn, RULE_KEYS)
+    return Rules(**{RULE_KEYS[key]: int(value) for key, value in stored.items()})
 
 
 async def store_rules(tx: Tx, configured: Rules) -> None:
     """Keep the configured deadline rules where every write reads them."""
     for key, name in RULE_KEYS.items():
-        await tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                         (key, str(getattr(configured, name))))
+        await meta.put_value(tx, key, str(getattr(configured, name)))
 
 
 async def deadline_from(tx: Queryable, start: datetime, hard: bool) -> datetime:
     """The deadline of a round that starts at ``start`` under the calendar and rules in the store."""
     holidays, workdays = await calendar(tx)
     return deadline(start, hard, await rules(tx), holidays, workdays)
-
-
-async def timeline(tx: Tx, case_id: int, kind: str, text: str, at: str) -> None:
-    await tx.execute(
-        "INSERT INTO case_timeline (case_id, kind, text, at) VALUES (?, ?, ?, ?)",
-        (case_id, kind, text, at),
-    )
 
 
 async def open_case_from_question(
@@ -75,21 +70,20 @@ async def open_case_from_question(
     now = clock.now()
     stamp = now.isoformat()
     text = question["public_text"]
-    case_id = await tx.insert(
-        """INSERT INTO cases (kind, origin, status, stage, title, text, nickname, unit_id, hard,
-           event_id, question_id, rating_code, created_at)
-           VALUES ('case', 'event', 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (Stage.ROUTING.value, title_of(text), text, question["nickname"], None, int(hard),
-         event["id"], question["id"], question["rating_code"], stamp),
+    case_id = await cases.insert_case(
+        tx, kind="case", origin="event", stage=Stage.ROUTING.value, title=title_of(text), text=text,
+        nickname=question["nickname"], hard=hard, event_id=event["id"], question_id=question["id"],
+        rating_code=question["rating_code"], created_at=stamp,
     )
-    await timeline(tx, case_id, "received", f"网友在在线访谈《{event['title']}》中提问",
-                   question["asked_at"] or stamp)
-    await timeline(tx, case_id, "screened", "审核通过，公开", question["published_at"] or stamp)
-    await timeline(tx, case_id, "transferred", "访谈中未能现场回答，转入留言板办理", stamp)
+    await cases.add_timeline(tx, case_id, "received", f"网友在在线访谈《{event['title']}》中提问",
+                             question["asked_at"] or stamp)
+    await cases.add_timeline(tx, case_id, "screened", "审核通过，公开",
+                             question["published_at"] or stamp)
+    await cases.add_timeline(tx, case_id, "transferred", "访谈中未能现场回答，转入留言板办理", stamp)
     if unit_id is not None:
         await route_case(tx, case_id, unit_id, hard, now, actor="system")
     else:
-        await timeline(tx, case_id, "routing", "等待分派办理单位", stamp)
+        await cases.add_timeline(tx, case_id, "routing", "等待分派办理单位", stamp)
     return case_id
 
 
@@ -98,61 +92,42 @@ async def route_case(tx: Tx, case_id: int, unit_id: int, hard: bool, now: dateti
     """Route a case to ``unit_id``: stage assigned, a fresh deadline from now; the timeline says so."""
     stamp = now.isoformat()
     due = (await deadline_from(tx, now, hard)).isoformat()
-    await tx.execute(
-        """UPDATE cases SET unit_id = ?, hard = ?, stage = 'assigned', status = 'open',
-           routed_at = ?, accepted_at = NULL, due_at = ? WHERE id = ?""",
-        (unit_id, int(hard), stamp, due, case_id),
-    )
-    old = await tx.fetchone(
-        "SELECT to_unit_id FROM case_routes WHERE case_id = ? ORDER BY id DESC LIMIT 1", (case_id,)
-    )
-    await tx.execute(
-        """INSERT INTO case_routes (case_id, kind, from_unit_id, to_unit_id, actor, at)
-           VALUES (?, 'routed', ?, ?, ?, ?)""",
-        (case_id, old["to_unit_id"] if old else None, unit_id, actor, stamp),
-    )
-    unit = await tx.fetchone("SELECT name FROM units WHERE id = ?", (unit_id,))
+    await cases.set_routed(tx, case_id, unit_id=unit_id, hard=hard, routed_at=stamp, due_at=due)
+    await cases.insert_route(tx, case_id, kind="routed",
+                             from_unit_id=await cases.last_routed_unit(tx, case_id),
+                             to_unit_id=unit_id, actor=actor, at=stamp)
+    unit = await unit_by_id(tx, unit_id)
     days = (await rules(tx)).days(hard)
-    await timeline(tx, case_id, "routed",
-                   f"转交{unit['name']}办理，办理时限 {days} 个工作日{'（疑难）' if hard else ''}",
-                   stamp)
+    await cases.add_timeline(
+        tx, case_id, "routed",
+        f"转交{unit['name']}办理，办理时限 {days} 个工作日{'（疑难）' if hard else ''}", stamp)
     return due
 
 
 async def post_from_answer(tx: Tx, question: Any, event: Any, clock: Clock) -> int:
     """Archive a question answered live as a public post with the live answer as its reply."""
     stamp = clock.stamp()
-    official = await tx.fetchone(
-        "SELECT display_name, title, unit_id FROM staff WHERE id = ?", (question["answered_by"],)
-    )
+    official = await staff_by_id(tx, question["answered_by"])
     unit_id = question["unit_id"] or (official["unit_id"] if official else None)
     text = question["public_text"]
-    case_id = await tx.insert(
-        """INSERT INTO cases (kind, origin, status, stage, title, text, nickname, unit_id, hard,
-           event_id, question_id, rating_code, created_at, due_at, replied_at)
-           VALUES ('post', 'event', 'replied', 'replied', ?, ?, ?, ?, 0, ?, ?, ?, ?, NULL, ?)""",
-        (title_of(text), text, question["nickname"], unit_id, event["id"], question["id"],
-         question["rating_code"], question["asked_at"], question["answered_at"]),
+    case_id = await cases.insert_case(
+        tx, kind="post", origin="event", status="replied", stage=Stage.REPLIED.value,
+        title=title_of(text), text=text, nickname=question["nickname"], unit_id=unit_id,
+        event_id=event["id"], question_id=question["id"], rating_code=question["rating_code"],
+        created_at=question["asked_at"], replied_at=question["answered_at"],
     )
     author = official["display_name"] if official else "嘉宾"
     if official and official["title"]:
         author = f"{official['title']} {author}"
-    await tx.execute(
-        """INSERT INTO case_replies (case_id, unit_id, staff_id, author, text, live, at)
-           VALUES (?, ?, ?, ?, ?, 1, ?)""",
-        (case_id, unit_id, question["answered_by"], author, question["answer_text"],
-         question["answered_at"]),
-    )
-    await timeline(tx, case_id, "received", f"在线访谈《{event['title']}》网友提问", question["asked_at"])
-    await timeline(tx, case_id, "replied", f"{author}在访谈中现场回答", question["answered_at"])
-    await timeline(tx, case_id, "archived", "访谈结束，归档至留言板", stamp)
+    await cases.insert_reply(tx, case_id, unit_id=unit_id, staff_id=question["answered_by"],
+                             author=author, text=question["answer_text"], live=True,
+                             at=question["answered_at"])
+    await cases.add_timeline(tx, case_id, "received", f"在线访谈《{event['title']}》网友提问",
+                             question["asked_at"])
+    await cases.add_timeline(tx, case_id, "replied", f"{author}在访谈中现场回答",
+                             question["answered_at"])
+    await cases.add_timeline(tx, case_id, "archived", "访谈结束，归档至留言板", stamp)
     return case_id
-
-
-CASE_SELECT = """
-    SELECT c.*, u.name AS unit_name, e.slug AS event_slug, e.title AS event_title
-    FROM cases c LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN events e ON e.id = c.event_id
-"""
 
 
 def case_summary(row: Any, now: str) -> dict[str, Any]:
@@ -180,19 +155,12 @@ def case_summary(row: Any, now: str) -> dict[str, Any]:
 
 
 async def get_case(conn: Queryable, case_id: int, now: str) -> dict[str, Any] | None:
-    row = await conn.fetchone(CASE_SELECT + " WHERE c.id = ?", (case_id,))
+    row = await cases.case_row(conn, case_id)
     if row is None:
         return None
     case = case_summary(row, now)
-    events = await conn.fetchall(
-        "SELECT kind, text, at FROM case_timeline WHERE case_id = ? ORDER BY at, id", (case_id,)
-    )
-    replies = await conn.fetchall(
-        """SELECT r.author, r.text, r.live, r.at, r.unit_id, r.round, u.name AS unit_name
-           FROM case_replies r LEFT JOIN units u ON u.id = r.unit_id
-           WHERE r.case_id = ? ORDER BY r.at, r.id""",
-        (case_id,),
-    )
+    events = await cases.timeline_rows(conn, case_id)
+    replies = await cases.reply_rows(conn, case_id)
     case["timeline"] = [{"kind": e["kind"], "text": e["text"], "at": e["at"]} for e in events]
     if case["overdue"]:
         case["timeline"].append({"kind": "overdue", "text": "已超过办理时限，尚未答复",
@@ -208,16 +176,13 @@ async def get_case(conn: Queryable, case_id: int, now: str) -> dict[str, Any] | 
         }
         for r in replies
     ]
-    extension = await conn.fetchone("SELECT * FROM case_extensions WHERE case_id = ?", (case_id,))
+    extension = await cases.extension_row(conn, case_id)
     case["extension"] = None if extension is None else {
         "days": extension["days"], "reason": extension["reason"],
         "due_before": extension["due_before"], "due_after": extension["due_after"],
         "at": extension["at"],
     }
-    ratings = await conn.fetchall(
-        "SELECT round, rating, at FROM case_ratings WHERE case_id = ? ORDER BY round",
-        (case_id,),
-    )
+    ratings = await cases.rating_rows(conn, case_id)
     case["ratings"] = [
         {"round": r["round"], "rating": r["rating"], "label": RATING_LABELS[Rating(r["rating"])],
          "at": r["at"]}

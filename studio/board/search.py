@@ -1,9 +1,10 @@
-"""Finding board cases: full-text query, filters, sort and pages (docs/fulltext.md).
+"""Finding board cases: full-text query, filters, sort and pages (docs/search.md).
 
 One function answers both ``GET /api/board/cases`` and the ``/board`` page.
-The text query goes to the bigram FTS5 index (studio/fulltext.py); filters are
-plain column conditions on ``cases``; the total is counted with the same
-conditions, so pages and totals always agree.
+The text query goes to the bigram FTS5 index (studio/store/fulltext.py); filters
+are plain column conditions on ``cases``; the total is counted with the same
+conditions, so pages and totals always agree. This module validates the
+request and decides; :mod:`studio.store.search` builds and runs the SQL.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from starlette.datastructures import QueryParams
@@ -19,8 +20,14 @@ from starlette.datastructures import QueryParams
 from studio.board import categories
 from studio.board.records import case_summary
 from studio.errors import invalid
+from studio.store import cases as case_rows
+from studio.store import categories as category_rows
 from studio.store import fulltext
+from studio.store import search as store_search
 from studio.store.database import Queryable
+from studio.store.events import event_row
+from studio.store.search import Conditions
+from studio.store.units import unit_by_id
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -110,137 +117,30 @@ def parse(params: QueryParams) -> BoardQuery:
     )
 
 
-KEY_SCALE = 2**27
-FIRST_DAY = date(1900, 1, 1).toordinal()
 RANK_WINDOW = 1000
 """With more matches than this, relevance orders the newest RANK_WINDOW by BM25, the rest by date."""
 
 
-def day_key(day: str) -> int:
-    """The index's first sort key of ``day``: days since 1900 * 2**27 (the case id fills the rest)."""
-    return (date.fromisoformat(day).toordinal() - FIRST_DAY) * KEY_SCALE
-
-
-@dataclass
-class Conditions:
-    """SQL conditions on ``cases c``, and the same filters for the index: tags and a rowid range.
-
-    ``exact`` when the index alone selects exactly the rows the SQL would.
-    """
-
-    where: list[str] = field(default_factory=list)
-    values: list[Any] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    low: int | None = None
-    high: int | None = None
-    exact: bool = True
-
-
 async def _conditions(conn: Queryable, query: BoardQuery, now: str) -> Conditions:
-    found = Conditions()
-    where, values, tags = found.where, found.values, found.tags
-    if query.unit is not None:
-        if await conn.fetchone("SELECT 1 FROM units WHERE id = ?", (query.unit,)) is None:
-            raise invalid("unit", "没有这个办理单位")
-        where.append("c.unit_id = ?")
-        values.append(query.unit)
-        tags.append(f"u{query.unit}")
+    """The query's filters as store conditions; 400 ``invalid`` for an unknown unit, category or event."""
+    if query.unit is not None and await unit_by_id(conn, query.unit) is None:
+        raise invalid("unit", "没有这个办理单位")
+    subtree: list[tuple[int, int]] = []
     if query.category is not None:
-        rows = await conn.fetchall(
-            """WITH RECURSIVE below(id, depth) AS (
-                   SELECT id, 0 FROM categories WHERE id = ?
-                   UNION ALL SELECT c.id, below.depth + 1 FROM categories c JOIN below ON c.parent_id = below.id)
-               SELECT id, depth FROM below""",
-            (query.category,),
-        )
-        if not rows:
+        subtree = [(int(row["id"]), int(row["depth"]))
+                   for row in await category_rows.subtree(conn, query.category)]
+        if not subtree:
             raise invalid("category", "没有这个分类")
-        ids = [int(row["id"]) for row in rows]
-        where.append(f"c.category_id IN ({','.join('?' * len(ids))})")
-        values += ids
-        if max(int(row["depth"]) for row in rows) <= 2:
-            tags.append(f"k{query.category}")
-        else:
-            found.exact = False
+    event_id = None
     if query.event is not None:
-        row = await conn.fetchone("SELECT id FROM events WHERE slug = ?", (query.event,))
-        if row is None:
+        event = await event_row(conn, query.event)
+        if event is None:
             raise invalid("event", "没有这场访谈")
-        where.append("c.event_id = ?")
-        values.append(row["id"])
-        tags.append(f"e{row['id']}")
-    if query.status == "overdue":
-        where.append("c.status = 'open' AND c.due_at < ?")
-        values.append(now)
-        tags.append("sopen")
-        found.exact = False
-    elif query.status is not None:
-        where.append("c.status = ?")
-        values.append(query.status)
-        tags.append(f"s{query.status}")
-    if query.date_from:
-        where.append("c.created_at >= ?")
-        values.append(query.date_from)
-        found.low = day_key(query.date_from)
-    if query.date_to:
-        following = (date.fromisoformat(query.date_to) + timedelta(days=1)).isoformat()
-        where.append("c.created_at < ?")
-        values.append(following)
-        found.high = day_key(following) - 1
-    return found
-
-
-def _range(low: int | None, high: int | None) -> tuple[str, list[int]]:
-    sql, values = "", []
-    if low is not None:
-        sql += " AND rowid >= ?"
-        values.append(low)
-    if high is not None:
-        sql += " AND rowid <= ?"
-        values.append(high)
-    return sql, values
-
-
-async def _page_from_index(conn: Queryable, expression: str, found: Conditions, sort: str,
-                           offset: int, limit: int) -> tuple[int, list[int]]:
-    """Total and one page of case ids straight from the index (every filter is in it)."""
-    where, bounds = _range(found.low, found.high)
-    base = f"SELECT rowid FROM case_fts WHERE case_fts MATCH ?{where}"
-    total_row = await conn.fetchone(f"SELECT COUNT(*) FROM case_fts WHERE case_fts MATCH ?{where}",
-                                    [expression, *bounds])
-    total = int(total_row[0]) if total_row else 0
-    if sort == "date" or total == 0:
-        keys = await conn.fetchall(base + " ORDER BY rowid DESC LIMIT ? OFFSET ?",
-                                   [expression, *bounds, limit, offset])
-        return total, [int(k[0]) % KEY_SCALE for k in keys]
-    if total <= RANK_WINDOW:
-        keys = await conn.fetchall(base + " ORDER BY rank, rowid DESC LIMIT ? OFFSET ?",
-                                   [expression, *bounds, limit, offset])
-        return total, [int(k[0]) % KEY_SCALE for k in keys]
-    # Rank the newest RANK_WINDOW matches; older ones follow by date.
-    edge = await conn.fetchone(base + " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                               [expression, *bounds, RANK_WINDOW - 1])
-    assert edge is not None
-    picked: list[int] = []
-    if offset < RANK_WINDOW:
-        where_top, top = _range(int(edge[0]), found.high)
-        picked = [int(k[0]) for k in await conn.fetchall(
-            f"SELECT rowid FROM case_fts WHERE case_fts MATCH ?{where_top} "
-            "ORDER BY rank, rowid DESC LIMIT ? OFFSET ?",
-            [expression, *top, min(limit, RANK_WINDOW - offset), offset])]
-    if len(picked) < limit:
-        where_rest, rest = _range(found.low, int(edge[0]) - 1)
-        picked += [int(k[0]) for k in await conn.fetchall(
-            f"SELECT rowid FROM case_fts WHERE case_fts MATCH ?{where_rest} "
-            "ORDER BY rowid DESC LIMIT ? OFFSET ?",
-            [expression, *rest, limit - len(picked), max(0, offset - RANK_WINDOW)])]
-    return total, [key % KEY_SCALE for key in picked]
-
-
-CASE_COLUMNS = """SELECT c.*, u.name AS unit_name, e.slug AS event_slug, e.title AS event_title,
-                         k.name AS category_name"""
-CASE_JOINS = """LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN events e ON e.id = c.event_id
-                LEFT JOIN categories k ON k.id = c.category_id"""
+        event_id = int(event["id"])
+    return store_search.conditions(
+        unit_id=query.unit, category_id=query.category, subtree=subtree, event_id=event_id,
+        status=query.status, date_from=query.date_from, date_to=query.date_to, now=now,
+    )
 
 
 async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str, Any]:
@@ -252,42 +152,33 @@ async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str
     rest following by date — and ``sort=date`` newest day first (within a day,
     the case recorded last first). A page past the
     last answers the last page. With words, the filters go to the index (tags
-    and a rowid range, docs/fulltext.md), which then answers alone; filters it
+    and a rowid range, docs/search.md), which then answers alone; filters it
     cannot hold exactly (overdue, a category more than two levels deep) fall
     back to SQL over the index's matches.
     """
     found = await _conditions(conn, query, now)
-    expression = fulltext.match_expression(query.terms)
+    expression = store_search.index_expression(query.terms, found.tags)
     offset = (query.page - 1) * query.per_page
-    if expression is not None:
-        expression = "{title body} : (" + expression + ")"
-        if found.tags:
-            expression += " AND tags : (" + " AND ".join(found.tags) + ")"
     if expression is not None and found.exact:
-        total, ids = await _page_from_index(conn, expression, found, query.sort, offset, query.per_page)
+        total, ids = await store_search.page_from_index(
+            conn, expression, found, query.sort, offset, query.per_page, RANK_WINDOW)
         pages = max(1, math.ceil(total / query.per_page))
         if query.page > pages:
             offset = (pages - 1) * query.per_page
-            total, ids = await _page_from_index(conn, expression, found, query.sort, offset,
-                                                query.per_page)
-        rows = []
-        if ids:
-            by_id = {row["id"]: row for row in await conn.fetchall(
-                f"{CASE_COLUMNS} FROM cases c {CASE_JOINS} WHERE c.id IN ({','.join('?' * len(ids))})", ids)}
-            rows = [by_id[case_id] for case_id in ids if case_id in by_id]
+            total, ids = await store_search.page_from_index(
+                conn, expression, found, query.sort, offset, query.per_page, RANK_WINDOW)
+        rows = await store_search.listed_cases(conn, ids)
     else:
-        total, rows = await _page_from_sql(conn, expression, found, query, offset)
+        total, rows = await store_search.page_from_sql(conn, expression, found, query.sort, offset,
+                                                       query.per_page)
         pages = max(1, math.ceil(total / query.per_page))
         if query.page > pages:
-            total, rows = await _page_from_sql(conn, expression, found, query, (pages - 1) * query.per_page)
+            total, rows = await store_search.page_from_sql(
+                conn, expression, found, query.sort, (pages - 1) * query.per_page, query.per_page)
     page = min(query.page, pages)
     replies: dict[int, list[str]] = {}
     if query.terms and rows:
-        ids = [row["id"] for row in rows]
-        for reply in await conn.fetchall(
-            f"SELECT case_id, text FROM case_replies WHERE case_id IN ({','.join('?' * len(ids))}) "
-            "ORDER BY at, id", ids,
-        ):
+        for reply in await case_rows.replies_of(conn, [row["id"] for row in rows]):
             replies.setdefault(reply["case_id"], []).append(reply["text"])
     cases = []
     for row in rows:
@@ -304,31 +195,6 @@ async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str
     }
 
 
-async def _page_from_sql(conn: Queryable, expression: str | None, found: Conditions,
-                         query: BoardQuery, offset: int) -> tuple[int, list[Any]]:
-    """Total and one page through SQL conditions on ``cases`` (over the index's matches, if words)."""
-    values = list(found.values)
-    source = "cases c"
-    if expression is not None:
-        # CROSS JOIN keeps the index as the outer loop: otherwise SQLite may walk a
-        # filter's index and run the MATCH once per case.
-        where, bounds = _range(found.low, found.high)
-        source = (f"(SELECT rowid % {KEY_SCALE} AS id, rank FROM case_fts WHERE case_fts MATCH ?{where}) m "
-                  "CROSS JOIN cases c ON c.id = m.id")
-        values = [expression, *bounds, *values]
-    clause = (" WHERE " + " AND ".join(found.where)) if found.where else ""
-    total_row = await conn.fetchone(f"SELECT COUNT(*) AS n FROM {source}{clause}", values)
-    total = int(total_row["n"]) if total_row else 0
-    order = "c.created_at DESC, c.id DESC"
-    if expression is not None and query.sort == "relevance":
-        order = "m.rank, " + order
-    rows = await conn.fetchall(
-        f"{CASE_COLUMNS} FROM {source} {CASE_JOINS}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
-        [*values, query.per_page, offset],
-    )
-    return total, rows
-
-
 def listed(row: Any, now: str) -> dict[str, Any]:
     """A case in a list: the board's summary plus its origin and category."""
     case = case_summary(row, now)
@@ -341,7 +207,7 @@ def listed(row: Any, now: str) -> dict[str, Any]:
 
 async def case_extras(conn: Queryable, case: dict[str, Any]) -> dict[str, Any]:
     """What search adds to a case's detail: its category path, origin and transcript anchor."""
-    row = await conn.fetchone("SELECT category_id, origin FROM cases WHERE id = ?", (case["id"],))
+    row = await case_rows.case_origin(conn, case["id"])
     path = await categories.path_of(conn, row["category_id"] if row else None)
     transcript = None
     if case.get("event") and case.get("kind") == "post" and case.get("question_id"):

@@ -22,7 +22,8 @@ from studio.desk.screener import Screener, screen_board_submission
 from studio.errors import ApiError, invalid
 from studio.events.questions import MAX_NICKNAME, clean_client_key, clean_text, new_rating_code
 from studio.shapes import DEFAULT_NICKNAME, unit_ref
-from studio.store import audit
+from studio.store import audit, cases
+from studio.store import submissions as submission_rows
 from studio.store.database import Database, Queryable
 
 MAX_REASON = 200
@@ -41,11 +42,8 @@ async def screen_submission(screener: Screener, db: Database, text: str, address
     recent: list[str] = []
     if address:
         async with db.read() as conn:
-            rows = await conn.fetchall(
-                "SELECT original_text FROM board_submissions WHERE address = ? ORDER BY id DESC LIMIT ?",
-                (address, RECENT_SUBMISSIONS),
-            )
-        recent = [row["original_text"] for row in reversed(rows)]
+            latest = await submission_rows.texts_from_address(conn, address, RECENT_SUBMISSIONS)
+        recent = list(reversed(latest))
     screening = await screen_board_submission(screener, text, recent=recent,
                                               duplicates=await screener.board_duplicates())
     return screening.flags_json()
@@ -61,28 +59,24 @@ async def submit(db: Database, clock: Clock, screener: Screener, body: dict[str,
         raise invalid("nickname", f"昵称不能超过 {MAX_NICKNAME} 个字")
     flags = await screen_submission(screener, db, text, address)
     async with db.write() as tx:
-        existing = await tx.fetchone(
-            "SELECT id, tracking_code, rating_code FROM board_submissions WHERE client_key = ?",
-            (client_key,),
-        )
+        existing = await submission_rows.submission_by_client_key(tx, client_key)
         if existing is not None:
             return _receipt(existing), False
         unit_id = await resolve_unit(tx, body.get("unit"))
         now = clock.stamp()
         try:
-            submission_id = await tx.insert(
-                """INSERT INTO board_submissions (original_text, nickname, unit_id, client_key,
-                   tracking_code, rating_code, address, flags, submitted_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (text, nickname.strip(), unit_id, client_key, secrets.token_urlsafe(12),
-                 new_rating_code(), address, json.dumps(flags, ensure_ascii=False), now),
+            submission_id = await submission_rows.insert_submission(
+                tx, original_text=text, nickname=nickname.strip(), unit_id=unit_id,
+                client_key=client_key, tracking_code=secrets.token_urlsafe(12),
+                rating_code=new_rating_code(), address=address,
+                flags=json.dumps(flags, ensure_ascii=False), submitted_at=now,
             )
         except sqlite3.IntegrityError:
             raise ApiError("conflict", "请重试") from None
         await audit.record(tx, at=now, actor=nickname.strip() or DEFAULT_NICKNAME,
                            role=Role.AUDIENCE.value, action="records.submit", to_status="pending",
                            after_text=text, detail={"submission": submission_id})
-        row = await tx.fetchone("SELECT * FROM board_submissions WHERE id = ?", (submission_id,))
+        row = await submission_rows.submission_row(tx, submission_id)
     return _receipt(row), True
 
 
@@ -106,13 +100,9 @@ def staff_submission(row: Any) -> dict[str, Any]:
     }
 
 
-SUBMISSION_SELECT = """SELECT s.*, u.name AS unit_name FROM board_submissions s
-    LEFT JOIN units u ON u.id = s.unit_id"""
-
-
 async def pending(conn: Queryable) -> list[dict[str, Any]]:
     """The moderation queue of direct submissions, oldest first."""
-    rows = await conn.fetchall(SUBMISSION_SELECT + " WHERE s.status = 'pending' ORDER BY s.id")
+    rows = await submission_rows.pending_rows(conn)
     return [staff_submission(row) for row in rows]
 
 
@@ -128,7 +118,7 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
     if action not in ("approve", "reject"):
         raise ApiError("not_found", "未知操作")
     async with db.write() as tx:
-        row = await tx.fetchone(SUBMISSION_SELECT + " WHERE s.id = ?", (submission_id,))
+        row = await submission_rows.submission_row(tx, submission_id)
         if row is None:
             raise ApiError("not_found", "没有这条留言")
         if row["status"] != "pending":
@@ -137,11 +127,8 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
         stamp = now.isoformat()
         if action == "reject":
             reason = clean_text(body.get("reason"), "reason", MAX_REASON)
-            await tx.execute(
-                """UPDATE board_submissions SET status = 'rejected', reason = ?, handled_by = ?,
-                   handled_at = ? WHERE id = ?""",
-                (reason, staff.username, stamp, submission_id),
-            )
+            await submission_rows.set_rejected(tx, submission_id, reason=reason,
+                                               by=staff.username, at=stamp)
             await audit.record(tx, at=stamp, actor=staff.username, role=staff.role.value,
                                action="records.reject", from_status="pending", to_status="rejected",
                                before_text=row["original_text"],
@@ -153,36 +140,33 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
             hard = body.get("hard", False)
             if not isinstance(hard, bool):
                 raise invalid("hard", "hard 须为 true 或 false")
-            case_id = await tx.insert(
-                """INSERT INTO cases (kind, origin, status, stage, title, text, nickname, hard,
-                   rating_code, created_at, submission_id)
-                   VALUES ('case', 'direct', 'open', ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (Stage.ROUTING.value, records.title_of(public_text), public_text, row["nickname"],
-                 int(hard), row["rating_code"], stamp, submission_id),
+            case_id = await cases.insert_case(
+                tx, kind="case", origin="direct", stage=Stage.ROUTING.value,
+                title=records.title_of(public_text), text=public_text, nickname=row["nickname"],
+                hard=hard, rating_code=row["rating_code"], created_at=stamp,
+                submission_id=submission_id,
             )
-            await records.timeline(tx, case_id, "received", "网友在留言板留言", row["submitted_at"])
-            await records.timeline(tx, case_id, "screened", "审核通过，公开", stamp)
+            await cases.add_timeline(tx, case_id, "received", "网友在留言板留言", row["submitted_at"])
+            await cases.add_timeline(tx, case_id, "screened", "审核通过，公开", stamp)
             if unit_id is not None:
                 await records.route_case(tx, case_id, unit_id, hard, now, actor=staff.username)
             else:
-                await records.timeline(tx, case_id, "routing", "等待分派办理单位", stamp)
-            await tx.execute(
-                """UPDATE board_submissions SET status = 'approved', public_text = ?, case_id = ?,
-                   hard = ?, handled_by = ?, handled_at = ? WHERE id = ?""",
-                (public_text, case_id, int(hard), staff.username, stamp, submission_id),
-            )
+                await cases.add_timeline(tx, case_id, "routing", "等待分派办理单位", stamp)
+            await submission_rows.set_approved(tx, submission_id, public_text=public_text,
+                                               case_id=case_id, hard=hard, by=staff.username,
+                                               at=stamp)
             await audit.record(tx, at=stamp, actor=staff.username, role=staff.role.value,
                                action="records.approve", case_id=case_id, from_status="pending",
                                to_status="approved", before_text=row["original_text"],
                                after_text=public_text,
                                detail={"submission": submission_id, "unit": unit_id, "hard": hard})
-        row = await tx.fetchone(SUBMISSION_SELECT + " WHERE s.id = ?", (submission_id,))
+        row = await submission_rows.submission_row(tx, submission_id)
         return staff_submission(row)
 
 
 async def track(conn: Queryable, code: str) -> dict[str, Any] | None:
     """What the asker sees with their tracking code: status, the reason or the case."""
-    row = await conn.fetchone(SUBMISSION_SELECT + " WHERE s.tracking_code = ?", (code,))
+    row = await submission_rows.submission_by_tracking_code(conn, code)
     if row is None:
         return None
     return {

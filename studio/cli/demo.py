@@ -22,7 +22,14 @@ from studio.clock import Clock
 from studio.desk import wordlist
 from studio.desk.screener import Screener
 from studio.events import manage, questions
+from studio.store import meta
+from studio.store.cases import event_case_ids
 from studio.store.database import Database
+from studio.store.events import event_row
+from studio.store.staff import any_staff
+
+DEMO_CREDENTIALS = "demo_credentials"
+"""The ``meta`` key under which the demo keeps the staff passwords it made."""
 
 UNITS = ["区人社局", "区教育局", "区交通运输局", "区住建局"]
 
@@ -66,9 +73,9 @@ QUESTIONS: list[dict[str, Any]] = [
 async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
     """Fill an empty store with the demo; returns the staff passwords, or ``None`` if not empty."""
     async with db.read() as conn:
-        if await conn.fetchone("SELECT 1 FROM staff LIMIT 1"):
-            row = await conn.fetchone("SELECT value FROM meta WHERE key = 'demo_credentials'")
-            return json.loads(row["value"]) if row else None
+        if await any_staff(conn):
+            stored = await meta.value(conn, DEMO_CREDENTIALS)
+            return json.loads(stored) if stored is not None else None
     now = clock.stamp()
     for name in UNITS:
         await directory.create_unit(db, name, now)
@@ -81,10 +88,7 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
         passwords[spec["username"]] = password
         made[spec["username"]] = await directory.create_staff(db, password=password, at=now, **spec)
     async with db.write() as tx:
-        await tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('demo_credentials', ?)",
-            (json.dumps(passwords, ensure_ascii=False),),
-        )
+        await meta.add_value(tx, DEMO_CREDENTIALS, json.dumps(passwords, ensure_ascii=False))
     admin = made["admin"]
     start = clock.now().replace(minute=0, second=0)
     live = await manage.create_event(db, clock, admin, {
@@ -185,10 +189,8 @@ async def seed_past_event(db: Database, clock: Clock, screener: Screener, made: 
     receipts = await seed_questions(db, clock, screener, made, unit_ids, past["slug"], PAST_QUESTIONS)
     await manage.close_event(db, clock, admin, past["slug"])
     async with db.read() as conn:
-        rows = await conn.fetchall(
-            "SELECT c.id, c.question_id FROM cases c JOIN events e ON e.id = c.event_id WHERE e.slug = ?",
-            (past["slug"],))
-    case_of = {row["question_id"]: row["id"] for row in rows}
+        event = await event_row(conn, past["slug"])
+        case_of = await event_case_ids(conn, event["id"])
     training = receipts[PAST_QUESTIONS[2]["text"]]
     training_case = case_of[training.question_id]
     await actions.act(db, clock, made["renshe"], training_case, CaseAction.ACCEPT, {})

@@ -25,6 +25,7 @@ from moderation.lifecycle import Role
 from studio import channels
 from studio.accounts.directory import Staff
 from studio.errors import ApiError
+from studio.store import claims as claim_rows
 from studio.store.database import Database, Queryable, Tx
 
 log = logging.getLogger(__name__)
@@ -65,17 +66,11 @@ async def claim(db: Database, staff: Staff, question_id: int, seconds: float) ->
     now = time.time()
     async with db.write() as tx:
         row = await _desk_question(tx, staff, question_id)
-        held = await tx.fetchone("SELECT username, expires_at FROM claims WHERE question_id = ?",
-                                 (question_id,))
+        held = await claim_rows.holder(tx, question_id)
         if held is not None and held["username"] != staff.username and held["expires_at"] > now:
             raise ApiError("claimed", f"{held['username']} 正在处理这个提问", by=held["username"],
                            expires_in=round(held["expires_at"] - now, 1))
-        await tx.execute(
-            """INSERT INTO claims (question_id, event_id, username, expires_at) VALUES (?, ?, ?, ?)
-               ON CONFLICT (question_id) DO UPDATE SET username = excluded.username,
-               expires_at = excluded.expires_at""",
-            (question_id, row["event_id"], staff.username, now + seconds),
-        )
+        await claim_rows.put_claim(tx, question_id, row["event_id"], staff.username, now + seconds)
         frame = claimed_frame(question_id, staff.username, seconds)
         if held is None or held["username"] != staff.username or held["expires_at"] <= now:
             tx.send(channels.moderators(row["event_id"]), frame)
@@ -86,41 +81,30 @@ async def release(db: Database, staff: Staff, question_id: int) -> bool:
     """Give up one's own claim; whether there was one."""
     async with db.write() as tx:
         row = await _desk_question(tx, staff, question_id)
-        gone = await tx.fetchone(
-            "DELETE FROM claims WHERE question_id = ? AND username = ? RETURNING question_id",
-            (question_id, staff.username),
-        )
-        if gone is not None:
+        released = await claim_rows.drop_claim_of(tx, question_id, staff.username)
+        if released:
             tx.send(channels.moderators(row["event_id"]),
                     released_frame(question_id, staff.username, "released"))
-        return gone is not None
+        return released
 
 
 async def release_handled(tx: Tx, event_id: int, question_id: int) -> None:
     """Inside an action's transaction: the question was acted on, so its claim ends."""
-    gone = await tx.fetchone("DELETE FROM claims WHERE question_id = ? RETURNING username",
-                             (question_id,))
-    if gone is not None:
-        tx.send(channels.moderators(event_id), released_frame(question_id, gone["username"], "handled"))
+    holder = await claim_rows.drop_claim(tx, question_id)
+    if holder is not None:
+        tx.send(channels.moderators(event_id), released_frame(question_id, holder, "handled"))
 
 
 async def release_all(db: Database, event_id: int, username: str) -> None:
     """A moderator left the desk: their claims in the event end."""
     async with db.write() as tx:
-        rows = await tx.fetchall(
-            "DELETE FROM claims WHERE event_id = ? AND username = ? RETURNING question_id",
-            (event_id, username),
-        )
-        for row in rows:
-            tx.send(channels.moderators(event_id), released_frame(row["question_id"], username, "left"))
+        for question_id in await claim_rows.drop_claims_of(tx, event_id, username):
+            tx.send(channels.moderators(event_id), released_frame(question_id, username, "left"))
 
 
 async def active_claims(conn: Queryable, event_id: int) -> list[dict[str, Any]]:
     now = time.time()
-    rows = await conn.fetchall(
-        "SELECT question_id, username, expires_at FROM claims WHERE event_id = ? AND expires_at > ?",
-        (event_id, now),
-    )
+    rows = await claim_rows.live_claims(conn, event_id, now)
     return [{"question": row["question_id"], "by": row["username"],
              "expires_in": round(row["expires_at"] - now, 1)} for row in rows]
 
@@ -128,10 +112,7 @@ async def active_claims(conn: Queryable, event_id: int) -> list[dict[str, Any]]:
 async def sweep(db: Database) -> int:
     """End every expired claim and announce it; safe with several processes (the delete decides)."""
     async with db.write() as tx:
-        rows = await tx.fetchall(
-            "DELETE FROM claims WHERE expires_at <= ? RETURNING question_id, event_id, username",
-            (time.time(),),
-        )
+        rows = await claim_rows.drop_expired(tx, time.time())
         for row in rows:
             tx.send(channels.moderators(row["event_id"]),
                     released_frame(row["question_id"], row["username"], "expired"))
@@ -160,9 +141,8 @@ class ClaimSweeper:
             await asyncio.sleep(self.interval)
             try:
                 async with self.db.read() as conn:
-                    due = await conn.fetchone("SELECT 1 FROM claims WHERE expires_at <= ? LIMIT 1",
-                                              (time.time(),))
-                if due is not None:
+                    due = await claim_rows.any_expired(conn, time.time())
+                if due:
                     await sweep(self.db)
             except Exception:
                 log.exception("sweeping claims failed")

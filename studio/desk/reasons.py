@@ -14,6 +14,7 @@ from typing import Any
 from moderation.lifecycle import Role
 from studio.errors import ApiError, invalid
 from studio.store import audit
+from studio.store import reasons as reason_rows
 from studio.store.database import Database, Queryable
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -27,10 +28,7 @@ def reason_view(row: Any) -> dict[str, Any]:
 
 
 async def list_reasons(conn: Queryable, *, include_inactive: bool = False) -> list[dict[str, Any]]:
-    sql = "SELECT * FROM reject_reasons"
-    if not include_inactive:
-        sql += " WHERE active = 1"
-    rows = await conn.fetchall(sql + " ORDER BY position, code")
+    rows = await reason_rows.reason_rows(conn, include_inactive=include_inactive)
     return [reason_view(row) for row in rows]
 
 
@@ -45,13 +43,9 @@ async def resolve_reason(conn: Queryable, value: Any, note: Any) -> tuple[str, s
     if not isinstance(value, str) or not value.strip():
         raise invalid("reason", "请选择驳回理由")
     value = value.strip()
-    row = await conn.fetchone(
-        "SELECT * FROM reject_reasons WHERE active = 1 AND (code = ? OR text = ?) "
-        "ORDER BY code = ? DESC LIMIT 1", (value, value, value),
-    )
+    row = await reason_rows.active_reason(conn, value)
     if row is None:
-        codes = [r["code"] for r in await conn.fetchall(
-            "SELECT code FROM reject_reasons WHERE active = 1 ORDER BY position")]
+        codes = await reason_rows.active_codes(conn)
         raise ApiError("invalid", f"未知的驳回理由：{value}", field="reason", codes=codes)
     text = ""
     if note is not None:
@@ -81,18 +75,16 @@ async def create_reason(db: Database, body: dict[str, Any], *, by: str, at: str)
     text = _clean_wording(body.get("text"))
     position = body.get("position")
     async with db.write() as tx:
-        if await tx.fetchone("SELECT 1 FROM reject_reasons WHERE code = ?", (code,)):
+        if await reason_rows.reason_row(tx, code):
             raise ApiError("exists", f"理由代码 {code} 已存在")
         if position is None:
-            row = await tx.fetchone("SELECT COALESCE(MAX(position), 0) + 1 AS p FROM reject_reasons")
-            position = row["p"]
+            position = await reason_rows.next_position(tx)
         elif not isinstance(position, int) or isinstance(position, bool):
             raise invalid("position", "position 须为整数")
-        await tx.execute("INSERT INTO reject_reasons (code, text, position) VALUES (?, ?, ?)",
-                         (code, text, position))
+        await reason_rows.insert_reason(tx, code, text, position)
         await audit.record(tx, at=at, actor=by, role=Role.ADMIN.value, action="reason.create",
                            detail={"code": code, "text": text, "position": position})
-        row = await tx.fetchone("SELECT * FROM reject_reasons WHERE code = ?", (code,))
+        row = await reason_rows.reason_row(tx, code)
         return reason_view(row)
 
 
@@ -113,13 +105,11 @@ async def update_reason(db: Database, code: str, body: dict[str, Any], *, by: st
     if not changes:
         raise invalid("text", "没有要修改的内容")
     async with db.write() as tx:
-        before = await tx.fetchone("SELECT * FROM reject_reasons WHERE code = ?", (code,))
+        before = await reason_rows.reason_row(tx, code)
         if before is None:
             raise ApiError("not_found", "没有这个驳回理由")
-        columns = ", ".join(f"{name} = ?" for name in changes)
-        await tx.execute(f"UPDATE reject_reasons SET {columns} WHERE code = ?",
-                         (*changes.values(), code))
-        after = await tx.fetchone("SELECT * FROM reject_reasons WHERE code = ?", (code,))
+        await reason_rows.update_reason(tx, code, changes)
+        after = await reason_rows.reason_row(tx, code)
         await audit.record(tx, at=at, actor=by, role=Role.ADMIN.value, action="reason.update",
                            before_text=before["text"], after_text=after["text"],
                            detail={"code": code, "from": reason_view(before),

@@ -30,7 +30,10 @@ from moderation.lexicon import Lexicon
 from moderation.screening import Screening, screen
 from moderation.similarity import DuplicateIndex
 from studio.desk import wordlist
+from studio.store import desk as desk_rows
+from studio.store.cases import case_texts
 from studio.store.database import Database, Queryable
+from studio.store.events import event_row
 
 RECENT_TEXTS = 5
 """How many of the client's previous questions flood detection compares with."""
@@ -69,7 +72,7 @@ class Screener:
 
     async def _build_board_index(self) -> None:
         async with self.db.read() as conn:
-            rows = await conn.fetchall("SELECT id, title, text FROM cases ORDER BY id")
+            rows = await case_texts(conn)
         entries = [(int(row["id"]), case_text(row["title"], row["text"])) for row in rows]
 
         def build() -> _EventIndex:
@@ -88,8 +91,7 @@ class Screener:
         if board is None:
             return None
         async with self.db.read() as conn:
-            rows = await conn.fetchall(
-                "SELECT id, title, text FROM cases WHERE id > ? ORDER BY id", (board.last_id,))
+            rows = await case_texts(conn, board.last_id)
         for row in rows:
             board.index.add(row["id"], case_text(row["title"], row["text"]))
             board.last_id = row["id"]
@@ -121,7 +123,7 @@ class Screener:
         event, the client's recent texts); only a lexicon change costs another.
         """
         async with self.db.read() as conn:
-            event = await conn.fetchone("SELECT id FROM events WHERE slug = ?", (slug,))
+            event = await event_row(conn, slug)
             if event is None:
                 return None
             version = await wordlist.version(conn)
@@ -142,20 +144,11 @@ class Screener:
     async def _duplicates(self, conn: Queryable, event_id: int) -> DuplicateIndex:
         """The event's index, topped up with new questions; rejected and merged ones leave it."""
         entry = self._events.setdefault(event_id, _EventIndex())
-        rows = await conn.fetchall(
-            "SELECT id, original_text, status FROM questions WHERE event_id = ? AND id > ? ORDER BY id",
-            (event_id, entry.last_id),
-        )
-        for row in rows:
+        for row in await desk_rows.questions_after(conn, event_id, entry.last_id):
             if row["status"] in MERGEABLE:
                 entry.index.add(row["id"], row["original_text"])
             entry.last_id = max(entry.last_id, row["id"])
-        gone = await conn.fetchall(
-            "SELECT id, handled_at FROM questions WHERE event_id = ? AND status IN ('rejected', 'merged') "
-            "AND handled_at >= ?",
-            (event_id, entry.last_handled),
-        )
-        for row in gone:
+        for row in await desk_rows.removed_since(conn, event_id, entry.last_handled):
             entry.index.remove(row["id"])
             entry.last_handled = max(entry.last_handled, row["handled_at"] or "")
         return entry.index
@@ -163,7 +156,7 @@ class Screener:
     async def _duplicates_of(self, slug: str) -> DuplicateIndex:
         """The (topped-up) duplicate index of an event; for benchmarks and diagnostics."""
         async with self.db.read() as conn:
-            event = await conn.fetchone("SELECT id FROM events WHERE slug = ?", (slug,))
+            event = await event_row(conn, slug)
             return await self._duplicates(conn, event["id"])
 
     async def screen_text(self, text: str, *, recent: Sequence[str] = (),
@@ -185,12 +178,7 @@ async def recent_texts(conn: Queryable, event_id: int, *, viewer: str, address: 
         column, key = "address", address
     else:
         return []
-    rows = await conn.fetchall(
-        f"SELECT original_text FROM questions WHERE event_id = ? AND {column} = ? "
-        "ORDER BY id DESC LIMIT ?",
-        (event_id, key, RECENT_TEXTS),
-    )
-    return [row["original_text"] for row in reversed(rows)]
+    return list(reversed(await desk_rows.client_texts(conn, event_id, column, key, RECENT_TEXTS)))
 
 
 async def screen_board_submission(screener: Screener, text: str, *, recent: Sequence[str] = (),

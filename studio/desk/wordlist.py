@@ -21,7 +21,8 @@ from moderation.lexicon import Term, default_terms, parse_lexicon
 from moderation.lifecycle import Role
 from studio.errors import ApiError, invalid
 from studio.store import audit
-from studio.store.database import Database, Queryable, Tx
+from studio.store import lexicon as lexicon_rows
+from studio.store.database import Database, Queryable
 
 LEVELS = ("block", "review")
 CATEGORY = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -36,69 +37,35 @@ def term_view(row: Any) -> dict[str, Any]:
 
 
 async def version(conn: Queryable) -> str:
-    row = await conn.fetchone("SELECT value FROM meta WHERE key = 'lexicon_version'")
-    return str(row["value"]) if row is not None else "0"
-
-
-async def _bump(tx: Tx) -> None:
-    await tx.execute(
-        """INSERT INTO meta (key, value) VALUES ('lexicon_version', '1')
-           ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"""
-    )
+    """The lexicon's version: it moves with every change, on whichever process made it."""
+    return await lexicon_rows.version(conn)
 
 
 async def all_terms(conn: Queryable) -> list[Term]:
-    rows = await conn.fetchall("SELECT term, category, level FROM lexicon_terms ORDER BY id")
-    return [Term(row["term"], row["category"], row["level"]) for row in rows]
+    """Every term of the store's lexicon, in the order added."""
+    return await lexicon_rows.terms(conn)
 
 
 async def seed_defaults(db: Database, at: str) -> int:
     """Write the shipped lexicon on the first start with an empty table; the number of terms written."""
     async with db.write() as tx:
-        if await tx.fetchone("SELECT 1 FROM meta WHERE key = 'lexicon_seeded'"):
+        if await lexicon_rows.seeded(tx):
             return 0
-        await tx.execute("INSERT INTO meta (key, value) VALUES ('lexicon_seeded', ?)", (at,))
-        if await tx.fetchone("SELECT 1 FROM lexicon_terms LIMIT 1"):
+        await lexicon_rows.mark_seeded(tx, at)
+        if await lexicon_rows.has_terms(tx):
             return 0
-        added = await _insert(tx, default_terms(), by="default", at=at)
-        await _bump(tx)
+        added = await lexicon_rows.insert_terms(tx, default_terms(), by="default", at=at)
+        await lexicon_rows.bump_version(tx)
         return added
-
-
-async def _insert(tx: Tx, terms: list[Term], *, by: str, at: str) -> int:
-    added = 0
-    for term in terms:
-        cursor = await tx.execute(
-            """INSERT OR IGNORE INTO lexicon_terms (term, category, level, added_by, added_at)
-               VALUES (?, ?, ?, ?, ?)""",
-            (term.text, term.category, term.level, by, at),
-        )
-        added += cursor.rowcount
-    return added
 
 
 async def list_terms(conn: Queryable, *, q: str = "", category: str = "", level: str = "",
                      limit: int = 500, offset: int = 0) -> dict[str, Any]:
     """Terms matching the filters (``q`` a substring of the term), newest first, with the categories."""
-    where, params = ["1 = 1"], []
-    if q:
-        where.append("instr(term, ?) > 0")
-        params.append(q)
-    if category:
-        where.append("category = ?")
-        params.append(category)
-    if level:
-        where.append("level = ?")
-        params.append(level)
-    clause = " AND ".join(where)
-    total = await conn.fetchone(f"SELECT COUNT(*) AS n FROM lexicon_terms WHERE {clause}", params)
-    rows = await conn.fetchall(
-        f"SELECT * FROM lexicon_terms WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
-        (*params, limit, offset),
-    )
-    categories = await conn.fetchall(
-        "SELECT category, COUNT(*) AS n FROM lexicon_terms GROUP BY category ORDER BY category")
-    return {"terms": [term_view(row) for row in rows], "total": total["n"],
+    total, rows = await lexicon_rows.term_page(conn, q=q, category=category, level=level,
+                                               limit=limit, offset=offset)
+    categories = await lexicon_rows.category_counts(conn)
+    return {"terms": [term_view(row) for row in rows], "total": total,
             "categories": [{"category": row["category"], "count": row["n"]} for row in categories]}
 
 
@@ -126,11 +93,10 @@ async def add_term(db: Database, body: dict[str, Any], *, by: str, at: str) -> d
     """Add one term (admin); 409 ``exists`` when the same term is already in that category."""
     term = clean_term(body)
     async with db.write() as tx:
-        if not await _insert(tx, [term], by=by, at=at):
+        if not await lexicon_rows.insert_terms(tx, [term], by=by, at=at):
             raise ApiError("exists", f"词条“{term.text}”已在类别 {term.category} 中")
-        await _bump(tx)
-        row = await tx.fetchone("SELECT * FROM lexicon_terms WHERE term = ? AND category = ?",
-                                (term.text, term.category))
+        await lexicon_rows.bump_version(tx)
+        row = await lexicon_rows.term_row(tx, term.text, term.category)
         await audit.record(tx, at=at, actor=by, role=Role.ADMIN.value, action="lexicon.add",
                            detail={"term": term.text, "category": term.category, "level": term.level})
         return term_view(row)
@@ -138,10 +104,10 @@ async def add_term(db: Database, body: dict[str, Any], *, by: str, at: str) -> d
 
 async def remove_term(db: Database, term_id: int, *, by: str, at: str) -> None:
     async with db.write() as tx:
-        row = await tx.fetchone("DELETE FROM lexicon_terms WHERE id = ? RETURNING *", (term_id,))
+        row = await lexicon_rows.delete_term(tx, term_id)
         if row is None:
             raise ApiError("not_found", "没有这个词条")
-        await _bump(tx)
+        await lexicon_rows.bump_version(tx)
         await audit.record(tx, at=at, actor=by, role=Role.ADMIN.value, action="lexicon.remove",
                            detail={"term": row["term"], "category": row["category"],
                                    "level": row["level"]})
@@ -167,10 +133,9 @@ async def import_terms(db: Database, text: Any, *, replace: bool, by: str, at: s
     async with db.write() as tx:
         removed = 0
         if replace:
-            cursor = await tx.execute("DELETE FROM lexicon_terms")
-            removed = cursor.rowcount
-        added = await _insert(tx, terms, by=by, at=at)
-        await _bump(tx)
+            removed = await lexicon_rows.delete_all(tx)
+        added = await lexicon_rows.insert_terms(tx, terms, by=by, at=at)
+        await lexicon_rows.bump_version(tx)
         await audit.record(tx, at=at, actor=by, role=Role.ADMIN.value, action="lexicon.import",
                            detail={"lines": len(terms), "added": added, "removed": removed,
                                    "replace": replace})
@@ -179,6 +144,6 @@ async def import_terms(db: Database, text: Any, *, replace: bool, by: str, at: s
 
 async def export_text(conn: Queryable) -> str:
     """The whole lexicon in the file format, by category."""
-    rows = await conn.fetchall("SELECT term, category, level FROM lexicon_terms ORDER BY category, id")
+    terms = await lexicon_rows.terms(conn, by_category=True)
     header = "# 词库导出：词条<TAB>类别<TAB>级别（block 建议驳回，review 需留意）\n"
-    return header + "".join(f"{row['term']}\t{row['category']}\t{row['level']}\n" for row in rows)
+    return header + "".join(f"{term.text}\t{term.category}\t{term.level}\n" for term in terms)

@@ -59,3 +59,8 @@ async def entries(
         }
         for row in rows
     ]
+
+
+async def case_rows(conn: Queryable, case_id: int) -> list[Any]:
+    """Every audit row about a board case, in order."""
+    return await conn.fetchall("SELECT * FROM audit_log WHERE case_id = ? ORDER BY id", (case_id,))

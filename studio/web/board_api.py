@@ -17,6 +17,7 @@ from moderation.lifecycle import Role
 from studio.board import actions, holidays, ranking, submissions
 from studio.board.life import CaseAction
 from studio.errors import ApiError, invalid
+from studio.store.units import unit_by_id
 from studio.web.api import check_origin, int_param, json_body, require_staff, studio
 
 
@@ -87,7 +88,7 @@ async def unit_cases(request: Request) -> Response:
         raise ApiError("forbidden", "只能查看本单位的诉求件")
     app = studio(request)
     async with app.db.read() as conn:
-        if await conn.fetchone("SELECT 1 FROM units WHERE id = ?", (unit_id,)) is None:
+        if await unit_by_id(conn, unit_id) is None:
             raise ApiError("not_found", "没有这个单位")
         return JSONResponse(await actions.unit_cases(conn, unit_id, app.clock.stamp()))
 

@@ -14,6 +14,7 @@ from moderation.lifecycle import Action, Role
 from studio.desk import claims, reasons, wordlist
 from studio.errors import ApiError, invalid, whole_number
 from studio.events import questions
+from studio.store.desk import question_ids_in_event
 from studio.store.events import event_row
 from studio.store.questions import question_counts
 from studio.web.api import int_param, json_body, require_staff, studio
@@ -64,12 +65,8 @@ async def bulk(request: Request) -> Response:
         event = await event_row(conn, request.path_params["slug"])
         if event is None:
             raise ApiError("not_found", "没有这场访谈")
-        marks = ",".join("?" for _ in parsed)
-        rows = await conn.fetchall(
-            f"SELECT id FROM questions WHERE event_id = ? AND id IN ({marks})",
-            (event["id"], *(question_id for question_id, _ in parsed)),
-        )
-    in_event = {row["id"] for row in rows}
+        in_event = await question_ids_in_event(conn, event["id"],
+                                               (question_id for question_id, _ in parsed))
     extra: dict[str, Any] = {key: body[key] for key in ("reason", "note") if key in body}
     results: list[dict[str, Any]] = []
     for question_id, version in parsed:

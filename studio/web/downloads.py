@@ -10,6 +10,7 @@ from studio.errors import ApiError
 from studio.events import manage
 from studio.runtime import studio_of
 from studio.store.events import event_row
+from studio.store.units import unit_by_id
 
 
 def base_url(request: Request) -> str:
@@ -41,7 +42,7 @@ async def board_feed(request: Request) -> Response:
     async with app.db.read() as conn:
         title, alternate = "留言板 · 最新答复", "/board"
         if unit_id is not None:
-            unit = await conn.fetchone("SELECT name FROM units WHERE id = ?", (unit_id,))
+            unit = await unit_by_id(conn, unit_id)
             if unit is None:
                 raise ApiError("not_found", "没有这个办理单位")
             title, alternate = f"留言板 · {unit['name']} · 最新答复", f"/board?unit={unit_id}"
