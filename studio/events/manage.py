@@ -13,7 +13,8 @@ from studio.board import records
 from studio.clock import Clock
 from studio.errors import ApiError, invalid
 from studio.events.feed import public_event
-from studio.events.questions import clean_text, is_event_staff
+from studio.events.questions import is_event_staff
+from studio.inputs import clean_text
 from studio.shapes import host_message, public_question
 from studio.store import audit
 from studio.store.database import Database, Queryable, Tx

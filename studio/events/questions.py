@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -29,9 +28,11 @@ from studio import channels
 from studio.accounts.directory import Staff, resolve_unit
 from studio.board import records
 from studio.clock import Clock
+from studio.codes import new_rating_code, new_tracking_code
 from studio.desk import claims, reasons
 from studio.desk.screener import Screener
 from studio.errors import ApiError, invalid, whole_number
+from studio.inputs import clean_client_key, clean_nickname, clean_text
 from studio.shapes import public_question, staff_question
 from studio.store import audit
 from studio.store.database import Database, Queryable, Tx
@@ -39,8 +40,6 @@ from studio.store.questions import question_row
 
 log = logging.getLogger(__name__)
 
-RATING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-MAX_NICKNAME = 20
 REDACTED = "[已隐去]"
 
 
@@ -61,31 +60,6 @@ class Receipt:
         }
 
 
-def new_rating_code() -> str:
-    return "".join(secrets.choice(RATING_ALPHABET) for _ in range(8))
-
-
-CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if c not in (9, 10)) | {127: None}
-
-
-def clean_text(value: Any, field: str, max_chars: int) -> str:
-    """Trimmed text with line breaks unified and control characters removed; 400 when empty or too long."""
-    if not isinstance(value, str):
-        raise invalid(field, f"{field} 须为文字")
-    text = value.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROL_CHARACTERS).strip()
-    if not text:
-        raise invalid(field, "内容不能为空")
-    if len(text) > max_chars:
-        raise invalid(field, f"内容不能超过 {max_chars} 个字")
-    return text
-
-
-def clean_client_key(value: Any) -> str:
-    if not isinstance(value, str) or not 8 <= len(value) <= 64 or not value.isprintable():
-        raise invalid("client_key", "client_key 须为 8–64 个字符（建议使用 UUID）")
-    return value
-
-
 async def ask(
     db: Database,
     clock: Clock,
@@ -104,10 +78,7 @@ async def ask(
     """
     client_key = clean_client_key(body.get("client_key"))
     text = clean_text(body.get("text"), "text", max_chars)
-    nickname = body.get("nickname") or ""
-    if not isinstance(nickname, str) or len(nickname.strip()) > MAX_NICKNAME:
-        raise invalid("nickname", f"昵称不能超过 {MAX_NICKNAME} 个字")
-    nickname = nickname.strip()
+    nickname = clean_nickname(body.get("nickname"))
     flags, priority = await _screen(screener, slug, text, viewer=viewer, address=address)
     async with db.write() as tx:
         event = await tx.fetchone("SELECT * FROM events WHERE slug = ?", (slug,))
@@ -123,7 +94,7 @@ async def ask(
             raise ApiError("not_accepting", "访谈已结束，不再接受提问")
         unit_id = await resolve_unit(tx, body.get("unit"))
         now = clock.stamp()
-        tracking_code = secrets.token_urlsafe(12)
+        tracking_code = new_tracking_code()
         rating_code = new_rating_code()
         try:
             question_id = await tx.insert(
