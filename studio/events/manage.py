@@ -8,12 +8,12 @@ from typing import Any
 
 from moderation.lifecycle import EventStatus, Refusal, Role, Status, event_transition
 from studio import channels
+from studio.accounts.access import require_event_staff
 from studio.accounts.directory import Staff, staff_ids
 from studio.board import records
 from studio.clock import Clock
 from studio.errors import ApiError, invalid
 from studio.events.feed import public_event
-from studio.events.questions import is_event_staff
 from studio.inputs import clean_text
 from studio.shapes import host_message, public_question
 from studio.store import audit
@@ -119,10 +119,8 @@ async def _event_for_staff(tx: Tx, slug: str, staff: Staff) -> Any:
     row = await event_row(tx, slug)
     if row is None:
         raise ApiError("not_found", "没有这场访谈")
-    if staff.role is not Role.ADMIN and not (
-        staff.role is Role.MODERATOR and await is_event_staff(tx, row["id"], staff)
-    ):
-        raise ApiError("forbidden", "只有管理员或本场审核员可以操作")
+    await require_event_staff(tx, row["id"], staff, Role.ADMIN, Role.MODERATOR,
+                              refusal="只有管理员或本场审核员可以操作")
     return row
 
 

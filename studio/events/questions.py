@@ -16,7 +16,6 @@ from typing import Any
 from moderation.lifecycle import (
     PUBLIC_STATUSES,
     Action,
-    Actor,
     EventStatus,
     Refusal,
     Role,
@@ -25,6 +24,7 @@ from moderation.lifecycle import (
     may_ask,
 )
 from studio import channels
+from studio.accounts.access import NOT_EVENT_STAFF, event_actor, works_on
 from studio.accounts.directory import Staff, resolve_unit
 from studio.board import records
 from studio.clock import Clock
@@ -35,7 +35,7 @@ from studio.errors import ApiError, invalid, whole_number
 from studio.inputs import clean_client_key, clean_nickname, clean_text
 from studio.shapes import public_question, staff_question
 from studio.store import audit
-from studio.store.database import Database, Queryable, Tx
+from studio.store.database import Database, Tx
 from studio.store.questions import question_row
 
 log = logging.getLogger(__name__)
@@ -137,21 +137,6 @@ async def _screen(screener: Screener | None, slug: str, text: str, *,
     return json.dumps(screening.flags_json(), ensure_ascii=False), screening.priority
 
 
-async def is_event_staff(tx: Queryable, event_id: int, staff: Staff) -> bool:
-    role = {Role.MODERATOR: "moderator", Role.OFFICIAL: "guest"}.get(staff.role)
-    if role is None:
-        return False
-    row = await tx.fetchone(
-        "SELECT 1 FROM event_staff WHERE event_id = ? AND staff_id = ? AND role = ?",
-        (event_id, staff.id, role),
-    )
-    return row is not None
-
-
-async def actor_for(tx: Queryable, event_id: int, staff: Staff) -> Actor:
-    return Actor(staff.role, staff.unit_id, await is_event_staff(tx, event_id, staff))
-
-
 async def act(
     db: Database,
     clock: Clock,
@@ -175,12 +160,12 @@ async def act(
         if row is None:
             raise ApiError("not_found", "没有这个提问")
         event = await tx.fetchone("SELECT * FROM events WHERE id = ?", (row["event_id"],))
-        actor = await actor_for(tx, event["id"], staff)
+        actor = await event_actor(tx, event["id"], staff)
         full = staff.role is not Role.OFFICIAL
         if row["version"] != version:
-            if actor.role is Role.ADMIN or actor.event_staff:
+            if works_on(actor):
                 raise ApiError("stale", "该提问已被他人处理", question=staff_question(row, full))
-            raise ApiError("forbidden", "不是本场访谈的工作人员")
+            raise ApiError("forbidden", NOT_EVENT_STAFF)
         status = Status(row["status"])
         try:
             decision = decide(status, action, actor, event_status=EventStatus(event["status"]),

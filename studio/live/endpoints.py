@@ -24,6 +24,7 @@ from broadcast import Message, SlowConsumer, Subscription
 from broadcast.wire import text_frame
 from moderation.lifecycle import Action, Actor, Role, Status, may_see
 from studio import channels
+from studio.accounts.access import event_actor, works_on
 from studio.accounts.directory import Staff
 from studio.accounts.sessions import COOKIE_NAME, origin_allowed, own_origin
 from studio.accounts.viewer import viewer_of
@@ -31,7 +32,6 @@ from studio.desk import claims
 from studio.errors import ApiError, whole_number
 from studio.events import questions
 from studio.events.feed import snapshot, tracking
-from studio.events.questions import actor_for
 from studio.live.protocol import fast_send
 from studio.ratelimit import TokenBucket
 from studio.runtime import Presence, Studio, studio_of
@@ -365,11 +365,11 @@ async def staff_socket(websocket: WebSocket) -> None:
     staff = session.staff
     async with studio.db.read() as tx:
         event = await event_row(tx, websocket.path_params["slug"])
-        actor = await actor_for(tx, event["id"], staff) if event is not None else None
+        actor = await event_actor(tx, event["id"], staff) if event is not None else None
     if event is None or actor is None:
         await websocket.close(CLOSE_NOT_FOUND, "no such event")
         return
-    if staff.role is not Role.ADMIN and not actor.event_staff:
+    if not works_on(actor):
         await websocket.close(CLOSE_FORBIDDEN, "not staff of this event")
         return
     event_id = event["id"]

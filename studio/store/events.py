@@ -1,4 +1,4 @@
-"""Reading events: the row by slug, its people, its host messages."""
+"""Events in the store: the row by slug or id, who works on it, its people, its host messages."""
 
 from __future__ import annotations
 
@@ -9,6 +9,15 @@ from studio.store.database import Queryable
 
 async def event_row(conn: Queryable, slug: str) -> Any:
     return await conn.fetchone("SELECT * FROM events WHERE slug = ?", (slug,))
+
+
+async def is_listed(conn: Queryable, event_id: int, staff_id: int, listing: str) -> bool:
+    """Whether the staff member is on the event's list as ``listing`` (``moderator`` or ``guest``)."""
+    row = await conn.fetchone(
+        "SELECT 1 FROM event_staff WHERE event_id = ? AND staff_id = ? AND role = ?",
+        (event_id, staff_id, listing),
+    )
+    return row is not None
 
 
 async def event_people(conn: Queryable, event_id: int, role: str) -> list[Any]:

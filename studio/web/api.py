@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from moderation.lifecycle import Action, Role
 from studio.accounts import directory
+from studio.accounts.access import require_event_staff
 from studio.accounts.sessions import (
     COOKIE_NAME,
     SAFE_METHODS,
@@ -229,9 +230,7 @@ async def queue(request: Request) -> Response:
         row = await event_row(tx, request.path_params["slug"])
         if row is None:
             raise ApiError("not_found", "没有这场访谈")
-        actor = await questions.actor_for(tx, row["id"], session.staff)
-    if session.staff.role is not Role.ADMIN and not actor.event_staff:
-        raise ApiError("forbidden", "不是本场访谈的工作人员")
+        actor = await require_event_staff(tx, row["id"], session.staff)
     return JSONResponse(await staff_queue(app, row["id"], actor))
 
 
