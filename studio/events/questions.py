@@ -34,9 +34,19 @@ from studio.desk.screener import Screener
 from studio.errors import ApiError, invalid, whole_number
 from studio.inputs import clean_client_key, clean_nickname, clean_text
 from studio.shapes import public_question, staff_question
-from studio.store import audit
+from studio.store import audit, votes
 from studio.store.database import Database, Tx
-from studio.store.questions import question_row
+from studio.store.events import event_by_id, event_row
+from studio.store.questions import (
+    add_timeline,
+    insert_question,
+    merged_into,
+    on_air_question,
+    question_by_client_key,
+    question_in_event,
+    question_row,
+    update_question,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,13 +91,10 @@ async def ask(
     nickname = clean_nickname(body.get("nickname"))
     flags, priority = await _screen(screener, slug, text, viewer=viewer, address=address)
     async with db.write() as tx:
-        event = await tx.fetchone("SELECT * FROM events WHERE slug = ?", (slug,))
+        event = await event_row(tx, slug)
         if event is None:
             raise ApiError("not_found", "没有这场访谈")
-        existing = await tx.fetchone(
-            "SELECT id, tracking_code, rating_code FROM questions WHERE event_id = ? AND client_key = ?",
-            (event["id"], client_key),
-        )
+        existing = await question_by_client_key(tx, event["id"], client_key)
         if existing is not None:
             return Receipt(existing["id"], existing["tracking_code"], existing["rating_code"], False)
         if not may_ask(EventStatus(event["status"])):
@@ -97,20 +104,14 @@ async def ask(
         tracking_code = new_tracking_code()
         rating_code = new_rating_code()
         try:
-            question_id = await tx.insert(
-                """INSERT INTO questions (event_id, status, original_text, unit_id, nickname,
-                   client_key, tracking_code, rating_code, viewer_key, address, asked_at,
-                   flags, priority)
-                   VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (event["id"], text, unit_id, nickname, client_key, tracking_code, rating_code,
-                 viewer, address, now, flags, priority),
+            question_id = await insert_question(
+                tx, event_id=event["id"], text=text, unit_id=unit_id, nickname=nickname,
+                client_key=client_key, tracking_code=tracking_code, rating_code=rating_code,
+                viewer=viewer, address=address, asked_at=now, flags=flags, priority=priority,
             )
         except sqlite3.IntegrityError:
             raise ApiError("conflict", "请重试") from None
-        await tx.execute(
-            "INSERT INTO question_timeline (question_id, status, at) VALUES (?, 'pending', ?)",
-            (question_id, now),
-        )
+        await add_timeline(tx, question_id, Status.PENDING.value, now)
         await audit.record(
             tx, at=now, actor=nickname or "网友", role=Role.AUDIENCE.value, action="ask",
             event_id=event["id"], question_id=question_id, to_status=Status.PENDING.value,
@@ -159,7 +160,7 @@ async def act(
         row = await question_row(tx, question_id)
         if row is None:
             raise ApiError("not_found", "没有这个提问")
-        event = await tx.fetchone("SELECT * FROM events WHERE id = ?", (row["event_id"],))
+        event = await event_by_id(tx, row["event_id"])
         actor = await event_actor(tx, event["id"], staff)
         full = staff.role is not Role.OFFICIAL
         if row["version"] != version:
@@ -229,9 +230,7 @@ async def _apply(
         into = whole_number(body.get("into"), "into", "into 须为另一个提问的编号")
         if into == row["id"]:
             raise invalid("into", "不能合并到自身")
-        survivor = await tx.fetchone(
-            "SELECT id, status FROM questions WHERE id = ? AND event_id = ?", (into, event["id"])
-        )
+        survivor = await question_in_event(tx, into, event["id"])
         if survivor is None:
             raise invalid("into", "本场访谈没有这个提问")
         if survivor["status"] in (Status.MERGED.value, Status.REJECTED.value):
@@ -243,9 +242,7 @@ async def _apply(
             raise invalid("unit", "请指定单位（null 表示不指定）")
         change.unit_id = await resolve_unit(tx, body.get("unit"))
     elif action is Action.ON_AIR:
-        busy = await tx.fetchone(
-            "SELECT id FROM questions WHERE event_id = ? AND status = 'on_air'", (event["id"],)
-        )
+        busy = await on_air_question(tx, event["id"])
         if busy is not None:
             raise ApiError("conflict", f"第 {busy['id']} 号提问正在回答中", on_air=busy["id"])
         change.fields["on_air_at"] = now
@@ -291,16 +288,9 @@ async def _finish(
         "handled_at": now,
         **change.fields,
     }
-    columns = ", ".join(f"{name} = ?" for name in assignments)
-    await tx.execute(
-        f"UPDATE questions SET {columns}, version = version + 1 WHERE id = ?",
-        (*assignments.values(), row["id"]),
-    )
+    await update_question(tx, row["id"], assignments)
     if change.status.value != row["status"]:
-        await tx.execute(
-            "INSERT INTO question_timeline (question_id, status, at) VALUES (?, ?, ?)",
-            (row["id"], change.status.value, now),
-        )
+        await add_timeline(tx, row["id"], change.status.value, now)
     before = row["public_text"] if row["public_text"] is not None else row["original_text"]
     after = change.fields.get("answer_text") or change.public_text
     await audit.record(
@@ -319,29 +309,18 @@ async def _finish(
 
 async def _merge_votes(tx: Tx, row: Any, into: int, event_id: int, now: str) -> None:
     """The merged question's supporters and its asker join the survivor's +1s."""
-    await tx.execute(
-        """INSERT OR IGNORE INTO votes (question_id, voter, at)
-           SELECT ?, voter, at FROM votes WHERE question_id = ?""",
-        (into, row["id"]),
-    )
+    await votes.copy_votes(tx, row["id"], into)
     asker = row["viewer_key"] or f"asker:{row['id']}"
-    await tx.execute(
-        "INSERT OR IGNORE INTO votes (question_id, voter, at) VALUES (?, ?, ?)", (into, asker, now)
-    )
-    count = await tx.fetchone("SELECT COUNT(*) AS n FROM votes WHERE question_id = ?", (into,))
-    survivor = await tx.fetchone(
-        "UPDATE questions SET votes = ? WHERE id = ? RETURNING status", (count["n"], into)
-    )
+    await votes.add_votes(tx, [(into, asker)], now)
+    survivor = await votes.recount(tx, into)
     if survivor is not None and Status(survivor["status"]) in PUBLIC_STATUSES:
         await tx.emit(event_id, channels.public(event_id),
-                      {"type": "votes", "counts": {str(into): count["n"]}}, now)
-    await tx.execute(
-        "UPDATE questions SET version = version + 1 WHERE id = ?", (into,)
-    )
+                      {"type": "votes", "counts": {str(into): survivor["votes"]}}, now)
+    await update_question(tx, into, {})
     survivor_row = await question_row(tx, into)
     _send_staff(tx, event_id, survivor_row, survivor_row, "votes", None)
-    for merged in await tx.fetchall("SELECT id FROM questions WHERE merged_into = ?", (into,)):
-        tx.send(channels.question(merged["id"]), {"type": "track.changed"})
+    for merged_id in await merged_into(tx, into):
+        tx.send(channels.question(merged_id), {"type": "track.changed"})
 
 
 PUBLIC_FRAME = {
@@ -372,8 +351,8 @@ async def _emit(
         await tx.emit(event["id"], channels.public(event["id"]), frame, now)
     _send_staff(tx, event["id"], old, new, action.value, staff.username)
     tx.send(channels.question(new["id"]), {"type": "track.changed"})
-    for merged in await tx.fetchall("SELECT id FROM questions WHERE merged_into = ?", (new["id"],)):
-        tx.send(channels.question(merged["id"]), {"type": "track.changed"})
+    for merged_id in await merged_into(tx, new["id"]):
+        tx.send(channels.question(merged_id), {"type": "track.changed"})
 
 
 def _send_staff(tx: Tx, event_id: int, old: Any, new: Any, action: str, by: str | None) -> None:
