@@ -1,4 +1,7 @@
-"""Asking and acting on questions: one implementation for HTTP and WebSocket.
+"""Storing and acting on questions: one implementation for HTTP and WebSocket.
+
+:func:`ask` is the write behind :mod:`studio.events.asking` (which adds the
+rate limits and the screener for every transport).
 
 Every action runs in one write transaction: the lifecycle decides, the row
 changes with a new ``version``, the timeline and the audit log get their
@@ -68,6 +71,16 @@ class Receipt:
             "tracking_code": self.tracking_code,
             "rating_code": self.rating_code,
         }
+
+    def frame(self, client_key: Any) -> dict[str, Any]:
+        """The ``ask.ok`` frame answering the ask sent with ``client_key``."""
+        return {"type": "ask.ok", "client_key": client_key, **self.body()}
+
+    @classmethod
+    def from_frame(cls, frame: dict[str, Any]) -> Receipt:
+        """The receipt an ``ask.ok`` frame carries (whether it was new is not in the frame)."""
+        return cls(int(frame["question_id"]), str(frame["tracking_code"]), str(frame["rating_code"]),
+                   created=True)
 
 
 async def ask(

@@ -56,8 +56,8 @@ async def event_page(request: Request) -> Response:
                           transcript=await manage.transcript(conn, row), stats=stats)
         event = await public_event(conn, row)
     response = render(request, "event.html", event=event, stats=stats)
-    if viewer_of(request.cookies, app) is None:
-        response.set_cookie(VIEWER_COOKIE, new_viewer_cookie(app), max_age=VIEWER_MAX_AGE,
+    if viewer_of(request.cookies, app.viewer_signer) is None:
+        response.set_cookie(VIEWER_COOKIE, new_viewer_cookie(app.viewer_signer), max_age=VIEWER_MAX_AGE,
                             httponly=True, samesite="lax", secure=app.settings.https_only_cookies)
     return response
 
