@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -19,12 +19,15 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from studio.errors import ApiError
-from studio.live import endpoints
+from studio.live import audience, staff, tracker
 from studio.live.protocol import lifespan_state
-from studio.runtime import open_studio
+from studio.runtime import Studio, open_studio
 from studio.settings import Settings, load_settings
 from studio.web import api, board_api, board_pages, desk_api, desk_pages, downloads, pages
 from studio.web.templating import install_filters
+
+if TYPE_CHECKING:
+    from studio.live.relay import Relay
 
 log = logging.getLogger(__name__)
 
@@ -98,16 +101,27 @@ def build_templates(settings: Settings) -> Jinja2Templates:
     return Jinja2Templates(env=environment)
 
 
+def start_relay(studio: Studio) -> Relay:
+    """The owner's relay for audience edges (a Redis broadcast only)."""
+    # Imported only with a Redis broadcast, like the backend itself (backend_from_url).
+    from studio.live.relay import start_relay as start
+
+    return start(studio)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        app.state.studio = await open_studio(settings)
+        app.state.studio = studio = await open_studio(settings)
+        relay = start_relay(studio) if settings.broadcast_url.startswith("redis") else None
         try:
             yield lifespan_state(settings)
         finally:
-            await app.state.studio.close()
+            if relay is not None:
+                await relay.stop()
+            await studio.close()
 
     app = Starlette(
         routes=[
@@ -180,9 +194,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/board/feed.atom", downloads.board_feed),
             Route("/board/units/{id:int}/feed.atom", downloads.board_feed),
             Route("/api/{rest:path}", api.api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
-            WebSocketRoute("/ws/events/{slug}", endpoints.audience_socket),
-            WebSocketRoute("/ws/events/{slug}/staff", endpoints.staff_socket),
-            WebSocketRoute("/ws/track/{code}", endpoints.track_socket),
+            WebSocketRoute("/ws/events/{slug}", audience.audience_socket),
+            WebSocketRoute("/ws/events/{slug}/staff", staff.staff_socket),
+            WebSocketRoute("/ws/track/{code}", tracker.track_socket),
             Mount("/static", StaticFiles(directory=settings.static_dir), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders)],

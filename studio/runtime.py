@@ -1,15 +1,17 @@
-"""The studio's long-lived resources, opened and closed in the app's lifespan."""
+"""The studio's long-lived resources, opened and closed in the app's lifespan.
+
+The app starts the owner's relay for audience edges beside them (on a Redis
+broadcast); nothing here knows about sockets or edges.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from itsdangerous import Signer
 
@@ -22,15 +24,16 @@ from studio.clock import Clock
 from studio.desk import wordlist
 from studio.desk.claims import ClaimSweeper
 from studio.desk.screener import Screener
+from studio.events.asking import AskService
+from studio.events.stats import StatsFrames
 from studio.events.votes import VoteBuffer
 from studio.ratelimit import KeyedLimiter, Limits
 from studio.settings import Settings
 from studio.store.changelog import StoreChangeLog
 from studio.store.database import Database, encode
+from studio.store.events import event_seq
 from studio.store.questions import question_counts
-
-if TYPE_CHECKING:
-    from studio.live.relay import Relay
+from studio.store.secret import keep_secret_key, kept_secret_key
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +58,14 @@ class Studio:
     limits: Limits
     claim_sweeper: ClaimSweeper
     screener: Screener
+    asking: AskService
+    """Every ask and +1 of the audience, local or forwarded by an edge."""
     audience: Counter[int] = field(default_factory=Counter)
     """Audience connections per event on this process."""
     connections: Counter[str] = field(default_factory=Counter)
     """Open WebSocket connections per client address."""
     presence: dict[int, dict[int, Presence]] = field(default_factory=dict)
-    _stats_task: asyncio.Task[None] | None = None
-    relay: Relay | None = None
-    """Snapshots for audience edges and their forwarded asks and votes (Redis broadcast only)."""
-    _last_stats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    stats_frames: StatsFrames | None = None
     _viewers: dict[int, int] = field(default_factory=dict)
     _snapshots: dict[int, tuple[int, float, str]] = field(default_factory=dict)
 
@@ -98,46 +100,24 @@ class Studio:
         """Viewers of the event on every process (as last tallied), at least this process's own."""
         return max(self._viewers.get(event_id, 0), self.audience[event_id])
 
-    async def stats(self, event_id: int) -> dict[str, Any]:
+    async def figures(self, event_id: int) -> dict[str, Any] | None:
         """Viewers over every process, question counts from the store; catches up a lost publish."""
         async with self.db.read() as conn:
             counts = await question_counts(conn, event_id)
-            row = await conn.fetchone("SELECT seq FROM events WHERE id = ?", (event_id,))
-        if row is not None:
-            await self.hub.catch_up(channels.public(event_id), int(row["seq"]))
+            seq = await event_seq(conn, event_id)
+        if seq is not None:
+            await self.hub.catch_up(channels.public(event_id), seq)
         viewers = await self.hub.backend.tally(f"viewers:{event_id}", self.audience[event_id])
         self._viewers[event_id] = viewers
         return {"viewers": viewers, **counts}
 
-    async def _stats_loop(self) -> None:
-        """Every ``stats_interval``: one ``stats`` frame per event, to this process's viewers only,
-        when a figure changed (each process computes the same totals)."""
-        while True:
-            await asyncio.sleep(self.settings.stats_interval)
-            for event_id in list(self.audience):
-                try:
-                    stats = await self.stats(event_id)
-                except Exception:
-                    log.exception("stats for event %s failed", event_id)
-                    continue
-                if self.audience[event_id] <= 0:
-                    del self.audience[event_id]
-                    self._last_stats.pop(event_id, None)
-                    self._viewers.pop(event_id, None)
-                    continue
-                if self._last_stats.get(event_id) == stats:
-                    continue
-                self._last_stats[event_id] = stats
-                frame = encode({"type": "stats", **stats})
-                self.hub.deliver_local(Message(channels.public(event_id), frame))
+    def forget(self, event_id: int) -> None:
+        """No viewers of the event here any more: its last tally no longer stands for this process."""
+        self._viewers.pop(event_id, None)
 
     async def close(self) -> None:
-        if self.relay is not None:
-            await self.relay.stop()
-        if self._stats_task is not None:
-            self._stats_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._stats_task
+        if self.stats_frames is not None:
+            await self.stats_frames.stop()
         await self.claim_sweeper.stop()
         await self.screener.stop()
         await self.votes.stop()
@@ -150,11 +130,11 @@ async def secret_key(db: Database, configured: str | None) -> str:
     if configured:
         return configured
     async with db.write() as tx:
-        row = await tx.fetchone("SELECT value FROM meta WHERE key = 'secret_key'")
-        if row is not None:
-            return str(row["value"])
+        kept = await kept_secret_key(tx)
+        if kept is not None:
+            return kept
         value = secrets.token_urlsafe(48)
-        await tx.execute("INSERT INTO meta (key, value) VALUES ('secret_key', ?)", (value,))
+        await keep_secret_key(tx, value)
         return value
 
 
@@ -169,32 +149,30 @@ async def open_studio(settings: Settings) -> Studio:
     async with db.write() as tx:
         await records.store_rules(tx, Rules(settings.board_ordinary_days, settings.board_hard_days,
                                           settings.board_extension_days))
+    votes = VoteBuffer(db, clock, settings.vote_flush_interval)
+    screener = Screener(db)
+    limits = limits_of(settings)
     studio = Studio(
         settings=settings,
         db=db,
         hub=hub,
         clock=clock,
         sessions=Sessions(db, clock, key, settings.session_hours),
-        votes=VoteBuffer(db, clock, settings.vote_flush_interval),
+        votes=votes,
         address_limiter=KeyedLimiter(settings.ask_burst * 3, settings.ask_per_minute * 3 / 60),
         viewer_signer=Signer(key, salt="studio-viewer"),
-        limits=limits_of(settings),
+        limits=limits,
         claim_sweeper=ClaimSweeper(db, settings.claim_seconds),
-        screener=Screener(db),
+        screener=screener,
+        asking=AskService(db, clock, votes, screener, max_chars=settings.max_question_chars,
+                          limits=limits if settings.rate_limits else None),
     )
     await wordlist.seed_defaults(db, clock.stamp())
     studio.votes.start()
     studio.claim_sweeper.start()
     studio.screener.start_board_index()
-    studio._stats_task = asyncio.create_task(studio._stats_loop())
-    if settings.broadcast_url.startswith("redis"):
-        # Imported only with a Redis broadcast, like the backend itself (backend_from_url).
-        from broadcast.redis import RedisBackend
-        from studio.live.relay import Relay
-
-        assert isinstance(hub.backend, RedisBackend)
-        studio.relay = Relay(studio, hub.backend)
-        studio.relay.start()
+    studio.stats_frames = StatsFrames(hub, studio.audience, studio, settings.stats_interval)
+    studio.stats_frames.start()
     return studio
 
 

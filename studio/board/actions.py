@@ -27,7 +27,7 @@ from studio.board.life import (
 )
 from studio.clock import Clock
 from studio.errors import ApiError, invalid
-from studio.events.questions import clean_text
+from studio.inputs import clean_text
 from studio.store import audit, cases
 from studio.store.database import Database, Queryable
 

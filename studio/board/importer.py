@@ -31,7 +31,7 @@ from studio.board.categories import Categories
 from studio.board.records import title_of
 from studio.clock import Clock
 from studio.errors import ApiError
-from studio.events.questions import clean_text
+from studio.inputs import clean_text
 from studio.store import audit, cases
 from studio.store.database import Database, Tx
 from studio.store.units import insert_unit, unit_by_id, unit_by_name

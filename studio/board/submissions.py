@@ -18,9 +18,10 @@ from studio.accounts.directory import Staff, resolve_unit
 from studio.board import records
 from studio.board.life import Stage
 from studio.clock import Clock
+from studio.codes import new_rating_code
 from studio.desk.screener import Screener, screen_board_submission
 from studio.errors import ApiError, invalid
-from studio.events.questions import MAX_NICKNAME, clean_client_key, clean_text, new_rating_code
+from studio.inputs import MAX_NICKNAME, clean_client_key, clean_text
 from studio.shapes import DEFAULT_NICKNAME, unit_ref
 from studio.store import audit, cases
 from studio.store import submissions as submission_rows

@@ -23,6 +23,7 @@ from typing import Any
 
 from moderation.lifecycle import Role
 from studio import channels
+from studio.accounts.access import require_event_staff
 from studio.accounts.directory import Staff
 from studio.errors import ApiError
 from studio.store import claims as claim_rows
@@ -45,14 +46,9 @@ async def _desk_question(tx: Queryable, staff: Staff, question_id: int) -> Any:
     row = await tx.fetchone("SELECT id, event_id FROM questions WHERE id = ?", (question_id,))
     if row is None:
         raise ApiError("not_found", "没有这个提问")
-    if staff.role is Role.ADMIN:
-        return row
-    if staff.role is Role.MODERATOR and await tx.fetchone(
-        "SELECT 1 FROM event_staff WHERE event_id = ? AND staff_id = ? AND role = 'moderator'",
-        (row["event_id"], staff.id),
-    ):
-        return row
-    raise ApiError("forbidden", "不是本场访谈的审核员")
+    await require_event_staff(tx, row["event_id"], staff, Role.ADMIN, Role.MODERATOR,
+                              refusal="不是本场访谈的审核员")
+    return row
 
 
 async def claim(db: Database, staff: Staff, question_id: int, seconds: float) -> dict[str, Any]:

@@ -7,8 +7,15 @@ from typing import Any
 from moderation.lifecycle import PUBLIC_STATUSES, Status
 from studio.shapes import answer_of, host_message, public_question, unit_ref
 from studio.store.database import Queryable
-from studio.store.events import event_people, host_messages
-from studio.store.questions import QUESTION_SELECT, event_questions, question_counts, question_row
+from studio.store.events import event_by_id, event_people, host_messages
+from studio.store.questions import (
+    event_questions,
+    question_by_tracking_code,
+    question_case,
+    question_counts,
+    question_row,
+    question_timeline,
+)
 
 
 async def public_event(conn: Queryable, row: Any) -> dict[str, Any]:
@@ -69,14 +76,11 @@ async def snapshot(conn: Queryable, event: Any, viewers: int) -> dict[str, Any]:
 
 async def tracking(conn: Queryable, code: str) -> dict[str, Any] | None:
     """An asker's view of their own question; a merged one follows its survivor."""
-    row = await conn.fetchone(QUESTION_SELECT + " WHERE q.tracking_code = ?", (code,))
+    row = await question_by_tracking_code(conn, code)
     if row is None:
         return None
-    event = await conn.fetchone("SELECT slug, title FROM events WHERE id = ?", (row["event_id"],))
-    timeline = await conn.fetchall(
-        "SELECT status, at FROM question_timeline WHERE question_id = ? ORDER BY rowid",
-        (row["id"],),
-    )
+    event = await event_by_id(conn, row["event_id"])
+    timeline = await question_timeline(conn, row["id"])
     followed = row
     if row["status"] == Status.MERGED.value and row["merged_into"] is not None:
         followed = await question_row(conn, row["merged_into"]) or row
@@ -84,11 +88,7 @@ async def tracking(conn: Queryable, code: str) -> dict[str, Any] | None:
     public = status in PUBLIC_STATUSES
     case = None
     if followed["case_id"] is not None:
-        case_row = await conn.fetchone(
-            """SELECT c.id, c.status, c.due_at, c.unit_id, u.name AS unit_name
-               FROM cases c LEFT JOIN units u ON u.id = c.unit_id WHERE c.id = ?""",
-            (followed["case_id"],),
-        )
+        case_row = await question_case(conn, followed["case_id"])
         if case_row is not None:
             case = {
                 "id": case_row["id"],

@@ -6,22 +6,31 @@ import re
 import sqlite3
 from typing import Any
 
-from moderation.lifecycle import EventStatus, Refusal, Role, Status, event_transition
+from moderation.lifecycle import (
+    Action,
+    EventStatus,
+    Refusal,
+    Role,
+    Status,
+    decide,
+    event_transition,
+)
 from studio import channels
+from studio.accounts.access import LISTED_AS, event_actor, require_event_staff
 from studio.accounts.directory import Staff, staff_ids
 from studio.board import records
 from studio.clock import Clock
 from studio.errors import ApiError, invalid
 from studio.events.feed import public_event
-from studio.events.questions import clean_text, is_event_staff
+from studio.inputs import clean_text
 from studio.shapes import host_message, public_question
-from studio.store import audit
+from studio.store import audit, events, questions
 from studio.store.database import Database, Queryable, Tx
-from studio.store.events import event_row
-from studio.store.questions import event_questions, question_row
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 MAX_HOST_MESSAGE = 1000
+ARCHIVE = "archive"
+"""How archiving is named in the audit log and as a question's last handling."""
 
 
 def _event_fields(body: dict[str, Any], clock: Clock, current: Any = None) -> dict[str, Any]:
@@ -47,15 +56,6 @@ def _event_fields(body: dict[str, Any], clock: Clock, current: Any = None) -> di
     return fields
 
 
-async def _set_people(tx: Tx, event_id: int, role: str, staff_ids_: list[int]) -> None:
-    await tx.execute("DELETE FROM event_staff WHERE event_id = ? AND role = ?", (event_id, role))
-    for position, staff_id in enumerate(staff_ids_):
-        await tx.execute(
-            "INSERT INTO event_staff (event_id, staff_id, role, position) VALUES (?, ?, ?, ?)",
-            (event_id, staff_id, role, position),
-        )
-
-
 async def create_event(db: Database, clock: Clock, staff: Staff, body: dict[str, Any]) -> dict[str, Any]:
     """Schedule an event with its guests (officials) and moderators."""
     slug = body.get("slug")
@@ -67,20 +67,18 @@ async def create_event(db: Database, clock: Clock, staff: Staff, body: dict[str,
         guests = await staff_ids(tx, body.get("guests"), Role.OFFICIAL, "guests")
         moderators = await staff_ids(tx, body.get("moderators"), Role.MODERATOR, "moderators")
         try:
-            event_id = await tx.insert(
-                """INSERT INTO events (slug, title, description, starts_at, ends_at, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?)""",
-                (slug, fields["title"], fields["description"], fields["starts_at"],
-                 fields["ends_at"], now),
+            event_id = await events.insert_event(
+                tx, slug=slug, title=fields["title"], description=fields["description"],
+                starts_at=fields["starts_at"], ends_at=fields["ends_at"], created_at=now,
             )
         except sqlite3.IntegrityError:
             raise ApiError("exists", f"slug“{slug}”已被使用") from None
-        await _set_people(tx, event_id, "guest", guests)
-        await _set_people(tx, event_id, "moderator", moderators)
+        await events.set_event_people(tx, event_id, LISTED_AS[Role.OFFICIAL], guests)
+        await events.set_event_people(tx, event_id, LISTED_AS[Role.MODERATOR], moderators)
         await audit.record(tx, at=now, actor=staff.username, role=staff.role.value,
                            action="event.create", event_id=event_id,
                            detail={"guests": body.get("guests"), "moderators": body.get("moderators")})
-        row = await tx.fetchone("SELECT * FROM events WHERE id = ?", (event_id,))
+        row = await events.event_by_id(tx, event_id)
         return await public_event(tx, row)
 
 
@@ -88,40 +86,37 @@ async def update_event(db: Database, clock: Clock, staff: Staff, slug: str,
                        body: dict[str, Any]) -> dict[str, Any]:
     """Change a scheduled or live event's details, guests or moderators; viewers see it at once."""
     async with db.write() as tx:
-        row = await event_row(tx, slug)
+        row = await events.event_row(tx, slug)
         if row is None:
             raise ApiError("not_found", "没有这场访谈")
         if row["status"] == EventStatus.CLOSED.value:
             raise ApiError("not_allowed", "已结束的访谈不能修改")
         fields = _event_fields(body, clock, current=row)
-        if fields:
-            columns = ", ".join(f"{name} = ?" for name in fields)
-            await tx.execute(f"UPDATE events SET {columns} WHERE id = ?", (*fields.values(), row["id"]))
+        await events.update_event(tx, row["id"], fields)
         if "guests" in body:
-            await _set_people(tx, row["id"], "guest",
-                              await staff_ids(tx, body["guests"], Role.OFFICIAL, "guests"))
+            await events.set_event_people(tx, row["id"], LISTED_AS[Role.OFFICIAL],
+                                          await staff_ids(tx, body["guests"], Role.OFFICIAL, "guests"))
         if "moderators" in body:
-            await _set_people(tx, row["id"], "moderator",
-                              await staff_ids(tx, body["moderators"], Role.MODERATOR, "moderators"))
+            await events.set_event_people(
+                tx, row["id"], LISTED_AS[Role.MODERATOR],
+                await staff_ids(tx, body["moderators"], Role.MODERATOR, "moderators"))
         now = clock.stamp()
         changed = sorted(set(fields) | ({"guests", "moderators"} & set(body)))
         await audit.record(tx, at=now, actor=staff.username, role=staff.role.value,
                            action="event.update", event_id=row["id"],
                            detail={name: body[name] for name in changed})
-        row = await tx.fetchone("SELECT * FROM events WHERE id = ?", (row["id"],))
+        row = await events.event_by_id(tx, row["id"])
         event = await public_event(tx, row)
         await tx.emit(row["id"], channels.public(row["id"]), {"type": "event.updated", "event": event}, now)
         return event
 
 
 async def _event_for_staff(tx: Tx, slug: str, staff: Staff) -> Any:
-    row = await event_row(tx, slug)
+    row = await events.event_row(tx, slug)
     if row is None:
         raise ApiError("not_found", "没有这场访谈")
-    if staff.role is not Role.ADMIN and not (
-        staff.role is Role.MODERATOR and await is_event_staff(tx, row["id"], staff)
-    ):
-        raise ApiError("forbidden", "只有管理员或本场审核员可以操作")
+    await require_event_staff(tx, row["id"], staff, Role.ADMIN, Role.MODERATOR,
+                              refusal="只有管理员或本场审核员可以操作")
     return row
 
 
@@ -132,13 +127,11 @@ async def _set_status(tx: Tx, clock: Clock, staff: Staff, row: Any, target: Even
         raise ApiError.from_refusal(refusal) from None
     now = clock.stamp()
     column = "opened_at" if target is EventStatus.LIVE else "closed_at"
-    await tx.execute(
-        f"UPDATE events SET status = ?, {column} = ? WHERE id = ?", (target.value, now, row["id"])
-    )
+    await events.set_event_status(tx, row["id"], target.value, stamp_column=column, at=now)
     await audit.record(tx, at=now, actor=staff.username, role=staff.role.value,
                        action=f"event.{'open' if target is EventStatus.LIVE else 'close'}",
                        event_id=row["id"], from_status=row["status"], to_status=target.value)
-    return await tx.fetchone("SELECT * FROM events WHERE id = ?", (row["id"],))
+    return await events.event_by_id(tx, row["id"])
 
 
 async def open_event(db: Database, clock: Clock, staff: Staff, slug: str) -> dict[str, Any]:
@@ -171,38 +164,43 @@ async def close_event(db: Database, clock: Clock, staff: Staff, slug: str) -> di
 
 
 async def archive(tx: Tx, clock: Clock, staff: Staff, event: Any) -> None:
+    """Put a live event's questions on the board as it closes (inside the closing transaction).
+
+    Answered questions become posts with the live answer as reply (their state
+    does not change). Approved and on-air ones are transferred, each through
+    the lifecycle's :func:`decide` with ``staff`` as the actor, and become open
+    cases for their unit. Pending ones stay in the moderation backlog.
+    """
     now = clock.stamp()
-    answered = await tx.fetchall(
-        "SELECT * FROM questions WHERE event_id = ? AND status = 'answered' AND case_id IS NULL",
-        (event["id"],),
-    )
-    for question in answered:
-        case_id = await records.post_from_answer(tx, question, event, clock)
-        await tx.execute("UPDATE questions SET case_id = ? WHERE id = ?", (case_id, question["id"]))
+    for question in await questions.answered_to_archive(tx, event["id"]):
+        post_id = await records.post_from_answer(tx, question, event, clock)
+        await questions.set_question_case(tx, question["id"], post_id)
         tx.send(channels.question(question["id"]), {"type": "track.changed"})
-    waiting = await tx.fetchall(
-        "SELECT * FROM questions WHERE event_id = ? AND status IN ('approved', 'on_air') ORDER BY id",
-        (event["id"],),
-    )
-    for question in waiting:
-        case_id = await records.open_case_from_question(
-            tx, question, event, unit_id=question["unit_id"], hard=bool(question["hard"]), clock=clock
-        )
-        await tx.execute(
-            """UPDATE questions SET status = 'transferred', case_id = ?, version = version + 1,
-               handled_by = ?, handled_action = 'archive', handled_at = ? WHERE id = ?""",
-            (case_id, staff.username, now, question["id"]),
-        )
-        await tx.execute(
-            "INSERT INTO question_timeline (question_id, status, at) VALUES (?, 'transferred', ?)",
-            (question["id"], now),
-        )
+    actor = await event_actor(tx, event["id"], staff)
+    for question in await questions.waiting_to_archive(tx, event["id"]):
+        try:
+            decision = decide(Status(question["status"]), Action.TRANSFER, actor,
+                              event_status=EventStatus(event["status"]),
+                              question_unit=question["unit_id"])
+        except Refusal as refusal:
+            raise ApiError.from_refusal(refusal) from None
+        case_id: int | None = None
+        if decision.to_board:
+            case_id = await records.open_case_from_question(
+                tx, question, event, unit_id=question["unit_id"], hard=bool(question["hard"]),
+                clock=clock,
+            )
+        await questions.update_question(tx, question["id"], {
+            "status": decision.new_status.value, "case_id": case_id, "handled_by": staff.username,
+            "handled_action": ARCHIVE, "handled_at": now,
+        })
+        await questions.add_timeline(tx, question["id"], decision.new_status.value, now)
         await audit.record(tx, at=now, actor=staff.username, role=staff.role.value,
-                           action="archive", event_id=event["id"], question_id=question["id"],
-                           from_status=question["status"], to_status=Status.TRANSFERRED.value,
+                           action=ARCHIVE, event_id=event["id"], question_id=question["id"],
+                           from_status=question["status"], to_status=decision.new_status.value,
                            before_text=question["public_text"], after_text=question["public_text"],
                            detail={"case_id": case_id})
-        row = await question_row(tx, question["id"])
+        row = await questions.question_row(tx, question["id"])
         await tx.emit(event["id"], channels.public(event["id"]),
                       {"type": "question.transferred", "question": public_question(row),
                        "case_id": case_id}, now)
@@ -219,10 +217,7 @@ async def post_message(
         if row["status"] == EventStatus.CLOSED.value:
             raise ApiError("not_allowed", "访谈已结束")
         now = clock.stamp()
-        message_id = await tx.insert(
-            "INSERT INTO host_messages (event_id, staff_id, text, at) VALUES (?, ?, ?, ?)",
-            (row["id"], staff.id, text, now),
-        )
+        message_id = await events.insert_host_message(tx, row["id"], staff.id, text, now)
         await audit.record(tx, at=now, actor=staff.username, role=staff.role.value,
                            action="host.message", event_id=row["id"], after_text=text)
         message = host_message({"id": message_id, "text": text, "at": now})
@@ -232,7 +227,7 @@ async def post_message(
 
 
 async def list_events(conn: Queryable) -> dict[str, list[dict[str, Any]]]:
-    rows = await conn.fetchall("SELECT * FROM events ORDER BY starts_at")
+    rows = await events.events_by_start(conn)
     grouped: dict[str, list[dict[str, Any]]] = {"live": [], "upcoming": [], "past": []}
     for row in rows:
         key = {"live": "live", "scheduled": "upcoming", "closed": "past"}[row["status"]]
@@ -243,28 +238,21 @@ async def list_events(conn: Queryable) -> dict[str, list[dict[str, Any]]]:
 
 async def people_by_event(conn: Queryable) -> dict[str, dict[str, list[str]]]:
     """Usernames of every event's guests and moderators, by slug (for the admin's edit forms)."""
-    rows = await conn.fetchall(
-        """SELECT e.slug, es.role, s.username FROM event_staff es
-           JOIN events e ON e.id = es.event_id JOIN staff s ON s.id = es.staff_id
-           ORDER BY es.event_id, es.role, es.position, s.id"""
-    )
+    rows = await events.people_of_every_event(conn)
     people: dict[str, dict[str, list[str]]] = {}
     for row in rows:
         entry = people.setdefault(row["slug"], {"guests": [], "moderators": []})
-        entry["guests" if row["role"] == "guest" else "moderators"].append(row["username"])
+        listed_as_guest = row["role"] == LISTED_AS[Role.OFFICIAL]
+        entry["guests" if listed_as_guest else "moderators"].append(row["username"])
     return people
 
 
 async def staff_events(conn: Queryable, staff: Staff) -> list[dict[str, Any]]:
     """Events a staff member works on (all of them for admins), newest first."""
     if staff.role is Role.ADMIN:
-        rows = await conn.fetchall("SELECT * FROM events ORDER BY starts_at DESC")
+        rows = await events.events_by_start(conn, newest_first=True)
     else:
-        rows = await conn.fetchall(
-            """SELECT e.* FROM events e JOIN event_staff es ON es.event_id = e.id
-               WHERE es.staff_id = ? ORDER BY e.starts_at DESC""",
-            (staff.id,),
-        )
+        rows = await events.events_of_staff(conn, staff.id)
     return [await public_event(conn, row) for row in rows]
 
 
@@ -273,16 +261,14 @@ async def transcript(conn: Queryable, row: Any) -> dict[str, Any]:
     items: list[dict[str, Any]] = [
         {"kind": "message", "id": message["id"], "at": message["at"], "speaker": "主持人",
          "text": message["text"]}
-        for message in await conn.fetchall(
-            "SELECT id, text, at FROM host_messages WHERE event_id = ? ORDER BY id", (row["id"],)
-        )
+        for message in await events.host_messages(conn, row["id"], oldest_first=True)
     ]
-    for question in await event_questions(conn, row["id"], ("answered",)):
+    for question in await questions.event_questions(conn, row["id"], ("answered",)):
         item = {"kind": "qa", "at": question["answered_at"], "question": public_question(question)}
         item["case_id"] = question["case_id"]
         items.append(item)
     items.sort(key=lambda item: item["at"])
-    transferred = await event_questions(conn, row["id"], ("transferred",))
+    transferred = await questions.event_questions(conn, row["id"], ("transferred",))
     return {
         "event": await public_event(conn, row),
         "items": items,

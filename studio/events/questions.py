@@ -1,4 +1,7 @@
-"""Asking and acting on questions: one implementation for HTTP and WebSocket.
+"""Storing and acting on questions: one implementation for HTTP and WebSocket.
+
+:func:`ask` is the write behind :mod:`studio.events.asking` (which adds the
+rate limits and the screener for every transport).
 
 Every action runs in one write transaction: the lifecycle decides, the row
 changes with a new ``version``, the timeline and the audit log get their
@@ -9,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +19,6 @@ from typing import Any
 from moderation.lifecycle import (
     PUBLIC_STATUSES,
     Action,
-    Actor,
     EventStatus,
     Refusal,
     Role,
@@ -26,21 +27,32 @@ from moderation.lifecycle import (
     may_ask,
 )
 from studio import channels
+from studio.accounts.access import NOT_EVENT_STAFF, event_actor, works_on
 from studio.accounts.directory import Staff, resolve_unit
 from studio.board import records
 from studio.clock import Clock
+from studio.codes import new_rating_code, new_tracking_code
 from studio.desk import claims, reasons
 from studio.desk.screener import Screener
 from studio.errors import ApiError, invalid, whole_number
+from studio.inputs import clean_client_key, clean_nickname, clean_text
 from studio.shapes import public_question, staff_question
-from studio.store import audit
-from studio.store.database import Database, Queryable, Tx
-from studio.store.questions import question_row
+from studio.store import audit, votes
+from studio.store.database import Database, Tx
+from studio.store.events import event_by_id, event_row
+from studio.store.questions import (
+    add_timeline,
+    insert_question,
+    merged_into,
+    on_air_question,
+    question_by_client_key,
+    question_in_event,
+    question_row,
+    update_question,
+)
 
 log = logging.getLogger(__name__)
 
-RATING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-MAX_NICKNAME = 20
 REDACTED = "[已隐去]"
 
 
@@ -60,30 +72,15 @@ class Receipt:
             "rating_code": self.rating_code,
         }
 
+    def frame(self, client_key: Any) -> dict[str, Any]:
+        """The ``ask.ok`` frame answering the ask sent with ``client_key``."""
+        return {"type": "ask.ok", "client_key": client_key, **self.body()}
 
-def new_rating_code() -> str:
-    return "".join(secrets.choice(RATING_ALPHABET) for _ in range(8))
-
-
-CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if c not in (9, 10)) | {127: None}
-
-
-def clean_text(value: Any, field: str, max_chars: int) -> str:
-    """Trimmed text with line breaks unified and control characters removed; 400 when empty or too long."""
-    if not isinstance(value, str):
-        raise invalid(field, f"{field} 须为文字")
-    text = value.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROL_CHARACTERS).strip()
-    if not text:
-        raise invalid(field, "内容不能为空")
-    if len(text) > max_chars:
-        raise invalid(field, f"内容不能超过 {max_chars} 个字")
-    return text
-
-
-def clean_client_key(value: Any) -> str:
-    if not isinstance(value, str) or not 8 <= len(value) <= 64 or not value.isprintable():
-        raise invalid("client_key", "client_key 须为 8–64 个字符（建议使用 UUID）")
-    return value
+    @classmethod
+    def from_frame(cls, frame: dict[str, Any]) -> Receipt:
+        """The receipt an ``ask.ok`` frame carries (whether it was new is not in the frame)."""
+        return cls(int(frame["question_id"]), str(frame["tracking_code"]), str(frame["rating_code"]),
+                   created=True)
 
 
 async def ask(
@@ -104,42 +101,30 @@ async def ask(
     """
     client_key = clean_client_key(body.get("client_key"))
     text = clean_text(body.get("text"), "text", max_chars)
-    nickname = body.get("nickname") or ""
-    if not isinstance(nickname, str) or len(nickname.strip()) > MAX_NICKNAME:
-        raise invalid("nickname", f"昵称不能超过 {MAX_NICKNAME} 个字")
-    nickname = nickname.strip()
+    nickname = clean_nickname(body.get("nickname"))
     flags, priority = await _screen(screener, slug, text, viewer=viewer, address=address)
     async with db.write() as tx:
-        event = await tx.fetchone("SELECT * FROM events WHERE slug = ?", (slug,))
+        event = await event_row(tx, slug)
         if event is None:
             raise ApiError("not_found", "没有这场访谈")
-        existing = await tx.fetchone(
-            "SELECT id, tracking_code, rating_code FROM questions WHERE event_id = ? AND client_key = ?",
-            (event["id"], client_key),
-        )
+        existing = await question_by_client_key(tx, event["id"], client_key)
         if existing is not None:
             return Receipt(existing["id"], existing["tracking_code"], existing["rating_code"], False)
         if not may_ask(EventStatus(event["status"])):
             raise ApiError("not_accepting", "访谈已结束，不再接受提问")
         unit_id = await resolve_unit(tx, body.get("unit"))
         now = clock.stamp()
-        tracking_code = secrets.token_urlsafe(12)
+        tracking_code = new_tracking_code()
         rating_code = new_rating_code()
         try:
-            question_id = await tx.insert(
-                """INSERT INTO questions (event_id, status, original_text, unit_id, nickname,
-                   client_key, tracking_code, rating_code, viewer_key, address, asked_at,
-                   flags, priority)
-                   VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (event["id"], text, unit_id, nickname, client_key, tracking_code, rating_code,
-                 viewer, address, now, flags, priority),
+            question_id = await insert_question(
+                tx, event_id=event["id"], text=text, unit_id=unit_id, nickname=nickname,
+                client_key=client_key, tracking_code=tracking_code, rating_code=rating_code,
+                viewer=viewer, address=address, asked_at=now, flags=flags, priority=priority,
             )
         except sqlite3.IntegrityError:
             raise ApiError("conflict", "请重试") from None
-        await tx.execute(
-            "INSERT INTO question_timeline (question_id, status, at) VALUES (?, 'pending', ?)",
-            (question_id, now),
-        )
+        await add_timeline(tx, question_id, Status.PENDING.value, now)
         await audit.record(
             tx, at=now, actor=nickname or "网友", role=Role.AUDIENCE.value, action="ask",
             event_id=event["id"], question_id=question_id, to_status=Status.PENDING.value,
@@ -166,21 +151,6 @@ async def _screen(screener: Screener | None, slug: str, text: str, *,
     return json.dumps(screening.flags_json(), ensure_ascii=False), screening.priority
 
 
-async def is_event_staff(tx: Queryable, event_id: int, staff: Staff) -> bool:
-    role = {Role.MODERATOR: "moderator", Role.OFFICIAL: "guest"}.get(staff.role)
-    if role is None:
-        return False
-    row = await tx.fetchone(
-        "SELECT 1 FROM event_staff WHERE event_id = ? AND staff_id = ? AND role = ?",
-        (event_id, staff.id, role),
-    )
-    return row is not None
-
-
-async def actor_for(tx: Queryable, event_id: int, staff: Staff) -> Actor:
-    return Actor(staff.role, staff.unit_id, await is_event_staff(tx, event_id, staff))
-
-
 async def act(
     db: Database,
     clock: Clock,
@@ -203,13 +173,13 @@ async def act(
         row = await question_row(tx, question_id)
         if row is None:
             raise ApiError("not_found", "没有这个提问")
-        event = await tx.fetchone("SELECT * FROM events WHERE id = ?", (row["event_id"],))
-        actor = await actor_for(tx, event["id"], staff)
+        event = await event_by_id(tx, row["event_id"])
+        actor = await event_actor(tx, event["id"], staff)
         full = staff.role is not Role.OFFICIAL
         if row["version"] != version:
-            if actor.role is Role.ADMIN or actor.event_staff:
+            if works_on(actor):
                 raise ApiError("stale", "该提问已被他人处理", question=staff_question(row, full))
-            raise ApiError("forbidden", "不是本场访谈的工作人员")
+            raise ApiError("forbidden", NOT_EVENT_STAFF)
         status = Status(row["status"])
         try:
             decision = decide(status, action, actor, event_status=EventStatus(event["status"]),
@@ -273,9 +243,7 @@ async def _apply(
         into = whole_number(body.get("into"), "into", "into 须为另一个提问的编号")
         if into == row["id"]:
             raise invalid("into", "不能合并到自身")
-        survivor = await tx.fetchone(
-            "SELECT id, status FROM questions WHERE id = ? AND event_id = ?", (into, event["id"])
-        )
+        survivor = await question_in_event(tx, into, event["id"])
         if survivor is None:
             raise invalid("into", "本场访谈没有这个提问")
         if survivor["status"] in (Status.MERGED.value, Status.REJECTED.value):
@@ -287,9 +255,7 @@ async def _apply(
             raise invalid("unit", "请指定单位（null 表示不指定）")
         change.unit_id = await resolve_unit(tx, body.get("unit"))
     elif action is Action.ON_AIR:
-        busy = await tx.fetchone(
-            "SELECT id FROM questions WHERE event_id = ? AND status = 'on_air'", (event["id"],)
-        )
+        busy = await on_air_question(tx, event["id"])
         if busy is not None:
             raise ApiError("conflict", f"第 {busy['id']} 号提问正在回答中", on_air=busy["id"])
         change.fields["on_air_at"] = now
@@ -335,16 +301,9 @@ async def _finish(
         "handled_at": now,
         **change.fields,
     }
-    columns = ", ".join(f"{name} = ?" for name in assignments)
-    await tx.execute(
-        f"UPDATE questions SET {columns}, version = version + 1 WHERE id = ?",
-        (*assignments.values(), row["id"]),
-    )
+    await update_question(tx, row["id"], assignments)
     if change.status.value != row["status"]:
-        await tx.execute(
-            "INSERT INTO question_timeline (question_id, status, at) VALUES (?, ?, ?)",
-            (row["id"], change.status.value, now),
-        )
+        await add_timeline(tx, row["id"], change.status.value, now)
     before = row["public_text"] if row["public_text"] is not None else row["original_text"]
     after = change.fields.get("answer_text") or change.public_text
     await audit.record(
@@ -363,29 +322,18 @@ async def _finish(
 
 async def _merge_votes(tx: Tx, row: Any, into: int, event_id: int, now: str) -> None:
     """The merged question's supporters and its asker join the survivor's +1s."""
-    await tx.execute(
-        """INSERT OR IGNORE INTO votes (question_id, voter, at)
-           SELECT ?, voter, at FROM votes WHERE question_id = ?""",
-        (into, row["id"]),
-    )
+    await votes.copy_votes(tx, row["id"], into)
     asker = row["viewer_key"] or f"asker:{row['id']}"
-    await tx.execute(
-        "INSERT OR IGNORE INTO votes (question_id, voter, at) VALUES (?, ?, ?)", (into, asker, now)
-    )
-    count = await tx.fetchone("SELECT COUNT(*) AS n FROM votes WHERE question_id = ?", (into,))
-    survivor = await tx.fetchone(
-        "UPDATE questions SET votes = ? WHERE id = ? RETURNING status", (count["n"], into)
-    )
+    await votes.add_votes(tx, [(into, asker)], now)
+    survivor = await votes.recount(tx, into)
     if survivor is not None and Status(survivor["status"]) in PUBLIC_STATUSES:
         await tx.emit(event_id, channels.public(event_id),
-                      {"type": "votes", "counts": {str(into): count["n"]}}, now)
-    await tx.execute(
-        "UPDATE questions SET version = version + 1 WHERE id = ?", (into,)
-    )
+                      {"type": "votes", "counts": {str(into): survivor["votes"]}}, now)
+    await update_question(tx, into, {})
     survivor_row = await question_row(tx, into)
     _send_staff(tx, event_id, survivor_row, survivor_row, "votes", None)
-    for merged in await tx.fetchall("SELECT id FROM questions WHERE merged_into = ?", (into,)):
-        tx.send(channels.question(merged["id"]), {"type": "track.changed"})
+    for merged_id in await merged_into(tx, into):
+        tx.send(channels.question(merged_id), {"type": "track.changed"})
 
 
 PUBLIC_FRAME = {
@@ -416,8 +364,8 @@ async def _emit(
         await tx.emit(event["id"], channels.public(event["id"]), frame, now)
     _send_staff(tx, event["id"], old, new, action.value, staff.username)
     tx.send(channels.question(new["id"]), {"type": "track.changed"})
-    for merged in await tx.fetchall("SELECT id FROM questions WHERE merged_into = ?", (new["id"],)):
-        tx.send(channels.question(merged["id"]), {"type": "track.changed"})
+    for merged_id in await merged_into(tx, new["id"]):
+        tx.send(channels.question(merged_id), {"type": "track.changed"})
 
 
 def _send_staff(tx: Tx, event_id: int, old: Any, new: Any, action: str, by: str | None) -> None:

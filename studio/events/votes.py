@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from studio import channels
 from studio.clock import Clock
+from studio.store import votes as store_votes
 from studio.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -67,13 +68,7 @@ class VoteBuffer:
     async def _read_public(self, event_id: int) -> frozenset[int]:
         started = time.monotonic()
         async with self.db.read() as conn:
-            rows = await conn.fetchall(
-                """SELECT q.id FROM questions q JOIN events e ON e.id = q.event_id
-                   WHERE q.event_id = ? AND e.status != 'closed'
-                   AND q.status IN ('approved', 'on_air', 'answered')""",
-                (event_id,),
-            )
-        public = frozenset(int(row["id"]) for row in rows)
+            public = await store_votes.public_question_ids(conn, event_id)
         self._public[event_id] = (started, public)
         return public
 
@@ -109,22 +104,12 @@ class VoteBuffer:
     async def _flush_event(self, event_id: int, votes: set[tuple[int, str]]) -> None:
         now = self.clock.stamp()
         async with self.db.write() as tx:
-            before = await tx.fetchone("SELECT total_changes()")
-            await tx.conn.executemany(
-                "INSERT OR IGNORE INTO votes (question_id, voter, at) VALUES (?, ?, ?)",
-                [(question_id, voter, now) for question_id, voter in votes],
-            )
-            after = await tx.fetchone("SELECT total_changes()")
-            if after[0] == before[0]:
+            if not await store_votes.add_votes(tx, votes, now):
                 return
             touched = {question_id for question_id, _ in votes}
             counts: dict[str, int] = {}
             for question_id in sorted(touched):
-                row = await tx.fetchone(
-                    """UPDATE questions SET votes = (SELECT COUNT(*) FROM votes WHERE question_id = ?)
-                       WHERE id = ? RETURNING votes, status""",
-                    (question_id, question_id),
-                )
+                row = await store_votes.recount(tx, question_id)
                 if row is not None and row["status"] in PUBLIC_STATES:
                     counts[str(question_id)] = int(row["votes"])
             if not counts:

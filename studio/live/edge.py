@@ -1,34 +1,36 @@
 """Audience-only edge: the live feed on a host that shares only Redis with the store's owner.
 
 ``studio edge --broadcast redis://…`` serves ``/ws/events/{slug}`` (and
-``/healthz``) without a store:
+``/healthz``) without a store, with the owner's audience socket
+(:func:`~studio.live.audience.serve_audience`) over a Redis feed and desk:
 
-- the snapshot is the one the owner caches in Redis (:mod:`studio.relay`),
+- the snapshot is the one the owner caches in Redis (:mod:`studio.live.relay`),
   followed by the stream's frames after its ``seq``; ``?since=`` replays from
   the stream when it still holds every frame after ``since``, else a fresh
   snapshot; a gap the stream cannot fill sends the viewer away to resume (4000);
-- ``ask`` is appended to ``studio:asks``; the owner stores it and replies on
-  this edge's reply stream; ``ask.ok`` is sent only then, so only after the
-  commit. No reply within ``ASK_TIMEOUT`` gives an ``unavailable`` error: the
-  page sends the same ``client_key`` again, which never stores twice;
-- ``vote`` is appended to ``studio:votes`` and answered ``vote.ok`` at once
-  (the owner checks it, one per viewer and question, like a local one);
-- viewers are tallied with every other process, so ``stats`` counts everyone.
+- ``ask`` is rate-limited here, then appended to ``studio:asks``; the owner
+  stores it (screened, like a local one) and replies on this edge's reply
+  stream; ``ask.ok`` is sent only then, so only after the commit. No reply
+  within ``ASK_TIMEOUT`` gives an ``unavailable`` error: the page sends the
+  same ``client_key`` again, which never stores twice;
+- ``vote`` is rate-limited here, appended to ``studio:votes`` and answered
+  ``vote.ok`` at once (the owner checks it, one per viewer and question, like
+  a local one);
+- viewers are tallied with every other process, so ``stats`` counts everyone
+  (the owner's stats loop, :class:`~studio.events.stats.StatsFrames`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import secrets
-import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import redis.asyncio as aioredis
 from itsdangerous import Signer
@@ -42,15 +44,18 @@ from starlette.websockets import WebSocket
 from broadcast import Hub, Message
 from broadcast.redis import RedisBackend
 from studio import channels
-from studio.accounts.viewer import VIEWER_COOKIE
-from studio.errors import ApiError, whole_number
-from studio.live import endpoints
+from studio.accounts.viewer import viewer_of
+from studio.errors import ApiError
+from studio.events.asking import Asker, check_ask_rate, check_vote_rate
+from studio.events.questions import Receipt
+from studio.events.stats import StatsFrames
+from studio.live.audience import serve_audience
+from studio.live.connection import CLOSE_NOT_FOUND, CLOSE_RESUME, admit
 from studio.live.protocol import lifespan_state
 from studio.live.relay import ASKS, FORWARD_MAXLEN, VOTES, event_key, replies_key, snapshot_key
 from studio.ratelimit import Limits
-from studio.runtime import Studio, limits_of
+from studio.runtime import limits_of
 from studio.settings import Settings, load_settings
-from studio.store.database import encode
 
 log = logging.getLogger(__name__)
 
@@ -119,45 +124,95 @@ class Edge:
                 failing = True
                 await asyncio.sleep(1)
 
-    async def stats_loop(self) -> None:
-        """Viewers tallied with every process, counts from the owner's snapshot; catch up lost frames."""
-        last: dict[int, dict[str, int]] = {}
-        while True:
-            await asyncio.sleep(self.settings.stats_interval)
-            for event_id in list(self.audience):
-                try:
-                    viewers = await self.backend.tally(f"viewers:{event_id}", self.audience[event_id])
-                    raw = await self.snapshot(event_id)
-                    if self.audience[event_id] <= 0:
-                        del self.audience[event_id]
-                        continue
-                    if raw is None:
-                        continue
-                    cached = json.loads(raw)
-                    await self.hub.catch_up(channels.public(event_id), int(cached["seq"]))
-                    stats = {**cached["stats"], "viewers": viewers}
-                    if last.get(event_id) != stats:
-                        last[event_id] = stats
-                        self.hub.deliver_local(Message(channels.public(event_id),
-                                                       encode({"type": "stats", **stats})))
-                except Exception:
-                    log.exception("edge stats for event %s failed", event_id)
+    async def figures(self, event_id: int) -> dict[str, Any] | None:
+        """Viewers tallied with every process, counts from the owner's snapshot; catches up lost frames."""
+        viewers = await self.backend.tally(f"viewers:{event_id}", self.audience[event_id])
+        raw = await self.snapshot(event_id)
+        if raw is None:
+            return None
+        cached = json.loads(raw)
+        await self.hub.catch_up(channels.public(event_id), int(cached["seq"]))
+        return {**cached["stats"], "viewers": viewers}
+
+    def forget(self, event_id: int) -> None:
+        """Nothing is kept per event on an edge."""
 
 
-class EdgeConnection(endpoints.Connection):
-    """A live connection whose replay comes from the Redis stream."""
+class StreamFeed:
+    """The edge's :class:`~studio.live.connection.Feed`: the owner's cached snapshot and the Redis stream.
 
-    edge: Edge
+    The stream holds the latest frames only: a ``since`` or a gap older than it
+    cannot be replayed (a fresh snapshot, or the viewer resumes).
+    """
 
-    async def replay(self, event_id: int, after: int, upto: int | None = None) -> None:
+    def __init__(self, edge: Edge) -> None:
+        self.edge = edge
+
+    async def resume(self, event_id: int, since: int) -> list[Message] | None:
+        """The stream's frames after ``since`` if they reach the owner's cached snapshot (which
+        may lag behind the stream, so ``since`` may be beyond it)."""
+        head, _ = await self.snapshot(event_id)
+        found = await self.edge.backend.replay(channels.public(event_id), since)
+        reached = (found[-1].seq or since) if found else since
+        if found is None or reached < head:
+            return None
+        return found
+
+    async def changes(self, event_id: int, after: int, upto: int | None) -> list[Message] | None:
         found = await self.edge.backend.replay(channels.public(event_id), after)
         if found is None:
-            raise ConnectionError("the stream no longer holds every frame after this point")
-        for message in found:
-            if upto is not None and message.seq is not None and message.seq > upto:
-                break
-            await self.send(message.text)
-            self.last_seq = message.seq or self.last_seq
+            return None
+        return [m for m in found if upto is None or m.seq is None or m.seq <= upto]
+
+    async def snapshot(self, event_id: int) -> tuple[int, str]:
+        raw = await self.snapshot_text(event_id)
+        return int(json.loads(raw)["seq"]), raw
+
+    async def snapshot_text(self, event_id: int) -> str:
+        raw = await self.edge.snapshot(event_id)
+        if raw is None:
+            raise ConnectionError("the owner has not cached this event's snapshot yet")
+        return raw
+
+
+class Forwarder:
+    """The edge's :class:`~studio.events.asking.AudienceDesk`: rate limits here, the store on the owner."""
+
+    def __init__(self, edge: Edge) -> None:
+        self.edge = edge
+
+    async def ask(self, slug: str, body: dict[str, Any], asker: Asker) -> Receipt:
+        """Forward the ask and wait for the owner's answer; 503-like ``unavailable`` without one."""
+        edge = self.edge
+        check_ask_rate(edge.limits, asker)
+        ref = secrets.token_hex(8)
+        waiting: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        edge.pending[ref] = waiting
+        try:
+            await edge.backend.client.xadd(ASKS, {
+                "edge": edge.edge_id, "ref": ref, "slug": slug, "body": json.dumps(body),
+                "viewer": asker.viewer, "address": asker.address}, maxlen=FORWARD_MAXLEN,
+                approximate=True)
+            reply = json.loads(await asyncio.wait_for(waiting, ASK_TIMEOUT))
+        except (RedisError, OSError, TimeoutError):
+            raise ApiError("unavailable", "提问暂未确认，请稍后重发（同一提问不会重复保存）") from None
+        finally:
+            edge.pending.pop(ref, None)
+        if reply.get("type") == "error":
+            extra = {k: v for k, v in reply.items() if k not in ("type", "code", "message", "client_key")}
+            raise ApiError(reply["code"], reply["message"], **extra)
+        return Receipt.from_frame(reply)
+
+    async def vote(self, event_id: int, question_id: int, asker: Asker) -> None:
+        """Forward the +1; the owner checks it (so it is accepted here as soon as Redis has it)."""
+        edge = self.edge
+        check_vote_rate(edge.limits, asker)
+        try:
+            await edge.backend.client.xadd(VOTES, {"event": event_id, "question": question_id,
+                                                   "viewer": asker.viewer}, maxlen=FORWARD_MAXLEN,
+                                           approximate=True)
+        except (RedisError, OSError):
+            raise ApiError("unavailable", "暂时无法同问，请稍后再试") from None
 
 
 def edge_of(app: Any) -> Edge:
@@ -167,86 +222,19 @@ def edge_of(app: Any) -> Edge:
 
 async def edge_socket(websocket: WebSocket) -> None:
     edge = edge_of(websocket.app)
-    studio = cast(Studio, edge)  # the connection helpers use only settings and connections
-    if not await endpoints.admit(websocket, studio):
+    if not await admit(websocket, edge):
         return
     slug = websocket.path_params["slug"]
     try:
         event = await edge.event(slug)
     except RedisError:
-        await websocket.close(endpoints.CLOSE_RESUME, "resume")
+        await websocket.close(CLOSE_RESUME, "resume")
         return
     if event is None:
-        await websocket.close(endpoints.CLOSE_NOT_FOUND, "no such event")
+        await websocket.close(CLOSE_NOT_FOUND, "no such event")
         return
-    event_id = int(event["id"])
-    conn = EdgeConnection(websocket, studio)
-    conn.edge = edge
-    voter = f"conn:{secrets.token_urlsafe(12)}"
-    if edge.signer is not None and websocket.cookies.get(VIEWER_COOKIE):
-        with contextlib.suppress(Exception):
-            voter = "v:" + edge.signer.unsign(websocket.cookies[VIEWER_COOKIE]).decode()
-
-    async def on_ask(c: endpoints.Connection, frame: dict[str, Any]) -> None:
-        if edge.limits is not None:
-            wait = edge.limits.ask(voter, c.address, time.monotonic())
-            if wait:
-                raise ApiError("too_fast", "提问太频繁，请稍后再试", retry_after=round(wait, 1))
-        ref = secrets.token_hex(8)
-        waiting: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        edge.pending[ref] = waiting
-        try:
-            await edge.backend.client.xadd(ASKS, {
-                "edge": edge.edge_id, "ref": ref, "slug": slug, "body": json.dumps(frame),
-                "viewer": voter, "address": c.address}, maxlen=FORWARD_MAXLEN, approximate=True)
-            reply = await asyncio.wait_for(waiting, ASK_TIMEOUT)
-        except (RedisError, OSError, TimeoutError):
-            raise ApiError("unavailable", "提问暂未确认，请稍后重发（同一提问不会重复保存）") from None
-        finally:
-            edge.pending.pop(ref, None)
-        await c.send(reply)
-
-    async def on_vote(c: endpoints.Connection, frame: dict[str, Any]) -> None:
-        question_id = whole_number(frame.get("question"), "question", "question 须为提问编号")
-        if edge.limits is not None:
-            wait = edge.limits.vote(voter, c.address, time.monotonic())
-            if wait:
-                raise ApiError("too_fast", "操作太频繁，请稍后再试", retry_after=round(wait, 1))
-        try:
-            await edge.backend.client.xadd(VOTES, {"event": event_id, "question": question_id,
-                                                   "viewer": voter}, maxlen=FORWARD_MAXLEN,
-                                           approximate=True)
-        except (RedisError, OSError):
-            raise ApiError("unavailable", "暂时无法同问，请稍后再试") from None
-        await c.send_frame({"type": "vote.ok", "question": question_id})
-
-    handlers: dict[str, endpoints.Handler] = {"ask": on_ask, "vote": on_vote, "ping": endpoints.on_ping}
-    edge.audience[event_id] += 1
-    try:
-        async with endpoints.serving(conn), edge.hub.subscribe(channels.public(event_id)) as subscription:
-            await edge_start(conn, edge, event_id, endpoints.parse_since(websocket))
-            await endpoints.run_connection(conn, subscription, conn.pump(subscription, event_id), handlers)
-    finally:
-        edge.audience[event_id] -= 1
-
-
-async def edge_start(conn: EdgeConnection, edge: Edge, event_id: int, since: int | None) -> None:
-    """Replay after ``since`` from the stream when it holds all of it, else the cached snapshot."""
-    raw = await edge.snapshot(event_id)
-    if raw is None:
-        raise ConnectionError("the owner has not cached this event's snapshot yet")
-    head = int(json.loads(raw)["seq"])
-    if since is not None and 0 <= since:
-        found = await edge.backend.replay(channels.public(event_id), since)
-        reached = (found[-1].seq or since) if found else since
-        if found is not None and reached >= head:
-            conn.last_seq = since
-            for message in found:
-                await conn.send(message.text)
-                conn.last_seq = message.seq or conn.last_seq
-            return
-    conn.last_seq = head
-    await conn.send(raw)
+    await serve_audience(websocket, edge, StreamFeed(edge), Forwarder(edge), event_id=int(event["id"]),
+                         slug=slug, viewer=viewer_of(websocket.cookies, edge.signer))
 
 
 async def health(request: Request) -> JSONResponse:
@@ -269,13 +257,16 @@ def create_edge_app(settings: Settings | None = None) -> Starlette:
         signer = Signer(settings.secret_key, salt="studio-viewer") if settings.secret_key else None
         edge = Edge(settings=settings, hub=hub, backend=backend, signer=signer,
                     limits=limits_of(settings) if settings.rate_limits else None)
-        edge.tasks = [asyncio.create_task(edge.replies()), asyncio.create_task(edge.stats_loop())]
+        stats = StatsFrames(hub, edge.audience, edge, settings.stats_interval)
+        edge.tasks = [asyncio.create_task(edge.replies())]
+        stats.start()
         app.state.edge = edge
         try:
             yield lifespan_state(settings)
         finally:
             for task in edge.tasks:
                 task.cancel()
+            await stats.stop()
             await hub.stop()
 
     return Starlette(

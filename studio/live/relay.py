@@ -8,9 +8,12 @@ Processes that hold the store ("owners") run this when the broadcast is Redis:
 - asks and votes that edges append to the ``studio:asks`` / ``studio:votes``
   streams are consumed through a consumer group (each entry handled by exactly
   one owner process, unacknowledged ones retried by the next owner that starts)
-  and go through the same code as local ones. The answer to an ask (``ask.ok``
-  once committed, or the ``error`` frame) is appended to the asking edge's
-  reply stream.
+  and go to the owner's :class:`~studio.events.asking.AudienceDesk` like local
+  ones (screened the same way; the edge has applied the rate limits). The
+  answer to an ask (``ask.ok`` once committed, or the ``error`` frame) is
+  appended to the asking edge's reply stream.
+
+The app starts it beside the studio's resources (:func:`start_relay`).
 """
 
 from __future__ import annotations
@@ -19,19 +22,19 @@ import asyncio
 import contextlib
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
 
+from broadcast.redis import RedisBackend
 from studio.errors import ApiError
-from studio.events import questions
+from studio.events.asking import AudienceDesk, forwarded_asker
 from studio.events.feed import snapshot
-from studio.store.database import encode
-
-if TYPE_CHECKING:
-    from broadcast.redis import RedisBackend
-    from studio.runtime import Studio
+from studio.runtime import Studio
+from studio.store.database import Database, encode
+from studio.store.events import live_events
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +59,27 @@ def replies_key(edge: str) -> str:
     return f"{PREFIX}replies:{edge}"
 
 
+def start_relay(studio: Studio) -> Relay:
+    """Start the relay of an owner process whose broadcast is Redis."""
+    backend = studio.hub.backend
+    assert isinstance(backend, RedisBackend)
+    relay = Relay(backend, studio.asking, studio.db, studio.viewers, studio.settings.stats_interval)
+    relay.start()
+    return relay
+
+
 class Relay:
     """Runs in every owner process on a Redis broadcast."""
 
-    def __init__(self, studio: Studio, backend: RedisBackend) -> None:
-        self.studio = studio
+    def __init__(self, backend: RedisBackend, desk: AudienceDesk, db: Database,
+                 viewers: Callable[[int], int], interval: float) -> None:
         self.backend = backend
+        self.desk = desk
+        """Where forwarded asks and +1s go: the owner's ask service."""
+        self.db = db
+        self.viewers = viewers
+        """Viewers of an event over every process, for the cached snapshots."""
+        self.interval = interval
         self._cached: dict[int, int] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -84,18 +102,16 @@ class Relay:
                 self._cached.clear()
             except Exception:
                 log.exception("caching snapshots failed")
-            await asyncio.sleep(self.studio.settings.stats_interval)
+            await asyncio.sleep(self.interval)
 
     async def cache_snapshots(self) -> None:
         """Write the snapshot of every live event whose ``seq`` moved since the last time."""
-        studio = self.studio
-        async with studio.db.read() as reader:
-            events = await reader.fetchall("SELECT * FROM events WHERE status = 'live'")
+        async with self.db.read() as reader:
             frames = []
-            for event in events:
+            for event in await live_events(reader):
                 if self._cached.get(event["id"]) == event["seq"]:
                     continue
-                frames.append((event, await snapshot(reader, event, studio.viewers(event["id"]))))
+                frames.append((event, await snapshot(reader, event, self.viewers(event["id"]))))
         client = self.backend.client
         for event, frame in frames:
             async with client.pipeline(transaction=False) as pipe:
@@ -163,15 +179,12 @@ class Relay:
                 await asyncio.sleep(1)
 
     async def _ask(self, fields: dict[str, str]) -> None:
-        studio = self.studio
         body = json.loads(fields["body"])
+        asker = forwarded_asker(fields.get("viewer", ""), fields.get("address", ""))
         reply: dict[str, Any]
         try:
-            receipt = await questions.ask(
-                studio.db, studio.clock, slug=fields["slug"], body=body,
-                max_chars=studio.settings.max_question_chars, viewer=fields.get("viewer", ""),
-                address=fields.get("address", ""))
-            reply = {"type": "ask.ok", "client_key": body.get("client_key"), **receipt.body()}
+            receipt = await self.desk.ask(fields["slug"], body, asker)
+            reply = receipt.frame(body.get("client_key"))
         except ApiError as exc:
             reply = {"type": "error", "code": exc.code, "message": exc.message, **exc.extra}
             if "client_key" in body:
@@ -183,4 +196,7 @@ class Relay:
             await pipe.execute()
 
     async def _vote(self, fields: dict[str, str]) -> None:
-        await self.studio.votes.vote(int(fields["event"]), int(fields["question"]), fields["viewer"])
+        """A forwarded +1; one on a question that is not public is dropped (the edge said ``vote.ok``)."""
+        asker = forwarded_asker(fields["viewer"], "")
+        with contextlib.suppress(ApiError):
+            await self.desk.vote(int(fields["event"]), int(fields["question"]), asker)

@@ -1,10 +1,28 @@
-"""The store's ``changes`` table as the hub's change log: gap fill and catch-up for public channels."""
+"""The store's ``changes`` table: every public frame of an event, by ``seq``, read back.
+
+:func:`changes_after` is the one query behind both readers: the hub's change
+log (:class:`StoreChangeLog`: gap fill and catch-up for public channels) and a
+connection's replay after ``since`` or across a gap.
+"""
 
 from __future__ import annotations
 
 from broadcast import Message
 from studio import channels
-from studio.store.database import Database
+from studio.store.database import Database, Queryable
+from studio.store.events import event_seq
+
+
+async def changes_after(conn: Queryable, event_id: int, after: int, upto: int | None = None) -> list[Message]:
+    """The event's stored frames with ``after < seq <= upto`` (no bound for ``None``), in order."""
+    sql = "SELECT seq, frame FROM changes WHERE event_id = ? AND seq > ?"
+    params: list[int] = [event_id, after]
+    if upto is not None:
+        sql += " AND seq <= ?"
+        params.append(upto)
+    rows = await conn.fetchall(sql + " ORDER BY seq", params)
+    channel = channels.public(event_id)
+    return [Message(channel, str(row["frame"]), int(row["seq"])) for row in rows]
 
 
 class StoreChangeLog:
@@ -19,19 +37,12 @@ class StoreChangeLog:
         if event_id is None:
             return None
         async with self.db.read() as reader:
-            row = await reader.fetchone("SELECT seq FROM events WHERE id = ?", (event_id,))
-        return int(row["seq"]) if row is not None else None
+            return await event_seq(reader, event_id)
 
     async def changes(self, channel: str, after: int, upto: int | None) -> list[Message]:
         """The stored frames with ``after < seq <= upto``, in order."""
         event_id = channels.public_event(channel)
         if event_id is None:
             return []
-        sql = "SELECT seq, frame FROM changes WHERE event_id = ? AND seq > ?"
-        params: list[int] = [event_id, after]
-        if upto is not None:
-            sql += " AND seq <= ?"
-            params.append(upto)
         async with self.db.read() as reader:
-            rows = await reader.fetchall(sql + " ORDER BY seq", params)
-        return [Message(channel, str(row["frame"]), int(row["seq"])) for row in rows]
+            return await changes_after(reader, event_id, after, upto)

@@ -1,4 +1,4 @@
-"""Reading questions: the joined row, an event's questions, its public counts.
+"""Questions in the store: the joined row, an event's questions, its public counts, and their writes.
 
 Functions here take any connection with ``fetchone``/``fetchall`` (a read or a
 write), so a write can build the frames it publishes from the state it just wrote.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.lifecycle import PUBLIC_STATUSES, Status
-from studio.store.database import Queryable
+from studio.store.database import Queryable, Tx
 
 QUESTION_SELECT = """
     SELECT q.*, u.name AS unit_name,
@@ -31,6 +31,111 @@ async def event_questions(conn: Queryable, event_id: int, statuses: tuple[str, .
     return await conn.fetchall(
         QUESTION_SELECT + f" WHERE q.event_id = ? AND q.status IN ({marks}) ORDER BY q.id",
         (event_id, *statuses),
+    )
+
+
+async def every_event_question(conn: Queryable, event_id: int) -> list[Any]:
+    """Every question of the event, whatever its state, oldest first (the staff queue)."""
+    return await conn.fetchall(QUESTION_SELECT + " WHERE q.event_id = ? ORDER BY q.id", (event_id,))
+
+
+async def question_by_client_key(conn: Queryable, event_id: int, client_key: str) -> Any:
+    """The receipt columns of the event's question sent with ``client_key`` (a repeated ask), if any."""
+    return await conn.fetchone(
+        "SELECT id, tracking_code, rating_code FROM questions WHERE event_id = ? AND client_key = ?",
+        (event_id, client_key),
+    )
+
+
+async def question_by_tracking_code(conn: Queryable, code: str) -> Any:
+    return await conn.fetchone(QUESTION_SELECT + " WHERE q.tracking_code = ?", (code,))
+
+
+async def question_in_event(conn: Queryable, question_id: int, event_id: int) -> Any:
+    """The id and status of a question if it belongs to the event."""
+    return await conn.fetchone(
+        "SELECT id, status FROM questions WHERE id = ? AND event_id = ?", (question_id, event_id)
+    )
+
+
+async def on_air_question(conn: Queryable, event_id: int) -> Any:
+    """The id of the event's question on air, if one is."""
+    return await conn.fetchone(
+        "SELECT id FROM questions WHERE event_id = ? AND status = 'on_air'", (event_id,)
+    )
+
+
+async def merged_into(conn: Queryable, question_id: int) -> list[int]:
+    """Ids of the questions merged into this one."""
+    rows = await conn.fetchall("SELECT id FROM questions WHERE merged_into = ?", (question_id,))
+    return [int(row["id"]) for row in rows]
+
+
+async def question_timeline(conn: Queryable, question_id: int) -> list[Any]:
+    return await conn.fetchall(
+        "SELECT status, at FROM question_timeline WHERE question_id = ? ORDER BY rowid",
+        (question_id,),
+    )
+
+
+async def question_case(conn: Queryable, case_id: int) -> Any:
+    """What an asker sees of the board case their question became: stage, deadline, unit."""
+    return await conn.fetchone(
+        """SELECT c.id, c.status, c.due_at, c.unit_id, u.name AS unit_name
+           FROM cases c LEFT JOIN units u ON u.id = c.unit_id WHERE c.id = ?""",
+        (case_id,),
+    )
+
+
+async def answered_to_archive(conn: Queryable, event_id: int) -> list[Any]:
+    """The event's answered questions not yet on the board."""
+    return await conn.fetchall(
+        "SELECT * FROM questions WHERE event_id = ? AND status = 'answered' AND case_id IS NULL",
+        (event_id,),
+    )
+
+
+async def waiting_to_archive(conn: Queryable, event_id: int) -> list[Any]:
+    """The event's approved and on-air questions (left unanswered when it closes), oldest first."""
+    return await conn.fetchall(
+        "SELECT * FROM questions WHERE event_id = ? AND status IN ('approved', 'on_air') ORDER BY id",
+        (event_id,),
+    )
+
+
+async def insert_question(tx: Tx, *, event_id: int, text: str, unit_id: int | None, nickname: str,
+                          client_key: str, tracking_code: str, rating_code: str, viewer: str,
+                          address: str, asked_at: str, flags: str, priority: int) -> int:
+    """A new pending question; ``sqlite3.IntegrityError`` when the ``client_key`` raced another."""
+    return await tx.insert(
+        """INSERT INTO questions (event_id, status, original_text, unit_id, nickname,
+           client_key, tracking_code, rating_code, viewer_key, address, asked_at,
+           flags, priority)
+           VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (event_id, text, unit_id, nickname, client_key, tracking_code, rating_code,
+         viewer, address, asked_at, flags, priority),
+    )
+
+
+async def update_question(tx: Tx, question_id: int, assignments: dict[str, Any]) -> None:
+    """Set the given columns and bump ``version`` (column names come from code, never from input)."""
+    columns = "".join(f"{name} = ?, " for name in assignments)
+    await tx.execute(
+        f"UPDATE questions SET {columns}version = version + 1 WHERE id = ?",
+        (*assignments.values(), question_id),
+    )
+
+
+async def set_question_case(tx: Tx, question_id: int, case_id: int) -> None:
+    """Link a question to its board post without changing its state or version."""
+    await tx.execute("UPDATE questions SET case_id = ? WHERE id = ?", (case_id, question_id))
+
+
+async def add_timeline(tx: Tx, question_id: int, status: str, at: str) -> None:
+    """A line on the asker's timeline: the question reached ``status`` at ``at``."""
+    await tx.execute(
+        "INSERT INTO question_timeline (question_id, status, at) VALUES (?, ?, ?)",
+        (question_id, status, at),
     )
 
 

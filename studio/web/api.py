@@ -2,85 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import time
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from moderation.lifecycle import Action, Role
 from studio.accounts import directory
-from studio.accounts.sessions import (
-    COOKIE_NAME,
-    SAFE_METHODS,
-    Session,
-    csrf_ok,
-    origin_allowed,
-    own_origin,
-)
+from studio.accounts.access import require_event_staff
+from studio.accounts.sessions import COOKIE_NAME
 from studio.accounts.viewer import viewer_of
 from studio.board import categories, search
 from studio.board.records import get_case
 from studio.errors import ApiError, invalid
 from studio.events import manage, questions
+from studio.events.asking import http_asker
+from studio.events.console import staff_queue
 from studio.events.feed import public_event, tracking
-from studio.live.endpoints import staff_queue
-from studio.runtime import Studio, studio_of
 from studio.store import audit
 from studio.store.events import event_row
-
-MAX_BODY_BYTES = 64 * 1024
-
-
-def studio(request: Request) -> Studio:
-    return studio_of(request.app)
-
-
-async def json_body(request: Request) -> dict[str, Any]:
-    """The request's JSON object; 413 over the size limit, 400 when not a JSON object."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise ApiError("too_large", "请求体过大")
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise ApiError("too_large", "请求体过大")
-    if not raw:
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise ApiError("bad_json", "请求体不是合法的 JSON") from None
-    if not isinstance(body, dict):
-        raise ApiError("bad_json", "请求体须为 JSON 对象")
-    return body
-
-
-def check_origin(request: Request) -> None:
-    allowed = studio(request).settings.allowed_origins
-    if not origin_allowed(request.headers.get("origin"), own_origin(request.url.scheme, request.headers), allowed):
-        raise ApiError("origin", "不允许的来源")
-
-
-async def require_staff(request: Request, *roles: Role) -> Session:
-    """The signed-in staff member, with CSRF and Origin checked on writes; 401/403 otherwise."""
-    session = await studio(request).sessions.session(request.cookies.get(COOKIE_NAME))
-    if session is None:
-        raise ApiError("unauthenticated", "请先登录")
-    if request.method not in SAFE_METHODS:
-        check_origin(request)
-        if not csrf_ok(session, request.headers.get("x-csrf-token")):
-            raise ApiError("csrf", "缺少或错误的 CSRF 令牌")
-    if roles and session.staff.role not in roles:
-        raise ApiError("forbidden", "没有权限")
-    return session
-
-
-def int_param(request: Request, name: str) -> int:
-    value = request.path_params[name]
-    if isinstance(value, int):
-        return value
-    raise ApiError("not_found", "未找到")
+from studio.store.health import answers
+from studio.web.requests import check_origin, int_param, json_body, require_staff, studio
 
 
 async def login(request: Request) -> Response:
@@ -197,20 +139,14 @@ async def event_close(request: Request) -> Response:
 
 
 async def ask(request: Request) -> Response:
+    """A netizen's question over HTTP (the page's fallback when its socket is down): 201 when
+    stored, 200 with the first receipt for a repeated ``client_key``."""
     app = studio(request)
     check_origin(request)
     body = await json_body(request)
     address = request.client.host if request.client else ""
-    viewer = viewer_of(request.cookies, app) or ""
-    if app.settings.rate_limits:
-        wait = app.limits.ask(viewer or f"address:{address}", address, time.monotonic())
-        if wait:
-            raise ApiError("too_fast", "提问太频繁，请稍后再试", retry_after=round(wait, 1))
-    receipt = await questions.ask(
-        app.db, app.clock, slug=request.path_params["slug"], body=body,
-        max_chars=app.settings.max_question_chars, viewer=viewer, address=address,
-        screener=app.screener,
-    )
+    asker = http_asker(viewer_of(request.cookies, app.viewer_signer), address)
+    receipt = await app.asking.ask(request.path_params["slug"], body, asker)
     return JSONResponse(receipt.body(), 201 if receipt.created else 200)
 
 
@@ -224,15 +160,12 @@ async def track(request: Request) -> Response:
 
 async def queue(request: Request) -> Response:
     session = await require_staff(request)
-    app = studio(request)
-    async with app.db.read() as tx:
-        row = await event_row(tx, request.path_params["slug"])
+    async with studio(request).db.read() as conn:
+        row = await event_row(conn, request.path_params["slug"])
         if row is None:
             raise ApiError("not_found", "没有这场访谈")
-        actor = await questions.actor_for(tx, row["id"], session.staff)
-    if session.staff.role is not Role.ADMIN and not actor.event_staff:
-        raise ApiError("forbidden", "不是本场访谈的工作人员")
-    return JSONResponse(await staff_queue(app, row["id"], actor))
+        actor = await require_event_staff(conn, row["id"], session.staff)
+        return JSONResponse(await staff_queue(conn, row["id"], actor))
 
 
 async def question_action(request: Request) -> Response:
@@ -307,9 +240,6 @@ async def api_not_found(request: Request) -> Response:
 
 async def health(request: Request) -> Response:
     """For load balancers: 200 when the store answers a query, else 503."""
-    try:
-        async with studio(request).db.read() as conn:
-            await conn.fetchone("SELECT 1")
-    except Exception:
+    if not await answers(studio(request).db):
         return JSONResponse({"status": "unavailable"}, status_code=503)
     return JSONResponse({"status": "ok"})

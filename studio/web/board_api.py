@@ -18,7 +18,7 @@ from studio.board import actions, holidays, ranking, submissions
 from studio.board.life import CaseAction
 from studio.errors import ApiError, invalid
 from studio.store.units import unit_by_id
-from studio.web.api import check_origin, int_param, json_body, require_staff, studio
+from studio.web.requests import check_origin, int_param, json_body, require_staff, studio
 
 
 def _limit(request: Request, kind: str) -> None:

@@ -17,7 +17,7 @@ from studio.events import questions
 from studio.store.desk import question_ids_in_event
 from studio.store.events import event_row
 from studio.store.questions import question_counts
-from studio.web.api import int_param, json_body, require_staff, studio
+from studio.web.requests import int_param, json_body, require_staff, studio
 
 MAX_BULK = 200
 LEXICON_PAGE = 200

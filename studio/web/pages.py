@@ -10,6 +10,7 @@ from starlette.templating import Jinja2Templates
 
 from moderation.lifecycle import Role
 from studio.accounts import directory
+from studio.accounts.access import event_actor, works_on
 from studio.accounts.sessions import COOKIE_NAME, Session
 from studio.accounts.viewer import VIEWER_COOKIE, VIEWER_MAX_AGE, new_viewer_cookie, viewer_of
 from studio.board import categories, search
@@ -18,7 +19,6 @@ from studio.desk import reasons
 from studio.errors import ApiError
 from studio.events import manage
 from studio.events.feed import public_event, tracking
-from studio.events.questions import actor_for
 from studio.runtime import studio_of
 from studio.store import audit
 from studio.store.events import event_row
@@ -56,8 +56,8 @@ async def event_page(request: Request) -> Response:
                           transcript=await manage.transcript(conn, row), stats=stats)
         event = await public_event(conn, row)
     response = render(request, "event.html", event=event, stats=stats)
-    if viewer_of(request.cookies, app) is None:
-        response.set_cookie(VIEWER_COOKIE, new_viewer_cookie(app), max_age=VIEWER_MAX_AGE,
+    if viewer_of(request.cookies, app.viewer_signer) is None:
+        response.set_cookie(VIEWER_COOKIE, new_viewer_cookie(app.viewer_signer), max_age=VIEWER_MAX_AGE,
                             httponly=True, samesite="lax", secure=app.settings.https_only_cookies)
     return response
 
@@ -133,10 +133,10 @@ async def _console(request: Request, template: str, *roles: Role, **extra: Any) 
     app = studio_of(request.app)
     async with app.db.read() as tx:
         row = await event_row(tx, request.path_params["slug"])
-        actor = await actor_for(tx, row["id"], session.staff) if row is not None else None
+        actor = await event_actor(tx, row["id"], session.staff) if row is not None else None
     if row is None or actor is None:
         return not_found(request, "没有这场访谈")
-    if session.staff.role not in roles or (session.staff.role is not Role.ADMIN and not actor.event_staff):
+    if not works_on(actor, roles):
         return render(request, "error.html", 403, status_code=403, message="没有权限访问此页面")
     async with app.db.read() as conn:
         return render(request, template, me=session.staff.public(), event=await public_event(conn, row),

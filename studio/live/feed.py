@@ -1,0 +1,47 @@
+"""The owner's :class:`~studio.live.connection.Feed`: an event's public frames from the store.
+
+The store's ``changes`` hold every public frame of an event, so a replay after
+any ``since`` up to the head is always complete. Snapshots are cached for one
+``stats_interval`` per ``seq`` (:meth:`Studio.cached_snapshot`), so a crowd
+joining at once costs one snapshot query per change, not one per viewer.
+"""
+
+from __future__ import annotations
+
+from broadcast import Message
+from studio.events.feed import snapshot
+from studio.runtime import Studio
+from studio.store.changelog import changes_after
+from studio.store.database import encode
+from studio.store.events import event_by_id, event_seq
+
+
+class StoreFeed:
+    """Reads the owner's store for its connections."""
+
+    def __init__(self, studio: Studio) -> None:
+        self.studio = studio
+
+    async def resume(self, event_id: int, since: int) -> list[Message] | None:
+        """The store holds every frame up to the event's ``seq``; a ``since`` beyond it is not
+        this event's history (a snapshot instead)."""
+        async with self.studio.db.read() as reader:
+            head = await event_seq(reader, event_id)
+            if head is None or since > head:
+                return None
+            return await changes_after(reader, event_id, since)
+
+    async def changes(self, event_id: int, after: int, upto: int | None) -> list[Message] | None:
+        async with self.studio.db.read() as reader:
+            return await changes_after(reader, event_id, after, upto)
+
+    async def snapshot(self, event_id: int) -> tuple[int, str]:
+        studio = self.studio
+        async with studio.db.read() as reader:
+            event = await event_by_id(reader, event_id)
+            seq, text = studio.cached_snapshot(event_id, event["seq"])
+            if text is None:
+                frame = await snapshot(reader, event, studio.viewers(event_id))
+                seq, text = frame["seq"], encode(frame)
+                studio.keep_snapshot(event_id, seq, text)
+        return seq, text

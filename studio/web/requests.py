@@ -1,0 +1,79 @@
+"""What every JSON handler needs from a request: its studio, its body, its staff member.
+
+Shared by the API modules (:mod:`studio.web.api`, :mod:`studio.web.board_api`,
+:mod:`studio.web.desk_api`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+
+from moderation.lifecycle import Role
+from studio.accounts.sessions import (
+    COOKIE_NAME,
+    SAFE_METHODS,
+    Session,
+    csrf_ok,
+    origin_allowed,
+    own_origin,
+)
+from studio.errors import ApiError
+from studio.runtime import Studio, studio_of
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def studio(request: Request) -> Studio:
+    """The studio serving the request."""
+    return studio_of(request.app)
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object; 413 over the size limit, 400 when not a JSON object."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ApiError("too_large", "请求体过大")
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError("too_large", "请求体过大")
+    if not raw:
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise ApiError("bad_json", "请求体不是合法的 JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError("bad_json", "请求体须为 JSON 对象")
+    return body
+
+
+def check_origin(request: Request) -> None:
+    """403 ``origin`` unless the request comes from the site itself or an allowed origin."""
+    allowed = studio(request).settings.allowed_origins
+    if not origin_allowed(request.headers.get("origin"), own_origin(request.url.scheme, request.headers), allowed):
+        raise ApiError("origin", "不允许的来源")
+
+
+async def require_staff(request: Request, *roles: Role) -> Session:
+    """The signed-in staff member, with CSRF and Origin checked on writes; 401/403 otherwise."""
+    session = await studio(request).sessions.session(request.cookies.get(COOKIE_NAME))
+    if session is None:
+        raise ApiError("unauthenticated", "请先登录")
+    if request.method not in SAFE_METHODS:
+        check_origin(request)
+        if not csrf_ok(session, request.headers.get("x-csrf-token")):
+            raise ApiError("csrf", "缺少或错误的 CSRF 令牌")
+    if roles and session.staff.role not in roles:
+        raise ApiError("forbidden", "没有权限")
+    return session
+
+
+def int_param(request: Request, name: str) -> int:
+    """A path parameter declared ``:int``; 404 otherwise."""
+    value = request.path_params[name]
+    if isinstance(value, int):
+        return value
+    raise ApiError("not_found", "未找到")

@@ -1,0 +1,121 @@
+"""Where a live connection starts and fills gaps: the owner's store feed and the edge's stream feed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from broadcast import Message
+from studio import channels
+from studio.live.edge import StreamFeed
+from studio.live.feed import StoreFeed
+from studio.store.database import Database
+
+pytestmark = pytest.mark.asyncio
+
+
+class SnapshotCache:
+    """The part of ``Studio`` a store feed uses: the store, the snapshot cache, the viewer count."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.kept: dict[int, tuple[int, str]] = {}
+
+    def cached_snapshot(self, event_id: int, seq: int) -> tuple[int, str | None]:
+        kept = self.kept.get(event_id)
+        return (seq, kept[1]) if kept and kept[0] == seq else (seq, None)
+
+    def keep_snapshot(self, event_id: int, seq: int, text: str) -> None:
+        self.kept[event_id] = (seq, text)
+
+    def viewers(self, event_id: int) -> int:
+        return 5
+
+
+@asynccontextmanager
+async def event_with_frames(tmp_path: Path, count: int) -> AsyncIterator[tuple[Database, int]]:
+    """A store with one live event and ``count`` host-message frames (seq 1..count)."""
+    db = Database(str(tmp_path / "feed.db"))
+    await db.open()
+    try:
+        async with db.write() as tx:
+            event_id = await tx.insert(
+                """INSERT INTO events (slug, title, description, status, starts_at, ends_at, created_at)
+                   VALUES ('feed', '访谈', '', 'live', 'a', 'b', 'c')""")
+            for n in range(count):
+                await tx.emit(event_id, channels.public(event_id), {"type": "host.message", "n": n}, "now")
+        yield db, event_id
+    finally:
+        await db.close()
+
+
+async def test_the_store_resumes_from_any_seq_up_to_its_head(tmp_path: Path) -> None:
+    """since=2 of 4 gives seq 3 and 4; since=head gives nothing to send; since beyond the head is refused."""
+    async with event_with_frames(tmp_path, 4) as (db, event_id):
+        feed = StoreFeed(SnapshotCache(db))
+        assert [m.seq for m in await feed.resume(event_id, 2) or []] == [3, 4]
+        assert await feed.resume(event_id, 4) == []
+        assert await feed.resume(event_id, 5) is None
+        assert [m.seq for m in await feed.changes(event_id, 1, 3) or []] == [2, 3]
+
+
+async def test_the_store_snapshot_is_built_once_per_seq(tmp_path: Path) -> None:
+    """The snapshot stands at the event's seq, carries the viewer count, and is reused while seq holds."""
+    async with event_with_frames(tmp_path, 2) as (db, event_id):
+        cache = SnapshotCache(db)
+        feed = StoreFeed(cache)
+        seq, text = await feed.snapshot(event_id)
+        frame = json.loads(text)
+        assert (seq, frame["type"], frame["seq"], frame["stats"]["viewers"]) == (2, "snapshot", 2, 5)
+        cache.kept[event_id] = (2, "cached")
+        assert await feed.snapshot(event_id) == (2, "cached")
+
+
+class Stream:
+    """The part of an edge a stream feed uses: the cached snapshot and the stream's replay."""
+
+    def __init__(self, cached_seq: int | None, stream: list[int] | None) -> None:
+        self.cached_seq = cached_seq
+        self.stream = stream
+        self.backend = self
+
+    async def snapshot(self, event_id: int) -> str | None:
+        if self.cached_seq is None:
+            return None
+        return json.dumps({"type": "snapshot", "seq": self.cached_seq, "stats": {}})
+
+    async def replay(self, channel: str, after: int) -> list[Message] | None:
+        if self.stream is None:
+            return None
+        return [Message(channel, json.dumps({"seq": s}), s) for s in self.stream if s > after]
+
+
+def stream_feed(cached_seq: int | None, stream: list[int] | None) -> StreamFeed:
+    return StreamFeed(Stream(cached_seq, stream))
+
+
+async def test_an_edge_resumes_past_its_cached_snapshot() -> None:
+    """The owner caches the snapshot now and then: a since beyond it still replays from the stream."""
+    feed = stream_feed(cached_seq=10, stream=list(range(1, 16)))
+    assert [m.seq for m in await feed.resume(1, 12) or []] == [13, 14, 15]
+    assert [m.seq for m in await feed.resume(1, 3) or []] == list(range(4, 16))
+
+
+async def test_an_edge_cannot_resume_what_the_stream_no_longer_holds() -> None:
+    """A stream that lost frames, or ends before the cached snapshot, means a fresh snapshot instead."""
+    assert await stream_feed(cached_seq=10, stream=None).resume(1, 3) is None
+    assert await stream_feed(cached_seq=10, stream=[4, 5, 6]).resume(1, 3) is None
+    assert await stream_feed(cached_seq=10, stream=None).changes(1, 3, 5) is None
+    assert [m.seq for m in await stream_feed(10, list(range(1, 12))).changes(1, 3, 5) or []] == [4, 5]
+
+
+async def test_an_edge_without_the_owners_snapshot_sends_the_viewer_away() -> None:
+    """Before the owner has cached the event, starting a connection fails so the viewer resumes later."""
+    with pytest.raises(ConnectionError):
+        await stream_feed(cached_seq=None, stream=[1]).snapshot(1)
+    with pytest.raises(ConnectionError):
+        await stream_feed(cached_seq=None, stream=[1]).resume(1, 0)
