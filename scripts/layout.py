@@ -167,7 +167,7 @@ def problems() -> tuple[list[str], dict[str, set[str]]]:
             if target_rank is not None and target_rank > rank:
                 report.append(f"{name} (layer {rank}) imports {target} (layer {target_rank}): "
                               "dependencies point down")
-    for name, path in sorted(found.items()):
+    for path in sorted(found.values()):
         lines = len(path.read_text(encoding="utf-8").splitlines())
         if lines > MAX_MODULE_LINES:
             report.append(f"{path.relative_to(ROOT)}: {lines} lines (at most {MAX_MODULE_LINES})")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from studio.board import categories
 from studio.board.life import RATING_LABELS, Rating, Rules, Stage, deadline
 from studio.clock import Clock
 from studio.shapes import DEFAULT_NICKNAME, unit_ref
@@ -189,4 +190,29 @@ async def get_case(conn: Queryable, case_id: int, now: str) -> dict[str, Any] | 
         for r in ratings
     ]
     case["rating_open"] = row["kind"] == "case" and row["stage"] == Stage.REPLIED.value
+    return case
+
+
+async def _extras(conn: Queryable, case: dict[str, Any]) -> dict[str, Any]:
+    """What search adds to a case's detail: its category path, origin and transcript anchor."""
+    row = await cases.case_origin(conn, case["id"])
+    path = await categories.path_of(conn, row["category_id"] if row else None)
+    transcript = None
+    if case.get("event") and case.get("kind") == "post" and case.get("question_id"):
+        transcript = f"/events/{case['event']['slug']}#q-{case['question_id']}"
+    return {
+        "category": {"id": path[-1]["id"], "name": path[-1]["name"],
+                     "path": "/".join(p["name"] for p in path)} if path else None,
+        "origin": row["origin"] if row else None,
+        "transcript_url": transcript,
+    }
+
+
+
+async def public_case(conn: Queryable, case_id: int, now: str) -> dict[str, Any] | None:
+    """A case as its public page and ``GET /api/board/cases/{id}`` show it: the record with its
+    timeline, replies, extension and ratings, plus its category path, origin and transcript link."""
+    case = await get_case(conn, case_id, now)
+    if case is not None:
+        case.update(await _extras(conn, case))
     return case

@@ -17,7 +17,6 @@ from typing import Any
 
 from starlette.datastructures import QueryParams
 
-from studio.board import categories
 from studio.board.records import case_summary
 from studio.errors import invalid
 from studio.store import cases as case_rows
@@ -203,18 +202,3 @@ def listed(row: Any, now: str) -> dict[str, Any]:
         {"id": row["category_id"], "name": row["category_name"]} if row["category_id"] else None
     )
     return case
-
-
-async def case_extras(conn: Queryable, case: dict[str, Any]) -> dict[str, Any]:
-    """What search adds to a case's detail: its category path, origin and transcript anchor."""
-    row = await case_rows.case_origin(conn, case["id"])
-    path = await categories.path_of(conn, row["category_id"] if row else None)
-    transcript = None
-    if case.get("event") and case.get("kind") == "post" and case.get("question_id"):
-        transcript = f"/events/{case['event']['slug']}#q-{case['question_id']}"
-    return {
-        "category": {"id": path[-1]["id"], "name": path[-1]["name"],
-                     "path": "/".join(p["name"] for p in path)} if path else None,
-        "origin": row["origin"] if row else None,
-        "transcript_url": transcript,
-    }

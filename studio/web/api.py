@@ -13,7 +13,7 @@ from studio.accounts.access import require_event_staff
 from studio.accounts.sessions import COOKIE_NAME
 from studio.accounts.viewer import viewer_of
 from studio.board import categories, search
-from studio.board.records import get_case
+from studio.board.records import public_case
 from studio.errors import ApiError, invalid
 from studio.events import manage, questions
 from studio.events.asking import http_asker
@@ -226,9 +226,7 @@ async def board_categories(request: Request) -> Response:
 async def board_case(request: Request) -> Response:
     app = studio(request)
     async with app.db.read() as conn:
-        case = await get_case(conn, int_param(request, "id"), app.clock.stamp())
-        if case is not None:
-            case.update(await search.case_extras(conn, case))
+        case = await public_case(conn, int_param(request, "id"), app.clock.stamp())
     if case is None:
         raise ApiError("not_found", "没有这条留言")
     return JSONResponse(case)

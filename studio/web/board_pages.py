@@ -1,4 +1,4 @@
-"""Pages of the board's case life: 我要留言, tracking, the ranking report, the unit console, the calendar."""
+"""The board's pages: the search page, a case, 我要留言, tracking, the ranking report, the unit console, the calendar."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from starlette.responses import Response
 
 from moderation.lifecycle import Role
 from studio.accounts import directory
-from studio.board import actions, holidays, ranking, submissions
+from studio.board import actions, categories, holidays, ranking, records, search, submissions
 from studio.board.life import RATING_LABELS, STAGE_LABELS
+from studio.events import manage
 from studio.runtime import studio_of
 from studio.web.pages import admin_session, not_found, render, staff_session, to_login
 
@@ -98,3 +99,24 @@ async def calendar_page(request: Request) -> Response:
         days = await holidays.days(conn, year)
     return render(request, "studio/calendar.html", me=session.staff.public(),
                   csrf_token=session.csrf_token, days=days, year=year)
+
+
+async def board_page(request: Request) -> Response:
+    app = studio_of(request.app)
+    query = search.parse(request.query_params)
+    async with app.db.read() as conn:
+        result = await search.search_cases(conn, query, app.clock.stamp())
+        units = await directory.list_units(conn)
+        tree = [c for c in await categories.tree(conn) if c["level"] <= 2]
+        past = (await manage.list_events(conn))["past"]
+    return render(request, "board.html", result=result, query=query, q=query.q, status=query.status,
+                  unit=query.unit, units=units, categories=tree, events=past)
+
+
+async def case_page(request: Request) -> Response:
+    app = studio_of(request.app)
+    async with app.db.read() as conn:
+        case = await records.public_case(conn, request.path_params["id"], app.clock.stamp())
+    if case is None:
+        return not_found(request, "没有这条留言")
+    return render(request, "case.html", case=case)

@@ -13,8 +13,6 @@ from studio.accounts import directory
 from studio.accounts.access import event_actor, works_on
 from studio.accounts.sessions import COOKIE_NAME, Session
 from studio.accounts.viewer import VIEWER_COOKIE, VIEWER_MAX_AGE, new_viewer_cookie, viewer_of
-from studio.board import categories, search
-from studio.board.records import get_case
 from studio.desk import reasons
 from studio.errors import ApiError
 from studio.events import manage
@@ -68,29 +66,6 @@ async def track_page(request: Request) -> Response:
     if view is None:
         return not_found(request, "查询码无效")
     return render(request, "track.html", tracking=view)
-
-
-async def board_page(request: Request) -> Response:
-    app = studio_of(request.app)
-    query = search.parse(request.query_params)
-    async with app.db.read() as conn:
-        result = await search.search_cases(conn, query, app.clock.stamp())
-        units = await directory.list_units(conn)
-        tree = [c for c in await categories.tree(conn) if c["level"] <= 2]
-        past = (await manage.list_events(conn))["past"]
-    return render(request, "board.html", result=result, query=query, q=query.q, status=query.status,
-                  unit=query.unit, units=units, categories=tree, events=past)
-
-
-async def case_page(request: Request) -> Response:
-    app = studio_of(request.app)
-    async with app.db.read() as conn:
-        case = await get_case(conn, request.path_params["id"], app.clock.stamp())
-        if case is not None:
-            case.update(await search.case_extras(conn, case))
-    if case is None:
-        return not_found(request, "没有这条留言")
-    return render(request, "case.html", case=case)
 
 
 async def staff_session(request: Request) -> Session | None:
