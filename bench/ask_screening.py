@@ -4,7 +4,7 @@ Method: a temporary store with the shipped lexicon plus N synthetic extra terms,
 one event holding Q questions (real citizen messages when the data folder is
 given, else generated text). Then, in one process and one core, for M new
 questions: ``Screener.screen_ask`` (the reads it makes plus ``screen()``)
-and, separately, the whole ``questions.ask`` (screening and the write). Prints
+and, separately, the whole ask (``studio.events.questions.ask``) (screening and the write). Prints
 the wall-clock mean and p99 and the process CPU time per question (CPU
 time includes aiosqlite's thread, and is what to read on a busy machine).
 
