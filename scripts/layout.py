@@ -8,6 +8,8 @@ there is still a cycle in the design) and fails, listing every problem, when
 - two modules import each other, directly or through others;
 - two subpackages of ``studio`` import each other, directly or through others;
 - a module imports one of a higher layer (``LAYERS``, lowest first);
+- a module of ``studio`` outside ``studio/store/`` holds SQL (a string that
+  starts with a statement keyword);
 - a Python module has more than ``MAX_MODULE_LINES`` lines, or a script in
   ``static/`` more than ``MAX_SCRIPT_LINES``.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -44,6 +47,16 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("studio.app", "studio.cli", "studio.__main__"),
 )
 """Lowest first: a module may import modules of its own layer or lower ones."""
+
+SQL = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WITH|PRAGMA|BEGIN|REPLACE)\s")
+STORE = "studio.store"
+
+
+def sql_strings(path: Path) -> list[int]:
+    """Lines of string constants that read as SQL statements."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.match(node.value)]
 
 
 def module_name(path: Path) -> str:
@@ -167,7 +180,10 @@ def problems() -> tuple[list[str], dict[str, set[str]]]:
             if target_rank is not None and target_rank > rank:
                 report.append(f"{name} (layer {rank}) imports {target} (layer {target_rank}): "
                               "dependencies point down")
-    for path in sorted(found.values()):
+    for name, path in sorted(found.items()):
+        if name.startswith("studio.") and not name.startswith(STORE + ".") and name != STORE:
+            for line in sql_strings(path):
+                report.append(f"{path.relative_to(ROOT)}:{line}: SQL outside studio/store/")
         lines = len(path.read_text(encoding="utf-8").splitlines())
         if lines > MAX_MODULE_LINES:
             report.append(f"{path.relative_to(ROOT)}: {lines} lines (at most {MAX_MODULE_LINES})")

@@ -27,6 +27,7 @@ from moderation.similarity import DuplicateIndex
 from studio.desk import wordlist
 from studio.desk.screener import RECENT_TEXTS
 from studio.settings import Settings
+from studio.store import lexicon as stored_lexicon
 from studio.store.database import Database
 
 
@@ -35,8 +36,7 @@ async def store_lexicon(settings: Settings) -> Lexicon:
     await db.open()
     try:
         async with db.read() as conn:
-            seeded = await conn.fetchone("SELECT 1 FROM meta WHERE key = 'lexicon_seeded'")
-            terms = await wordlist.all_terms(conn) if seeded else default_terms()
+            terms = await wordlist.all_terms(conn) if await stored_lexicon.seeded(conn) else default_terms()
     finally:
         await db.close()
     return Lexicon.build(terms)

@@ -28,6 +28,7 @@ from studio.accounts.directory import Staff
 from studio.errors import ApiError
 from studio.store import claims as claim_rows
 from studio.store.database import Database, Queryable, Tx
+from studio.store.questions import question_row
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def released_frame(question_id: int, by: str, why: str) -> dict[str, Any]:
 
 async def _desk_question(tx: Queryable, staff: Staff, question_id: int) -> Any:
     """The question's row if ``staff`` works the event's desk (admin or its moderator)."""
-    row = await tx.fetchone("SELECT id, event_id FROM questions WHERE id = ?", (question_id,))
+    row = await question_row(tx, question_id)
     if row is None:
         raise ApiError("not_found", "没有这个提问")
     await require_event_staff(tx, row["event_id"], staff, Role.ADMIN, Role.MODERATOR,
