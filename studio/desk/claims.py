@@ -15,8 +15,6 @@ Frames on the moderators' channel (no ``seq``)::
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 from typing import Any
@@ -26,6 +24,7 @@ from studio import channels
 from studio.accounts.access import require_event_staff
 from studio.accounts.directory import Staff
 from studio.errors import ApiError
+from studio.periodic import Periodic
 from studio.store import claims as claim_rows
 from studio.store.database import Database, Queryable, Tx
 from studio.store.questions import question_row
@@ -116,30 +115,15 @@ async def sweep(db: Database) -> int:
         return len(rows)
 
 
-class ClaimSweeper:
+class ClaimSweeper(Periodic):
     """Ends expired claims every ``interval`` seconds."""
 
     def __init__(self, db: Database, claim_seconds: float) -> None:
         self.db = db
         self.interval = max(0.2, min(5.0, claim_seconds / 4))
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                async with self.db.read() as conn:
-                    due = await claim_rows.any_expired(conn, time.time())
-                if due:
-                    await sweep(self.db)
-            except Exception:
-                log.exception("sweeping claims failed")
+    async def tick(self) -> None:
+        async with self.db.read() as conn:
+            due = await claim_rows.any_expired(conn, time.time())
+        if due:
+            await sweep(self.db)

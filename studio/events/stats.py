@@ -10,14 +10,13 @@ Each process computes the same totals, so every viewer sees the same figures.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections import Counter
 from typing import Any, Protocol
 
 from broadcast import Hub, Message
 from studio import channels
+from studio.periodic import Periodic
 from studio.store.database import encode
 
 log = logging.getLogger(__name__)
@@ -35,7 +34,7 @@ class Figures(Protocol):
         ...
 
 
-class StatsFrames:
+class StatsFrames(Periodic):
     """Sends ``stats`` frames to this process's viewers of each event."""
 
     def __init__(self, hub: Hub, audience: Counter[int], source: Figures, interval: float) -> None:
@@ -45,21 +44,6 @@ class StatsFrames:
         self.source = source
         self.interval = interval
         self._last: dict[int, dict[str, Any]] = {}
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            await self.tick()
 
     async def tick(self) -> None:
         """One round: figures for every event with local viewers; a frame where they changed.

@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from studio import channels
 from studio.clock import Clock
+from studio.periodic import Periodic
 from studio.store import votes as store_votes
 from studio.store.database import Database
 
@@ -25,13 +26,14 @@ log = logging.getLogger(__name__)
 PUBLIC_STATES = ("approved", "on_air", "answered")
 
 
-class VoteBuffer:
+class VoteBuffer(Periodic):
+    """+1s accepted at once and written every ``interval`` seconds (see the module's policy)."""
+
     def __init__(self, db: Database, clock: Clock, interval: float) -> None:
         self.db = db
         self.clock = clock
         self.interval = interval
         self._pending: dict[int, set[tuple[int, str]]] = defaultdict(set)
-        self._task: asyncio.Task[None] | None = None
         self._public: dict[int, tuple[float, frozenset[int]]] = {}
         self._refreshing: dict[int, asyncio.Future[frozenset[int]]] = {}
 
@@ -72,25 +74,13 @@ class VoteBuffer:
         self._public[event_id] = (started, public)
         return public
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+        """Stop the rounds, then write what is still pending."""
+        await super().stop()
         await self.flush()
 
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.flush()
-            except Exception:
-                log.exception("vote flush failed; will retry")
+    async def tick(self) -> None:
+        await self.flush()
 
     async def flush(self) -> None:
         pending, self._pending = self._pending, defaultdict(set)
