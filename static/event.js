@@ -4,6 +4,7 @@ import {
 } from './dom.js';
 import { LiveSocket, bindBanner } from './live.js';
 import { post } from './api.js';
+import { limits } from './labels.js';
 import { initCountdowns, stopCountdown } from './countdown.js';
 
 const root = document.getElementById('event-page');
@@ -52,7 +53,7 @@ const el = {
   voteError: $('vote-error'),
 };
 
-const MAX_TEXT = 2000;
+const MAX_TEXT = limits.question_chars;
 const VOTES_KEY = `wzft.votes.${slug}`;
 const PENDING_KEY = `wzft.pending.${slug}`;
 const MY_KEY = 'wzft.myq';
