@@ -105,7 +105,7 @@ function renderOnAir() {
       class: ['q-item', 'card', 'on-air-card', 'on-air-console-card'],
       dataset: { questionId: mine.id, status: 'on_air', version: mine.version },
     },
-    h('p', { class: 'on-air-badge' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), '正在回答'),
+    h('p', { class: 'on-air-badge' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), statusName('on_air')),
     head(mine),
     h('p', { class: 'q-text on-air-text' }, mine.text),
     h('label', { class: 'field-label', for: 'answer-text' }, '回答内容'),

@@ -1,5 +1,5 @@
 // Shared by the moderator and official consoles.
-import { h, show, unitName, timeSpan } from './dom.js';
+import { h, show, unitName, timeSpan, EVENT_STATUS } from './dom.js';
 import { get } from './api.js';
 
 // Public change frames and the status they put a question in.
@@ -128,7 +128,7 @@ export function setEventStatus(status) {
   const badge = document.getElementById('ev-status');
   if (badge) {
     badge.className = `badge badge-ev-${status}`;
-    badge.textContent = { scheduled: '预告', live: '直播中', closed: '已结束' }[status] || status;
+    badge.textContent = EVENT_STATUS[status] || status;
   }
   const open = document.getElementById('event-open');
   const close = document.getElementById('event-close');

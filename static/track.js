@@ -47,7 +47,7 @@ function render(t) {
     h('p', { class: 'track-now-label' }, '当前状态'),
     h('p', { class: 'track-now' },
       h('span', { id: 'track-status', class: ['badge', 'badge-lg', `badge-q-${st}`], dataset: { status: st } }, Q_STATUS[st] || st),
-      merged ? [' ', h('span', { class: 'badge badge-lg badge-q-merged' }, '已合并')] : null),
+      merged ? [' ', h('span', { class: 'badge badge-lg badge-q-merged' }, Q_STATUS.merged)] : null),
     h('p', { class: 'track-explain' },
       EXPLAIN[st] || '处理中。',
       st === 'on_air' && t.event ? [h('a', { href: `/events/${encodeURIComponent(t.event.slug)}` }, '去直播页面收看'), '。'] : null),
@@ -79,7 +79,7 @@ function render(t) {
     out.push(h('section', { class: ['card', 'track-case'] },
       h('h2', { class: 'card-title' }, '留言板办理'),
       h('dl', { class: 'kv' },
-        h('div', null, h('dt', null, '办理单位'), h('dd', null, unitName(c.unit) || '待分派')),
+        h('div', null, h('dt', null, '办理单位'), h('dd', null, unitName(c.unit) || labels.case_stage.routing)),
         h('div', null, h('dt', null, '办理状态'), h('dd', null, CASE_STATUS[c.status] || c.status || '')),
         c.due_at ? h('div', null, h('dt', null, '办理时限'), h('dd', null, `${fmtDateTime(c.due_at)} 前`)) : null),
       h('p', null, h('a', { class: 'btn', href: `/board/cases/${encodeURIComponent(c.id)}` }, '查看办理详情'))));

@@ -41,7 +41,7 @@ CASE_STATUS = {"open": "办理中", "replied": "已回复", "overdue": "超期"}
 
 CASE_STAGE = {
     "routing": "待分派",
-    "assigned": "待接收",
+    "assigned": "待单位接收",
     "accepted": "办理中",
     "replied": "已答复",
     "reopened": "重新办理",

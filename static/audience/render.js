@@ -3,7 +3,9 @@
 import { updateSubmit } from './ask.js';
 import { $, el, root, state, view, voted } from './state.js';
 import { stopCountdown } from '../countdown.js';
-import { clear, excerpt, h, personLine, reconcile, show, timeEl, timeSpan, unitName } from '../dom.js';
+import {
+  clear, excerpt, h, personLine, reconcile, show, timeEl, timeSpan, unitName, EVENT_STATUS, Q_STATUS,
+} from '../dom.js';
 
 export function qMeta(q) {
   const unit = unitName(q.unit);
@@ -68,7 +70,7 @@ export function renderOnAir() {
     return;
   }
   box.appendChild(h('article', { class: 'on-air-card', dataset: { questionId: q.id } },
-    h('p', { class: 'on-air-badge' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), '正在回答'),
+    h('p', { class: 'on-air-badge' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), Q_STATUS.on_air),
     h('p', { class: 'on-air-text' }, q.text),
     qMeta(q),
     h('p', { class: 'on-air-hint' },
@@ -146,7 +148,7 @@ export function renderTransferred() {
     const q = t.question;
     const unit = unitName(q.unit);
     return h('li', { class: 'transferred-item', dataset: { questionId: q.id } },
-      h('span', { class: 'badge badge-q-transferred' }, '已转办'),
+      h('span', { class: 'badge badge-q-transferred' }, Q_STATUS.transferred),
       h('span', { class: 'transferred-text' }, excerpt(q.text, 60)),
       h('span', { class: 'transferred-note' },
         unit ? `已转交${unit}办理` : '已转至留言板办理',
@@ -189,7 +191,7 @@ export function renderStatus() {
   root.classList.remove('is-scheduled', 'is-live', 'is-closed');
   root.classList.add(`is-${st}`);
   el.status.className = `badge badge-ev-${st}`;
-  el.status.textContent = st === 'live' ? '直播中' : st === 'scheduled' ? '预告 · 征集中' : '已结束';
+  el.status.textContent = st === 'scheduled' ? `${EVENT_STATUS.scheduled} · 征集中` : EVENT_STATUS[st] || st;
   if (el.countdown) {
     if (st !== 'scheduled') {
       stopCountdown(el.countdown);
