@@ -1,6 +1,8 @@
-// Shared DOM helpers, zh-CN formatting and status names.
+// Shared DOM helpers, zh-CN formatting and status names (the names come from labels.js).
 // Never build markup from strings: every node is created with createElement
 // and every user-written text goes through textContent.
+
+import { labels } from './labels.js';
 
 const BOOL_ATTRS = new Set(['disabled', 'hidden', 'checked', 'selected', 'required', 'readonly', 'multiple', 'open']);
 
@@ -187,38 +189,15 @@ export function timeEl(s, cls) {
 
 // ---------- names ----------
 
-export const Q_STATUS = {
-  submitted: '已提交',
-  pending: '审核中',
-  approved: '已通过',
-  on_air: '正在回答',
-  answered: '已回答',
-  rejected: '未通过',
-  merged: '已合并',
-  transferred: '已转办',
-};
+export const Q_STATUS = labels.question_status || {};
 
-export const EVENT_STATUS = { scheduled: '预告', live: '直播中', closed: '已结束' };
+export const EVENT_STATUS = labels.event_status || {};
 
-export const CASE_STATUS = { open: '办理中', replied: '已回复', overdue: '超期' };
+export const CASE_STATUS = labels.case_status || {};
 
-export const ROLE = { admin: '管理员', moderator: '审核员', official: '嘉宾' };
+export const ROLE = labels.role || {};
 
-export const ACTION = {
-  submit: '提交',
-  approve: '通过',
-  reject: '驳回',
-  merge: '合并',
-  assign: '指派单位',
-  edit: '编辑',
-  on_air: '开始回答',
-  'on-air': '开始回答',
-  off_air: '撤回',
-  'off-air': '撤回',
-  answer: '回答',
-  transfer: '转办',
-  vote: '同问',
-};
+export const ACTION = labels.action || {};
 
 export function actionName(a) {
   return ACTION[a] || a || '处理';
@@ -228,37 +207,9 @@ export function statusName(s) {
   return Q_STATUS[s] || s || '';
 }
 
-const WORD_CATEGORY = {
-  insult: '不文明用语',
-  abuse: '不文明用语',
-  profanity: '不文明用语',
-  politics: '政治敏感',
-  political: '政治敏感',
-  ad: '广告',
-  ads: '广告',
-  advert: '广告',
-  porn: '色情',
-  sex: '色情',
-  violence: '暴力',
-  gambling: '赌博',
-  fraud: '诈骗',
-  drugs: '毒品',
-  rumor: '谣言',
-};
+const WORD_CATEGORY = labels.word_category || {};
 
-const FLAG_KIND = {
-  'pii.id_number': '身份证号',
-  'pii.mobile': '手机号',
-  'pii.landline': '座机号',
-  'pii.bank_card': '银行卡号',
-  'pii.email': '电子邮箱',
-  'pii.plate': '车牌号',
-  'pii.name': '姓名',
-  'spam.link': '链接',
-  'spam.flood': '刷屏',
-  'spam.repeat': '重复内容',
-  duplicate: '疑似重复',
-};
+const FLAG_KIND = labels.flag_kind || {};
 
 export function flagName(kind) {
   if (!kind) return '';

@@ -5,6 +5,7 @@ import {
 } from './dom.js';
 import { LiveSocket, bindBanner } from './live.js';
 import { post } from './api.js';
+import { limits } from './labels.js';
 import {
   QuestionStore, makeResync, publicFrames, unitOptions, unitId, unitLabel, parseUnits,
 } from './staff.js';
@@ -96,7 +97,7 @@ function renderOnAir() {
     clear(el.onAir);
     const draft = ls.get(draftKey(mine.id), '') || '';
     const ta = h('textarea', {
-      id: 'answer-text', name: 'answer', rows: 7, maxlength: 5000, value: draft,
+      id: 'answer-text', name: 'answer', rows: 7, maxlength: limits.answer_chars, value: draft,
       placeholder: '请输入回答内容。发布后将立即显示在所有观众的屏幕上。',
     });
     ta.addEventListener('input', () => ls.set(draftKey(mine.id), ta.value));

@@ -1,6 +1,9 @@
 // Tracking page: re-render the parcel-style status on every `track` frame.
 import { h, clear, fmtDateTime, unitName, personLine, Q_STATUS, CASE_STATUS } from './dom.js';
+import { labels } from './labels.js';
 import { LiveSocket, bindBanner } from './live.js';
+
+const TIMELINE = labels.question_timeline || {};
 
 const root = document.getElementById('track');
 const code = root.dataset.trackingCode;
@@ -17,13 +20,14 @@ const EXPLAIN = {
 };
 
 function steps(t, st) {
-  if (st === 'rejected') return { list: ['已提交', '审核中', '未通过'], cur: 2, fail: true };
+  const names = (codes) => codes.map((code) => Q_STATUS[code] || CASE_STATUS[code] || code);
+  if (st === 'rejected') return { list: names(['submitted', 'pending', 'rejected']), cur: 2, fail: true };
   if (st === 'transferred') {
     const replied = !!(t.case && t.case.status === 'replied');
-    return { list: ['已提交', '审核中', '已通过', '已转办', '已回复'], cur: replied ? 4 : 3, final: replied };
+    return { list: names(['submitted', 'pending', 'approved', 'transferred', 'replied']), cur: replied ? 4 : 3, final: replied };
   }
   const idx = { submitted: 0, pending: 1, approved: 2, on_air: 3, answered: 4 };
-  return { list: ['已提交', '审核中', '已通过', '正在回答', '已回答'], cur: idx[st] ?? 1, final: st === 'answered' };
+  return { list: names(['submitted', 'pending', 'approved', 'on_air', 'answered']), cur: idx[st] ?? 1, final: st === 'answered' };
 }
 
 function time(s) {
@@ -84,17 +88,9 @@ function render(t) {
   let aired = false;
   const items = [];
   for (const e of t.timeline || []) {
-    let label;
-    switch (e.status) {
-      case 'pending': label = '已提交，进入审核'; break;
-      case 'approved': label = aired ? '暂停回答，回到待回答列表' : '审核通过，已公开'; break;
-      case 'on_air': label = '嘉宾开始回答'; aired = true; break;
-      case 'answered': label = '嘉宾已回答'; break;
-      case 'rejected': label = '未通过审核'; break;
-      case 'merged': label = '已与相同问题合并（同问）'; break;
-      case 'transferred': label = '已转至留言板办理'; break;
-      default: label = Q_STATUS[e.status] || e.status;
-    }
+    const key = e.status === 'approved' && aired ? 'approved_again' : e.status;
+    const label = TIMELINE[key] || Q_STATUS[e.status] || e.status;
+    if (e.status === 'on_air') aired = true;
     items.unshift({ label, e });
   }
   out.push(card('处理记录', h('ol', { id: 'track-timeline', class: 'timeline' },

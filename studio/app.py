@@ -24,7 +24,7 @@ from studio.live.protocol import lifespan_state
 from studio.runtime import Studio, open_studio
 from studio.settings import Settings, load_settings
 from studio.web import api, board_api, board_pages, desk_api, desk_pages, downloads, pages
-from studio.web.templating import install_filters
+from studio.web.templating import configure
 
 if TYPE_CHECKING:
     from studio.live.relay import Relay
@@ -97,7 +97,7 @@ def build_templates(settings: Settings) -> Jinja2Templates:
         loader=FileSystemLoader(settings.templates_dir),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
-    install_filters(environment, settings.timezone)
+    configure(environment, settings)
     return Jinja2Templates(env=environment)
 
 

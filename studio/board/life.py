@@ -21,6 +21,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from moderation.lifecycle import Refusal, Role
+from studio import labels
 from studio.board.workdays import add_working_days, due_at
 
 
@@ -48,11 +49,7 @@ class Rating(StrEnum):
     UNSATISFIED = "unsatisfied"
 
 
-RATING_LABELS = {
-    Rating.SATISFIED: "满意",
-    Rating.BASICALLY_SATISFIED: "基本满意",
-    Rating.UNSATISFIED: "不满意",
-}
+RATING_LABELS = {rating: labels.RATING[rating.value] for rating in Rating}
 
 OPEN_STAGES = frozenset({Stage.ROUTING, Stage.ASSIGNED, Stage.ACCEPTED, Stage.REOPENED})
 """Stages in which the case waits for its unit (public status ``open``)."""
@@ -161,20 +158,6 @@ def may_extend(current_due: datetime | None, now: datetime, already_extended: bo
     return None
 
 
-STAGE_LABELS = {
-    Stage.ROUTING: "待分派",
-    Stage.ASSIGNED: "待接收",
-    Stage.ACCEPTED: "办理中",
-    Stage.REPLIED: "已答复",
-    Stage.REOPENED: "重新办理",
-    Stage.CLOSED: "已办结",
-}
+STAGE_LABELS = {stage: labels.CASE_STAGE[stage.value] for stage in Stage}
 
-ACTION_LABELS = {
-    CaseAction.ROUTE: "分派",
-    CaseAction.ACCEPT: "接收",
-    CaseAction.REPLY: "答复",
-    CaseAction.EXTEND: "延期",
-    CaseAction.OUT_OF_SCOPE: "退回",
-    CaseAction.RATE: "评价",
-}
+ACTION_LABELS = {action: labels.CASE_ACTION[action.value] for action in CaseAction}

@@ -56,6 +56,11 @@ log = logging.getLogger(__name__)
 REDACTED = "[已隐去]"
 
 
+def answer_chars(max_question_chars: int) -> int:
+    """The longest answer an official may post: five times the longest question."""
+    return max_question_chars * 5
+
+
 @dataclass(frozen=True, slots=True)
 class Receipt:
     """What an asker gets back once their question is stored."""
@@ -260,7 +265,7 @@ async def _apply(
             raise ApiError("conflict", f"第 {busy['id']} 号提问正在回答中", on_air=busy["id"])
         change.fields["on_air_at"] = now
     elif action is Action.ANSWER:
-        change.fields["answer_text"] = clean_text(body.get("text"), "text", max_chars * 5)
+        change.fields["answer_text"] = clean_text(body.get("text"), "text", answer_chars(max_chars))
         change.fields["answered_by"] = staff.id
         change.fields["answered_at"] = now
     elif action is Action.TRANSFER:

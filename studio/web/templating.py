@@ -1,30 +1,53 @@
-"""Jinja2 filters shared by the templates: local times and Chinese status names."""
+"""What every template gets: local times, the Chinese names, the text limits, the scripts' config.
+
+Names come from :mod:`studio.labels` and limits from the settings the app runs
+with and the services' own bounds, so a page never states a label or a length
+of its own. ``client_config`` is what ``base.html`` renders into the
+``studio-config`` JSON block that ``static/labels.js`` reads.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
-STATUS_LABELS = {
-    "pending": "审核中",
-    "approved": "已通过",
-    "on_air": "正在回答",
-    "answered": "已回答",
-    "rejected": "未通过",
-    "merged": "已合并",
-    "transferred": "已转办",
-    "scheduled": "预告",
-    "live": "直播中",
-    "closed": "已结束",
-    "open": "办理中",
-    "replied": "已回复",
-}
+from studio import labels
+from studio.board import actions, search, submissions
+from studio.desk import reasons
+from studio.events.manage import MAX_HOST_MESSAGE
+from studio.events.questions import answer_chars
+from studio.inputs import MAX_NICKNAME
+from studio.settings import Settings
 
 
-def install_filters(environment: Environment, timezone: str) -> None:
-    zone = ZoneInfo(timezone)
+def page_limits(settings: Settings) -> dict[str, int]:
+    """The longest text each field accepts, as the server enforces it."""
+    return {
+        "question_chars": settings.max_question_chars,
+        "answer_chars": answer_chars(settings.max_question_chars),
+        "nickname_chars": MAX_NICKNAME,
+        "host_message_chars": MAX_HOST_MESSAGE,
+        "reject_note_chars": reasons.MAX_NOTE,
+        "board_reply_chars": actions.MAX_REPLY_CHARS,
+        "board_reason_chars": actions.MAX_REASON_CHARS,
+        "rating_comment_chars": actions.MAX_COMMENT_CHARS,
+        "submission_reason_chars": submissions.MAX_REASON,
+        "search_chars": search.MAX_QUERY_CHARS,
+    }
+
+
+def client_config(settings: Settings) -> dict[str, Any]:
+    """What the pages' scripts read from the page: the names and the limits."""
+    return {"labels": labels.client_labels(), "limits": page_limits(settings)}
+
+
+def configure(environment: Environment, settings: Settings) -> None:
+    """Install the filters (``localtime``, ``status_label``) and the globals (``labels``,
+    ``limits``, ``client_config``) every template may use."""
+    zone = ZoneInfo(settings.timezone)
 
     def localtime(value: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
         """Format an ISO time in the studio's timezone (``-`` when empty)."""
@@ -35,8 +58,8 @@ def install_filters(environment: Environment, timezone: str) -> None:
         except ValueError:
             return value
 
-    def status_label(value: str | None) -> str:
-        return STATUS_LABELS.get(value or "", value or "")
-
     environment.filters["localtime"] = localtime
-    environment.filters["status_label"] = status_label
+    environment.filters["status_label"] = labels.status_label
+    environment.globals["labels"] = labels
+    environment.globals["limits"] = page_limits(settings)
+    environment.globals["client_config"] = client_config(settings)
