@@ -8,7 +8,6 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import fields
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,8 +19,9 @@ from websockets.asyncio.client import connect
 
 from studio.live.protocol import StudioWebSocketProtocol, fast_send, lifespan_state
 from studio.settings import Settings, load_settings, variable_of
+from support.data import REPOSITORY
 
-OPERATIONS = Path(__file__).resolve().parent.parent / "docs" / "operations.md"
+OPERATIONS = REPOSITORY / "docs" / "operations.md"
 
 
 def documented() -> dict[str, str]:

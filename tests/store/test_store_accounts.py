@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from studio.store import sessions, staff, units
 from studio.store.database import Database
 
 pytestmark = pytest.mark.asyncio
 NOW = "2026-03-02T10:00:00+08:00"
-
-
-@pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    store = Database(str(tmp_path / "accounts.db"))
-    await store.open()
-    try:
-        yield store
-    finally:
-        await store.close()
 
 
 async def test_units_by_id_and_name(db: Database) -> None:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from studio.store import board_stats, calendar, cases, categories, meta, submissions
 from studio.store.database import Database, Tx
@@ -15,16 +12,6 @@ from studio.store.units import insert_unit
 
 pytestmark = pytest.mark.asyncio
 NOW = "2026-03-02T10:00:00+08:00"
-
-
-@pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    store = Database(str(tmp_path / "board.db"))
-    await store.open()
-    try:
-        yield store
-    finally:
-        await store.close()
 
 
 async def test_calendar_days(db: Database) -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from moderation.lifecycle import Role
 from studio.accounts.directory import Staff
@@ -21,16 +18,6 @@ from studio.store.units import insert_unit
 pytestmark = pytest.mark.asyncio
 NOW = "2026-03-02T10:00:00+08:00"
 CLOCK = Clock("Asia/Shanghai")
-
-
-@pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    store = Database(str(tmp_path / "cases.db"))
-    await store.open()
-    try:
-        yield store
-    finally:
-        await store.close()
 
 
 async def one_case(db: Database, **columns: Any) -> Any:

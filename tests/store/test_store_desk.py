@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from moderation.lexicon import Term
 from studio.store import claims, desk, lexicon, reasons
@@ -15,16 +12,6 @@ from studio.store.database import Database, Tx
 
 pytestmark = pytest.mark.asyncio
 NOW = "2026-03-02T10:00:00+08:00"
-
-
-@pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    store = Database(str(tmp_path / "desk.db"))
-    await store.open()
-    try:
-        yield store
-    finally:
-        await store.close()
 
 
 async def _event(tx: Tx, slug: str) -> int:

@@ -7,16 +7,9 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import (
-    ADMIN_PASSWORD,
-    Server,
-    StaffClient,
-    Studio,
-    close_code,
-    recv_json,
-    recv_until,
-    start_server,
-)
+
+from support.clients import StaffClient, Studio, close_code, recv_json, recv_until
+from support.servers import ADMIN_PASSWORD, Server, start_server
 
 
 def test_bad_frames_get_error_frames_and_the_socket_survives(studio: Studio) -> None:

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Server, Studio, recv_until, start_server
-from websockets.sync.client import ClientConnection
 
-
-def frames_until(ws: ClientConnection, kind: str, match: dict[str, Any], timeout: float = 5) -> dict[str, Any]:
-    """The first frame of type ``kind`` whose fields include ``match``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        frame = recv_until(ws, kind, max(0.1, deadline - time.monotonic()))
-        if all(frame.get(key) == value for key, value in match.items()):
-            return frame
+from support.clients import Studio, frames_until, recv_until
+from support.servers import Server, start_server
 
 
 @pytest.fixture(scope="module")
@@ -275,10 +266,14 @@ def test_the_off_switch_turns_every_limit_off(studio: Studio) -> None:
     studio.mod1.act(studio.question(slug, asked["question_id"]), "approve")
     ws = studio.server.ws(f"/ws/events/{slug}")
     recv_until(ws, "snapshot")
+    seen: list[dict[str, Any]] = []
     for n in range(12):
         ws.send(ask_frame(f"压测{n}"))
-        recv_until(ws, "ask.ok")
+        recv_until(ws, "ask.ok", seen=seen)
     for _ in range(40):
         ws.send(json.dumps({"type": "vote", "question": asked["question_id"]}))
-        recv_until(ws, "vote.ok")
+        recv_until(ws, "vote.ok", seen=seen)
     ws.close()
+    assert [frame for frame in seen if frame["type"] == "error"] == []
+    assert sum(frame["type"] == "ask.ok" for frame in seen) == 12
+    assert sum(frame["type"] == "vote.ok" for frame in seen) == 40

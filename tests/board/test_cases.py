@@ -7,9 +7,9 @@ import uuid
 from typing import Any
 
 import httpx
-from conftest import Studio
 
 from studio.store.fulltext import index_text
+from support.clients import Studio
 
 
 def closed_case(studio: Studio, text: str, unit: str = "人社局", hard: bool = False) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import free_port
+from support.servers import free_port
 
 
 class RedisServer:

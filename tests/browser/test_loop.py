@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 from urllib.parse import urljoin
 
-from conftest import STAFF_PASSWORD, Studio, log_in
+from support.browser import log_in
+from support.clients import Studio
+from support.servers import STAFF_PASSWORD
 
 SCREENSHOTS = Path(os.environ["STUDIO_SCREENSHOTS"]) if os.environ.get("STUDIO_SCREENSHOTS") else None
 

@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import ADMIN_PASSWORD, Server, StaffClient, log_in, start_server, watch_errors
+
+from support.browser import log_in, watch_errors
+from support.clients import StaffClient
+from support.servers import ADMIN_PASSWORD, Server, start_server
 
 WAIT = 10_000
 MOD_PASSWORD = "moderator-pass-1"

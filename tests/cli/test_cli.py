@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 import httpx
-from conftest import free_port
 from websockets.sync.client import connect
+
+from support.servers import free_port
 
 
 def test_demo_prints_working_credentials_and_serves_a_live_event(tmp_path: Path) -> None:

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from conftest import Server, start_server
 from openpyxl import load_workbook
 
 from studio.board.stats import CaseFacts, unit_stats, week_bounds, week_of
 from studio.store.fulltext import index_text
+from support.servers import Server, start_server
 
 # Week 2026-W10 runs from Monday 2026-03-02 to Sunday 2026-03-08.
 # (unit, routed_at, due_at, open, first reply at, ratings) — the deadline in force at the

@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
-from conftest import Studio, close_code, recv_json, recv_until
-from websockets.sync.client import ClientConnection
-
 from studio.board.workdays import add_working_days
+from support.clients import Studio, close_code, drain, recv_json, recv_until
 
 PRIVATE_PHONE = "13912345678"
-
-
-def drain(ws: ClientConnection, seconds: float = 0.6) -> list[dict[str, Any]]:
-    """Every frame that arrives within ``seconds``."""
-    frames: list[dict[str, Any]] = []
-    deadline = time.monotonic() + seconds
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return frames
-        try:
-            frames.append(recv_json(ws, left))
-        except TimeoutError:
-            return frames
 
 
 def assert_contiguous(frames: list[dict[str, Any]], start: int) -> int:

@@ -391,11 +391,15 @@ def test_hub_from_url_delivers() -> None:
 
 @pytest.mark.asyncio
 async def test_memory_backend_publish_without_subscribers() -> None:
-    """Publishing to a channel nobody listens to is a no-op, not an error."""
+    """Publishing to a channel nobody listens to is no error, and the message is not kept for later."""
     backend = MemoryBackend()
     await backend.connect()
-    await backend.publish(Message("nobody", "x", seq=1))
+    await backend.publish(Message("nobody", "unheard", seq=1))
+    async with backend.subscribe("nobody") as messages:
+        await backend.publish(Message("nobody", "heard", seq=2))
+        first = await asyncio.wait_for(messages.__anext__(), 1)
     await backend.disconnect()
+    assert (first.text, first.seq) == ("heard", 2)
 
 
 @pytest.mark.asyncio

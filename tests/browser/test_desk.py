@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import STAFF_PASSWORD, Studio, log_in
-from test_desk import frames_until
+from support.browser import log_in
+from support.clients import Studio, frames_until
+from support.servers import STAFF_PASSWORD
 
 WAIT = 10_000
 PHONE = "13912345678"

@@ -13,9 +13,11 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import Server, Studio, start_server
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wenzheng"
+from support.clients import Studio
+from support.data import WENZHENG as DATA
+from support.servers import Server, start_server
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 FILES = ("messages.jsonl", "replies.jsonl", "hot-messages.jsonl")
 

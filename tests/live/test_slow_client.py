@@ -9,7 +9,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from conftest import Studio, recv_json, start_server
+from support.clients import Studio, recv_json, recv_until
+from support.servers import start_server
 
 
 def stuck_viewer(port: int, path: str) -> socket.socket:
@@ -36,11 +37,14 @@ def test_viewer_that_stops_reading_is_dropped(tmp_path: Path) -> None:
         studio = Studio(server)
         slug = studio.new_event()
         reader = server.ws(f"/ws/events/{slug}")
-        start = recv_json(reader)["seq"]
+        snapshot = recv_json(reader)
+        start, counted = snapshot["seq"], snapshot["stats"]["viewers"]
         stuck = stuck_viewer(server.port, f"/ws/events/{slug}")
+        while counted != 2:  # stats frames come only on change: wait until the stuck viewer counts
+            counted = recv_until(reader, "stats", timeout=10)["viewers"]
         total = 2000  # enough to fill the kernel socket buffers (a few MiB), then ours
         seqs: list[int] = []
-        viewers: list[int] = []
+        viewers: list[int] = [counted]
 
         def read() -> None:
             deadline = time.monotonic() + 120
@@ -59,7 +63,7 @@ def test_viewer_that_stops_reading_is_dropped(tmp_path: Path) -> None:
                 assert answer.status_code == 201
             reading.result()
         assert seqs == list(range(start + 1, start + total + 1))
-        assert viewers and viewers[0] == 2 and viewers[-1] == 1, viewers
+        assert viewers[0] == 2 and viewers[-1] == 1, viewers
         stuck.close()
         reader.close()
     finally:

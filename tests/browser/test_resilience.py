@@ -6,7 +6,9 @@ import json
 import signal
 from typing import Any
 
-from conftest import ADMIN_PASSWORD, STAFF_PASSWORD, StaffClient, Studio, log_in
+from support.browser import log_in
+from support.clients import StaffClient, Studio
+from support.servers import ADMIN_PASSWORD, STAFF_PASSWORD
 
 WAIT = 10_000
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from moderation.lexicon import Lexicon, default_terms
 from moderation.screening import Screening, screen
 from moderation.similarity import DuplicateIndex
+from support.data import WENZHENG as DATA
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wenzheng"
 FILES = ("messages.jsonl", "hot-messages.jsonl", "replies.jsonl")
 
 

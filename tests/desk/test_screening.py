@@ -9,8 +9,7 @@ import sys
 import uuid
 from typing import Any
 
-from conftest import Studio, recv_until
-from test_live_loop import drain
+from support.clients import Studio, drain, recv_until
 
 PHONE = "13912345678"
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_PASSWORD, Server, Studio, recv_json
-from redis_support import RedisServer, available
+
+from support.clients import Studio, recv_json
+from support.redis_server import RedisServer, available
+from support.servers import ADMIN_PASSWORD, Server
 
 pytestmark = pytest.mark.skipif(not available(), reason="redis-server is not installed")
 

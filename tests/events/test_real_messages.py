@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 
 import pytest
-from conftest import Studio, recv_json
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wenzheng"
+from support.clients import Studio, recv_json
+from support.data import WENZHENG as DATA
 
 
 def real_messages() -> list[dict[str, str]]:

@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from conftest import STAFF_PASSWORD, Studio, log_in, watch_errors
+from support.browser import log_in, watch_errors
+from support.clients import Studio
+from support.servers import STAFF_PASSWORD
 
 SCREENSHOTS = Path(os.environ["STUDIO_SCREENSHOTS"]) if os.environ.get("STUDIO_SCREENSHOTS") else None
 
@@ -107,7 +109,7 @@ def test_direct_submission_through_the_console(browser: Any, studio: Studio) -> 
 
 def test_admin_keeps_the_holiday_calendar(browser: Any, studio: Studio) -> None:
     """The admin sees the 2026 schedule, adds a holiday on the calendar page and removes it again."""
-    from conftest import ADMIN_PASSWORD
+    from support.servers import ADMIN_PASSWORD
 
     errors: list[str] = []
     page = log_in(browser, studio.server, "admin", ADMIN_PASSWORD, "/studio/calendar", errors)

@@ -6,15 +6,9 @@ import re
 import uuid
 from typing import Any
 
-from conftest import (
-    ADMIN_PASSWORD,
-    STAFF_PASSWORD,
-    Server,
-    StaffClient,
-    Studio,
-    log_in,
-    watch_errors,
-)
+from support.browser import log_in, watch_errors
+from support.clients import StaffClient, Studio
+from support.servers import ADMIN_PASSWORD, STAFF_PASSWORD, Server
 
 WAIT = 10_000
 

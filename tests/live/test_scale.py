@@ -12,9 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ADMIN_PASSWORD, Server, Studio, recv_json, recv_until
-from redis_support import RedisServer, available
-from test_resume import ViewerState
+
+from support.clients import Studio, recv_json, recv_until
+from support.redis_server import RedisServer, available
+from support.servers import ADMIN_PASSWORD, Server
+from support.viewer import ViewerState
 
 pytestmark = pytest.mark.skipif(not available(), reason="redis-server is not installed")
 
@@ -130,10 +132,13 @@ def test_viewer_counts_add_up_across_processes(cluster: Cluster) -> None:
     slug = cluster.studio.new_event()
     sockets = [server.ws(f"/ws/events/{slug}") for server in (a, a, b)]
     viewers = [recv_json(ws)["stats"]["viewers"] for ws in sockets]
+    converged = []
     for ws, seen in zip(sockets, viewers, strict=True):
         while seen != 3:  # stats frames come only when a figure changed, so start from the snapshot's
             seen = recv_until(ws, "stats", timeout=10)["viewers"]
+        converged.append(seen)
         ws.close()
+    assert converged == [3, 3, 3]
 
 
 def test_concurrent_writes_from_several_processes_all_succeed(cluster: Cluster) -> None:

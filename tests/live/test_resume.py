@@ -6,57 +6,10 @@ import json
 import signal
 import uuid
 from pathlib import Path
-from typing import Any
 
-from conftest import Studio, recv_json, recv_until, start_server
-
-
-class ViewerState:
-    """What an audience page holds, built only from frames (as the page's script does)."""
-
-    def __init__(self) -> None:
-        self.seq = 0
-        self.questions: dict[int, dict[str, Any]] = {}
-        self.messages: list[int] = []
-        self.status = ""
-
-    def apply(self, frame: dict[str, Any]) -> None:
-        kind = frame["type"]
-        if kind == "snapshot":
-            self.seq = frame["seq"]
-            self.status = frame["event"]["status"]
-            self.questions = {}
-            for question in frame["published"] + frame["answered"]:
-                self.questions[question["id"]] = question
-            if frame["on_air"]:
-                self.questions[frame["on_air"]["id"]] = frame["on_air"]
-            self.messages = sorted(m["id"] for m in frame["messages"])
-            return
-        if "seq" not in frame:
-            return
-        assert frame["seq"] == self.seq + 1, (frame, self.seq)
-        self.seq = frame["seq"]
-        if "question" in frame:
-            self.questions[frame["question"]["id"]] = frame["question"]
-        elif kind == "votes":
-            for question_id, count in frame["counts"].items():
-                self.questions[int(question_id)]["votes"] = count
-        elif kind == "host.message":
-            self.messages = sorted([*self.messages, frame["message"]["id"]])
-        elif kind == "event.status":
-            self.status = frame["status"]
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "status": self.status,
-            "messages": self.messages,
-            "questions": {
-                qid: (q["status"], q["text"], q["votes"], (q["answer"] or {}).get("text"))
-                for qid, q in sorted(self.questions.items())
-                if q["status"] in ("approved", "on_air", "answered")
-            },
-        }
+from support.clients import Studio, recv_json, recv_until
+from support.servers import start_server
+from support.viewer import ViewerState
 
 
 def test_acknowledged_question_survives_kill_9_and_viewer_converges(tmp_path: Path) -> None:

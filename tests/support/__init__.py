@@ -1,0 +1,1 @@
+"""Helpers the tests import: servers, clients, the browser, redis-server."""

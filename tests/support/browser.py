@@ -1,0 +1,34 @@
+"""Debian's Chromium through Playwright: where it is, how it starts, signing in, collecting errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from support.servers import Server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def watch_errors(page: Any, errors: list[str]) -> None:
+    """Collect uncaught page errors and console errors into ``errors``."""
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+
+def log_in(chromium: Any, server: Server, username: str, password: str, target: str = "/studio/",
+           errors: list[str] | None = None) -> Any:
+    """A new desktop browser context (Shanghai time) signed in through the login page."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    if errors is not None:
+        watch_errors(page, errors)
+    page.goto(f"{server.base}/studio/login?next={target}")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login-submit")
+    page.wait_for_url(f"**{target}")
+    return page
