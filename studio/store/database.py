@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
@@ -42,6 +42,22 @@ class Queryable(Protocol):
     async def fetchone(self, sql: str, params: Any = ()) -> Any: ...
 
     async def fetchall(self, sql: str, params: Any = ()) -> list[Any]: ...
+
+
+async def update_columns(tx: Tx, table: str, allowed: frozenset[str], changes: Mapping[str, Any],
+                         key: tuple[str, object]) -> None:
+    """Set ``changes`` on the row of ``table`` whose ``key`` column has ``key``'s value.
+
+    Column names are checked against ``allowed`` (they come from code, never from
+    input); an unknown one raises ``ValueError``. No change, no statement.
+    """
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"not {table} columns: {sorted(unknown)}")
+    if not changes:
+        return
+    columns = ", ".join(f"{name} = ?" for name in changes)
+    await tx.execute(f"UPDATE {table} SET {columns} WHERE {key[0]} = ?", (*changes.values(), key[1]))
 
 
 class Queries:

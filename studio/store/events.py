@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from studio.store.database import Queryable, Tx
+from studio.store.database import Queryable, Tx, update_columns
 
 
 async def event_row(conn: Queryable, slug: str) -> Any:
@@ -50,11 +50,12 @@ async def insert_event(tx: Tx, *, slug: str, title: str, description: str, start
     )
 
 
+EVENT_COLUMNS = frozenset({"title", "description", "starts_at", "ends_at"})
+
+
 async def update_event(tx: Tx, event_id: int, fields: dict[str, Any]) -> None:
-    """Set the given columns (names come from the caller's validated field list, never from input)."""
-    if fields:
-        columns = ", ".join(f"{name} = ?" for name in fields)
-        await tx.execute(f"UPDATE events SET {columns} WHERE id = ?", (*fields.values(), event_id))
+    """Set the given columns of the event (only those of ``EVENT_COLUMNS``)."""
+    await update_columns(tx, "events", EVENT_COLUMNS, fields, ("id", event_id))
 
 
 async def set_event_status(tx: Tx, event_id: int, status: str, *, stamp_column: str, at: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio.store.database import Queryable, Tx
+from studio.store.database import Queryable, Tx, update_columns
 
 REASON_COLUMNS = frozenset({"text", "active", "position"})
 
@@ -50,10 +50,4 @@ async def insert_reason(tx: Tx, code: str, text: str, position: int) -> None:
 
 async def update_reason(tx: Tx, code: str, changes: dict[str, Any]) -> None:
     """Set the given columns (of ``REASON_COLUMNS``) of the reason ``code``."""
-    unknown = set(changes) - REASON_COLUMNS
-    if unknown:
-        raise ValueError(f"not reason columns: {sorted(unknown)}")
-    if not changes:
-        return
-    columns = ", ".join(f"{name} = ?" for name in changes)
-    await tx.execute(f"UPDATE reject_reasons SET {columns} WHERE code = ?", (*changes.values(), code))
+    await update_columns(tx, "reject_reasons", REASON_COLUMNS, changes, ("code", code))

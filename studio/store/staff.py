@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio.store.database import Queryable, Tx
+from studio.store.database import Queryable, Tx, update_columns
 
 STAFF_SELECT = """
     SELECT s.*, u.name AS unit_name FROM staff s LEFT JOIN units u ON u.id = s.unit_id
@@ -49,10 +49,4 @@ STAFF_COLUMNS = frozenset({"password_hash", "display_name", "title", "unit_id", 
 
 async def update_staff(tx: Tx, staff_id: int, changes: dict[str, Any]) -> None:
     """Set the given columns of an account (only those of ``STAFF_COLUMNS``)."""
-    unknown = set(changes) - STAFF_COLUMNS
-    if unknown:
-        raise ValueError(f"not staff columns: {sorted(unknown)}")
-    if not changes:
-        return
-    columns = ", ".join(f"{name} = ?" for name in changes)
-    await tx.execute(f"UPDATE staff SET {columns} WHERE id = ?", (*changes.values(), staff_id))
+    await update_columns(tx, "staff", STAFF_COLUMNS, changes, ("id", staff_id))
