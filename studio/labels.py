@@ -115,9 +115,13 @@ def status_label(code: str | None) -> str:
     return ANY_STATUS.get(code or "", code or "")
 
 
-def client_labels() -> dict[str, Any]:
-    """Every dictionary the pages' scripts use, as they receive it in the page."""
-    return {
+STAFF_ONLY = frozenset({"flag_kind", "word_category"})
+"""Names only the staff consoles show: screening is never described on a public page."""
+
+
+def client_labels(*, staff: bool) -> dict[str, Any]:
+    """The dictionaries the pages' scripts use, as they receive them in the page."""
+    every = {
         "question_status": QUESTION_STATUS,
         "question_timeline": QUESTION_TIMELINE,
         "event_status": EVENT_STATUS,
@@ -130,3 +134,4 @@ def client_labels() -> dict[str, Any]:
         "flag_kind": FLAG_KIND,
         "word_category": WORD_CATEGORY,
     }
+    return every if staff else {name: names for name, names in every.items() if name not in STAFF_ONLY}

@@ -2,8 +2,9 @@
 
 Names come from :mod:`studio.labels` and limits from the settings the app runs
 with and the services' own bounds, so a page never states a label or a length
-of its own. ``client_config`` is what ``base.html`` renders into the
-``studio-config`` JSON block that ``static/labels.js`` reads.
+of its own. ``public_config`` (``staff_config`` on the staff's pages) is what
+``base.html`` renders into the ``studio-config`` JSON block that
+``static/labels.js`` reads.
 """
 
 from __future__ import annotations
@@ -39,14 +40,15 @@ def page_limits(settings: Settings) -> dict[str, int]:
     }
 
 
-def client_config(settings: Settings) -> dict[str, Any]:
-    """What the pages' scripts read from the page: the names and the limits."""
-    return {"labels": labels.client_labels(), "limits": page_limits(settings)}
+def client_config(settings: Settings, *, staff: bool) -> dict[str, Any]:
+    """What the pages' scripts read from the page: the names and the limits (the staff's pages
+    also get the screening flags' names)."""
+    return {"labels": labels.client_labels(staff=staff), "limits": page_limits(settings)}
 
 
 def configure(environment: Environment, settings: Settings) -> None:
     """Install the filters (``localtime``, ``status_label``) and the globals (``labels``,
-    ``limits``, ``client_config``) every template may use."""
+    ``limits``, ``public_config``, ``staff_config``) every template may use."""
     zone = ZoneInfo(settings.timezone)
 
     def localtime(value: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -62,4 +64,5 @@ def configure(environment: Environment, settings: Settings) -> None:
     environment.filters["status_label"] = labels.status_label
     environment.globals["labels"] = labels
     environment.globals["limits"] = page_limits(settings)
-    environment.globals["client_config"] = client_config(settings)
+    environment.globals["public_config"] = client_config(settings, staff=False)
+    environment.globals["staff_config"] = client_config(settings, staff=True)

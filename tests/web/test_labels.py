@@ -87,11 +87,14 @@ def test_pages_carry_the_labels_and_the_configured_limits(short_questions: Studi
         home = client.get("/").text
     for html in (event, board, home):
         config = page_config(html)
-        assert config["labels"] == json.loads(json.dumps(labels.client_labels()))
+        assert config["labels"] == json.loads(json.dumps(labels.client_labels(staff=False)))
+        assert "pii.mobile" not in html
         assert config["limits"]["question_chars"] == 50
     assert re.search(r'id="ask-text"[^>]*maxlength="50"', event)
     assert re.search(r'id="ask-text"[^>]*maxlength="50"', board)
     assert 'id="ask-count" class="counter">0/50<' in event
+    desk = short_questions.mod1.get(f"/studio/events/{slug}/moderate").text
+    assert page_config(desk)["labels"] == json.loads(json.dumps(labels.client_labels(staff=True)))
 
 
 def test_the_ask_form_counts_against_the_configured_limit(browser: Any, short_questions: Studio,
