@@ -9,13 +9,13 @@ random real message, and, for 70% of cases, a reply built the same way from
 real replies. Cases get one of 118 units, a level-3 category under the
 source message's level-1 category when it has one (else a random one), a
 status (70% replied), a creation time spread over two years and, for 5%, one
-of 20 events. Then it times ``search.search_cases`` — the function
+of 20 events. Then it times ``studio.board.search.search_cases`` — the function
 behind ``GET /api/board/cases`` and ``/board`` (count, one page of 20, and
 highlighting) — through the store's read pool, Q times per scenario, with
 words drawn from lists of realistic queries, and prints median and p95.
 
-    .venv/bin/python bench/fulltext.py            # 100,000 cases, 200 queries per scenario
-    .venv/bin/python bench/fulltext.py --cases 20000 --queries 50
+    .venv/bin/python bench/search.py            # 100,000 cases, 200 queries per scenario
+    .venv/bin/python bench/search.py --cases 20000 --queries 50
 """
 
 from __future__ import annotations

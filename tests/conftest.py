@@ -1,4 +1,4 @@
-"""Fixtures shared by every test folder: a running studio and a browser.
+"""Fixtures shared by every test folder: a running studio, a browser, a fresh or seeded store.
 
 The folders mirror the packages (``tests/board`` tests ``studio/board``, …);
 ``tests/browser`` holds the Playwright tests, which drive whole pages across
@@ -16,9 +16,16 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from broadcast import Message
+from studio.accounts import directory
+from studio.clock import Clock
+from studio.desk import wordlist
+from studio.events import manage
 from studio.store.database import Database
+from studio.store.events import event_row
 from support.browser import CHROMIUM, CHROMIUM_ARGS
 from support.clients import Studio
+from support.seed import PASSWORD, Seeded
 from support.servers import start_server
 
 
@@ -57,3 +64,37 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         yield store
     finally:
         await store.close()
+
+
+@pytest_asyncio.fixture
+async def seeded(tmp_path: Path) -> AsyncIterator[Seeded]:
+    """A store with staff in every role and one live event listing ``mod1`` and ``guest1``."""
+    published: list[Message] = []
+
+    async def publish(message: Message) -> None:
+        published.append(message)
+
+    db = Database(str(tmp_path / "studio.db"), publish=publish)
+    await db.open()
+    clock = Clock("Asia/Shanghai")
+    now = clock.stamp()
+    await wordlist.seed_defaults(db, now)
+    units = {name: (await directory.create_unit(db, name, now))["id"] for name in ("人社局", "交通局")}
+    staff = {}
+    for username, role, unit in (("admin", "admin", None), ("mod1", "moderator", None),
+                                 ("mod2", "moderator", None), ("guest1", "official", "人社局"),
+                                 ("guest3", "official", "交通局")):
+        staff[username] = await directory.create_staff(db, username=username, password=PASSWORD,
+                                                       role=role, unit=unit, at=now)
+    await manage.create_event(db, clock, staff["admin"], {
+        "slug": "town-hall", "title": "民生访谈", "description": "",
+        "starts_at": "2026-11-22T20:00:00+08:00", "ends_at": "2026-11-22T22:00:00+08:00",
+        "guests": ["guest1"], "moderators": ["mod1"],
+    })
+    await manage.open_event(db, clock, staff["admin"], "town-hall")
+    async with db.read() as conn:
+        event = await event_row(conn, "town-hall")
+    try:
+        yield Seeded(db, clock, published, staff, units, "town-hall", event["id"])
+    finally:
+        await db.close()

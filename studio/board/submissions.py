@@ -75,7 +75,7 @@ async def submit(db: Database, clock: Clock, screener: Screener, body: dict[str,
         except sqlite3.IntegrityError:
             raise ApiError("conflict", "请重试") from None
         await audit.record(tx, at=now, actor=nickname.strip() or DEFAULT_NICKNAME,
-                           role=Role.AUDIENCE.value, action="records.submit", to_status="pending",
+                           role=Role.AUDIENCE.value, action="board.submit", to_status="pending",
                            after_text=text, detail={"submission": submission_id})
         row = await submission_rows.submission_row(tx, submission_id)
     return _receipt(row), True
@@ -131,7 +131,7 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
             await submission_rows.set_rejected(tx, submission_id, reason=reason,
                                                by=staff.username, at=stamp)
             await audit.record(tx, at=stamp, actor=staff.username, role=staff.role.value,
-                               action="records.reject", from_status="pending", to_status="rejected",
+                               action="board.reject", from_status="pending", to_status="rejected",
                                before_text=row["original_text"],
                                detail={"submission": submission_id, "reason": reason})
         else:
@@ -157,7 +157,7 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
                                                case_id=case_id, hard=hard, by=staff.username,
                                                at=stamp)
             await audit.record(tx, at=stamp, actor=staff.username, role=staff.role.value,
-                               action="records.approve", case_id=case_id, from_status="pending",
+                               action="board.approve", case_id=case_id, from_status="pending",
                                to_status="approved", before_text=row["original_text"],
                                after_text=public_text,
                                detail={"submission": submission_id, "unit": unit_id, "hard": hard})
