@@ -187,6 +187,7 @@ def test_admin_resets_a_password_and_deactivates_an_account(browser: Any, studio
     # after a reload the page still shows it deactivated; 启用 brings it back
     page.reload()
     row = page.locator(f'#staff-list tr[data-username="{username}"][data-active="false"]')
+    row.wait_for(timeout=WAIT)  # the list is drawn by the page's script after the reload
     assert row.locator(".badge-inactive").count() == 1
     assert page.locator(f'#event-form input[name="moderators"][value="{username}"]').count() == 0
     row.locator('[data-staff-action="activate"]').click()

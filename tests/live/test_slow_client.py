@@ -79,13 +79,15 @@ def test_viewer_that_takes_nothing_is_closed_after_the_send_timeout(tmp_path: Pa
         studio = Studio(server)
         slug = studio.new_event()
         reader = server.ws(f"/ws/events/{slug}")
-        recv_json(reader)
+        counted = recv_json(reader)["stats"]["viewers"]
         stuck = stuck_viewer(server.port, f"/ws/events/{slug}")
+        while counted != 2:  # stats frames come only on change: wait until the stuck viewer counts
+            counted = recv_until(reader, "stats", timeout=10)["viewers"]
         for index in range(120):  # ≈330 KB: more than the kernel buffers hold for the stuck one
             answer = studio.mod1.post(f"/api/events/{slug}/messages",
                                       {"text": f"第{index}条：" + "很长的内容" * 180})
             assert answer.status_code == 201
-        viewers = [0]
+        viewers = [counted]
         deadline = time.monotonic() + 60
         while viewers[-1] != 1 and time.monotonic() < deadline:
             frame = recv_json(reader, timeout=30)
