@@ -24,19 +24,15 @@ from studio.events import manage
 from studio.store.database import Database
 from studio.store.events import event_row
 from support.browser import CHROMIUM, CHROMIUM_ARGS
-from support.clients import Studio
+from support.clients import Studio, running_studio
 from support.seed import PASSWORD, Seeded
-from support.servers import start_server
 
 
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     """A server with an admin, two moderators, two officials and two units, shared by a module."""
-    server = start_server(tmp_path_factory.mktemp("studio"))
-    try:
-        yield Studio(server)
-    finally:
-        server.stop()
+    with running_studio(tmp_path_factory.mktemp("studio")) as studio:
+        yield studio
 
 
 @pytest.fixture(scope="module")

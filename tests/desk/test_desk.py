@@ -9,17 +9,14 @@ from typing import Any
 
 import pytest
 
-from support.clients import Studio, frames_until, recv_until
+from support.clients import Studio, frames_until, recv_until, running_studio
 from support.servers import Server, start_server
 
 
 @pytest.fixture(scope="module")
 def quick_claims(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
-    server = start_server(tmp_path_factory.mktemp("claims"), env={"STUDIO_CLAIM_SECONDS": "1"})
-    try:
-        yield Studio(server)
-    finally:
-        server.stop()
+    with running_studio(tmp_path_factory.mktemp("claims"), env={"STUDIO_CLAIM_SECONDS": "1"}) as studio:
+        yield studio
 
 
 def test_a_claim_is_seen_live_by_another_moderator_and_expires(quick_claims: Studio) -> None:

@@ -6,12 +6,15 @@ import itertools
 import json
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 from websockets.sync.client import ClientConnection
 
-from support.servers import ADMIN_PASSWORD, STAFF_PASSWORD, Server
+from support.servers import ADMIN_PASSWORD, STAFF_PASSWORD, Server, start_server
 
 _names = itertools.count(1)
 
@@ -142,3 +145,13 @@ def frames_until(ws: ClientConnection, kind: str, match: dict[str, Any], timeout
         frame = recv_until(ws, kind, max(0.1, deadline - time.monotonic()))
         if all(frame.get(key) == value for key, value in match.items()):
             return frame
+
+
+@contextmanager
+def running_studio(tmp: Path, env: dict[str, str] | None = None) -> Iterator[Studio]:
+    """A staffed :class:`Studio` on a server started with ``env``, stopped on leaving."""
+    server = start_server(tmp, env)
+    try:
+        yield Studio(server)
+    finally:
+        server.stop()

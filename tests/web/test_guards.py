@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from support.clients import StaffClient, Studio, close_code, recv_json, recv_until
-from support.servers import ADMIN_PASSWORD, Server, start_server
+from support.clients import StaffClient, Studio, close_code, recv_json, recv_until, running_studio
+from support.servers import ADMIN_PASSWORD
 
 
 def test_bad_frames_get_error_frames_and_the_socket_survives(studio: Studio) -> None:
@@ -150,14 +150,11 @@ def test_user_text_is_escaped_on_pages(studio: Studio) -> None:
 
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
-    server: Server = start_server(tmp_path_factory.mktemp("limited"), env={
+    with running_studio(tmp_path_factory.mktemp("limited"), env={
         "STUDIO_RATE_LIMITS": "true", "STUDIO_ASK_BURST": "2", "STUDIO_ASK_PER_MINUTE": "1",
         "STUDIO_MAX_CONNECTIONS_PER_ADDRESS": "5",
-    })
-    try:
-        yield Studio(server)
-    finally:
-        server.stop()
+    }) as studio:
+        yield studio
 
 
 def test_ask_rate_limit_over_socket_and_http(limited: Studio) -> None:

@@ -16,9 +16,8 @@ from studio.board.life import CaseAction, Rating, Stage
 from studio.settings import Settings
 from studio.web.templating import page_limits
 from support.browser import watch_errors
-from support.clients import Studio
+from support.clients import Studio, running_studio
 from support.data import REPOSITORY
-from support.servers import start_server
 
 CONFIG = re.compile(r'<script type="application/json" id="studio-config">(.*?)</script>', re.S)
 
@@ -64,11 +63,8 @@ def test_limits_follow_the_settings() -> None:
 @pytest.fixture(scope="module")
 def short_questions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     """A studio whose questions may be at most 50 characters long."""
-    server = start_server(tmp_path_factory.mktemp("short"), env={"STUDIO_MAX_QUESTION_CHARS": "50"})
-    try:
-        yield Studio(server)
-    finally:
-        server.stop()
+    with running_studio(tmp_path_factory.mktemp("short"), env={"STUDIO_MAX_QUESTION_CHARS": "50"}) as studio:
+        yield studio
 
 
 def page_config(html: str) -> dict[str, Any]:
