@@ -17,7 +17,6 @@ import pytest
 import pytest_asyncio
 
 from broadcast import Message
-from studio.accounts import directory
 from studio.clock import Clock
 from studio.desk import wordlist
 from studio.events import manage
@@ -25,7 +24,8 @@ from studio.store.database import Database
 from studio.store.events import event_row
 from support.browser import CHROMIUM, CHROMIUM_ARGS
 from support.clients import Studio, running_studio
-from support.seed import PASSWORD, Seeded
+from support.people import People, add_people
+from support.seed import Seeded
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +63,12 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 @pytest_asyncio.fixture
+async def people(db: Database) -> People:
+    """The ``db`` store with the units and staff of ``support.people`` (an admin, moderators, officials)."""
+    return await add_people(db, Clock("Asia/Shanghai").stamp())
+
+
+@pytest_asyncio.fixture
 async def seeded(tmp_path: Path) -> AsyncIterator[Seeded]:
     """A store with staff in every role and one live event listing ``mod1`` and ``guest1``."""
     published: list[Message] = []
@@ -75,13 +81,8 @@ async def seeded(tmp_path: Path) -> AsyncIterator[Seeded]:
     clock = Clock("Asia/Shanghai")
     now = clock.stamp()
     await wordlist.seed_defaults(db, now)
-    units = {name: (await directory.create_unit(db, name, now))["id"] for name in ("人社局", "交通局")}
-    staff = {}
-    for username, role, unit in (("admin", "admin", None), ("mod1", "moderator", None),
-                                 ("mod2", "moderator", None), ("guest1", "official", "人社局"),
-                                 ("guest3", "official", "交通局")):
-        staff[username] = await directory.create_staff(db, username=username, password=PASSWORD,
-                                                       role=role, unit=unit, at=now)
+    people = await add_people(db, now)
+    staff, units = people.staff, people.units
     await manage.create_event(db, clock, staff["admin"], {
         "slug": "town-hall", "title": "民生访谈", "description": "",
         "starts_at": "2026-11-22T20:00:00+08:00", "ends_at": "2026-11-22T22:00:00+08:00",

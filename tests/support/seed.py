@@ -16,8 +16,6 @@ from studio.accounts.directory import Staff
 from studio.clock import Clock
 from studio.store.database import Database
 
-PASSWORD = "staff-password-1"
-
 
 @dataclass
 class Seeded:
