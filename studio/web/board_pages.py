@@ -10,7 +10,6 @@ from starlette.responses import Response
 from moderation.lifecycle import Role
 from studio.accounts import directory
 from studio.board import actions, categories, holidays, ranking, records, search, submissions
-from studio.board.life import RATING_LABELS, STAGE_LABELS
 from studio.events import manage
 from studio.runtime import studio_of
 from studio.web.pages import admin_session, not_found, render, staff_session, to_login
@@ -62,9 +61,7 @@ async def console_page(request: Request) -> Response:
     staff = session.staff
     app = studio_of(request.app)
     now = app.clock.stamp()
-    context: dict[str, Any] = {"me": staff.public(), "csrf_token": session.csrf_token,
-                               "stage_labels": {k.value: v for k, v in STAGE_LABELS.items()},
-                               "rating_labels": {k.value: v for k, v in RATING_LABELS.items()}}
+    context: dict[str, Any] = {"me": staff.public(), "csrf_token": session.csrf_token}
     async with app.db.read() as conn:
         context["units"] = await directory.list_units(conn)
         unit_id = staff.unit_id
