@@ -16,7 +16,7 @@ import pytest
 
 from support.clients import Studio
 from support.data import WENZHENG as DATA
-from support.servers import Server, start_server
+from support.servers import Server, running_server
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FILES = ("messages.jsonl", "replies.jsonl", "hot-messages.jsonl")
@@ -37,14 +37,11 @@ def board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     """A server whose board holds the whole real sample (497 messages, 120 with replies)."""
     if not DATA.exists():
         pytest.skip("the shared wenzheng sample is not beside the project")
-    server = start_server(tmp_path_factory.mktemp("board"))
-    try:
+    with running_server(tmp_path_factory.mktemp("board")) as server:
         done = run_import(server, "import-board", *(str(DATA / name) for name in FILES),
                           "--taxonomy", str(DATA / "taxonomy.csv"))
         assert done.returncode == 0, done.stderr
         yield Studio(server)
-    finally:
-        server.stop()
 
 
 def find(studio: Studio, **params: Any) -> dict[str, Any]:

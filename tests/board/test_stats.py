@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from studio.board.stats import CaseFacts, unit_stats, week_bounds, week_of
 from studio.store.fulltext import index_text
-from support.servers import Server, start_server
+from support.servers import Server, running_server
 
 # Week 2026-W10 runs from Monday 2026-03-02 to Sunday 2026-03-08.
 # (unit, routed_at, due_at, open, first reply at, ratings) — the deadline in force at the
@@ -92,8 +92,7 @@ def test_weeks() -> None:
 @pytest.fixture(scope="module")
 def dataset_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server whose store holds exactly the dataset above (written straight into SQLite)."""
-    server = start_server(tmp_path_factory.mktemp("stats"))
-    try:
+    with running_server(tmp_path_factory.mktemp("stats")) as server:
         with sqlite3.connect(server.db, timeout=10) as db:
             db.create_function("search_tokens", 1, index_text, deterministic=True)  # the search triggers' tokenizer
             for unit_id, name in UNITS.items():
@@ -121,8 +120,6 @@ def dataset_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
                         (case_id, round_, ids[unit], rating, reply),
                     )
         yield server
-    finally:
-        server.stop()
 
 
 def test_stats_api_known_answers(dataset_server: Server) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from support.browser import log_in, watch_errors
-from support.clients import StaffClient
-from support.servers import ADMIN_PASSWORD, Server, start_server
+from support.browser import log_in, phone_page
+from support.clients import StaffClient, short
+from support.servers import ADMIN_PASSWORD, Server, running_server
 
 WAIT = 10_000
 MOD_PASSWORD = "moderator-pass-1"
@@ -20,20 +19,13 @@ OFFICIAL_PASSWORD = "official-pass-1"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A fresh server of its own with only the admin account."""
-    srv = start_server(tmp_path_factory.mktemp("studio-admin"))
-    try:
+    with running_server(tmp_path_factory.mktemp("studio-admin")) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")
 def admin_api(server: Server) -> StaffClient:
     return StaffClient(server, "admin", ADMIN_PASSWORD)
-
-
-def short() -> str:
-    return uuid.uuid4().hex[:6]
 
 
 def new_event_api(admin: StaffClient, guests: list[str], moderators: list[str]) -> str:
@@ -127,8 +119,7 @@ def test_admin_builds_a_live_event_from_an_empty_studio(browser: Any, server: Se
     assert admin_api.get(f"/api/events/{slug}").json()["status"] == "live"
 
     # the public page shows it live, with the guest's name, title and unit
-    public = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
-    watch_errors(public, errors)
+    public = phone_page(browser, errors)
     public.goto(f"{server.base}/events/{slug}")
     public.locator('#event-page[data-status="live"]').wait_for(timeout=WAIT)
     public.locator("#ev-status", has_text="直播中").wait_for(timeout=WAIT)

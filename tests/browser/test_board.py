@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
-from support.browser import log_in, watch_errors
+from support.browser import SCREENSHOTS, log_in, phone_page
 from support.clients import Studio
 from support.servers import STAFF_PASSWORD
-
-SCREENSHOTS = Path(os.environ["STUDIO_SCREENSHOTS"]) if os.environ.get("STUDIO_SCREENSHOTS") else None
 
 
 def ranking_cell(page: Any, unit: str, key: str) -> str:
@@ -40,9 +36,7 @@ def test_reply_rate_and_rank(browser: Any, studio: Studio) -> None:
     card.locator('[data-action="reply"]').click()
     official.locator(f'#unit-replied [data-case-id="{case_id}"]').wait_for(timeout=10_000)
 
-    viewer = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                 has_touch=True, timezone_id="Asia/Shanghai").new_page()
-    watch_errors(viewer, errors)
+    viewer = phone_page(browser, errors, has_touch=True, timezone_id="Asia/Shanghai")
     viewer.goto(f"{studio.server.base}/board/ranking")
     assert ranking_cell(viewer, "人社局", "replied") == "1"
     assert ranking_cell(viewer, "人社局", "satisfaction_rate") == "—"
@@ -73,9 +67,7 @@ def test_reply_rate_and_rank(browser: Any, studio: Studio) -> None:
 def test_direct_submission_through_the_console(browser: Any, studio: Studio) -> None:
     """我要留言 on a phone; the moderator approves it without a unit, then routes it; the unit sees it."""
     errors: list[str] = []
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                has_touch=True, timezone_id="Asia/Shanghai").new_page()
-    watch_errors(phone, errors)
+    phone = phone_page(browser, errors, has_touch=True, timezone_id="Asia/Shanghai")
     phone.goto(f"{studio.server.base}/board/new")
     text = "建议延长夜间公交运营时间"
     phone.fill("#ask-text", text)

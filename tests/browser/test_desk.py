@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from support.browser import log_in
+from support.browser import log_in, phone_page
 from support.clients import Studio, frames_until
 from support.servers import STAFF_PASSWORD
 
@@ -23,7 +23,7 @@ def test_a_queue_is_moderated_with_the_keyboard_alone(browser: Any, studio: Stud
     watcher = studio.mod2.staff_ws(slug)
     frames_until(watcher, "staff.snapshot", {})
     errors: list[str] = []
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    phone = phone_page(browser)
     phone.on("pageerror", lambda exc: errors.append(str(exc)))
     phone.goto(f"{studio.server.base}/events/{slug}")
     page = log_in(browser, studio.server, "mod1", STAFF_PASSWORD, f"/studio/events/{slug}/moderate",

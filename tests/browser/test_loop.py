@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import urljoin
 
-from support.browser import log_in
+from support.browser import SCREENSHOTS, log_in, phone_page
 from support.clients import Studio
 from support.servers import STAFF_PASSWORD
-
-SCREENSHOTS = Path(os.environ["STUDIO_SCREENSHOTS"]) if os.environ.get("STUDIO_SCREENSHOTS") else None
 
 
 def test_three_pages_drive_the_loop(browser: object, studio: Studio) -> None:
@@ -18,11 +14,7 @@ def test_three_pages_drive_the_loop(browser: object, studio: Studio) -> None:
     slug = studio.new_event()
     errors: list[str] = []
 
-    phone = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    ).new_page()
-    phone.on("pageerror", lambda exc: errors.append(str(exc)))
-    phone.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    phone = phone_page(browser, errors, has_touch=True)
     phone.goto(f"{studio.server.base}/events/{slug}")
     moderator = log_in(browser, studio.server, "mod1", STAFF_PASSWORD, f"/studio/events/{slug}/moderate")
     official = log_in(browser, studio.server, "guest1", STAFF_PASSWORD, f"/studio/events/{slug}/answer")

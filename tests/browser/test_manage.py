@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
-from support.browser import log_in, watch_errors
-from support.clients import StaffClient, Studio
+from support.browser import log_in, phone_page
+from support.clients import StaffClient, Studio, short
 from support.servers import ADMIN_PASSWORD, STAFF_PASSWORD, Server
 
 WAIT = 10_000
-
-
-def short() -> str:
-    return uuid.uuid4().hex[:6]
 
 
 def live_event(admin: StaffClient, title: str, guests: list[str], moderators: list[str]) -> str:
@@ -45,9 +40,7 @@ def test_admin_edits_a_live_event_and_open_pages_follow(browser: Any, studio: St
     slug = live_event(studio.admin, "改名前的访谈", ["guest1"], ["mod1"])
     errors: list[str] = []
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                timezone_id="Asia/Shanghai").new_page()
-    watch_errors(phone, errors)
+    phone = phone_page(browser, errors, timezone_id="Asia/Shanghai")
     phone.goto(f"{server.base}/events/{slug}")
     wait_live(phone)
     assert phone.locator(".ev-title").inner_text() == "改名前的访谈"

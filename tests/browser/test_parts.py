@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from support.browser import log_in, watch_errors
+from support.browser import log_in, phone_page
 from support.clients import Studio
 from support.servers import STAFF_PASSWORD
 
@@ -101,8 +101,7 @@ def test_the_audience_votes_sorts_and_keeps_its_questions(browser: Any, studio: 
     for asked in (older, newer):
         assert studio.mod1.act(studio.question(slug, asked["question_id"]), "approve").status_code == 200
     errors: list[str] = []
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
-    watch_errors(phone, errors)
+    phone = phone_page(browser, errors)
     phone.goto(f"{studio.server.base}/events/{slug}")
     ids = lambda: phone.locator("#published .q-card").evaluate_all(  # noqa: E731
         "cards => cards.map((c) => Number(c.dataset.questionId))")

@@ -6,12 +6,11 @@ import json
 import signal
 from typing import Any
 
-from support.browser import log_in
+from support.browser import log_in, phone_page
 from support.clients import StaffClient, Studio
 from support.servers import ADMIN_PASSWORD, STAFF_PASSWORD
 
 WAIT = 10_000
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 # What the audience page shows, read from the DOM: ids and texts of every list.
 FEED_JS = """() => {
@@ -26,14 +25,6 @@ FEED_JS = """() => {
     messages: Array.from(document.querySelectorAll('#messages > li'), (li) => text(li, '.msg-text')),
   };
 }"""
-
-
-def phone_page(chromium: Any, errors: list[str] | None = None) -> Any:
-    page = chromium.new_context(**PHONE).new_page()
-    if errors is not None:
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    return page
 
 
 def feed(page: Any) -> dict[str, Any]:
@@ -93,7 +84,7 @@ def test_phone_resumes_after_the_server_dies_and_matches_a_fresh_page(browser: A
         sockets.append(record)
         ws.on("framereceived", lambda payload: record["frames"].append(json.loads(payload)))
 
-    phone = phone_page(browser, errors)
+    phone = phone_page(browser, errors, has_touch=True)
     phone.on("websocket", on_socket)
     phone.goto(f"{studio.server.base}/events/{slug}")
     phone.locator("#answered", has_text="22:30").wait_for(timeout=WAIT)
@@ -131,7 +122,7 @@ def test_phone_resumes_after_the_server_dies_and_matches_a_fresh_page(browser: A
                                                 "host.message"]
     assert [f["seq"] for f in changes][:4] == [last_seq + 1, last_seq + 2, last_seq + 3, last_seq + 4]
 
-    fresh = phone_page(browser, errors)
+    fresh = phone_page(browser, errors, has_touch=True)
     fresh.goto(f"{studio.server.base}/events/{slug}")
     fresh.locator("#messages", has_text="网络有些波动").wait_for(timeout=WAIT)
     fresh.locator("#answered", has_text="本周内清理").wait_for(timeout=WAIT)
@@ -151,7 +142,7 @@ def test_live_published_order_matches_a_reload(browser: Any, studio: Studio) -> 
     slug = studio.new_event()
     early = studio.ask(slug, "先问的：老旧小区加装电梯有补贴吗？")
     late = studio.ask(slug, "后问的：学区划分什么时候公布？")
-    phone = phone_page(browser)
+    phone = phone_page(browser, has_touch=True)
     phone.goto(f"{studio.server.base}/events/{slug}")
     phone.locator("#published-empty").wait_for(timeout=WAIT)
     approve(studio, slug, late["question_id"])
@@ -159,7 +150,7 @@ def test_live_published_order_matches_a_reload(browser: Any, studio: Studio) -> 
     approve(studio, slug, early["question_id"])
     phone.locator("#published", has_text="加装电梯").wait_for(timeout=WAIT)
 
-    fresh = phone_page(browser)
+    fresh = phone_page(browser, has_touch=True)
     fresh.goto(f"{studio.server.base}/events/{slug}")
     fresh.locator("#published", has_text="加装电梯").wait_for(timeout=WAIT)
     fresh.locator("#published", has_text="学区划分").wait_for(timeout=WAIT)
@@ -221,7 +212,7 @@ def test_tracking_page_follows_the_question_without_reload(browser: Any, studio:
     slug = studio.new_event()
     asked = studio.ask(slug, "孩子上小学需要准备哪些材料？", nickname="新手家长")
     refused = studio.ask(slug, "广告：专业代办各种证件")
-    page = phone_page(browser)
+    page = phone_page(browser, has_touch=True)
     page.goto(f"{studio.server.base}/track/{asked['tracking_code']}")
     page.locator('#track-status[data-status="pending"]').wait_for(timeout=WAIT)
     page.evaluate("window.__sameDocument = true")
@@ -265,7 +256,7 @@ def test_closed_event_page_is_its_transcript(browser: Any, studio: Studio) -> No
     approve(studio, slug, waiting["question_id"])
     host_message(studio, slug, "本场访谈即将结束，感谢参与。")
 
-    phone = phone_page(browser)
+    phone = phone_page(browser, has_touch=True)
     phone.goto(f"{studio.server.base}/events/{slug}")
     phone.locator("#answered", has_text="分时段收费").wait_for(timeout=WAIT)
     assert phone.locator("#closed-banner").is_hidden()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from support.clients import Studio, frames_until, recv_until, running_studio
-from support.servers import Server, start_server
+from support.servers import Server
 
 
 @pytest.fixture(scope="module")
@@ -176,11 +176,8 @@ LIMITS = {
 @pytest.fixture
 def limited(tmp_path: Any) -> Iterator[Studio]:
     """A server of its own per test with tight limits (every client here shares 127.0.0.1)."""
-    server: Server = start_server(tmp_path, env=LIMITS)
-    try:
-        yield Studio(server)
-    finally:
-        server.stop()
+    with running_studio(tmp_path, env=LIMITS) as studio:
+        yield studio
 
 
 def viewer_cookie(server: Server, slug: str) -> str:

@@ -41,7 +41,6 @@ class Cluster:
             self.studio = Studio(self.servers[0])
         except BaseException:
             self.stop()
-            redis.stop()
             raise
 
     def stop(self) -> None:
@@ -49,20 +48,14 @@ class Cluster:
             server.stop()
 
 
-def start_cluster(tmp: Path, count: int = 2, persist: bool = False) -> Cluster:
-    redis = RedisServer(tmp, persist)
-    redis.start()
-    return Cluster(tmp, redis, count)
-
-
 @pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[Cluster]:
-    running = start_cluster(tmp_path)
+def cluster(tmp_path: Path, redis: RedisServer) -> Iterator[Cluster]:
+    """Two processes on one store and the test's redis-server."""
+    running = Cluster(tmp_path, redis, 2)
     try:
         yield running
     finally:
         running.stop()
-        running.redis.stop()
 
 
 def approve_new(studio: Studio, slug: str, text: str) -> dict[str, Any]:
@@ -162,42 +155,37 @@ def test_concurrent_writes_from_several_processes_all_succeed(cluster: Cluster) 
         assert "database is locked" not in server.log.read_text()
 
 
-@pytest.mark.parametrize("persist", [False, True], ids=["no-persistence", "persistence"])
-def test_redis_restart_mid_event_viewers_converge(tmp_path: Path, persist: bool) -> None:
+@pytest.mark.parametrize("redis", [False, True], ids=["no-persistence", "persistence"], indirect=True)
+def test_redis_restart_mid_event_viewers_converge(cluster: Cluster) -> None:
     """Redis killed and restarted (empty, or from its AOF): viewers on both processes converge, nothing committed is lost."""
-    cluster = start_cluster(tmp_path, persist=persist)
-    try:
-        a, b = cluster.servers
-        studio = cluster.studio
-        slug = studio.new_event()
-        viewers = [(server.ws(f"/ws/events/{slug}"), ViewerState()) for server in (a, b)]
-        for ws, state in viewers:
-            state.apply(recv_json(ws))
-        approve_new(studio, slug, "重启前的问题")
-        cluster.redis.stop()
-        # Committed while Redis is down: acknowledged, its publish fails.
-        during = approve_new(studio, slug, "Redis 停止期间通过的问题")
-        studio.mod1.post(f"/api/events/{slug}/messages", {"text": "Redis 停止期间的主持人消息"})
-        cluster.redis.start()
-        after = approve_new(Studio(b), slug, "重启后的问题")
-        target = current_seq(a, slug)
-        for ws, state in viewers:
-            follow(ws, state, target, timeout=20)
-            summary = state.summary()
-            assert summary == reference(a, slug)
-            assert during["id"] in summary["questions"] and after["id"] in summary["questions"]
-            ws.close()
-        # Both processes are tailing Redis again: a new change reaches a fresh viewer on each live.
-        watchers = [(server.ws(f"/ws/events/{slug}"), ViewerState()) for server in (a, b)]
-        for ws, state in watchers:
-            state.apply(recv_json(ws))
-        studio.mod1.post(f"/api/events/{slug}/messages", {"text": "恢复后的消息"})
-        for ws, state in watchers:
-            assert recv_until(ws, "host.message", timeout=10)["seq"] == state.seq + 1
-            ws.close()
-    finally:
-        cluster.stop()
-        cluster.redis.stop()
+    a, b = cluster.servers
+    studio = cluster.studio
+    slug = studio.new_event()
+    viewers = [(server.ws(f"/ws/events/{slug}"), ViewerState()) for server in (a, b)]
+    for ws, state in viewers:
+        state.apply(recv_json(ws))
+    approve_new(studio, slug, "重启前的问题")
+    cluster.redis.stop()
+    # Committed while Redis is down: acknowledged, its publish fails.
+    during = approve_new(studio, slug, "Redis 停止期间通过的问题")
+    studio.mod1.post(f"/api/events/{slug}/messages", {"text": "Redis 停止期间的主持人消息"})
+    cluster.redis.start()
+    after = approve_new(Studio(b), slug, "重启后的问题")
+    target = current_seq(a, slug)
+    for ws, state in viewers:
+        follow(ws, state, target, timeout=20)
+        summary = state.summary()
+        assert summary == reference(a, slug)
+        assert during["id"] in summary["questions"] and after["id"] in summary["questions"]
+        ws.close()
+    # Both processes are tailing Redis again: a new change reaches a fresh viewer on each live.
+    watchers = [(server.ws(f"/ws/events/{slug}"), ViewerState()) for server in (a, b)]
+    for ws, state in watchers:
+        state.apply(recv_json(ws))
+    studio.mod1.post(f"/api/events/{slug}/messages", {"text": "恢复后的消息"})
+    for ws, state in watchers:
+        assert recv_until(ws, "host.message", timeout=10)["seq"] == state.seq + 1
+        ws.close()
 
 
 def test_process_killed_mid_event_its_viewers_resume_on_another(cluster: Cluster) -> None:

@@ -20,10 +20,8 @@ class WorkersServer(Server):
     start_timeout = 30.0
 
 
-def test_workers_share_store_and_feed_and_count_every_viewer(tmp_path: Path) -> None:
+def test_workers_share_store_and_feed_and_count_every_viewer(tmp_path: Path, redis: RedisServer) -> None:
     """Two workers on one port: every viewer gets every change in order and the viewer count is the total."""
-    redis = RedisServer(tmp_path, persist=False)
-    redis.start()
     server = WorkersServer(tmp_path, env={"STUDIO_BROADCAST": redis.url})
     server.create_user("admin", "admin", ADMIN_PASSWORD)
     server.start()
@@ -48,4 +46,3 @@ def test_workers_share_store_and_feed_and_count_every_viewer(tmp_path: Path) -> 
             ws.close()
     finally:
         server.stop()
-        redis.stop()

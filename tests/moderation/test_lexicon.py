@@ -8,11 +8,6 @@ from moderation.lexicon import Lexicon, Term, default_terms, format_lexicon, par
 from moderation.normalize import compact_key, fold, normalise
 
 
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return Lexicon.build(default_terms())
-
-
 def found(lexicon: Lexicon, text: str) -> list[tuple[str, str, str | None]]:
     return [(f.kind, f.text, f.level) for f in lexicon.find(text)]
 

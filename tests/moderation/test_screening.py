@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from moderation.flags import Flag
-from moderation.lexicon import Lexicon, Term, default_terms
+from moderation.lexicon import Lexicon, Term
 from moderation.screening import Screening, priority, screen
 from moderation.similarity import DuplicateIndex
-
-
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return Lexicon.build(default_terms())
 
 
 def test_clean_question_has_no_flags(lexicon: Lexicon) -> None:

@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from moderation.lexicon import Lexicon, default_terms
+from moderation.lexicon import Lexicon
 from moderation.screening import Screening, screen
 from moderation.similarity import DuplicateIndex
 from support.data import WENZHENG as DATA
@@ -23,11 +23,10 @@ FILES = ("messages.jsonl", "hot-messages.jsonl", "replies.jsonl")
 
 
 @pytest.fixture(scope="module")
-def screened() -> list[tuple[str, int, str, str, Screening]]:
+def screened(lexicon: Lexicon) -> list[tuple[str, int, str, str, Screening]]:
     """(file, id, field, text, screening) for every title, text and reply."""
     if not all((DATA / name).exists() for name in FILES):
         pytest.skip("the shared wenzheng sample is not beside the project")
-    lexicon = Lexicon.build(default_terms())
     out = []
     for name in FILES:
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():

@@ -14,9 +14,14 @@ from typing import Any
 import httpx
 from websockets.sync.client import ClientConnection
 
-from support.servers import ADMIN_PASSWORD, STAFF_PASSWORD, Server, start_server
+from support.servers import ADMIN_PASSWORD, STAFF_PASSWORD, Server, running_server
 
 _names = itertools.count(1)
+
+
+def short() -> str:
+    """Six random hex digits, to make a slug, unit or username unique on a shared server."""
+    return uuid.uuid4().hex[:6]
 
 
 class StaffClient:
@@ -101,7 +106,7 @@ class Studio:
         self.guest2 = StaffClient(server, "guest2", STAFF_PASSWORD)
 
     def new_event(self, open_it: bool = True) -> str:
-        slug = f"ev-{next(_names)}-{uuid.uuid4().hex[:6]}"
+        slug = f"ev-{next(_names)}-{short()}"
         answer = self.admin.post("/api/events", {
             "slug": slug, "title": "测试访谈", "description": "测试",
             "starts_at": "2026-11-22T20:00:00+08:00", "ends_at": "2026-11-22T22:00:00+08:00",
@@ -150,8 +155,5 @@ def frames_until(ws: ClientConnection, kind: str, match: dict[str, Any], timeout
 @contextmanager
 def running_studio(tmp: Path, env: dict[str, str] | None = None) -> Iterator[Studio]:
     """A staffed :class:`Studio` on a server started with ``env``, stopped on leaving."""
-    server = start_server(tmp, env)
-    try:
+    with running_server(tmp, env) as server:
         yield Studio(server)
-    finally:
-        server.stop()

@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +101,18 @@ class Server:
 
 
 def start_server(tmp: Path, env: dict[str, str] | None = None) -> Server:
+    """A started server on a new store in ``tmp`` with ``env`` over the test settings, and an admin."""
     server = Server(tmp, env)
     server.create_user("admin", "admin", ADMIN_PASSWORD)
     server.start()
     return server
+
+
+@contextmanager
+def running_server(tmp: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """A server from :func:`start_server`, stopped on leaving however the block ends."""
+    server = start_server(tmp, env)
+    try:
+        yield server
+    finally:
+        server.stop()
