@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from abc import ABC, abstractmethod
 
 log = logging.getLogger(__name__)
 
 
-class Periodic:
+class Periodic(ABC):
     """Calls :meth:`tick` every ``interval`` seconds from :meth:`start` until :meth:`stop`.
 
     Policy: one task; a tick that raises is logged and the next one still runs
@@ -20,8 +21,9 @@ class Periodic:
     interval: float
     _task: asyncio.Task[None] | None = None
 
+    @abstractmethod
     async def tick(self) -> None:
-        raise NotImplementedError
+        """One round of the work; each subclass says what it does."""
 
     def start(self) -> None:
         if self._task is None or self._task.done():

@@ -61,3 +61,13 @@ async def test_start_twice_keeps_one_task() -> None:
     assert work._task is first
     await work.stop()
     assert work._task is None
+
+
+def test_a_periodic_task_must_say_what_it_does() -> None:
+    """A subclass without its own tick cannot be made."""
+
+    class Idle(Periodic):
+        interval = 1.0
+
+    with pytest.raises(TypeError, match="tick"):
+        Idle()  # type: ignore[abstract]
