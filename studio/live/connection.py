@@ -221,7 +221,7 @@ class Connection:
 
 
 class PolicyViolation(Exception):
-    pass
+    """The client sent too many bad frames in a burst: the connection closes with 1008."""
 
 
 class SessionEnded(Exception):
