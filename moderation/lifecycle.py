@@ -8,8 +8,14 @@ place where the rules of DESIGN.md §3 live::
        │                  │    ▲                │
        │                  │    └───off_air──────┤
        │                  └──transfer──▶ transferred ◀──transfer
-       ├─reject──▶ rejected
+       ├─reject──▶ rejected ──restore──▶ pending
        └─merge───▶ merged
+
+Taking it back: ``unpublish`` returns any public question (approved, on air,
+answered, transferred) to ``pending`` for re-editing; approving it again puts
+it back where it was (an on-air one comes back approved). ``edit`` changes the
+public text of a public question, ``correct`` the answer of an answered one;
+neither moves it.
 """
 
 from __future__ import annotations
@@ -37,6 +43,10 @@ class Action(StrEnum):
     OFF_AIR = "off_air"
     ANSWER = "answer"
     TRANSFER = "transfer"
+    UNPUBLISH = "unpublish"
+    EDIT = "edit"
+    CORRECT = "correct"
+    RESTORE = "restore"
 
 
 class Role(StrEnum):
@@ -66,6 +76,10 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.ON_AIR, Action.OFF_AIR): Status.APPROVED,
     (Status.ON_AIR, Action.ANSWER): Status.ANSWERED,
     (Status.ON_AIR, Action.TRANSFER): Status.TRANSFERRED,
+    **{(status, Action.UNPUBLISH): Status.PENDING for status in PUBLIC_STATUSES},
+    **{(status, Action.EDIT): status for status in PUBLIC_STATUSES},
+    (Status.ANSWERED, Action.CORRECT): Status.ANSWERED,
+    (Status.REJECTED, Action.RESTORE): Status.PENDING,
 }
 """Every allowed (state, action) pair and the state it leads to."""
 
@@ -78,11 +92,23 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.OFF_AIR: frozenset({Role.OFFICIAL, Role.ADMIN}),
     Action.ANSWER: frozenset({Role.OFFICIAL, Role.ADMIN}),
     Action.TRANSFER: frozenset({Role.OFFICIAL, Role.MODERATOR, Role.ADMIN}),
+    Action.UNPUBLISH: frozenset({Role.MODERATOR, Role.ADMIN}),
+    Action.EDIT: frozenset({Role.MODERATOR, Role.ADMIN}),
+    Action.CORRECT: frozenset({Role.OFFICIAL, Role.MODERATOR, Role.ADMIN}),
+    Action.RESTORE: frozenset({Role.MODERATOR, Role.ADMIN}),
 }
 """Which roles may take each action (on events they are staff of)."""
 
 LIVE_ONLY = frozenset({Action.ON_AIR, Action.OFF_AIR, Action.ANSWER})
 """Actions that only make sense while the event is on air."""
+
+AFTER_CLOSE = frozenset({Action.REJECT, Action.MERGE, Action.ASSIGN, Action.UNPUBLISH, Action.EDIT,
+                         Action.CORRECT, Action.RESTORE})
+"""Actions still allowed on a closed event besides approving (the backlog, and taking back)."""
+
+DESK_ACTIONS = frozenset({Action.APPROVE, Action.REJECT, Action.MERGE, Action.ASSIGN, Action.UNPUBLISH,
+                          Action.EDIT, Action.RESTORE})
+"""Actions of the moderation desk, where a claim by another moderator must be taken over first."""
 
 
 class Refusal(Exception):
@@ -135,6 +161,7 @@ def decide(
     *,
     event_status: EventStatus,
     question_unit: int | None = None,
+    unpublished_from: Status | None = None,
 ) -> Decision:
     """Decide whether ``actor`` may take ``action`` on a question in ``status``.
 
@@ -142,8 +169,11 @@ def decide(
     the event; an official acts only on questions of their unit or addressed
     to no unit; on-air, off-air and answer need a live event; nothing changes
     on a closed event except approving the moderation backlog, which sends the
-    question straight to the board. Raises :class:`Refusal` with code
-    ``forbidden`` (who) or ``not_allowed`` (what, when).
+    question straight to the board, and taking back (:data:`AFTER_CLOSE`).
+    Approving a question that was unpublished from ``unpublished_from`` puts it
+    back there (on air comes back approved; approved on a closed event goes
+    to the board). Raises :class:`Refusal` with code ``forbidden`` (who) or
+    ``not_allowed`` (what, when).
     """
     if actor.role not in ROLES[action]:
         raise Refusal("forbidden", f"{actor.role.value} may not {action.value}")
@@ -156,12 +186,16 @@ def decide(
         raise Refusal("not_allowed", f"cannot {action.value} a question that is {status.value}")
     if action in LIVE_ONLY and event_status is not EventStatus.LIVE:
         raise Refusal("not_allowed", f"cannot {action.value} unless the event is live")
+    if action is Action.APPROVE and unpublished_from is not None:
+        back = Status.APPROVED if unpublished_from is Status.ON_AIR else unpublished_from
+        if back in (Status.ANSWERED, Status.TRANSFERRED):
+            return Decision(back)
     if event_status is EventStatus.CLOSED:
         if action is Action.APPROVE:
             return Decision(Status.TRANSFERRED, to_board=True)
-        if action not in (Action.REJECT, Action.MERGE, Action.ASSIGN):
+        if action not in AFTER_CLOSE:
             raise Refusal("not_allowed", "the event is closed")
-    return Decision(new_status, to_board=new_status is Status.TRANSFERRED)
+    return Decision(new_status, to_board=new_status is Status.TRANSFERRED and action is not Action.EDIT)
 
 
 def may_ask(event_status: EventStatus) -> bool:

@@ -141,11 +141,16 @@ function renderAnswered() {
     const sig = `${q.version}`;
     if (prev && prev.dataset.sig === sig) return prev;
     const a = q.answer || {};
-    return h('li', { class: 'qa qa-compact', dataset: { questionId: q.id, sig } },
+    return h('li', { class: 'qa qa-compact q-item', dataset: { questionId: q.id, version: q.version, sig } },
       h('p', { class: 'q-head' }, h('span', { class: 'q-id' }, `#${q.id}`), h('span', { class: 'q-votes' }, `同问 ${q.votes || 0}`), a.at ? timeEl(a.at, 'q-time') : null),
       h('p', { class: 'q-text' }, h('strong', null, '问：'), q.text),
       h('p', { class: 'a-text' }, h('strong', null, '答：'), a.text || ''),
-      a.by ? h('p', { class: 'muted small' }, personLine(a.by)) : null);
+      a.corrected_at ? h('p', { class: 'a-corrected muted small' }, '已更正 ', timeEl(a.corrected_at, 'q-time')) : null,
+      a.by ? h('p', { class: 'muted small' }, personLine(a.by)) : null,
+      h('div', { class: 'q-actions' },
+        h('button', { type: 'button', class: 'btn btn-xs', dataset: { action: 'correct' }, 'aria-expanded': 'false' }, '更正回答')),
+      h('div', { class: 'q-form' }),
+      h('p', { class: 'form-error q-error', role: 'alert', hidden: true }));
   });
   show(el.answeredEmpty, items.length === 0);
   el.answeredCount.textContent = items.length ? `（${items.length}）` : '';
@@ -160,10 +165,46 @@ function renderTransferred() {
       h('span', { class: 'badge badge-q-transferred' }, statusName(q.status)),
       h('span', { class: 'h-text' }, excerpt(q.text, 40)),
       h('span', { class: 'h-extra muted' }, `${unitLabel(q.unit)}${q.hard ? ' · 疑难' : ''}`),
-      q.case_id ? h('a', { href: `/board/cases/${encodeURIComponent(q.case_id)}`, target: '_blank', rel: 'noopener' }, '诉求件') : null));
+      q.case_id ? h('a', { href: `/board/cases/${encodeURIComponent(q.case_id)}`, target: '_blank', rel: 'noopener' }, '诉求件') : null,
+      draftToBoard(q)));
   }
   show(el.transferredEmpty, items.length === 0);
   el.transferredCount.textContent = items.length ? `（${items.length}）` : '';
+}
+
+// An answer drafted on air but not posted before the event closed (or the question was
+// transferred) stays in this browser and can be published as the case's reply.
+function draftToBoard(q) {
+  const draft = ls.get(draftKey(q.id), '') || '';
+  if (!draft.trim() || !q.case_id) return null;
+  const id = `draft-${q.id}`;
+  const ta = h('textarea', { id, name: 'draft', rows: 4, maxlength: limits.board_reply_chars, value: draft });
+  ta.addEventListener('input', () => ls.set(draftKey(q.id), ta.value));
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const send = h('button', { type: 'button', class: 'btn btn-sm primary' }, '作为答复发布到留言板');
+  send.addEventListener('click', async () => {
+    const text = ta.value.trim();
+    if (!text) return;
+    send.disabled = true;
+    error.hidden = true;
+    try {
+      try {
+        await post(`/api/board/cases/${encodeURIComponent(q.case_id)}/accept`, {});
+      } catch (e) {
+        if (e.status !== 409) throw e; // already accepted
+      }
+      await post(`/api/board/cases/${encodeURIComponent(q.case_id)}/reply`, { text });
+      ls.remove(draftKey(q.id));
+      renderTransferred();
+    } catch (e) {
+      error.textContent = e.message;
+      error.hidden = false;
+      send.disabled = false;
+    }
+  });
+  return h('div', { class: 'inline-form draft-to-board' },
+    h('label', { class: 'field-label', for: id }, '访谈中未发布的回答草稿（已保留）'),
+    ta, h('div', { class: 'btn-row' }, send), error);
 }
 
 function renderAll() {
@@ -207,9 +248,28 @@ function toggleTransfer(li) {
   box.querySelector('select').focus();
 }
 
-const CONFLICT_TEXT = {
-  'on-air': '另一个问题正在回答中，请先发布回答或撤回该问题。',
-};
+function toggleCorrect(li) {
+  const q = store.get(li.dataset.questionId);
+  if (!q) return;
+  const box = li.querySelector('.q-form');
+  const btn = li.querySelector('[data-action="correct"]');
+  if (li.dataset.openForm === 'correct') {
+    clear(box);
+    delete li.dataset.openForm;
+    if (btn) btn.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  li.dataset.openForm = 'correct';
+  if (btn) btn.setAttribute('aria-expanded', 'true');
+  const fid = `correct-${q.id}`;
+  clear(box).appendChild(h('div', { class: 'inline-form', dataset: { form: 'correct' } },
+    h('label', { class: 'field-label', for: fid }, '更正后的回答（公开显示“已更正”及时间）'),
+    h('textarea', { id: fid, name: 'text', rows: 5, maxlength: limits.answer_chars, value: (q.answer && q.answer.text) || '' }),
+    h('div', { class: 'btn-row' },
+      h('button', { type: 'button', class: 'btn btn-sm primary', dataset: { confirm: 'correct' } }, '发布更正'),
+      h('button', { type: 'button', class: 'btn btn-sm btn-ghost', dataset: { cancel: 'correct' } }, '取消'))));
+  box.querySelector('textarea').focus();
+}
 
 async function act(li, action, btn) {
   const id = Number(li.dataset.questionId);
@@ -222,6 +282,15 @@ async function act(li, action, btn) {
     if (!text) {
       itemError(li, '请填写回答内容');
       if (ta) ta.focus();
+      return;
+    }
+    body.text = text;
+  }
+  if (action === 'correct') {
+    const ta = li.querySelector('.q-form textarea[name="text"]');
+    const text = ta ? ta.value.trim() : '';
+    if (!text) {
+      itemError(li, '请填写更正后的回答');
       return;
     }
     body.text = text;
@@ -252,8 +321,8 @@ async function act(li, action, btn) {
     let text = e.message;
     if (e.status === 409) {
       const cur = e.question;
-      if (e.code === 'conflict' && CONFLICT_TEXT[action]) text = CONFLICT_TEXT[action];
-      else if (cur && cur.status !== q.status) {
+      // a conflict (another guest on air) says who in its own message
+      if (e.code !== 'conflict' && cur && cur.status !== q.status) {
         const hd = cur.handled || {};
         text = `该问题已被 ${hd.by || '其他工作人员'} 处理（${statusName(cur.status)}）`;
       }
@@ -278,6 +347,7 @@ function onClick(ev) {
   if (actionBtn) {
     const action = actionBtn.dataset.action;
     if (action === 'transfer') toggleTransfer(li);
+    else if (action === 'correct') toggleCorrect(li);
     else act(li, action, actionBtn);
     return;
   }
@@ -286,10 +356,15 @@ function onClick(ev) {
     act(li, confirmBtn.dataset.confirm, confirmBtn);
     return;
   }
-  if (ev.target.closest('[data-cancel]')) toggleTransfer(li);
+  const cancel = ev.target.closest('[data-cancel]');
+  if (cancel) {
+    if (cancel.dataset.cancel === 'correct') toggleCorrect(li);
+    else toggleTransfer(li);
+  }
 }
 
 el.queue.addEventListener('click', onClick);
+el.answered.addEventListener('click', onClick);
 el.onAir.addEventListener('click', onClick);
 
 // ---------------- frames ----------------

@@ -253,6 +253,14 @@ export function publicFrames(store, resync, status, hooks) {
       case 'question.published':
         check(f);
         return true;
+      case 'question.unpublished':
+        if (onAir && onAir.id === Number(f.question_id)) onAir = null;
+        renderOnAir();
+        return true;
+      case 'question.updated':
+      case 'answer.corrected':
+        // the console's own question.changed frame carries the new version
+        return true;
       default:
         return false;
     }

@@ -17,6 +17,7 @@ const EXPLAIN = {
   rejected: '很抱歉，您的问题未通过审核。',
   transferred: '您的问题已转至留言板，由办理单位限时办理。',
   merged: '您的问题已与相同问题合并（同问）。',
+  withdrawn: '您的问题公开后已撤回复核：工作人员正在重新审核公开内容，审核通过后将再次公开。',
 };
 
 function steps(t, st) {
@@ -49,7 +50,7 @@ function render(t) {
       h('span', { id: 'track-status', class: ['badge', 'badge-lg', `badge-q-${st}`], dataset: { status: st } }, Q_STATUS[st] || st),
       merged ? [' ', h('span', { class: 'badge badge-lg badge-q-merged' }, Q_STATUS.merged)] : null),
     h('p', { class: 'track-explain' },
-      EXPLAIN[st] || '处理中。',
+      (st === 'pending' && t.withdrawn ? EXPLAIN.withdrawn : EXPLAIN[st]) || '处理中。',
       st === 'on_air' && t.event ? [h('a', { href: `/events/${encodeURIComponent(t.event.slug)}` }, '去直播页面收看'), '。'] : null),
     h('ol', { class: 'steps', 'aria-label': '处理进度' },
       sp.list.map((label, i) => h('li', {

@@ -33,8 +33,13 @@ QUESTION_TIMELINE = {
     "rejected": "未通过审核",
     "merged": "已与相同问题合并（同问）",
     "transferred": "已转至留言板办理",
+    "unpublished": "已撤回复核，暂不公开",
+    "republished": "复核通过，重新公开",
+    "restored": "恢复审核",
 }
-"""The lines of an asker's tracker (``approved_again``: taken off air, back in the list)."""
+"""The lines of an asker's tracker (``approved_again``: taken off air, back in the list;
+``unpublished``/``republished``: taken back for review and published again; ``restored``: a
+rejection undone, back in review)."""
 
 CASE_STATUS = {"open": "办理中", "replied": "已回复", "overdue": "超期"}
 """A board case's public status (``overdue`` is shown beside an open one past its deadline)."""
@@ -68,6 +73,7 @@ ACTION = {
     "edit": "编辑", "on_air": "开始回答", "on-air": "开始回答", "off_air": "撤回", "off-air": "撤回",
     "answer": "回答", "transfer": "转办", "vote": "同问", "open": "开始访谈", "close": "结束访谈",
     "archive": "归档", "reply": "答复", "rate": "评价", "ask": "提问",
+    "unpublish": "撤回复核", "correct": "更正回答", "restore": "恢复审核",
     "event.create": "创建访谈", "event.update": "修改访谈", "event.open": "开始访谈",
     "event.close": "结束访谈", "host.message": "主持人发言", "case.reply": "答复诉求件",
     "case.rate": "满意度评价", "unit.create": "新增单位", "staff.create": "新增账号",
@@ -81,6 +87,7 @@ AUDIT_DETAIL = {
     "guests": "嘉宾", "moderators": "审核员", "title": "标题", "slug": "网址标识",
     "starts_at": "开始时间", "ends_at": "结束时间", "cases": "转为诉求件", "posts": "转为公开帖",
     "role": "角色", "username": "用户名", "name": "名称",
+    "edited": "修改公开文本", "redactions": "隐去处数", "corrected": "已更正",
 }
 
 CASE_TIMELINE = {

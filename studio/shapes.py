@@ -29,6 +29,7 @@ def answer_of(row: Any) -> dict[str, Any] | None:
             "unit": unit_ref(row["answer_unit_id"], row["answer_unit_name"]),
         },
         "at": row["answered_at"],
+        "corrected_at": row["corrected_at"],
     }
 
 

@@ -19,7 +19,7 @@ def row(**changes: Any) -> dict[str, Any]:
         "nickname": "", "unit_id": 2, "unit_name": "城管局", "votes": 5,
         "asked_at": "2026-03-02T10:00:00+08:00", "published_at": "2026-03-02T10:01:00+08:00",
         "answer_text": None, "answer_name": None, "answer_title": None, "answer_unit_id": None,
-        "answer_unit_name": None, "answered_at": None, "reason": None, "merged_into": None,
+        "answer_unit_name": None, "answered_at": None, "corrected_at": None, "reason": None, "merged_into": None,
         "hard": 0, "case_id": None, "handled_by": "mod1", "handled_action": "approve",
         "handled_at": "2026-03-02T10:01:00+08:00",
     }
@@ -61,5 +61,5 @@ def test_an_answer_names_who_gave_it() -> None:
                                 answered_at="2026-03-02T10:05:00+08:00"))
     assert shape["answer"] == {"text": "明天修好", "by": {"name": "王明", "title": "局长",
                                                        "unit": {"id": 2, "name": "城管局"}},
-                               "at": "2026-03-02T10:05:00+08:00"}
+                               "at": "2026-03-02T10:05:00+08:00", "corrected_at": None}
     assert unit_ref(None, "无") is None

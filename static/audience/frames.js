@@ -57,11 +57,25 @@ export function applyFrame(f) {
       renderAll();
       view.animate = true;
       break;
+    case 'question.unpublished': {
+      // taken back for review: gone from every list until it is approved again
+      const id = Number(f.question_id);
+      removeFrom(state.published, id);
+      removeFrom(state.answered, id);
+      if (state.onAir && state.onAir.id === id) state.onAir = null;
+      state.transferred = state.transferred.filter((t) => t.question.id !== id);
+      renderOnAir();
+      renderPublished();
+      renderAnswered();
+      renderTransferred();
+      break;
+    }
     case 'question.published':
     case 'question.updated':
+    case 'answer.corrected':
       if (f.question) {
         const q = f.question;
-        if (f.type === 'question.updated') {
+        if (f.type !== 'question.published') {
           // keep its place, only refresh the content
           for (const list of [state.published, state.answered]) {
             const i = list.findIndex((x) => x.id === q.id);

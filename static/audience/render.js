@@ -38,7 +38,7 @@ function renderPublishedItem(q, prev) {
 
 function renderAnsweredItem(q, prev) {
   const a = q.answer || {};
-  const sig = `${q.text}|${a.text}|${q.votes}`;
+  const sig = `${q.text}|${a.text}|${a.corrected_at || ''}|${q.votes}`;
   if (prev && prev.dataset.sig === sig) return prev;
   return h('li', { class: ['qa', view.animate && !prev && 'fresh'], dataset: { questionId: q.id, sig } },
     h('div', { class: 'qa-q' },
@@ -51,7 +51,8 @@ function renderAnsweredItem(q, prev) {
       h('span', { class: 'qa-tag qa-tag-a', 'aria-label': '嘉宾回答' }, '答'),
       h('div', { class: 'qa-body' },
         h('p', { class: 'qa-by' }, personLine(a.by) || '嘉宾', a.at ? timeEl(a.at, 'q-time') : null),
-        h('p', { class: 'a-text' }, a.text || ''))));
+        h('p', { class: 'a-text' }, a.text || ''),
+        a.corrected_at ? h('p', { class: 'a-corrected muted small' }, '已更正 ', timeEl(a.corrected_at, 'q-time')) : null)));
 }
 
 export function renderOnAir() {
@@ -165,6 +166,12 @@ export function renderStats() {
   el.statPublished.textContent = fmt(s.published);
   el.statAnswered.textContent = fmt(s.answered);
   renderTransparency(s);
+  // the closing banner says how many questions are still in review (they reach the board later)
+  const pending = document.getElementById('closed-pending');
+  if (pending) {
+    document.getElementById('closed-pending-n').textContent = fmt(s.pending);
+    pending.hidden = !(typeof s.pending === 'number' && s.pending > 0);
+  }
 }
 
 // The public moderation counts (templates/_transparency.html), from stats.

@@ -1,6 +1,6 @@
 // The cursor and claims: opening a question claims it for this moderator; others see who holds what.
 import { markItem, renderQueue } from './render.js';
-import { CLAIM_SECONDS, claims, desk, el, me, store } from './state.js';
+import { CLAIM_SECONDS, claims, desk, el, me, notes, store } from './state.js';
 import { api, post } from '../api.js';
 
 
@@ -71,6 +71,11 @@ export function onReleased(f) {
   const c = claims.get(id);
   if (c && (!f.by || c.by === f.by)) claims.delete(id);
   if (desk.myClaim === id && f.by === me.username && f.why === 'expired') claimCurrent();
+  if (f.why === 'taken' && f.by === me.username) {
+    // another moderator took this question over: say so where this desk has it open
+    if (desk.myClaim === id) desk.myClaim = null;
+    notes.set(id, `${f.taken_by || '其他审核员'} 已接手此提问`);
+  }
   renderQueue();
 }
 

@@ -1,9 +1,11 @@
-// The inline editor of a question: approve (with the public text), reject (reasons), merge, assign,
-// transfer; sending an action and what a conflict means; the actions the keys call.
+// The inline editor of a question: approve (with the public text), reject (reasons, confirmed),
+// merge, assign, transfer, and taking back (unpublish, edit, correct, restore); sending an action,
+// what a conflict or another moderator's claim means; the actions the keys call.
 import { toggleSelected } from './bulk.js';
 import { itemEl, neighbour, setCurrent } from './claims.js';
 import { duplicateOf, renderAll, renderQueue } from './render.js';
 import { desk, el, limits, notes, REASONS, resolved, store, units } from './state.js';
+import { offerUndo } from './undo.js';
 import { post } from '../api.js';
 import { actionName, applySuggestions, clear, excerpt, h, statusName } from '../dom.js';
 import { unitId, unitOptions } from '../staff.js';
@@ -41,6 +43,7 @@ export function formFor(action, q) {
         REASONS.map((r) => h('option', { value: r.code }, r.text))),
       h('label', { class: 'field-label', for: fieldId(q, 'reason_text') }, '补充说明（提问人可见；选“其他”时必填）'),
       h('input', { id: fieldId(q, 'reason_text'), name: 'reason_text', type: 'text', maxlength: limits.reject_note_chars }),
+      h('p', { class: 'hint reject-confirm', role: 'status' }),
       h('div', { class: 'btn-row' },
         h('button', { type: 'button', class: 'btn btn-sm danger', dataset: { confirm: 'reject' } }, '确认驳回'), cancel));
   }
@@ -66,6 +69,30 @@ export function formFor(action, q) {
       h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'hard', checked: !!q.hard }), ' 疑难问题（转入留言板后办理时限 5 个工作日）'),
       h('div', { class: 'btn-row' },
         h('button', { type: 'button', class: 'btn btn-sm primary', dataset: { confirm: 'assign' } }, '确认指派'), cancel));
+  }
+  if (action === 'unpublish') {
+    return h('div', { class: 'inline-form', dataset: { form: 'unpublish' } },
+      h('p', { class: 'hint' }, '撤回后，该问题立即从直播页、文字实录、留言板和搜索中撤下，回到待审核，可修改后重新通过。提问人会看到“已撤回复核”。'),
+      h('label', { class: 'field-label', for: fieldId(q, 'unpublish-reason') }, '撤回原因（仅工作人员可见，记入操作日志）'),
+      h('input', { id: fieldId(q, 'unpublish-reason'), name: 'reason', type: 'text', maxlength: 200, placeholder: '如：含身份证号' }),
+      h('div', { class: 'btn-row' },
+        h('button', { type: 'button', class: 'btn btn-sm danger', dataset: { confirm: 'unpublish' } }, '确认撤回'), cancel));
+  }
+  if (action === 'edit') {
+    return h('div', { class: 'inline-form', dataset: { form: 'edit' } },
+      h('label', { class: 'field-label', for: fieldId(q, 'edit-text') }, '公开文本（修改后立即更新到所有公开页面）'),
+      h('textarea', { id: fieldId(q, 'edit-text'), name: 'text', rows: 4, maxlength: limits.question_chars, value: q.text ?? '' }),
+      (q.flags || []).some((f) => typeof f.suggestion === 'string')
+        ? h('button', { type: 'button', class: 'btn btn-xs', dataset: { applySuggestions: 'edit' } }, '按提示隐去敏感信息') : null,
+      h('div', { class: 'btn-row' },
+        h('button', { type: 'button', class: 'btn btn-sm primary', dataset: { confirm: 'edit' } }, '保存修改'), cancel));
+  }
+  if (action === 'correct') {
+    return h('div', { class: 'inline-form', dataset: { form: 'correct' } },
+      h('label', { class: 'field-label', for: fieldId(q, 'correct-text') }, '更正后的回答（公开显示“已更正”及时间）'),
+      h('textarea', { id: fieldId(q, 'correct-text'), name: 'text', rows: 5, maxlength: limits.answer_chars, value: (q.answer && q.answer.text) || '' }),
+      h('div', { class: 'btn-row' },
+        h('button', { type: 'button', class: 'btn btn-sm primary', dataset: { confirm: 'correct' } }, '发布更正'), cancel));
   }
   if (action === 'transfer') {
     return h('div', { class: 'inline-form', dataset: { form: 'transfer' } },
@@ -127,7 +154,7 @@ export function closeForm(li) {
 }
 
 export function bodyFor(action, li, q) {
-  const form = li.querySelector('.q-form');
+  const form = li.querySelector('.q-form') || li;
   const version = Number(li.dataset.version ?? q.version);
   const val = (name) => {
     const f = form.querySelector(`[name="${name}"]`);
@@ -159,6 +186,17 @@ export function bodyFor(action, li, q) {
     const unit = val('unit');
     return { body: { version, unit: unit ? Number(unit) : null, hard: checked('hard') } };
   }
+  if (action === 'unpublish') {
+    const reason = val('reason').trim();
+    if (!reason) return { error: '请填写撤回原因' };
+    return { body: { version, reason } };
+  }
+  if (action === 'edit' || action === 'correct') {
+    const text = val('text').trim();
+    if (!text) return { error: action === 'edit' ? '公开文本不能为空' : '回答内容不能为空' };
+    return { body: { version, text } };
+  }
+  if (action === 'restore') return { body: { version } };
   if (action === 'transfer') {
     const unit = val('unit');
     if (!unit) return { error: '请选择转办单位' };
@@ -200,10 +238,15 @@ export async function perform(li, action, body, btn) {
     if (nq && nq.id !== undefined) store.upsert(nq);
     if (wasCurrent && nq && nq.status !== 'pending') setCurrent(nextId, { focus: true });
     renderAll();
+    if (nq && (action === 'approve' || action === 'reject')) offerUndo(nq, action, renderAll);
   } catch (e) {
     if (btn) {
       btn.disabled = false;
       btn.textContent = label;
+    }
+    if (e.status === 409 && e.code === 'claimed') {
+      offerTakeOver(li, action, body, btn, e.error.by);
+      return;
     }
     const cur = e.question;
     if (e.status === 409 && cur) {
@@ -227,6 +270,17 @@ export async function perform(li, action, body, btn) {
   }
 }
 
+// Another moderator holds the question: say who, and let this one take it over.
+export function offerTakeOver(li, action, body, btn, by) {
+  const p = li.querySelector('.q-error');
+  if (!p) return;
+  const take = h('button', { type: 'button', class: 'btn btn-xs danger-outline' }, `接手并${actionName(action)}`);
+  take.addEventListener('click', () => perform(li, action, { ...body, take_over: true }, btn));
+  clear(p).append(`${by || '其他审核员'} 正在处理这个提问。`, ' ', take);
+  p.hidden = false;
+  take.focus();
+}
+
 export function onListClick(ev) {
   const li = itemOf(ev.target);
   if (!li) return;
@@ -244,8 +298,9 @@ export function onListClick(ev) {
     closeForm(li);
     return;
   }
-  if (ev.target.closest('[data-apply-suggestions]')) {
-    applyRedactions(li);
+  const suggest = ev.target.closest('[data-apply-suggestions]');
+  if (suggest) {
+    applyRedactions(li, suggest.dataset.applySuggestions === 'edit' ? 'edit' : 'approve');
     return;
   }
   const pick = ev.target.closest('[data-pick-reason]');
@@ -272,6 +327,7 @@ export function onListClick(ev) {
 export function bindLists() {
   el.queue.addEventListener('click', onListClick);
   el.approved.addEventListener('click', onListClick);
+  el.handled.addEventListener('click', onListClick);
 }
 
 export function currentItem() {
@@ -284,13 +340,13 @@ export function openForm(li, action) {
   return li.querySelector('.q-form');
 }
 
-export function applyRedactions(li) {
+export function applyRedactions(li, action = 'approve') {
   const q = store.get(li.dataset.questionId);
   if (!q) return;
-  const form = openForm(li, 'approve');
+  const form = openForm(li, action);
   const ta = form.querySelector('textarea[name="text"]');
-  if (ta) ta.value = applySuggestions(q.original_text ?? q.text ?? '', q.flags);
-  const confirm = form.querySelector('[data-confirm="approve"]');
+  if (ta) ta.value = applySuggestions(action === 'edit' ? (q.text ?? '') : (q.original_text ?? q.text ?? ''), q.flags);
+  const confirm = form.querySelector(`[data-confirm="${action}"]`);
   if (confirm) confirm.focus();
 }
 
@@ -304,7 +360,12 @@ export function rejectWith(li, code) {
     note.focus();
     return;
   }
-  submit(li, 'reject', form.querySelector('[data-confirm="reject"]'));
+  // a reason chosen by one key is confirmed before the asker sees it
+  const reason = REASONS.find((r) => r.code === code);
+  const hint = form.querySelector('.reject-confirm');
+  if (hint) hint.textContent = `驳回理由：“${reason ? reason.text : code}”。按回车确认驳回，Esc 取消。`;
+  const confirm = form.querySelector('[data-confirm="reject"]');
+  if (confirm) confirm.focus();
 }
 
 export function approveNow(li) {

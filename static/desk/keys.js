@@ -3,6 +3,7 @@ import { toggleSelected } from './bulk.js';
 import { itemEl, neighbour, setCurrent, visibleIds } from './claims.js';
 import { applyRedactions, approveNow, closeForm, currentItem, itemError, itemOf, mergeIntoSuggestion, openForm, rejectWith, submit } from './editor.js';
 import { $, REASONS, desk, el } from './state.js';
+import { UNDO_SECONDS, undoLast } from './undo.js';
 import { clear, h } from '../dom.js';
 
 
@@ -11,12 +12,13 @@ const KEYS = [
   { keys: ['j', 'ArrowDown'], label: 'j / ↓', text: '下一条', run: () => setCurrent(neighbour(desk.current, 1) ?? desk.current, { focus: true }) },
   { keys: ['k', 'ArrowUp'], label: 'k / ↑', text: '上一条', run: () => setCurrent(neighbour(desk.current, -1) ?? desk.current, { focus: true }) },
   { keys: ['a'], label: 'a', text: '通过（含个人信息时先显示文本，再按 a 确认；已打开编辑时按编辑后的文本通过）', item: approveNow },
-  { keys: ['r'], label: 'r', text: '驳回：打开理由列表，再按数字键 1–9 选择理由', item: (li) => { openForm(li, 'reject'); li.focus({ preventScroll: true }); } },
+  { keys: ['r'], label: 'r', text: '驳回：打开理由列表，按数字键 1–9 选择理由，再按回车确认', item: (li) => { openForm(li, 'reject'); li.focus({ preventScroll: true }); } },
   { keys: ['e'], label: 'e', text: '编辑公开文本（Ctrl+Enter 通过）', item: (li) => { const f = openForm(li, 'approve'); const t = f.querySelector('textarea'); if (t) t.focus(); } },
   { keys: ['s'], label: 's', text: '按提示隐去个人信息（再按 a 或回车通过）', item: applyRedactions },
   { keys: ['m'], label: 'm', text: '合并到建议的相似提问（回车确认）', item: mergeIntoSuggestion },
   { keys: ['u'], label: 'u', text: '指派单位（选好后回车确认）', item: (li) => { const f = openForm(li, 'assign'); const sel = f.querySelector('select'); if (sel) sel.focus(); } },
   { keys: ['x'], label: 'x', text: '选中 / 取消选中（批量通过或驳回）', item: (li) => toggleSelected(Number(li.dataset.questionId)) },
+  { keys: ['z'], label: 'z', text: `撤销刚才的通过或驳回（${UNDO_SECONDS} 秒内）`, run: () => undoLast() },
   { keys: ['?'], label: '?', text: '显示 / 关闭本帮助', run: () => toggleHelp() },
   { keys: ['Escape'], label: 'Esc', text: '取消：关闭表单或帮助', run: () => escape() },
 ];

@@ -122,13 +122,26 @@ export function renderApprovedItem(q, prev) {
       h('span', { class: 'q-unit' }, unitLabel(q.unit)),
       h('span', { class: 'q-votes' }, `同问 ${q.votes || 0}`)),
     h('p', { class: 'q-text' }, q.text),
-    q.status === 'approved'
-      ? h('div', { class: 'q-actions' },
+    h('div', { class: 'q-actions' },
+      q.status === 'approved' ? [
         h('button', { type: 'button', class: 'btn btn-xs', dataset: { action: 'assign' }, 'aria-expanded': 'false' }, '指派单位'),
-        h('button', { type: 'button', class: 'btn btn-xs', dataset: { action: 'transfer' }, 'aria-expanded': 'false' }, '转办留言板'))
-      : null,
+        h('button', { type: 'button', class: 'btn btn-xs', dataset: { action: 'transfer' }, 'aria-expanded': 'false' }, '转办留言板'),
+      ] : null,
+      takeBackButtons(q)),
     h('div', { class: 'q-form' }),
     h('p', { class: 'form-error q-error', role: 'alert', hidden: true }));
+}
+
+// Published questions can be re-edited or taken back; answers corrected; rejections restored.
+export function takeBackButtons(q) {
+  const button = (action, text) => h('button', { type: 'button', class: 'btn btn-xs', dataset: { action }, 'aria-expanded': 'false' }, text);
+  if (q.status === 'rejected') return [h('button', { type: 'button', class: 'btn btn-xs', dataset: { confirm: 'restore' } }, '恢复审核')];
+  if (!['approved', 'on_air', 'answered', 'transferred'].includes(q.status)) return [];
+  return [
+    button('edit', '修改公开文本'),
+    q.status === 'answered' ? button('correct', '更正回答') : null,
+    h('button', { type: 'button', class: 'btn btn-xs danger-outline', dataset: { action: 'unpublish' }, 'aria-expanded': 'false' }, '撤回复核'),
+  ];
 }
 
 export function handledLine(q) {
@@ -137,12 +150,17 @@ export function handledLine(q) {
   if (q.status === 'merged' && q.merged_into) extra = `并入 #${q.merged_into}`;
   if (q.status === 'transferred') extra = `${unitLabel(q.unit)}${q.hard ? ' · 疑难' : ''}`;
   if (q.status === 'answered' && q.answer) extra = `答：${excerpt(q.answer.text, 30)}`;
-  return h('li', { class: 'h-item', dataset: { questionId: q.id, status: q.status } },
+  const buttons = takeBackButtons(q);
+  return h('li', { class: 'h-item', dataset: { questionId: q.id, status: q.status, version: q.version } },
     h('span', { class: 'q-id' }, `#${q.id}`),
     h('span', { class: `badge badge-q-${q.status}` }, statusName(q.status)),
     h('span', { class: 'h-text' }, excerpt(q.text, 40)),
     extra ? h('span', { class: 'h-extra muted' }, extra) : null,
-    q.handled && q.handled.by ? h('span', { class: 'h-by muted' }, `${q.handled.by}`) : null);
+    q.answer && q.answer.corrected_at ? h('span', { class: 'h-extra muted' }, '已更正') : null,
+    q.handled && q.handled.by ? h('span', { class: 'h-by muted' }, `${q.handled.by}`) : null,
+    buttons.length ? h('div', { class: 'q-actions' }, buttons) : null,
+    buttons.length ? h('div', { class: 'q-form' }) : null,
+    buttons.length ? h('p', { class: 'form-error q-error', role: 'alert', hidden: true }) : null);
 }
 
 // ---------------- page rendering ----------------
@@ -212,8 +230,13 @@ export function renderHandled() {
     .filter((q) => ['rejected', 'merged', 'answered', 'transferred'].includes(q.status))
     .sort((a, b) => b.id - a.id)
     .slice(0, 300);
-  clear(el.handled);
-  for (const q of items) el.handled.appendChild(handledLine(q));
+  reconcile(el.handled, items, (q) => q.id, (q, prev) => {
+    const sig = `${q.version}|${q.status}`;
+    if (prev && prev.dataset.sig === sig) return prev;
+    const li = handledLine(q);
+    li.dataset.sig = sig;
+    return li;
+  });
   el.handledCount.textContent = items.length ? `（${items.length}）` : '';
 }
 

@@ -40,6 +40,8 @@ async def _case_for(tx: Queryable, case_id: int) -> Any:
     row = await cases.case_row(tx, case_id)
     if row is None or row["kind"] != "case":
         raise ApiError("not_found", "没有这件诉求")
+    if row["withdrawn_at"]:
+        raise ApiError("not_allowed", "这件诉求已撤回复核，复核通过后才能继续办理")
     return row
 
 

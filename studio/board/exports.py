@@ -50,9 +50,14 @@ def rows(transcript: dict[str, Any], base: str) -> list[dict[str, Any]]:
             speaker = " ".join(part for part in (by.get("name") or "嘉宾", by.get("title") or "") if part)
             answer_unit = by["unit"]["name"] if by.get("unit") else unit
             out.append({"anchor": anchor, "at": answer["at"], "role": "official", "speaker": speaker,
-                        "unit": answer_unit, "text": answer["text"],
+                        "unit": answer_unit, "text": answer["text"] + corrected_note(answer),
                         "transcript_url": f"{page}#{anchor}", "case_url": case_url})
     return out
+
+
+def corrected_note(answer: dict[str, Any]) -> str:
+    """What a corrected answer says of its correction in the exports."""
+    return f"（已更正 {answer['corrected_at']}）" if answer.get("corrected_at") else ""
 
 
 def to_json(transcript: dict[str, Any], base: str) -> str:

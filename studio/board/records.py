@@ -211,7 +211,11 @@ async def _extras(conn: Queryable, case: dict[str, Any]) -> dict[str, Any]:
 
 async def public_case(conn: Queryable, case_id: int, now: str) -> dict[str, Any] | None:
     """A case as its public page and ``GET /api/board/cases/{id}`` show it: the record with its
-    timeline, replies, extension and ratings, plus its category path, origin and transcript link."""
+    timeline, replies, extension and ratings, plus its category path, origin and transcript link.
+    ``None`` for a case withdrawn for review (its question was unpublished)."""
+    row = await cases.case_row(conn, case_id)
+    if row is None or row["withdrawn_at"]:
+        return None
     case = await get_case(conn, case_id, now)
     if case is not None:
         case.update(await _extras(conn, case))

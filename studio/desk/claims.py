@@ -4,13 +4,16 @@ A claim is a row in the store (so every server process sees it) with an
 expiry in wall-clock seconds. The desk claims a question when a moderator
 opens it and renews the claim while it stays open; the claim ends when the
 moderator closes it, acts on it, leaves the desk, or when it expires
-(``STUDIO_CLAIM_SECONDS``). Claims are advisory: they warn, they never block
-an action — the version check decides who wins.
+(``STUDIO_CLAIM_SECONDS``). Claims hold: a desk action on a question another
+moderator has claimed is refused (409 ``claimed``) unless it says it takes the
+question over, which ends the other claim and tells the other desk; the
+version check then decides between actions that both went ahead.
 
 Frames on the moderators' channel (no ``seq``)::
 
     {"type": "question.claimed", "question": 42, "by": "mod1", "expires_in": 90}
-    {"type": "question.released", "question": 42, "by": "mod1", "why": "released|handled|left|expired"}
+    {"type": "question.released", "question": 42, "by": "mod1", "why": "released|handled|left|expired|taken",
+     "taken_by": "mod2"}
 """
 
 from __future__ import annotations
@@ -82,6 +85,26 @@ async def release(db: Database, staff: Staff, question_id: int) -> bool:
             tx.send(channels.moderators(row["event_id"]),
                     released_frame(question_id, staff.username, "released"))
         return released
+
+
+async def hold_or_take_over(tx: Tx, event_id: int, question_id: int, staff: Staff, *,
+                            take_over: bool) -> None:
+    """Inside an action's transaction: may ``staff`` act on a question someone else may hold?
+
+    Policy: no live claim, or one's own, lets the action go on. A live claim of
+    another moderator answers 409 ``claimed`` (with ``by`` and ``expires_in``)
+    unless ``take_over``: then their claim ends and their desk is told who took it.
+    """
+    now = time.time()
+    held = await claim_rows.holder(tx, question_id)
+    if held is None or held["username"] == staff.username or held["expires_at"] <= now:
+        return
+    if not take_over:
+        raise ApiError("claimed", f"{held['username']} 正在处理这个提问，确定要接手吗？",
+                       by=held["username"], expires_in=round(held["expires_at"] - now, 1))
+    await claim_rows.drop_claim_of(tx, question_id, held["username"])
+    tx.send(channels.moderators(event_id),
+            {**released_frame(question_id, held["username"], "taken"), "taken_by": staff.username})
 
 
 async def release_handled(tx: Tx, event_id: int, question_id: int) -> None:

@@ -26,6 +26,7 @@ from studio.inputs import clean_text
 from studio.shapes import host_message, public_question
 from studio.store import audit, events, questions
 from studio.store.database import Database, Queryable, Tx
+from studio.store.staff import staff_by_username
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 MAX_HOST_MESSAGE = 1000
@@ -169,7 +170,9 @@ async def archive(tx: Tx, clock: Clock, staff: Staff, event: Any) -> None:
     Answered questions become posts with the live answer as reply (their state
     does not change). Approved and on-air ones are transferred, each through
     the lifecycle's :func:`decide` with ``staff`` as the actor, and become open
-    cases for their unit. Pending ones stay in the moderation backlog.
+    cases for their unit (one on air without a unit goes to the answering
+    guest's unit, who can still post their draft as the reply). Pending ones
+    stay in the moderation backlog.
     """
     now = clock.stamp()
     for question in await questions.answered_to_archive(tx, event["id"]):
@@ -185,13 +188,14 @@ async def archive(tx: Tx, clock: Clock, staff: Staff, event: Any) -> None:
         except Refusal as refusal:
             raise ApiError.from_refusal(refusal) from None
         case_id: int | None = None
+        unit_id = await _answering_unit(tx, question)
         if decision.to_board:
             case_id = await records.open_case_from_question(
-                tx, question, event, unit_id=question["unit_id"], hard=bool(question["hard"]),
-                clock=clock,
+                tx, question, event, unit_id=unit_id, hard=bool(question["hard"]), clock=clock,
             )
         await questions.update_question(tx, question["id"], {
-            "status": decision.new_status.value, "case_id": case_id, "handled_by": staff.username,
+            "status": decision.new_status.value, "case_id": case_id, "unit_id": unit_id,
+            "handled_by": staff.username,
             "handled_action": ARCHIVE, "handled_at": now,
         })
         await questions.add_timeline(tx, question["id"], decision.new_status.value, now)
@@ -205,6 +209,19 @@ async def archive(tx: Tx, clock: Clock, staff: Staff, event: Any) -> None:
                       {"type": "question.transferred", "question": public_question(row),
                        "case_id": case_id}, now)
         tx.send(channels.question(question["id"]), {"type": "track.changed"})
+
+
+async def _answering_unit(tx: Tx, question: Any) -> int | None:
+    """The unit a question goes to: its own, or for one on air with none, the answering guest's
+    (so the guest's unposted draft can become the case's reply)."""
+    own: int | None = question["unit_id"]
+    if own is not None or question["status"] != Status.ON_AIR.value:
+        return own
+    if question["handled_action"] != Action.ON_AIR.value or not question["handled_by"]:
+        return None
+    guest = await staff_by_username(tx, question["handled_by"])
+    unit: int | None = guest["unit_id"] if guest is not None else None
+    return unit
 
 
 async def post_message(

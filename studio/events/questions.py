@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from moderation.lifecycle import (
-    PUBLIC_STATUSES,
+    DESK_ACTIONS,
     Action,
     EventStatus,
     Refusal,
@@ -35,25 +35,28 @@ from studio.codes import new_rating_code, new_tracking_code
 from studio.desk import claims, reasons
 from studio.desk.screener import Screener
 from studio.errors import ApiError, invalid, whole_number
+from studio.events import changes, takeback
 from studio.inputs import clean_client_key, clean_nickname, clean_text
-from studio.shapes import public_question, staff_question
-from studio.store import audit, votes
+from studio.shapes import staff_question
+from studio.store import audit
 from studio.store.database import Database, Tx
 from studio.store.events import event_by_id, event_row
 from studio.store.questions import (
     add_timeline,
     insert_question,
-    merged_into,
     on_air_question,
     question_by_client_key,
     question_in_event,
     question_row,
     update_question,
 )
+from studio.store.staff import staff_by_username
 
 log = logging.getLogger(__name__)
 
 REDACTED = "[已隐去]"
+TIMELINE_LINE = {Action.UNPUBLISH: "unpublished", Action.RESTORE: "restored"}
+"""The tracker's line for actions that return a question to review (instead of ``pending``)."""
 
 
 def answer_chars(max_question_chars: int) -> int:
@@ -171,7 +174,8 @@ async def act(
     Refuses with 409 ``stale`` when ``version`` is not current (the body
     carries the current question so the console can say who handled it), 409
     ``not_allowed`` for a transition the lifecycle forbids, 403 ``forbidden``
-    for the wrong role or unit.
+    for the wrong role or unit, 409 ``claimed`` for a desk action on a
+    question another moderator holds unless the body says ``take_over: true``.
     """
     version = whole_number(body.get("version"), "version", "version 须为整数")
     async with db.write() as tx:
@@ -188,15 +192,23 @@ async def act(
         status = Status(row["status"])
         try:
             decision = decide(status, action, actor, event_status=EventStatus(event["status"]),
-                              question_unit=row["unit_id"])
+                              question_unit=row["unit_id"],
+                              unpublished_from=_status_or_none(row["unpublished_from"]))
         except Refusal as refusal:
             extra = {"question": staff_question(row, full)} if refusal.code == "not_allowed" else {}
             raise ApiError.from_refusal(refusal, **extra) from None
+        if action in DESK_ACTIONS:
+            await claims.hold_or_take_over(tx, event["id"], row["id"], staff,
+                                           take_over=body.get("take_over") is True)
         change = await _apply(tx, clock, staff, row, event, action, decision.new_status, body,
                               max_chars=max_chars)
         if decision.to_board:
             await _to_board(tx, clock, row, event, change)
         return await _finish(tx, clock, staff, row, event, action, change)
+
+
+def _status_or_none(value: str | None) -> Status | None:
+    return Status(value) if value else None
 
 
 @dataclass
@@ -238,6 +250,7 @@ async def _apply(
         if "unit" in body:
             change.unit_id = await resolve_unit(tx, body.get("unit"))
         change.fields["published_at"] = now
+        change.fields["unpublished_from"] = None
     elif action is Action.REJECT:
         code, wording, note = await reasons.resolve_reason(tx, body.get("reason"), body.get("note"))
         change.fields["reason_code"] = code
@@ -262,7 +275,11 @@ async def _apply(
     elif action is Action.ON_AIR:
         busy = await on_air_question(tx, event["id"])
         if busy is not None:
-            raise ApiError("conflict", f"第 {busy['id']} 号提问正在回答中", on_air=busy["id"])
+            by = busy["handled_by"] if busy["handled_action"] == Action.ON_AIR.value else None
+            guest = await staff_by_username(tx, by) if by else None
+            who = f"正由{guest['display_name']}回答" if guest else "正在回答中"
+            raise ApiError("conflict", f"第 {busy['id']} 号提问{who}，请等其发布回答或撤回后再开始",
+                           on_air=busy["id"], by=by)
         change.fields["on_air_at"] = now
     elif action is Action.ANSWER:
         change.fields["answer_text"] = clean_text(body.get("text"), "text", answer_chars(max_chars))
@@ -271,6 +288,27 @@ async def _apply(
     elif action is Action.TRANSFER:
         if "unit" in body:
             change.unit_id = await resolve_unit(tx, body.get("unit"))
+    elif action is Action.UNPUBLISH:
+        reason = clean_text(body.get("reason"), "reason", takeback.MAX_REASON)
+        change.fields["unpublished_from"] = row["status"]
+        change.detail["reason"] = reason
+        await takeback.withdraw(tx, row, now)
+    elif action is Action.EDIT:
+        change.public_text = clean_text(body.get("text"), "text", max_chars)
+        if change.public_text == row["public_text"]:
+            raise invalid("text", "公开文本没有变化")
+        change.detail["edited"] = True
+    elif action is Action.CORRECT:
+        text = clean_text(body.get("text"), "text", answer_chars(max_chars))
+        if text == row["answer_text"]:
+            raise invalid("text", "回答没有变化")
+        change.fields["answer_text"] = text
+        change.fields["corrected_at"] = now
+        change.detail["corrected"] = True
+    elif action is Action.RESTORE:
+        change.fields["reason"] = None
+        change.fields["reason_code"] = None
+        change.detail["reason"] = row["reason"]
     if action in (Action.APPROVE, Action.ASSIGN, Action.TRANSFER) and "hard" in body:
         hard = body["hard"]
         if not isinstance(hard, bool):
@@ -307,81 +345,28 @@ async def _finish(
         **change.fields,
     }
     await update_question(tx, row["id"], assignments)
-    if change.status.value != row["status"]:
-        await add_timeline(tx, row["id"], change.status.value, now)
+    republished = action is Action.APPROVE and bool(row["unpublished_from"])
+    if change.status.value != row["status"] or republished:
+        line = "republished" if republished else TIMELINE_LINE.get(action, change.status.value)
+        await add_timeline(tx, row["id"], line, now)
     before = row["public_text"] if row["public_text"] is not None else row["original_text"]
     after = change.fields.get("answer_text") or change.public_text
+    if action is Action.CORRECT:
+        before = row["answer_text"]
     await audit.record(
         tx, at=now, actor=staff.username, role=staff.role.value, action=action.value,
         event_id=event["id"], question_id=row["id"], from_status=row["status"],
         to_status=change.status.value, before_text=before, after_text=after, detail=change.detail,
     )
     if action is Action.MERGE:
-        await _merge_votes(tx, row, change.fields["merged_into"], event["id"], now)
+        await changes.merge_votes(tx, row, change.fields["merged_into"], event["id"], now)
     if change.status.value != row["status"]:
         await claims.release_handled(tx, event["id"], row["id"])
     new_row = await question_row(tx, row["id"])
-    await _emit(tx, event, row, new_row, action, staff, now)
+    if action is Action.CORRECT:
+        await takeback.correct_reply(tx, new_row, change.fields["answer_text"])
+    elif action is Action.EDIT or (action is Action.APPROVE and row["unpublished_from"]):
+        await takeback.follow_question(tx, clock, new_row, event)
+        new_row = await question_row(tx, row["id"])
+    await changes.emit(tx, event, row, new_row, action, staff.username, now)
     return staff_question(new_row, moderation=staff.role is not Role.OFFICIAL)
-
-
-async def _merge_votes(tx: Tx, row: Any, into: int, event_id: int, now: str) -> None:
-    """The merged question's supporters and its asker join the survivor's +1s."""
-    await votes.copy_votes(tx, row["id"], into)
-    asker = row["viewer_key"] or f"asker:{row['id']}"
-    await votes.add_votes(tx, [(into, asker)], now)
-    survivor = await votes.recount(tx, into)
-    if survivor is not None and Status(survivor["status"]) in PUBLIC_STATUSES:
-        await tx.emit(event_id, channels.public(event_id),
-                      {"type": "votes", "counts": {str(into): survivor["votes"]}}, now)
-    await update_question(tx, into, {})
-    survivor_row = await question_row(tx, into)
-    _send_staff(tx, event_id, survivor_row, survivor_row, "votes", None)
-    for merged_id in await merged_into(tx, into):
-        tx.send(channels.question(merged_id), {"type": "track.changed"})
-
-
-PUBLIC_FRAME = {
-    Action.APPROVE: "question.published",
-    Action.ASSIGN: "question.updated",
-    Action.ON_AIR: "question.on_air",
-    Action.OFF_AIR: "question.off_air",
-    Action.ANSWER: "answer.posted",
-    Action.TRANSFER: "question.transferred",
-}
-
-
-async def _emit(
-    tx: Tx, event: Any, old: Any, new: Any, action: Action, staff: Staff, now: str
-) -> None:
-    """Publish what changed: public frames only for public questions of an open event."""
-    frame_type = PUBLIC_FRAME.get(action)
-    public_now = Status(new["status"]) in PUBLIC_STATUSES
-    if (
-        frame_type is not None
-        and public_now
-        and event["status"] != EventStatus.CLOSED.value
-        and not (action is Action.ASSIGN and old["status"] != Status.APPROVED.value)
-    ):
-        frame: dict[str, Any] = {"type": frame_type, "question": public_question(new)}
-        if action is Action.TRANSFER:
-            frame["case_id"] = new["case_id"]
-        await tx.emit(event["id"], channels.public(event["id"]), frame, now)
-    _send_staff(tx, event["id"], old, new, action.value, staff.username)
-    tx.send(channels.question(new["id"]), {"type": "track.changed"})
-    for merged_id in await merged_into(tx, new["id"]):
-        tx.send(channels.question(merged_id), {"type": "track.changed"})
-
-
-def _send_staff(tx: Tx, event_id: int, old: Any, new: Any, action: str, by: str | None) -> None:
-    """Moderators see every change; officials see public questions of their unit or none."""
-    frame = {"type": "question.changed", "question": staff_question(new), "action": action, "by": by}
-    tx.send(channels.moderators(event_id), frame)
-    frame = {**frame, "question": staff_question(new, moderation=False)}
-    units: set[int | None] = set()
-    if Status(old["status"]) in PUBLIC_STATUSES:
-        units.add(old["unit_id"])
-    if Status(new["status"]) in PUBLIC_STATUSES:
-        units.add(new["unit_id"])
-    for unit_id in units:
-        tx.send(channels.officials(event_id, unit_id), frame)

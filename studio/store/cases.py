@@ -330,7 +330,7 @@ async def case_texts(conn: Queryable, after_id: int = 0) -> list[Any]:
 
 async def recently_replied(conn: Queryable, unit_id: int | None, limit: int) -> list[Any]:
     """The ``limit`` most recently replied cases (of one unit when given), newest first."""
-    where, params = "c.status = 'replied' AND c.replied_at IS NOT NULL", []
+    where, params = "c.status = 'replied' AND c.replied_at IS NOT NULL AND c.withdrawn_at IS NULL", []
     if unit_id is not None:
         where += " AND c.unit_id = ?"
         params.append(unit_id)
@@ -350,3 +350,26 @@ async def replies_of(conn: Queryable, case_ids: Sequence[int]) -> list[Any]:
         f"SELECT case_id, author, text, at FROM case_replies WHERE case_id IN ({_marks(case_ids)}) "
         "ORDER BY at, id", list(case_ids),
     )
+
+
+async def withdraw_case(tx: Tx, case_id: int, at: str) -> None:
+    """Take a case off the public board while its question is reviewed again: marked withdrawn and
+    taken out of the search index (public lists, pages and feeds skip withdrawn cases)."""
+    await tx.execute("UPDATE cases SET withdrawn_at = ? WHERE id = ?", (at, case_id))
+    await tx.execute(
+        """INSERT INTO case_fts (case_fts, rowid, title, body, tags)
+           SELECT 'delete', sort_key, search_tokens(title), search_tokens(body), tags
+           FROM case_search_docs WHERE case_id = ?""", (case_id,))
+    await tx.execute("DELETE FROM case_search_docs WHERE case_id = ?", (case_id,))
+
+
+async def set_case_text(tx: Tx, case_id: int, *, title: str, text: str) -> None:
+    """The case's public title and text (from its question's public text); it is public again
+    and indexed anew (the search triggers fire on the text)."""
+    await tx.execute("UPDATE cases SET title = ?, text = ?, withdrawn_at = NULL WHERE id = ?",
+                     (title, text, case_id))
+
+
+async def set_live_reply(tx: Tx, case_id: int, text: str) -> None:
+    """The corrected text of the live answer a post carries as its reply."""
+    await tx.execute("UPDATE case_replies SET text = ? WHERE case_id = ? AND live = 1", (text, case_id))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from broadcast import Message
 from studio import channels
-from studio.store.database import Database, Queryable
+from studio.store.database import Database, Queryable, Tx
 from studio.store.events import event_seq
 
 
@@ -23,6 +23,19 @@ async def changes_after(conn: Queryable, event_id: int, after: int, upto: int | 
     rows = await conn.fetchall(sql + " ORDER BY seq", params)
     channel = channels.public(event_id)
     return [Message(channel, str(row["frame"]), int(row["seq"])) for row in rows]
+
+
+async def withdraw_question_frames(tx: Tx, event_id: int, question_id: int) -> int:
+    """Rewrite every stored frame that carries the question into ``question.unpublished`` (same
+    ``seq``), so a replay after ``since`` no longer holds its text; the number rewritten."""
+    cursor = await tx.execute(
+        """UPDATE changes SET type = 'question.unpublished',
+                  frame = json_object('type', 'question.unpublished', 'seq', seq, 'question_id', ?)
+           WHERE event_id = ? AND type != 'question.unpublished'
+             AND json_extract(frame, '$.question.id') = ?""",
+        (question_id, event_id, question_id),
+    )
+    return int(cursor.rowcount)
 
 
 class StoreChangeLog:

@@ -415,4 +415,11 @@ MIGRATIONS: list[str] = [
     INSERT INTO case_fts (rowid, title, body, tags)
         SELECT sort_key, search_tokens(title), search_tokens(body), tags FROM case_search_docs;
     """,
+    # Taking back: a question unpublished for review remembers where it was, a corrected answer
+    # when; the board case it became is withdrawn from every public surface meanwhile.
+    """
+    ALTER TABLE questions ADD COLUMN unpublished_from TEXT;
+    ALTER TABLE questions ADD COLUMN corrected_at TEXT;
+    ALTER TABLE cases ADD COLUMN withdrawn_at TEXT;
+    """,
 ]

@@ -61,7 +61,7 @@ async def question_in_event(conn: Queryable, question_id: int, event_id: int) ->
 async def on_air_question(conn: Queryable, event_id: int) -> Any:
     """The id of the event's question on air, if one is."""
     return await conn.fetchone(
-        "SELECT id FROM questions WHERE event_id = ? AND status = 'on_air'", (event_id,)
+        "SELECT id, handled_by, handled_action FROM questions WHERE event_id = ? AND status = 'on_air'", (event_id,)
     )
 
 

@@ -63,6 +63,7 @@ def conditions(*, unit_id: int | None = None, category_id: int | None = None,
     """
     found = Conditions()
     where, values, tags = found.where, found.values, found.tags
+    where.append("c.withdrawn_at IS NULL")  # withdrawn cases are out of the index too
     if unit_id is not None:
         where.append("c.unit_id = ?")
         values.append(unit_id)

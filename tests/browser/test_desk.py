@@ -53,7 +53,10 @@ def test_a_queue_is_moderated_with_the_keyboard_alone(browser: Any, studio: Stud
     page.locator(f'#queue .q-item.is-current[data-question-id="{two["question_id"]}"]').wait_for(timeout=WAIT)
     page.keyboard.press("r")
     current().locator(".reason-picker").wait_for(timeout=WAIT)
-    page.keyboard.press("5")  # 广告信息
+    page.keyboard.press("5")  # 广告信息: chosen, then confirmed
+    current().locator(".reject-confirm", has_text="广告信息").wait_for(timeout=WAIT)
+    assert current().get_attribute("data-status") == "pending"
+    page.keyboard.press("Enter")
     page.locator(f'#queue .q-item.is-current[data-question-id="{three["question_id"]}"]').wait_for(timeout=WAIT)
 
     page.keyboard.press("a")  # personal data: the first a only shows the text

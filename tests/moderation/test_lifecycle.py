@@ -35,7 +35,14 @@ A = Action
 #   on_air ─off_air▶ approved; approved/on_air ─transfer▶ transferred
 #   pending ─reject▶ rejected; pending ─merge▶ merged
 #   assign (route to a unit) keeps the status, in the moderation states pending/approved.
+# Taking back: every public state ─unpublish▶ pending; edit keeps a public state;
+#   answered ─correct▶ answered; rejected ─restore▶ pending.
+PUBLIC = ("approved", "on_air", "answered", "transferred")
 ALLOWED: dict[tuple[str, str], str] = {
+    **{(status, "unpublish"): "pending" for status in PUBLIC},
+    **{(status, "edit"): status for status in PUBLIC},
+    ("answered", "correct"): "answered",
+    ("rejected", "restore"): "pending",
     ("pending", "approve"): "approved",
     ("pending", "reject"): "rejected",
     ("pending", "merge"): "merged",
@@ -60,12 +67,17 @@ ACTION_ROLES: dict[str, set[str]] = {
     "off_air": ON_STAGE,
     "answer": ON_STAGE,
     "transfer": {"official", "moderator", "admin"},
+    "unpublish": MODERATION,
+    "edit": MODERATION,
+    "correct": {"official", "moderator", "admin"},
+    "restore": MODERATION,
 }
 
 ALLOWED_STATUS = {key: Status(value) for key, value in ALLOWED.items()}
 
 LIVE_ONLY_ACTIONS = {"on_air", "off_air", "answer"}
-CLOSED_EVENT_ACTIONS = {"reject", "merge", "assign"}  # plus approve, which goes to the board
+# plus approve, which goes to the board
+CLOSED_EVENT_ACTIONS = {"reject", "merge", "assign", "unpublish", "edit", "correct", "restore"}
 
 OFFICIAL_UNIT = 1
 OTHER_UNIT = 2
@@ -92,7 +104,7 @@ def expected_outcome(
         if action not in CLOSED_EVENT_ACTIONS:
             return ("refused", "not_allowed")
     new = ALLOWED[(status, action)]
-    return ("ok", (new, new == "transferred"))
+    return ("ok", (new, new == "transferred" and action != "edit"))
 
 
 def make_actor(role: str, staff: bool) -> Actor:
@@ -119,6 +131,7 @@ def test_enums_hold_the_documented_names() -> None:
     }
     assert {a.value for a in Action} == {
         "approve", "reject", "merge", "assign", "on_air", "off_air", "answer", "transfer",
+        "unpublish", "edit", "correct", "restore",
     }
     assert {r.value for r in Role} == {"audience", "moderator", "official", "admin"}
     assert {e.value for e in EventStatus} == {"scheduled", "live", "closed"}
@@ -272,10 +285,14 @@ def test_forbidden_takes_precedence_over_not_allowed() -> None:
     assert info.value.code == "forbidden"
 
 
+TAKE_BACK = {A.UNPUBLISH, A.EDIT, A.CORRECT, A.RESTORE}
+
+
 @pytest.mark.parametrize("status", [S.ANSWERED, S.REJECTED, S.MERGED, S.TRANSFERRED])
-@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("action", [action for action in Action if action not in TAKE_BACK])
 def test_final_states_allow_nothing(status: Status, action: Action) -> None:
-    """answered, rejected, merged and transferred are final: every action is not_allowed."""
+    """answered, rejected, merged and transferred are final for the live flow: only taking back
+    (unpublish, edit, correct, restore) moves them."""
     with pytest.raises(Refusal) as info:
         decide(status, action, Actor(Role.ADMIN), event_status=EventStatus.LIVE)
     assert info.value.code == "not_allowed"
@@ -356,3 +373,23 @@ def test_event_transition(current: EventStatus, target: EventStatus) -> None:
         with pytest.raises(Refusal) as info:
             event_transition(current, target)
         assert info.value.code == "not_allowed"
+
+
+@pytest.mark.parametrize(("was", "event", "back", "to_board"), [
+    (S.APPROVED, EventStatus.LIVE, S.APPROVED, False),
+    (S.ON_AIR, EventStatus.LIVE, S.APPROVED, False),
+    (S.ANSWERED, EventStatus.LIVE, S.ANSWERED, False),
+    (S.TRANSFERRED, EventStatus.LIVE, S.TRANSFERRED, False),
+    (S.APPROVED, EventStatus.CLOSED, S.TRANSFERRED, True),
+    (S.ON_AIR, EventStatus.CLOSED, S.TRANSFERRED, True),
+    (S.ANSWERED, EventStatus.CLOSED, S.ANSWERED, False),
+    (S.TRANSFERRED, EventStatus.CLOSED, S.TRANSFERRED, False),
+])
+def test_approving_an_unpublished_question_puts_it_back(
+    was: Status, event: EventStatus, back: Status, to_board: bool
+) -> None:
+    """Approved again, an unpublished question goes back where it was (on air comes back approved;
+    approved on a closed event goes to the board, an answered or transferred one keeps its case)."""
+    decision = decide(S.PENDING, A.APPROVE, Actor(Role.MODERATOR, None, True), event_status=event,
+                      unpublished_from=was)
+    assert decision == Decision(back, to_board=to_board)
