@@ -6,8 +6,10 @@ published only after it commits.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from broadcast import Message
 from moderation.lifecycle import PUBLIC_STATUSES, Action, EventStatus, Status
 from studio import channels
 from studio.shapes import public_question, staff_question
@@ -102,3 +104,31 @@ async def merge_votes(tx: Tx, row: Any, into: int, event_id: int, now: str) -> N
     send_staff(tx, event_id, survivor_row, survivor_row, "votes", None)
     for merged_id in await merged_into(tx, into):
         tx.send(channels.question(merged_id), {"type": "track.changed"})
+
+
+def without_withdrawn(messages: list[Message]) -> list[Message]:
+    """A replay as it may be sent: each frame carrying a question that a later frame of the same
+    replay unpublished becomes that ``question.unpublished`` frame (same ``seq``).
+
+    The store rewrites its own frames when a question is unpublished; a feed it
+    does not own (the Redis stream an edge replays from) is filtered here, so no
+    replay after ``since`` shows withdrawn text. Replays without an unpublish
+    are returned as they are, unparsed.
+    """
+    if not any(UNPUBLISHED in message.text for message in messages):
+        return messages
+    gone: set[int] = set()
+    kept: list[Message] = []
+    for message in reversed(messages):
+        frame = json.loads(message.text) if message.text else {}
+        if frame.get("type") == UNPUBLISHED:
+            gone.add(int(frame["question_id"]))
+        else:
+            question = frame.get("question")
+            if isinstance(question, dict) and question.get("id") in gone:
+                text = json.dumps({"type": UNPUBLISHED, "seq": message.seq, "question_id": question["id"]},
+                                  ensure_ascii=False, separators=(",", ":"))
+                message = Message(message.channel, text, message.seq)
+        kept.append(message)
+    kept.reverse()
+    return kept

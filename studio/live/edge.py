@@ -47,6 +47,7 @@ from studio import channels
 from studio.accounts.viewer import viewer_of
 from studio.errors import ApiError
 from studio.events.asking import Asker, check_ask_rate, check_vote_rate
+from studio.events.changes import without_withdrawn
 from studio.events.questions import Receipt
 from studio.events.stats import StatsFrames
 from studio.live.audience import serve_audience
@@ -73,7 +74,7 @@ class StreamChangeLog:
 
     async def changes(self, channel: str, after: int, upto: int | None) -> list[Message]:
         found = await self.backend.replay(channel, after)
-        return [m for m in found or [] if upto is None or (m.seq or 0) <= upto]
+        return without_withdrawn([m for m in found or [] if upto is None or (m.seq or 0) <= upto])
 
 
 @dataclass
@@ -156,13 +157,13 @@ class StreamFeed:
         reached = (found[-1].seq or since) if found else since
         if found is None or reached < head:
             return None
-        return found
+        return without_withdrawn(found)
 
     async def changes(self, event_id: int, after: int, upto: int | None) -> list[Message] | None:
         found = await self.edge.backend.replay(channels.public(event_id), after)
         if found is None:
             return None
-        return [m for m in found if upto is None or m.seq is None or m.seq <= upto]
+        return without_withdrawn([m for m in found if upto is None or m.seq is None or m.seq <= upto])
 
     async def snapshot(self, event_id: int) -> tuple[int, str]:
         raw = await self.snapshot_text(event_id)

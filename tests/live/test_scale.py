@@ -276,3 +276,35 @@ def test_edge_serves_feed_resume_ask_and_vote_with_only_redis(cluster: Cluster, 
                     resumed.seq = frame["seq"]
     finally:
         edge.stop()
+
+
+def test_an_edge_replay_after_an_unpublish_holds_no_withdrawn_text(cluster: Cluster, tmp_path: Path) -> None:
+    """Through an edge (the Redis stream, not the store): since= before an unpublish shows no withdrawn text."""
+    owner = cluster.servers[0]
+    studio = cluster.studio
+    slug = studio.new_event()
+    folder = tmp_path / "edge"
+    folder.mkdir()
+    edge = EdgeServer(folder, env={"STUDIO_BROADCAST": cluster.redis.url, "STUDIO_DB": "/nonexistent/x.db"})
+    edge.start()
+    try:
+        before = current_seq(owner, slug)
+        slip = "110101199003074578"
+        question = approve_new(studio, slug, f"身份证号 {slip} 的社保问题")
+        answer = studio.mod1.act(question, "unpublish", reason="含身份证号")
+        assert answer.status_code == 200, answer.text
+        head = current_seq(owner, slug)
+        seen: list[dict[str, Any]] = []
+        for _ in range(50):  # until the stream reaches the unpublish
+            with edge.ws(f"/ws/events/{slug}?since={before}") as ws:
+                seen = []
+                while not seen or seen[-1].get("seq", 0) < head:
+                    seen.append(recv_json(ws, 10))
+                    if seen[-1]["type"] == "snapshot":
+                        break
+            if seen and seen[-1]["type"] != "snapshot":
+                break
+        assert [frame["type"] for frame in seen][-1] == "question.unpublished"
+        assert slip not in json.dumps(seen, ensure_ascii=False)
+    finally:
+        edge.stop()

@@ -32,9 +32,12 @@ class ViewerState:
         self.seq = frame["seq"]
         if "question" in frame:
             self.questions[frame["question"]["id"]] = frame["question"]
+        elif kind == "question.unpublished":
+            self.questions.pop(int(frame["question_id"]), None)
         elif kind == "votes":
             for question_id, count in frame["counts"].items():
-                self.questions[int(question_id)]["votes"] = count
+                if int(question_id) in self.questions:
+                    self.questions[int(question_id)]["votes"] = count
         elif kind == "host.message":
             self.messages = sorted([*self.messages, frame["message"]["id"]])
         elif kind == "event.status":
