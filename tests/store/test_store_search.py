@@ -50,7 +50,7 @@ def test_conditions_hold_each_filter_in_sql_and_in_the_index() -> None:
     """Unit, category, event, status and dates become SQL conditions, index tags and a rowid range."""
     found = search.conditions(unit_id=3, category_id=7, subtree=[(7, 0), (8, 1)], event_id=2,
                               status="replied", date_from="2025-01-02", date_to="2025-01-03", now=NOW)
-    assert found.where == ["c.unit_id = ?", "c.category_id IN (?,?)", "c.event_id = ?", "c.status = ?",
+    assert found.where == ["c.withdrawn_at IS NULL", "c.unit_id = ?", "c.category_id IN (?,?)", "c.event_id = ?", "c.status = ?",
                            "c.created_at >= ?", "c.created_at < ?"]
     assert found.values == [3, 7, 8, 2, "replied", "2025-01-02", "2025-01-04"]
     assert found.tags == ["u3", "k7", "e2", "sreplied"] and found.exact
@@ -64,7 +64,7 @@ def test_conditions_the_index_cannot_hold_exactly() -> None:
     deep = search.conditions(category_id=1, subtree=[(1, 0), (2, 1), (3, 2), (4, 3)])
     assert not overdue.exact and overdue.tags == ["sopen"] and overdue.values == [NOW]
     assert not deep.exact and deep.tags == []
-    assert search.conditions() == search.Conditions()
+    assert search.conditions() == search.Conditions(where=["c.withdrawn_at IS NULL"])
 
 
 def test_index_expression() -> None:
