@@ -99,6 +99,9 @@ FLAG_KIND = {
 }
 """Screening flags shown on the desk (``word.*`` flags are named by their lexicon category)."""
 
+FLAG_DETAIL = {"check_digit": "校验位不符，疑似输错"}
+"""What a flag's ``detail`` code adds to its name (``moderation/flags.py``)."""
+
 WORD_CATEGORY = {
     "insult": "不文明用语", "abuse": "不文明用语", "profanity": "不文明用语", "politics": "政治敏感",
     "political": "政治敏感", "ad": "广告", "ads": "广告", "advert": "广告", "porn": "色情",
@@ -115,7 +118,7 @@ def status_label(code: str | None) -> str:
     return ANY_STATUS.get(code or "", code or "")
 
 
-STAFF_ONLY = frozenset({"flag_kind", "word_category"})
+STAFF_ONLY = frozenset({"flag_kind", "flag_detail", "word_category"})
 """Names only the staff consoles show: screening is never described on a public page."""
 
 
@@ -132,6 +135,7 @@ def client_labels(*, staff: bool) -> dict[str, Any]:
         "action": ACTION,
         "case_timeline": CASE_TIMELINE,
         "flag_kind": FLAG_KIND,
+        "flag_detail": FLAG_DETAIL,
         "word_category": WORD_CATEGORY,
     }
     return every if staff else {name: names for name, names in every.items() if name not in STAFF_ONLY}
