@@ -81,7 +81,15 @@ AUDIT_DETAIL = {
     "guests": "嘉宾", "moderators": "审核员", "title": "标题", "slug": "网址标识",
     "starts_at": "开始时间", "ends_at": "结束时间", "cases": "转为诉求件", "posts": "转为公开帖",
     "role": "角色", "username": "用户名", "name": "名称",
+    "reason_code": "理由分类", "edited": "已修改", "redactions": "隐去处数", "submission": "留言",
+    "description": "简介", "parent": "上级单位",
 }
+"""The names of the audit log's detail fields (``studio/events/auditlog.py`` shows their values)."""
+
+NO_UNIT = "未指定"
+"""No unit (a question not assigned to one)."""
+
+YES, NO = "是", "否"
 
 CASE_TIMELINE = {
     "received": "已受理", "routed": "已转交办理单位", "assigned": "已分派", "rated": "已评价",
