@@ -18,7 +18,9 @@ class Flag:
     """One finding. ``kind`` is one of ``pii.id_number``, ``pii.mobile``,
     ``pii.landline``, ``pii.bank_card``, ``pii.email``, ``pii.plate``,
     ``pii.name``, ``word.<category>``, ``spam.link``, ``spam.contact``,
-    ``spam.flood``, ``spam.repeat``, ``spam.empty``, ``duplicate``."""
+    ``spam.flood``, ``spam.repeat``, ``spam.empty``, ``duplicate``.
+    ``detail`` qualifies a finding in a code (``check_digit``: an ID number
+    whose check character does not match, most likely mistyped)."""
 
     kind: str
     start: int
@@ -28,11 +30,13 @@ class Flag:
     level: str | None = None
     question_id: int | None = None
     score: float | None = None
+    detail: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The DESIGN.md §4 form: ``{kind, start, end, text}`` plus every
         optional field that is set (``suggestion``, ``level``,
-        ``question_id``, ``score``); fields that are ``None`` are omitted."""
+        ``question_id``, ``score``, ``detail``); fields that are ``None`` are
+        omitted."""
         out: dict[str, object] = {
             "kind": self.kind,
             "start": self.start,
@@ -47,4 +51,6 @@ class Flag:
             out["question_id"] = self.question_id
         if self.score is not None:
             out["score"] = self.score
+        if self.detail is not None:
+            out["detail"] = self.detail
         return out

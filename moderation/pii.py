@@ -16,7 +16,13 @@ offsets are original offsets. Policies:
   a digit or X) with a valid province code, a real birth date between 1900 and
   today, and the GB 11643-1999 check character (ISO 7064 MOD 11-2); or 15
   digits (the legacy form) with a valid province code and a real 19YYMMDD
-  birth date. A number failing any of these is not an ID.
+  birth date. An 18-character number with a valid province code and birth
+  date but the wrong check character is a mistyped ID number, still flagged
+  (``detail`` ``check_digit``) when it is written whole or split only between
+  its fields (after the 3rd, 6th, 10th, 12th, 14th or 17th character:
+  ``110101 19900307 4578``, ``110101-19900307-457X``), so two numbers
+  written side by side do not make one. A number failing the province or
+  date rule is not an ID.
 - **Mobiles** (``pii.mobile``, mask ``138****5678``): ``1[3-9]`` and nine more
   digits, optionally after ``+86``/``86``/``0086``.
 - **Landlines** (``pii.landline``, mask ``0571-****8888``): a trunk ``0``, an
@@ -43,6 +49,7 @@ offsets are original offsets. Policies:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from moderation.flags import REDACTED, Flag
@@ -74,17 +81,6 @@ def _real_date(year: int, month: int, day: int, today: date) -> bool:
     except ValueError:
         return False
     return date(1900, 1, 1) <= born <= today
-
-
-def valid_id18(number: str, today: date | None = None) -> bool:
-    """Whether ``number`` (17 digits and a digit or x/X) is a mainland ID:
-    province code, real birth date from 1900 to ``today``, check character."""
-    number = number.lower()
-    if len(number) != 18 or not number[:17].isdigit() or number[:2] not in _PROVINCES:
-        return False
-    if not _real_date(int(number[6:10]), int(number[10:12]), int(number[12:14]), today or date.today()):
-        return False
-    return id_check_character(number[:17]) == number[17]
 
 
 def valid_id15(number: str) -> bool:
@@ -124,27 +120,56 @@ def _landline(digits: str) -> tuple[str, str] | None:
     return digits[:area], local
 
 
-def classify_number(digits: str) -> tuple[str, str] | None:
-    """``(kind, suggestion)`` for a digit string (x allowed last), or ``None``.
-    A string of one digit repeated (11111111111, 000000000000000) is a
-    placeholder, never personal data."""
+def id18_shape(number: str, today: date | None = None) -> bool:
+    """Whether 18 characters look like a mainland ID whatever their check
+    character: 17 digits and a digit or x/X, a province code and a real birth
+    date from 1900 to ``today``."""
+    number = number.lower()
+    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789x":
+        return False
+    if number[:2] not in _PROVINCES:
+        return False
+    return _real_date(int(number[6:10]), int(number[10:12]), int(number[12:14]), today or date.today())
+
+
+def valid_id18(number: str, today: date | None = None) -> bool:
+    """Whether ``number`` (17 digits and a digit or x/X) is a mainland ID:
+    province code, real birth date from 1900 to ``today``, check character."""
+    number = number.lower()
+    return id18_shape(number, today) and id_check_character(number[:17]) == number[17]
+
+
+_ID_FIELD_CUTS = frozenset({3, 6, 10, 12, 14, 17})
+"""Where people split an ID number when writing it: inside the region code
+(3+3), after it, after the birth year, month and day, before the check character."""
+
+
+def classify_number(digits: str, cuts: Iterable[int] = ()) -> tuple[str, str, str | None] | None:
+    """``(kind, suggestion, detail)`` for a digit string (x allowed last), or
+    ``None``. ``cuts``: the offsets in ``digits`` where the writer put a
+    separator. A string of one digit repeated (11111111111, 000000000000000)
+    is a placeholder, never personal data. An 18-character number shaped like
+    an ID whose check character does not match is an ID (``detail``
+    ``check_digit``) when it is whole or cut only between its fields."""
     n = len(digits)
     if digits.count(digits[0]) == n:
         return None
     if n == 18 and valid_id18(digits):
-        return "pii.id_number", REDACTED
+        return "pii.id_number", REDACTED, None
     if n == 15 and valid_id15(digits):
-        return "pii.id_number", REDACTED
+        return "pii.id_number", REDACTED, None
+    if n == 18 and id18_shape(digits) and set(cuts) <= _ID_FIELD_CUTS:
+        return "pii.id_number", REDACTED, "check_digit"
     if "x" in digits:
         return None
     mobile = _mobile(digits)
     if mobile is not None:
-        return "pii.mobile", f"{mobile[:3]}****{mobile[-4:]}"
+        return "pii.mobile", f"{mobile[:3]}****{mobile[-4:]}", None
     line = _landline(digits)
     if line is not None:
-        return "pii.landline", f"{line[0]}-****{line[1][-4:]}"
+        return "pii.landline", f"{line[0]}-****{line[1][-4:]}", None
     if 16 <= n <= 19 and digits[0] in "34569" and luhn(digits):
-        return "pii.bank_card", REDACTED
+        return "pii.bank_card", REDACTED, None
     return None
 
 
@@ -156,21 +181,24 @@ def find_numbers(norm: Normalised) -> list[Flag]:
         groups = [(m.start(), m.end(), m.group()) for m in _GROUP.finditer(text, run.start(), run.end())]
         i = 0
         while i < len(groups):
-            best: tuple[int, str, str] | None = None
+            best: tuple[int, str, str, str | None] | None = None
             digits = ""
+            cuts: list[int] = []
             for j in range(i, len(groups)):
+                if j > i:
+                    cuts.append(len(digits))
                 digits += groups[j][2]
                 if len(digits) > 19:
                     break
                 if "x" in groups[j][2] and j != len(groups) - 1:
                     break
-                found = classify_number(digits)
+                found = classify_number(digits, cuts)
                 if found is not None:
-                    best = (j, found[0], found[1])
+                    best = (j, *found)
             if best is None:
                 i += 1
                 continue
-            j, kind, suggestion = best
+            j, kind, suggestion, detail = best
             start, end = groups[i][0], groups[j][1]
             if kind != "pii.id_number" and text[end : end + 1] in _AMOUNT_UNITS:
                 i = j + 1  # an amount (15000000000元), not a phone or card
@@ -179,7 +207,7 @@ def find_numbers(norm: Normalised) -> list[Flag]:
                 start -= 1
             elif kind == "pii.landline" and start > 0 and text[start - 1] in "(（":
                 start -= 1
-            flags.append(Flag(kind, start, end, norm.original[start:end], suggestion))
+            flags.append(Flag(kind, start, end, norm.original[start:end], suggestion, detail=detail))
             i = j + 1
     return flags
 

@@ -2,7 +2,13 @@
 // its fields as JSON (with data-method, another method than POST; the CSRF
 // header is added on staff pages) and, on success,
 // reloads the page or, with data-after="receipt", shows the submission receipt.
+// On the board console, the submissions waiting for review get the live desk's
+// screening presentation (desk/flags.js): flagged spans highlighted, the flags'
+// Chinese names, one button that applies the suggested redactions to the public
+// text, and a second click needed to approve personal data as it is.
 import { api } from './api.js';
+import { h } from './dom.js';
+import { flagList, originalText, redactable, redacted } from './desk/flags.js';
 
 function newKey() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -51,10 +57,68 @@ function showReceipt(form, answer) {
 
 for (const input of document.querySelectorAll('input[data-client-key]')) input.value = newKey();
 
+function submissionOf(node) {
+  const li = node.closest('[data-submission]');
+  if (!li) return null;
+  try {
+    return JSON.parse(li.dataset.submission);
+  } catch {
+    return null;
+  }
+}
+
+function showScreening(li) {
+  const sub = submissionOf(li);
+  if (!sub) return;
+  const plain = li.querySelector('[data-part="original"]');
+  const text = originalText(sub);
+  text.dataset.part = 'original';
+  if (plain) plain.replaceWith(text);
+  const oldList = li.querySelector('[data-part="flags"]');
+  if (oldList) oldList.remove();
+  const list = flagList(sub);
+  if (list) {
+    list.dataset.part = 'flags';
+    text.after(list);
+  }
+  const area = li.querySelector('form[data-form="approve"] textarea[name="text"]');
+  if (area && redactable(sub).length) {
+    area.after(h('button', { type: 'button', class: 'btn btn-xs', dataset: { applySuggestions: '1' } }, '按提示隐去敏感信息'));
+  }
+}
+
+for (const li of document.querySelectorAll('[data-submission]')) showScreening(li);
+
+document.addEventListener('click', (ev) => {
+  const button = ev.target instanceof Element ? ev.target.closest('[data-apply-suggestions]') : null;
+  if (!button) return;
+  const sub = submissionOf(button);
+  const form = button.closest('form');
+  if (!sub || !form) return;
+  form.querySelector('textarea[name="text"]').value = redacted(sub);
+  message(form, 'form-error', '');
+  const approve = form.querySelector('[type="submit"]');
+  if (approve) approve.focus();
+});
+
+// Personal data still in the public text: the first 通过 warns, a second one (same text) publishes.
+function confirmedPublic(form) {
+  if (form.dataset.form !== 'approve') return true;
+  const sub = submissionOf(form);
+  const area = form.querySelector('textarea[name="text"]');
+  if (!sub || !area) return true;
+  const left = redactable(sub).filter((f) => area.value.includes(f.text));
+  if (!left.length || form.dataset.confirmed === area.value) return true;
+  form.dataset.confirmed = area.value;
+  message(form, 'form-error', '公开文本仍含个人信息：点“按提示隐去敏感信息”，或再点“通过”原样公开');
+  return false;
+}
+
 document.addEventListener('submit', async (ev) => {
   const form = ev.target;
   if (!(form instanceof HTMLFormElement) || !form.dataset.api) return;
   ev.preventDefault();
+  if (!confirmedPublic(form)) return;
   const button = form.querySelector('[type="submit"]');
   if (button) button.disabled = true;
   message(form, 'form-error', '');

@@ -87,8 +87,15 @@ AUDIT_DETAIL = {
     "guests": "嘉宾", "moderators": "审核员", "title": "标题", "slug": "网址标识",
     "starts_at": "开始时间", "ends_at": "结束时间", "cases": "转为诉求件", "posts": "转为公开帖",
     "role": "角色", "username": "用户名", "name": "名称",
-    "edited": "修改公开文本", "redactions": "隐去处数", "corrected": "已更正",
+    "reason_code": "理由分类", "edited": "已修改", "redactions": "隐去处数", "submission": "留言",
+    "description": "简介", "parent": "上级单位", "corrected": "已更正",
 }
+"""The names of the audit log's detail fields (``studio/events/auditlog.py`` shows their values)."""
+
+NO_UNIT = "未指定"
+"""No unit (a question not assigned to one)."""
+
+YES, NO = "是", "否"
 
 CASE_TIMELINE = {
     "received": "已受理", "routed": "已转交办理单位", "assigned": "已分派", "rated": "已评价",
@@ -106,6 +113,9 @@ FLAG_KIND = {
 }
 """Screening flags shown on the desk (``word.*`` flags are named by their lexicon category)."""
 
+FLAG_DETAIL = {"check_digit": "校验位不符，疑似输错"}
+"""What a flag's ``detail`` code adds to its name (``moderation/flags.py``)."""
+
 WORD_CATEGORY = {
     "insult": "不文明用语", "abuse": "不文明用语", "profanity": "不文明用语", "politics": "政治敏感",
     "political": "政治敏感", "ad": "广告", "ads": "广告", "advert": "广告", "porn": "色情",
@@ -122,7 +132,7 @@ def status_label(code: str | None) -> str:
     return ANY_STATUS.get(code or "", code or "")
 
 
-STAFF_ONLY = frozenset({"flag_kind", "word_category"})
+STAFF_ONLY = frozenset({"flag_kind", "flag_detail", "word_category"})
 """Names only the staff consoles show: screening is never described on a public page."""
 
 
@@ -139,6 +149,7 @@ def client_labels(*, staff: bool) -> dict[str, Any]:
         "action": ACTION,
         "case_timeline": CASE_TIMELINE,
         "flag_kind": FLAG_KIND,
+        "flag_detail": FLAG_DETAIL,
         "word_category": WORD_CATEGORY,
     }
     return every if staff else {name: names for name, names in every.items() if name not in STAFF_ONLY}

@@ -1,40 +1,12 @@
 // Rendering the desk: queue items (with flags and claims), the approved list, handled, counts, on air, messages.
 import { renderBulk } from './bulk.js';
 import { $, byAskedAsc, claims, desk, el, filters, me, notes, resolved, selected, STATUS_ORDER, store } from './state.js';
-import { clear, excerpt, flagName, flagSegments, fmtTime, fmtWait, h, reconcile, show, statusName, timeEl, unitName } from '../dom.js';
+import { duplicateOf, flagList, originalText } from './flags.js';
+import { clear, excerpt, fmtTime, fmtWait, h, reconcile, show, statusName, timeEl, unitName } from '../dom.js';
 import { unitId, unitLabel } from '../staff.js';
 
+export { duplicateOf, flagList, originalText };
 
-// flags about the whole text are listed, not highlighted (they would hide the spans inside)
-const WHOLE_TEXT_KINDS = new Set(['duplicate', 'spam.flood', 'spam.empty']);
-
-export function originalText(q) {
-  const text = q.original_text ?? q.text ?? '';
-  const flags = (Array.isArray(q.flags) ? q.flags : []).filter((f) => !WHOLE_TEXT_KINDS.has(f.kind));
-  return h('p', { class: 'q-text q-original' },
-    flagSegments(text, flags).map((s) => (s.flag
-      ? h('mark', { class: ['flag', `flag-${String(s.flag.kind || '').split('.')[0]}`], title: flagName(s.flag.kind) }, s.text)
-      : s.text)));
-}
-
-export function duplicateOf(f) {
-  return f.question ?? f.other ?? f.duplicate_of ?? f.of ?? f.question_id ?? null;
-}
-
-export function flagList(q) {
-  const flags = Array.isArray(q.flags) ? q.flags : [];
-  if (!flags.length) return null;
-  return h('ul', { class: 'flag-list', 'aria-label': '自动筛查提示' },
-    flags.map((f) => {
-      const dup = f.kind === 'duplicate' ? duplicateOf(f) : null;
-      return h('li', { class: ['flag-chip', `flag-chip-${String(f.kind || '').split('.')[0]}`] },
-        h('strong', null, flagName(f.kind)),
-        f.text && f.kind !== 'duplicate' ? ` “${f.text}”` : '',
-        f.suggestion ? ` → ${f.suggestion}` : '',
-        dup ? ` 与 #${dup} 相似${typeof f.score === 'number' ? `（${Math.round(f.score * 100)}%）` : ''}` : '',
-        f.level === 'block' ? ' · 建议驳回' : '');
-    }));
-}
 
 export function actionButtons(q) {
   return h('div', { class: 'q-actions', role: 'group', 'aria-label': `处理提问 #${q.id}` },

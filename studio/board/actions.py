@@ -239,10 +239,12 @@ async def overdue_cases(conn: Queryable, now: str, unit_id: int | None = None) -
 
 
 async def audit_entries(conn: Queryable, case_id: int) -> list[dict[str, Any]]:
-    """Every audited action on a case, in order (admins only)."""
+    """Every audited action on a case, in order (admins only), with the text before and after
+    (an approved submission's original and its public text)."""
     rows = await audit.case_rows(conn, case_id)
     return [
         {"at": r["at"], "actor": r["actor"], "role": r["role"], "action": r["action"],
-         "from_status": r["from_status"], "to_status": r["to_status"], "after_text": r["after_text"]}
+         "from_status": r["from_status"], "to_status": r["to_status"],
+         "before_text": r["before_text"], "after_text": r["after_text"]}
         for r in rows
     ]

@@ -149,7 +149,9 @@ async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str
     live answer or replies; ``sort=relevance`` orders by BM25 (title weighs
     four times the body) — the newest 1,000 matches when there are more, the
     rest following by date — and ``sort=date`` newest day first (within a day,
-    the case recorded last first). A page past the
+    the case recorded last first). Each hit's highlight is its title and a
+    snippet of its question (without the title's words when the title was
+    taken from it) or replies, empty when nothing else is left to show. A page past the
     last answers the last page. With words, the filters go to the index (tags
     and a rowid range, docs/search.md), which then answers alone; filters it
     cannot hold exactly (overdue, a category more than two levels deep) fall
@@ -183,15 +185,28 @@ async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str
     for row in rows:
         case = listed(row, now)
         if query.terms:
+            rest = after_title(row["title"], row["text"])
+            texts = [text for text in (rest, *replies.get(row["id"], [])) if text.strip()]
             case["highlight"] = {
                 "title": str(fulltext.mark(row["title"], query.terms)),
-                "snippet": str(fulltext.snippet([row["text"], *replies.get(row["id"], [])], query.terms)),
+                "snippet": str(fulltext.snippet(texts, query.terms)) if texts else "",
             }
         cases.append(case)
     return {
         "cases": cases, "total": total, "page": page, "pages": pages, "per_page": query.per_page,
         "sort": query.sort, "terms": query.terms,
     }
+
+
+def after_title(title: str | None, text: str) -> str:
+    """What a result's snippet may show of the question: the text after its title when the title
+    was taken from it (its first line, perhaps cut with …), else the whole text; so a hit never
+    shows the same words twice (title, then snippet)."""
+    body = text.strip()
+    stem = (title or "").removesuffix("…").strip()
+    if stem and body.startswith(stem):
+        return body[len(stem):].strip()
+    return body
 
 
 def listed(row: Any, now: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from studio.board import records
 from studio.board.life import Stage
 from studio.clock import Clock
 from studio.codes import new_rating_code
+from studio.desk import reasons
 from studio.desk.screener import Screener, screen_board_submission
 from studio.errors import ApiError, invalid
 from studio.inputs import MAX_NICKNAME, clean_client_key, clean_text
@@ -27,7 +28,8 @@ from studio.store import audit, cases
 from studio.store import submissions as submission_rows
 from studio.store.database import Database, Queryable
 
-MAX_REASON = 200
+MAX_REASON = reasons.MAX_NOTE
+"""The longest note after a rejection reason of the catalogue (the live desk's)."""
 
 
 RECENT_SUBMISSIONS = 5
@@ -111,8 +113,14 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
                  body: dict[str, Any], *, max_chars: int) -> dict[str, Any]:
     """Approve (optionally with edited text, unit, hard) or reject (with a reason) a submission.
 
-    Approving opens a board case: routed to the chosen unit, else the routing
-    queue. Moderators and admins only; 409 when it was already handled.
+    Approving opens a board case with the public ``text`` (the moderator's
+    edit, say with personal data redacted; the original text when absent):
+    routed to the chosen unit, else the routing queue. The original stays
+    staff-only, in the submission and in the audit log (before/after).
+    Rejecting names a ``reason`` of the live desk's catalogue and an optional
+    ``note`` (:func:`studio.desk.reasons.resolve_reason`); the asker's tracker
+    shows its wording. Moderators and admins only; 409 when it was already
+    handled.
     """
     if staff.role not in (Role.MODERATOR, Role.ADMIN):
         raise ApiError("forbidden", "只有审核员或管理员可以审核留言")
@@ -127,13 +135,15 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
         now = clock.now()
         stamp = now.isoformat()
         if action == "reject":
-            reason = clean_text(body.get("reason"), "reason", MAX_REASON)
+            code, wording, note = await reasons.resolve_reason(tx, body.get("reason"), body.get("note"))
+            reason = reasons.public_wording(wording, note)
             await submission_rows.set_rejected(tx, submission_id, reason=reason,
                                                by=staff.username, at=stamp)
             await audit.record(tx, at=stamp, actor=staff.username, role=staff.role.value,
                                action="board.reject", from_status="pending", to_status="rejected",
                                before_text=row["original_text"],
-                               detail={"submission": submission_id, "reason": reason})
+                               detail={"submission": submission_id, "reason": reason,
+                                       "reason_code": code})
         else:
             text = body.get("text")
             public_text = clean_text(text, "text", max_chars) if text else row["original_text"]
@@ -160,7 +170,8 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
                                action="board.approve", case_id=case_id, from_status="pending",
                                to_status="approved", before_text=row["original_text"],
                                after_text=public_text,
-                               detail={"submission": submission_id, "unit": unit_id, "hard": hard})
+                               detail={"submission": submission_id, "unit": unit_id, "hard": hard,
+                                       "edited": public_text != row["original_text"]})
         row = await submission_rows.submission_row(tx, submission_id)
         return staff_submission(row)
 

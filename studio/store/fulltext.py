@@ -3,7 +3,9 @@
 SQLite's FTS5 ``trigram`` tokenizer cannot find anything shorter than three
 characters, yet most Chinese topic words are two (社保, 医保, 地铁, 物业). The
 board indexes a *bigram-expanded* copy of its text instead (docs/search.md):
-the text is normalised (NFKC, case-folded), split into runs of letters and
+the text is normalised (NFKC, screening's character folding — traditional
+characters to simplified, as :func:`moderation.normalize.fold` does for the
+lexicon — and case-folded), split into runs of letters and
 digits, and each run is written as its overlapping two-character grams followed
 by its last character, space separated — ``社保转移`` becomes
 ``社保 保转 转移 移``. FTS5's ``ascii`` tokenizer then sees one token per gram.
@@ -26,14 +28,20 @@ import unicodedata
 
 from markupsafe import Markup, escape
 
+from moderation.normalize import fold as fold_characters
+
 MAX_TERMS = 8
 MAX_TERM_CHARS = 40
 RUN = re.compile(r"[^\W_]+")
 
 
 def normalise(text: str) -> str:
-    """Fold width and case so 'Ａ２区' and 'a2区' index and match alike."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """The one form of text the index holds and queries are matched in: NFKC, then screening's
+    character folding (:func:`moderation.normalize.fold`: traditional characters to simplified,
+    one for one), then case-folded, so 'Ａ２区' and 'a2区', '停車' and '停车' index and match alike.
+
+    Changing it changes every case's tokens: the index must then be rebuilt (a migration)."""
+    return fold_characters(unicodedata.normalize("NFKC", text)).casefold()
 
 
 def runs(text: str) -> list[str]:

@@ -422,4 +422,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE questions ADD COLUMN corrected_at TEXT;
     ALTER TABLE cases ADD COLUMN withdrawn_at TEXT;
     """,
+    # Board search folds traditional characters to simplified (studio.store.fulltext.normalise):
+    # the index is emptied and every case's document tokenised again with the new search_tokens.
+    """
+    INSERT INTO case_fts (case_fts) VALUES ('delete-all');
+    INSERT INTO case_fts (rowid, title, body, tags)
+        SELECT sort_key, search_tokens(title), search_tokens(body), tags FROM case_search_docs;
+    """,
 ]

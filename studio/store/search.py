@@ -1,6 +1,6 @@
 """Running a board search: a query's SQL conditions and index filters, its total and its pages.
 
-The search index (the last migration, docs/search.md) is the FTS5 table
+The search index (its migrations, docs/search.md) is the FTS5 table
 ``case_fts`` over each case's bigram-expanded title and body, plus a ``tags``
 column of filters (``u{unit}``, ``s{status}``, ``e{event}``, ``k{category}``
 for the category and its two ancestors). Its rowid is the sort key: the

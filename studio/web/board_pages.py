@@ -10,6 +10,7 @@ from starlette.responses import Response
 from moderation.lifecycle import Role
 from studio.accounts import directory
 from studio.board import actions, categories, holidays, ranking, records, search, submissions
+from studio.desk import reasons
 from studio.events import manage
 from studio.runtime import studio_of
 from studio.web.pages import admin_session, not_found, render, staff_session, to_login
@@ -70,6 +71,7 @@ async def console_page(request: Request) -> Response:
             unit_id = int(chosen) if chosen.isdigit() else None
         if staff.role in (Role.MODERATOR, Role.ADMIN):
             context["submissions"] = await submissions.pending(conn)
+            context["reasons"] = await reasons.list_reasons(conn)
             context["routing"] = await actions.routing_queue(conn, now)
             context["overdue"] = await actions.overdue_cases(conn, now)
         if unit_id is not None and staff.role in (Role.OFFICIAL, Role.ADMIN):

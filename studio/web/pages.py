@@ -15,10 +15,9 @@ from studio.accounts.sessions import COOKIE_NAME, Session
 from studio.accounts.viewer import VIEWER_COOKIE, VIEWER_MAX_AGE, new_viewer_cookie, viewer_of
 from studio.desk import reasons
 from studio.errors import ApiError
-from studio.events import manage
+from studio.events import auditlog, manage
 from studio.events.feed import public_event, tracking
 from studio.runtime import studio_of
-from studio.store import audit
 from studio.store.events import event_row
 from studio.store.questions import question_counts
 
@@ -151,7 +150,8 @@ async def audit_page(request: Request) -> Response:
             return not_found(request, "没有这场访谈")
         return render(request, "studio/audit.html", me=session.staff.public(),
                       event=await public_event(conn, row), csrf_token=session.csrf_token,
-                      entries=await audit.entries(conn, row["id"], question_id), question=question_id)
+                      entries=await auditlog.readable_entries(conn, row["id"], question_id),
+                      question=question_id)
 
 
 def error_page(request: Request, exc: ApiError) -> Response:

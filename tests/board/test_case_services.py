@@ -52,8 +52,8 @@ async def test_a_submission_is_handled_once_and_only_by_moderators(seeded: Seede
                                  "approve", {}, max_chars=2000)
     assert refused.value.code == "forbidden"
     rejected = await submissions.decide(seeded.db, seeded.clock, seeded.staff["mod1"], receipt["submission_id"],
-                                        "reject", {"reason": "内容重复"}, max_chars=2000)
-    assert rejected["status"] == "rejected" and rejected["reason"] == "内容重复"
+                                        "reject", {"reason": "duplicate", "note": "与 #3 相同"}, max_chars=2000)
+    assert rejected["status"] == "rejected" and rejected["reason"] == "重复提问：与 #3 相同"
     with pytest.raises(ApiError) as again:
         await submissions.decide(seeded.db, seeded.clock, seeded.staff["mod1"], receipt["submission_id"],
                                  "approve", {}, max_chars=2000)

@@ -231,7 +231,7 @@ def test_direct_submission_goes_through_moderation(studio: Studio) -> None:
     assert studio.guest2.post(path + "/approve").status_code == 403
     approved = studio.mod1.post(path + "/approve", {"text": text + "。"})
     assert approved.status_code == 200, approved.text
-    assert studio.mod2.post(path + "/reject", {"reason": "重复"}).status_code == 409
+    assert studio.mod2.post(path + "/reject", {"reason": "duplicate"}).status_code == 409
     with studio.server.http() as client:
         tracked = client.get(f"/api/board/track/{receipt['tracking_code']}").json()
     body = case(studio, tracked["case_id"])
@@ -245,11 +245,11 @@ def test_direct_submission_goes_through_moderation(studio: Studio) -> None:
     with studio.server.http() as client:
         other = client.post("/api/board/submissions", json={"text": "广告", "client_key": str(uuid.uuid4())})
     rejected = studio.mod1.post(f"/api/board/submissions/{other.json()['submission_id']}/reject",
-                                {"reason": "与政务无关"})
+                                {"reason": "off_topic"})
     assert rejected.status_code == 200
     with studio.server.http() as client:
         tracked = client.get(f"/api/board/track/{other.json()['tracking_code']}").json()
-    assert tracked == {**tracked, "status": "rejected", "reason": "与政务无关", "text_public": None}
+    assert tracked == {**tracked, "status": "rejected", "reason": "与主题无关", "text_public": None}
 
 
 def test_calendar_is_admin_edited(studio: Studio) -> None:

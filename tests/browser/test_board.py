@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from support.browser import SCREENSHOTS, log_in, phone_page
@@ -96,6 +97,53 @@ def test_direct_submission_through_the_console(browser: Any, studio: Studio) -> 
     phone.get_by_text("已通过审核").wait_for(timeout=10_000)
     phone.click("text=查看办理进度")
     phone.locator(".timeline", has_text="转交交通局办理").wait_for(timeout=10_000)
+    assert not errors, errors
+
+
+def test_board_console_redacts_a_submission_before_approval(browser: Any, studio: Studio) -> None:
+    """On the board console a submission's phone number is highlighted and named in Chinese, 通过
+    first warns, one button redacts it, the edited text is approved and the case page does not
+    show the number; another submission is rejected with a reason of the live desk's catalogue."""
+    phone = "18612345678"
+    text = f"我的手机{phone}，小区门口的路灯坏了一个月"
+    with studio.server.http() as client:
+        receipts = [client.post("/api/board/submissions", json={"text": body, "client_key": str(uuid.uuid4())}).json()
+                    for body in (text, "低价代办各类证件，欢迎咨询")]
+    errors: list[str] = []
+    moderator = log_in(browser, studio.server, "mod1", STAFF_PASSWORD, "/studio/board", errors)
+    item = moderator.locator(f'#submissions [data-submission-id="{receipts[0]["submission_id"]}"]')
+    item.wait_for(timeout=10_000)
+    assert item.locator("mark.flag-pii").inner_text() == phone
+    assert item.locator("mark.flag-pii").get_attribute("title") == "手机号"
+    chips = item.locator(".flag-list").inner_text()
+    assert "手机号" in chips and "186****5678" in chips and "pii.mobile" not in chips
+    public_text = item.locator('textarea[name="text"]')
+    assert public_text.input_value() == text
+
+    item.locator('[data-action="approve"]').click()
+    item.locator(".form-error", has_text="个人信息").wait_for(timeout=10_000)
+    assert any(s["id"] == receipts[0]["submission_id"] for s in studio.mod1.get("/api/board/submissions").json())
+    item.locator("[data-apply-suggestions]").click()
+    redacted = "我的手机186****5678，小区门口的路灯坏了一个月"
+    assert public_text.input_value() == redacted
+    public_text.fill(redacted + "，请尽快修复")
+    item.locator('[data-action="approve"]').click()
+    item.wait_for(state="detached", timeout=10_000)
+
+    with studio.server.http() as client:
+        case_id = client.get(f"/api/board/track/{receipts[0]['tracking_code']}").json()["case_id"]
+    viewer = phone_page(browser, errors, timezone_id="Asia/Shanghai")
+    viewer.goto(f"{studio.server.base}/board/cases/{case_id}")
+    viewer.get_by_text(redacted + "，请尽快修复").first.wait_for(timeout=10_000)
+    assert phone not in viewer.content()
+
+    other = moderator.locator(f'#submissions [data-submission-id="{receipts[1]["submission_id"]}"]')
+    other.locator('select[name="reason"]').select_option(label="广告信息")
+    other.locator('input[name="note"]').fill("请勿发布广告")
+    other.locator('[data-action="reject"]').click()
+    other.wait_for(state="detached", timeout=10_000)
+    viewer.goto(f"{studio.server.base}/board/track/{receipts[1]['tracking_code']}")
+    viewer.get_by_text("广告信息：请勿发布广告").wait_for(timeout=10_000)
     assert not errors, errors
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from support.clients import Studio, recv_json, recv_until
 from support.redis_server import RedisServer, available
-from support.servers import ADMIN_PASSWORD, Server
+from support.servers import ADMIN_PASSWORD, EdgeServer, Server, edge_feed
 from support.viewer import ViewerState
 
 pytestmark = pytest.mark.skipif(not available(), reason="redis-server is not installed")
@@ -212,13 +212,6 @@ def test_process_killed_mid_event_its_viewers_resume_on_another(cluster: Cluster
         assert recv_until(resumed, "ask.ok")["tracking_code"] == ok["tracking_code"]
 
 
-class EdgeServer(Server):
-    """``studio edge`` on the cluster's Redis: no store of its own."""
-
-    command = ("edge",)
-    ready_path = "/healthz"
-
-
 def test_edge_serves_feed_resume_ask_and_vote_with_only_redis(cluster: Cluster, tmp_path: Path) -> None:
     """An edge without the store: snapshot, live frames in order, since=, ask.ok after the owner's commit, +1."""
     owner = cluster.servers[0]
@@ -231,14 +224,7 @@ def test_edge_serves_feed_resume_ask_and_vote_with_only_redis(cluster: Cluster, 
     edge.start()
     try:
         state = ViewerState()
-        ws = None
-        for _ in range(50):  # the owner caches the snapshot every stats interval
-            ws = edge.ws(f"/ws/events/{slug}")
-            frame = json.loads(ws.recv(timeout=5))
-            if frame["type"] == "snapshot":
-                break
-            ws.close()
-        assert ws is not None
+        ws, frame = edge_feed(edge, slug)
         state.apply(frame)
         follow(ws, state, current_seq(owner, slug))
         approve_new(studio, slug, "边缘节点实时收到的问题")

@@ -74,9 +74,94 @@ def test_id_numbers_as_typed(text: str, found: str) -> None:
     assert kinds(text) == [("pii.id_number", found)]
 
 
-def test_invalid_id_is_not_flagged_as_id() -> None:
-    """An 18-digit number with a wrong check digit gets no ID flag."""
-    assert all(kind != "pii.id_number" for kind, _ in kinds("编号430102198506123012"))
+def details(text: str) -> list[tuple[str, str, str | None, str | None]]:
+    return [(f.kind, f.text, f.suggestion, f.detail) for f in find_pii(normalise(text))]
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("身份证110101199003074578办不了", "110101199003074578"),
+        ("身份证号 110101 19900307 4578，", "110101 19900307 4578"),
+        ("证件号110101-19900307-457X。", "110101-19900307-457X"),
+        ("证件号１１０１０１１９９００３０７４５７ｘ", "１１０１０１１９９００３０７４５７ｘ"),
+        ("编号430102198506123012", "430102198506123012"),
+        ("身份证110 101 1990 0307 4578", "110 101 1990 0307 4578"),
+        ("身份证11010119900307457 8", "11010119900307457 8"),
+    ],
+)
+def test_mistyped_id_numbers_are_still_ids(text: str, found: str) -> None:
+    """A number with a province code and a real birth date but the wrong check character is
+    an ID number (whole, or split between its fields), its detail saying the check digit is off."""
+    assert id_check_character("11010119900307457") == "3"  # so 4578 and 457X are both mistyped
+    assert details(text) == [("pii.id_number", found, "[已隐去]", "check_digit")]
+
+
+def test_correct_id_numbers_have_no_detail() -> None:
+    """A valid ID, split or whole, is flagged without a check-digit detail."""
+    assert details("110101 19900307 4573") == [("pii.id_number", "110101 19900307 4573", "[已隐去]", None)]
+    assert details("110101-19900307-4573") == [("pii.id_number", "110101-19900307-4573", "[已隐去]", None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "110101 203001 01 4578",  # born in the future
+        "430102198502303013",  # 30 February
+        "990102198506123011",  # no such province code
+        "订单号 1101011 99003074578",  # split across the birth date: two numbers, not one ID
+        "11010 1199003074578",
+    ],
+)
+def test_numbers_shaped_wrong_are_not_mistyped_ids(text: str) -> None:
+    """Without a province code and a real birth date, or cut inside a field, it is no ID number."""
+    assert all(kind != "pii.id_number" for kind, _ in kinds(text))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("订单号：123456789012345678", []),  # 18 digits, no province code
+        ("淘宝订单号 3376512345678901234 一直没发货", []),  # 19-digit order number
+        ("订单编号201903071234567890", []),  # date-first order number
+        ("拼多多订单 190307-123456789012345", []),
+        ("顺丰单号SF1234567890123", []),
+        ("中通快递单号 73100012345678", []),
+        ("圆通YT1234567890123没有派送", []),
+        ("EMS单号 1100000000000", []),
+        ("时间戳1552000000000", []),
+        ("时间 20190307123045", []),
+        ("2019-03-07 12:30:45提交", []),
+        ("1990年03月07日出生", []),
+        ("2019年3月7日至2020年3月7日", []),
+        ("13800138000 13900139000", [("pii.mobile", "13800138000"), ("pii.mobile", "13900139000")]),
+        ("13800138000-13900139000", [("pii.mobile", "13800138000"), ("pii.mobile", "13900139000")]),
+        ("电话13811019900 3074578", [("pii.mobile", "13811019900")]),  # a mobile and more digits
+    ],
+)
+def test_id_look_alikes(text: str, expected: list[tuple[str, str]]) -> None:
+    """Order and tracking numbers, timestamps, dates, card-length numbers and phone pairs are not IDs."""
+    assert kinds(text) == expected
+
+
+def test_card_length_numbers_stay_cards() -> None:
+    """16- and 19-digit numbers passing Luhn are bank cards even with digits that read like a birth date."""
+    card19 = luhn_complete("621700199003074578")
+    card16 = luhn_complete("622848199003074")
+    assert kinds(f"卡号{card19}") == [("pii.bank_card", card19)]
+    assert kinds(f"卡号{card16}") == [("pii.bank_card", card16)]
+
+
+def test_id_shaped_digits_in_card_groups_are_not_ids() -> None:
+    """18 digits shaped like an ID but written in groups of four are a card when they pass Luhn,
+    nothing otherwise: a mistyped ID is only recognised split between its fields."""
+    card = luhn_complete("62010219900307457")
+    assert card[-1] != id_check_character(card[:17]) == "x"
+    grouped = " ".join(card[i : i + 4] for i in range(0, 18, 4))
+    assert kinds(f"卡号 {grouped}") == [("pii.bank_card", grouped)]
+    wrong = card[:-1] + str((int(card[-1]) + 1) % 10)  # fails Luhn, and is no valid ID (its check is x)
+    grouped = " ".join(wrong[i : i + 4] for i in range(0, 18, 4))
+    assert kinds(f"卡号 {grouped}") == []
 
 
 @pytest.mark.parametrize(

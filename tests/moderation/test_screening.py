@@ -121,3 +121,16 @@ def test_random_text_keeps_offsets_exact(lexicon: Lexicon) -> None:
         for flag in result.flags:
             assert text[flag.start : flag.end] == flag.text
         index.add(n, text)
+
+
+def test_mistyped_id_number_is_screened_like_an_id(lexicon: Lexicon) -> None:
+    """A mistyped ID number ranks, redacts and serialises like a valid one, with its detail."""
+    typo = screen("身份证110101 19900307 4578，请核实", lexicon=lexicon)
+    valid = screen("身份证110101 19900307 4573，请核实", lexicon=lexicon)
+    assert typo.priority == valid.priority == 81
+    assert typo.redacted == valid.redacted == "身份证[已隐去]，请核实"
+    assert typo.flags_json() == [
+        {"kind": "pii.id_number", "start": 3, "end": 23, "text": "110101 19900307 4578",
+         "suggestion": "[已隐去]", "detail": "check_digit"},
+    ]
+    assert "detail" not in valid.flags_json()[0]

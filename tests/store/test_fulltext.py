@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from moderation.normalize import fold
 from studio.board import exports
 from studio.store import fulltext
 from studio.store.search import KEY_SCALE, day_key
@@ -69,3 +70,18 @@ def test_day_keys_bound_the_index_rowids_of_a_day() -> None:
 def test_markdown_export_text_is_inert() -> None:
     """Markdown export escapes markup characters so user text shows literally."""
     assert exports.md("<b>*x*</b>\n# 标题") == "\\<b\\>\\*x\\*\\</b\\>  \n\\# 标题"
+
+
+def test_traditional_and_simplified_index_and_match_alike() -> None:
+    """The index and the query fold traditional characters to simplified with screening's folding."""
+    assert fulltext.normalise("停車場") == fold("停車場") == "停车场"
+    assert fulltext.index_text("停車場收費") == fulltext.index_text("停车场收费") == "停车 车场 场收 收费 费"
+    assert fulltext.terms_of("停車 醫保") == ["停车", "医保"]
+    assert _matching(["小区停车难", "醫保報銷", "停止"], "停車") == {0}
+    assert _matching(["小区停车难", "醫保報銷", "停止"], "医保") == {1}
+
+
+def test_highlights_fold_like_the_index() -> None:
+    """A simplified query marks the traditional text it found, and the other way round."""
+    assert str(fulltext.mark("我們小區停車難", ["停车"])) == "我們小區<mark>停車</mark>難"
+    assert str(fulltext.mark("小区停车难", fulltext.terms_of("停車"))) == "小区<mark>停车</mark>难"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 ADMIN_PASSWORD = "admin-password-1"
@@ -116,3 +118,29 @@ def running_server(tmp: Path, env: dict[str, str] | None = None) -> Iterator[Ser
         yield server
     finally:
         server.stop()
+
+
+class EdgeServer(Server):
+    """``studio edge`` on an owner's Redis: no store of its own (``STUDIO_DB`` points nowhere)."""
+
+    command = ("edge",)
+    ready_path = "/healthz"
+
+
+def edge_feed(edge: Server, slug: str, timeout: float = 20) -> tuple[ClientConnection, dict[str, Any]]:
+    """An audience socket on ``edge`` once it has the event's snapshot, and the snapshot. The
+    owner caches snapshots in Redis every stats interval; until then the edge sends the viewer
+    away (4004), so this polls until ``timeout``, like a page reconnecting."""
+    deadline = time.monotonic() + timeout
+    while True:
+        ws = edge.ws(f"/ws/events/{slug}")
+        try:
+            frame: dict[str, Any] = json.loads(ws.recv(timeout=5))
+        except ConnectionClosed:
+            frame = {"type": "closed"}
+        if frame["type"] == "snapshot":
+            return ws, frame
+        ws.close()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the edge never had the snapshot of {slug}")
+        time.sleep(0.05)
