@@ -2,6 +2,7 @@
 // host messages, transferred questions, counts, the event's status and guests.
 import { updateSubmit } from './ask.js';
 import { $, el, root, state, view, voted } from './state.js';
+import { keepVisibleTab, tabCount } from './tabs.js';
 import { stopCountdown } from '../countdown.js';
 import {
   clear, excerpt, h, personLine, reconcile, show, timeEl, timeSpan, unitName, EVENT_STATUS, Q_STATUS,
@@ -123,6 +124,7 @@ export function renderPublished() {
   reconcile(el.published, list, (q) => q.id, renderPublishedItem);
   show(el.publishedEmpty, list.length === 0);
   el.publishedCount.textContent = list.length ? `（${list.length}）` : '';
+  tabCount('published', list.length);
 }
 
 export function renderAnswered() {
@@ -131,6 +133,7 @@ export function renderAnswered() {
   reconcile(el.answered, list, (q) => q.id, renderAnsweredItem);
   show(el.answeredEmpty, list.length === 0);
   el.answeredCount.textContent = list.length ? `（${list.length}）` : '';
+  tabCount('answered', list.length);
 }
 
 export function renderMessages() {
@@ -212,6 +215,7 @@ export function renderStatus() {
   show(el.askClosed, !accepting);
   show(el.closed, st === 'closed');
   updateSubmit();
+  keepVisibleTab();
 }
 
 // Title, times, description, guests and the units one may ask: the parts an
