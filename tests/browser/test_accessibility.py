@@ -89,13 +89,15 @@ def build(studio: Studio) -> Site:
     studio.ask(scheduled, "明年的实事项目有哪些？")
 
     closed = studio.new_event()
-    answer(studio, closed, studio.ask(closed, "公交12路能加站吗？", unit=unit), "下月起增设临时站点。")
+    live_answer = studio.ask(closed, "公交12路能加站吗？", unit=unit)
+    answer(studio, closed, live_answer, "下月起增设临时站点。")
     left = studio.ask(closed, "就业补贴怎么申请？", unit=unit)
     approve(studio, closed, left)
     approve(studio, closed, studio.ask(closed, "职业培训在哪里报名？", unit=unit))
     assert studio.admin.post(f"/api/events/{closed}/close").status_code == 200
     with studio.server.http() as client:
         case_id = client.get(f"/api/track/{left['tracking_code']}").json()["case"]["id"]
+        post_id = client.get(f"/api/track/{live_answer['tracking_code']}").json()["case"]["id"]
         submitted = client.post("/api/board/submissions", json={
             "text": "建议延长夜间公交运营时间", "client_key": "a11y-submission-1"})
         assert submitted.status_code == 201, submitted.text
@@ -126,6 +128,8 @@ def build(studio: Studio) -> Site:
         "board: case": Page(f"/board/cases/{case_id}", states=[[
             ("fill", "#rating-code", "WRONG123"), ("click", 'input[name="rating"][value="satisfied"]'),
             ("click", "#rating-submit"), ("wait", "#rating-form .form-error")]]),
+        "board: search": Page("/board?q=公交"),
+        "board: a post answered live": Page(f"/board/cases/{post_id}"),
         "board: ranking": Page("/board/ranking"),
         "board: tracking": Page(f"/board/track/{board_code}"),
         "error page": Page("/events/no-such-event"),
@@ -149,6 +153,7 @@ def build(studio: Studio) -> Site:
         "lexicon": Page("/studio/lexicon", "admin"),
         "rejection reasons": Page("/studio/reasons", "admin"),
         "holiday calendar": Page("/studio/calendar", "admin"),
+        "refusal page": Page("/studio/lexicon", "mod1"),
     }
     site.pages.update(public)
     site.pages.update(staff)
@@ -156,11 +161,12 @@ def build(studio: Studio) -> Site:
 
 
 PUBLIC_PAGES = ["home", "live event", "live event on a phone", "scheduled event", "closed event (transcript)",
-                "question tracking", "board", "board: new", "board: case", "board: ranking", "board: tracking",
-                "error page", "staff login"]
+                "question tracking", "board", "board: new", "board: case", "board: search",
+                "board: a post answered live", "board: ranking", "board: tracking", "error page", "staff login"]
 STAFF_PAGES = ["studio home (admin pages)", "studio home (moderator)", "studio home (official)",
                "moderation desk", "official console", "board console (unit)", "board console (moderator)",
-               "board console (admin)", "audit log", "lexicon", "rejection reasons", "holiday calendar"]
+               "board console (admin)", "audit log", "lexicon", "rejection reasons", "holiday calendar",
+               "refusal page"]
 
 
 @pytest.fixture(scope="module")
