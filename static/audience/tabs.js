@@ -26,10 +26,10 @@ export function selectTab(name, { focus = false, reveal = false } = {}) {
   }
 }
 
-// The number after a tab's name, e.g. 待回答（3）; empty hides it.
+// The number beside a tab's name (待回答 3); none for 0.
 export function tabCount(name, n) {
   const badge = $(`tab-count-${name}`);
-  if (badge) badge.textContent = n ? `（${n}）` : '';
+  if (badge) badge.textContent = n ? String(n) : '';
 }
 
 export function bindTabs() {
