@@ -29,7 +29,8 @@ def ask(page: Any, text: str) -> str:
 
 def test_the_questions_to_join_are_one_tap_away_under_a_sticky_tab_bar(browser: Any, studio: Studio) -> None:
     """待回答 is the first tab on a phone and one tap on it brings its 同问 buttons on screen, the bar
-    sticks to the top, the keys move between tabs, and a wide screen shows every section."""
+    sticks to the top, the keys move between tabs, an event not yet begun opens on 提问 (without
+    已回答), and a wide screen shows every section."""
     slug = studio.new_event()
     for n in range(6):
         published(studio, slug, f"第{n + 1}个问题：小区周边的道路什么时候修好？")
@@ -62,6 +63,11 @@ def test_the_questions_to_join_are_one_tap_away_under_a_sticky_tab_bar(browser: 
     phone.keyboard.press("Home")
     assert phone.evaluate("document.activeElement.id") == "tab-published"
     assert phone.locator("#published").is_visible()
+
+    upcoming = studio.new_event(open_it=False)
+    phone.goto(f"{studio.server.base}/events/{upcoming}")
+    assert phone.locator(SELECTED).get_attribute("id") == "tab-ask"  # before the start: collecting questions
+    assert phone.locator("#ask-form").is_visible() and phone.locator("#tab-answered").is_hidden()
 
     wide = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     wide.goto(f"{studio.server.base}/events/{slug}")
