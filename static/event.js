@@ -1,10 +1,11 @@
 // Audience page: live feed, ask form, 同问, my questions. This module wires the parts in
-// audience/ together (state, render, frames, ask, mine, votes) and holds the connection.
+// audience/ together (state, render, frames, ask, mine, votes, tabs) and holds the connection.
 import { bindAsk, resendPending } from './audience/ask.js';
 import { applyFrame } from './audience/frames.js';
 import { renderMine } from './audience/mine.js';
 import { bindToast, renderStatus } from './audience/render.js';
 import { $, root, slug, view } from './audience/state.js';
+import { bindTabs } from './audience/tabs.js';
 import { bindVotes } from './audience/votes.js';
 import { initCountdowns } from './countdown.js';
 import { fmtTime } from './dom.js';
@@ -32,6 +33,7 @@ setInterval(() => {
 
 view.sock = sock;
 bindToast();
+bindTabs();
 bindAsk();
 bindVotes();
 initCountdowns(root);

@@ -1,8 +1,9 @@
 // Asking: the form, the pending ask kept until ask.ok (resent after a reconnect, HTTP fallback),
-// errors and the cool-down after too_fast.
+// errors, the cool-down after too_fast, and the nickname: cleared after each question unless the
+// asker ticks 记住昵称 (only then kept in this browser), with a line saying how the question is signed.
 import { renderMine } from './mine.js';
 import { renderStatus } from './render.js';
-import { MAX_TEXT, MY_KEY, PENDING_KEY, el, root, slug, state, view } from './state.js';
+import { MAX_TEXT, MY_KEY, NICK_KEY, PENDING_KEY, el, root, slug, state, view } from './state.js';
 import { post } from '../api.js';
 import { excerpt, show, store } from '../dom.js';
 import { limits } from '../labels.js';
@@ -31,6 +32,42 @@ export function updateSubmit() {
   if (pending) el.askSubmit.textContent = '正在提交…';
   else if (cooling) el.askSubmit.textContent = `请 ${Math.ceil((cooldownUntil - Date.now()) / 1000)} 秒后再试`;
   else el.askSubmit.textContent = '提交问题';
+}
+
+// "将以「张三」署名" / "将匿名提问": what the next question will carry, as the asker types.
+export function updateSign() {
+  const nickname = el.askNick.value.trim();
+  el.askSign.textContent = nickname ? `将以「${nickname}」署名` : '将匿名提问（显示为“网友”）';
+}
+
+// After a question is in: the nickname stays (and is kept in this browser) only when 记住昵称 is ticked.
+export function afterAsked() {
+  const nickname = el.askNick.value.trim();
+  if (el.askRemember.checked && nickname) store.set(NICK_KEY, nickname);
+  else {
+    if (!el.askRemember.checked) el.askNick.value = '';
+    store.remove(NICK_KEY);
+  }
+  updateSign();
+}
+
+function bindNickname() {
+  const saved = store.get(NICK_KEY, null);
+  if (typeof saved === 'string' && saved) {
+    el.askNick.value = saved;
+    el.askRemember.checked = true;
+  }
+  const keep = () => {
+    const nickname = el.askNick.value.trim();
+    if (el.askRemember.checked && nickname) store.set(NICK_KEY, nickname);
+    else store.remove(NICK_KEY);
+  };
+  el.askNick.addEventListener('input', () => {
+    updateSign();
+    if (el.askRemember.checked) keep();
+  });
+  el.askRemember.addEventListener('change', keep);
+  updateSign();
 }
 
 export function askError(msg) {
@@ -130,6 +167,7 @@ export function onAskOk(f) {
   askError('');
   el.askText.value = '';
   updateCounter();
+  afterAsked();
   renderMine();
   el.askResult.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
 }
@@ -207,6 +245,7 @@ export function resendPending() {
 
 export function bindAsk() {
   el.askText.addEventListener('input', updateCounter);
+  bindNickname();
 
   el.askForm.addEventListener('submit', (ev) => {
     ev.preventDefault();

@@ -1,5 +1,6 @@
 // My questions: the asker's own questions, kept in this browser, each with its tracking link and rating code.
 import { MY_KEY, el, slug } from './state.js';
+import { tabCount } from './tabs.js';
 import { clear, fmtTime, h, show, store } from '../dom.js';
 
 export function renderMine() {
@@ -15,5 +16,8 @@ export function renderMine() {
           ' · 查看进度')),
       x.rating_code ? h('span', { class: 'my-code' }, '评价码 ', h('strong', { class: 'code' }, x.rating_code)) : null));
   }
-  show(el.myBox, mine.length > 0);
+  // the panel stays (it is a tab on phones); wide screens leave an empty one out (app.css)
+  el.myBox.classList.toggle('is-empty', mine.length === 0);
+  show(el.myEmpty, mine.length === 0);
+  tabCount('mine', Math.min(mine.length, 20));
 }

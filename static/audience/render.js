@@ -2,6 +2,7 @@
 // host messages, transferred questions, counts, the event's status and guests.
 import { updateSubmit } from './ask.js';
 import { $, el, root, state, view, voted } from './state.js';
+import { keepVisibleTab, tabCount } from './tabs.js';
 import { stopCountdown } from '../countdown.js';
 import {
   clear, excerpt, h, personLine, reconcile, show, timeEl, timeSpan, unitName, EVENT_STATUS, Q_STATUS,
@@ -17,13 +18,14 @@ export function qMeta(q) {
 
 export function voteButton(q) {
   const done = voted.has(q.id);
+  // the name is what the button shows ("同问 +1", the count) and, for screen readers, "人同问"
   return h('button', {
     type: 'button',
     class: ['vote', done && 'is-voted'],
     dataset: { questionId: q.id },
     disabled: done || state.status === 'closed',
-    'aria-label': done ? `已同问，当前 ${q.votes || 0} 人同问` : `同问（+1），当前 ${q.votes || 0} 人同问`,
-  }, h('span', { class: 'vote-label' }, done ? '已同问' : '同问 +1'), h('span', { class: 'vote-count' }, String(q.votes || 0)));
+  }, h('span', { class: 'vote-label' }, done ? '已同问' : '同问 +1'), ' ',
+  h('span', { class: 'vote-count' }, String(q.votes || 0), h('span', { class: 'sr-only' }, ' 人同问')));
 }
 
 function renderPublishedItem(q, prev) {
@@ -42,13 +44,13 @@ function renderAnsweredItem(q, prev) {
   if (prev && prev.dataset.sig === sig) return prev;
   return h('li', { class: ['qa', view.animate && !prev && 'fresh'], dataset: { questionId: q.id, sig } },
     h('div', { class: 'qa-q' },
-      h('span', { class: 'qa-tag qa-tag-q', 'aria-label': '网友提问' }, '问'),
+      h('span', { class: 'qa-tag qa-tag-q', 'aria-hidden': 'true' }, '问'), h('span', { class: 'sr-only' }, '网友提问：'),
       h('div', { class: 'qa-body' },
         qMeta(q),
         h('p', { class: 'q-text' }, q.text),
         q.votes ? h('p', { class: 'q-votes' }, `${q.votes} 人同问`) : null)),
     h('div', { class: 'qa-a' },
-      h('span', { class: 'qa-tag qa-tag-a', 'aria-label': '嘉宾回答' }, '答'),
+      h('span', { class: 'qa-tag qa-tag-a', 'aria-hidden': 'true' }, '答'), h('span', { class: 'sr-only' }, '嘉宾回答：'),
       h('div', { class: 'qa-body' },
         h('p', { class: 'qa-by' }, personLine(a.by) || '嘉宾', a.at ? timeEl(a.at, 'q-time') : null),
         h('p', { class: 'a-text' }, a.text || ''),
@@ -124,6 +126,7 @@ export function renderPublished() {
   reconcile(el.published, list, (q) => q.id, renderPublishedItem);
   show(el.publishedEmpty, list.length === 0);
   el.publishedCount.textContent = list.length ? `（${list.length}）` : '';
+  tabCount('published', list.length);
 }
 
 export function renderAnswered() {
@@ -132,6 +135,7 @@ export function renderAnswered() {
   reconcile(el.answered, list, (q) => q.id, renderAnsweredItem);
   show(el.answeredEmpty, list.length === 0);
   el.answeredCount.textContent = list.length ? `（${list.length}）` : '';
+  tabCount('answered', list.length);
 }
 
 export function renderMessages() {
@@ -219,6 +223,7 @@ export function renderStatus() {
   show(el.askClosed, !accepting);
   show(el.closed, st === 'closed');
   updateSubmit();
+  keepVisibleTab();
 }
 
 // Title, times, description, guests and the units one may ask: the parts an

@@ -37,14 +37,17 @@ export const el = {
   askCount: $('ask-count'),
   askUnit: $('ask-unit'),
   askNick: $('ask-nickname'),
+  askRemember: $('ask-remember'),
+  askSign: $('ask-sign'),
   askSubmit: $('ask-submit'),
   askError: $('ask-error'),
   askResult: $('ask-result'),
   askLink: $('ask-tracking-link'),
   askRating: $('ask-rating-code'),
   askClosed: $('ask-closed'),
-  myBox: $('my-box'),
+  myBox: $('panel-mine'),
   myList: $('my-questions'),
+  myEmpty: $('my-empty'),
   voteError: $('vote-error'),
 };
 
@@ -52,6 +55,7 @@ export const MAX_TEXT = limits.question_chars;
 export const VOTES_KEY = `wzft.votes.${slug}`;
 export const PENDING_KEY = `wzft.pending.${slug}`;
 export const MY_KEY = 'wzft.myq';
+export const NICK_KEY = 'wzft.nickname'; // only while 记住昵称 is ticked
 
 export const state = {
   event: null,

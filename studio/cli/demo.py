@@ -1,28 +1,38 @@
 """Demo content: units, staff, one live event with questions in every state, one upcoming,
 one closed last week whose transcript is on the board with cases in several stages.
 
+A demo store used again later is brought up to the present (:func:`prepare`):
+every time in it moves by the same amount so that its live event runs now,
+and board deadlines stay the same number of working days after routing.
+``studio demo --reset`` removes it first (:func:`reset`) and seeds afresh.
+
 All text here is written for the demo; nothing is taken from real citizens.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
+import sqlite3
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from moderation.lifecycle import Action
 from studio.accounts import directory
 from studio.accounts.directory import Staff
-from studio.board import actions, submissions
+from studio.board import actions, records, submissions
 from studio.board.categories import load_taxonomy
 from studio.board.life import CaseAction
+from studio.board.workdays import add_working_days, is_working_day
 from studio.clock import Clock
 from studio.desk import wordlist
 from studio.desk.screener import Screener
 from studio.events import manage, questions
-from studio.store import meta
+from studio.store import meta, timeshift
 from studio.store.cases import event_case_ids
 from studio.store.database import Database
 from studio.store.events import event_row
@@ -30,6 +40,9 @@ from studio.store.staff import any_staff
 
 DEMO_CREDENTIALS = "demo_credentials"
 """The ``meta`` key under which the demo keeps the staff passwords it made."""
+
+LIVE_SLUG = "xiaozhao-2026"
+"""The demo's live event: the one that must run now."""
 
 UNITS = ["区人社局", "区教育局", "区交通运输局", "区住建局"]
 
@@ -92,7 +105,7 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
     admin = made["admin"]
     start = clock.now().replace(minute=0, second=0)
     live = await manage.create_event(db, clock, admin, {
-        "slug": "xiaozhao-2026",
+        "slug": LIVE_SLUG,
         "title": "校招季·区长与职能部门负责人在线访谈",
         "description": "围绕高校毕业生就业、租房补贴、学校周边交通和新建学校招生，"
                        "区人社局、区教育局、区交通运输局负责人在线回答网友提问。",
@@ -122,6 +135,102 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
     await seed_board(db, clock, screener, made, unit_ids)
     await screener.stop()
     return passwords
+
+
+@dataclass(frozen=True, slots=True)
+class Demo:
+    """What ``studio demo`` found in the store, or made there."""
+
+    passwords: dict[str, str] | None
+    """The staff passwords; ``None`` when the store holds something other than the demo."""
+    moved: timedelta | None = None
+    """How far an existing demo's times were moved so that its live event runs now."""
+
+
+async def prepare(db: Database, clock: Clock) -> Demo:
+    """Seed an empty store; bring an existing demo up to now; leave any other store alone."""
+    passwords = await seed(db, clock)
+    if passwords is None:
+        return Demo(None)
+    return Demo(passwords, await bring_to_now(db, clock))
+
+
+async def bring_to_now(db: Database, clock: Clock) -> timedelta | None:
+    """Move every time of the demo by one amount so that its live event starts this hour.
+
+    ``None`` when the live event already runs now (or is missing). Everything
+    moves together — events (the upcoming one stays ahead, last week's stays
+    behind), questions, messages, the board's cases — except what is real:
+    staff sessions, the holiday calendar and the audit log. Each deadline stays
+    the end of the same number of working days after its case's routing.
+    """
+    now = clock.now()
+    async with db.read() as conn:
+        event = await event_row(conn, LIVE_SLUG)
+    if event is None:
+        return None
+    starts, ends = clock.parse(event["starts_at"]), clock.parse(event["ends_at"])
+    if starts <= now < ends:
+        return None
+    delta = now.replace(minute=0, second=0) - starts
+    async with db.write() as tx:
+        holidays, workdays = await records.calendar(tx)
+        due_rows = await timeshift.deadlines(tx)
+        await timeshift.shift_times(tx, delta)
+        for row in due_rows:
+            routed = clock.parse(row["routed_at"]) if row["routed_at"] else None
+            due = moved_deadline(clock.parse(row["due"]), routed, delta, holidays, workdays)
+            await timeshift.set_deadline(tx, row["tbl"], row["col"], row["row_id"], due.isoformat())
+    return delta
+
+
+def moved_deadline(due: datetime, routed: datetime | None, delta: timedelta,
+                   holidays: frozenset[date], workdays: frozenset[date]) -> datetime:
+    """A deadline moved with its case: as many working days after the moved routing as it was
+    after the routing, at the same time of day (without a routing time: moved by ``delta``)."""
+    if routed is None or due.date() < routed.date():
+        return due + delta
+    span = (due.date() - routed.date()).days
+    days = sum(1 for k in range(1, span + 1)
+               if is_working_day(routed.date() + timedelta(days=k), holidays, workdays))
+    day = add_working_days((routed + delta).date(), days, holidays, workdays)
+    return due.replace(year=day.year, month=day.month, day=day.day)
+
+
+def describe(delta: timedelta) -> str:
+    """How far the demo's times moved, e.g. 后移 2 天 3 小时 or 前移 5 小时."""
+    days, hours = divmod(round(abs(delta).total_seconds() / 3600), 24)
+    span = " ".join(part for part in (f"{days} 天" if days else "", f"{hours} 小时" if hours else "") if part)
+    return f"{'后移' if delta > timedelta(0) else '前移'} {span or '不到 1 小时'}"
+
+
+def reset(path: str) -> bool:
+    """Remove the demo store at ``path`` (with its WAL files) so that it is seeded afresh.
+
+    False, removing nothing, when the file holds something other than the demo
+    (staff of its own, or not a store at all); a missing file is already reset.
+    """
+    if not Path(path).exists():
+        return True
+    if not asyncio.run(holds_the_demo(path)):
+        return False
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
+    return True
+
+
+async def holds_the_demo(path: str) -> bool:
+    """Whether the store at ``path`` holds the demo or nothing at all (no staff)."""
+    db = Database(path)
+    try:
+        await db.open()
+        try:
+            async with db.read() as conn:
+                return await meta.value(conn, DEMO_CREDENTIALS) is not None or not await any_staff(conn)
+        finally:
+            await db.close()
+    except sqlite3.DatabaseError:
+        return False
 
 
 OFFICIAL_OF = {"区人社局": "renshe", "区教育局": "jiaoyu", "区交通运输局": "jiaotong"}

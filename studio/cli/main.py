@@ -8,6 +8,7 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import uvicorn
 
@@ -16,6 +17,9 @@ from studio.clock import Clock
 from studio.errors import ApiError
 from studio.settings import Settings, load_settings
 from studio.store.database import Database
+
+if TYPE_CHECKING:
+    from studio.cli.demo import Demo
 
 WS_HARD_LIMIT_BYTES = 1024 * 1024
 """Frames over this are refused by the server itself (close 1009); smaller ones
@@ -99,27 +103,36 @@ def serve_edge(settings: Settings, host: str, port: int) -> None:
                 log_level=settings.log_level)
 
 
-async def seed_demo(settings: Settings) -> dict[str, str] | None:
-    from studio.cli.demo import seed
+async def seed_demo(settings: Settings) -> Demo:
+    from studio.cli.demo import prepare
 
     db = Database(settings.db_path)
     await db.open()
     try:
-        return await seed(db, Clock(settings.timezone))
+        return await prepare(db, Clock(settings.timezone))
     finally:
         await db.close()
 
 
 def demo(args: argparse.Namespace) -> int:
+    """Seed (or bring up to now) the demo store and serve it; ``--reset`` removes a demo store first."""
+    from studio.cli.demo import describe, reset
+
     settings = settings_from(args)
-    passwords = asyncio.run(seed_demo(settings))
+    if args.reset and not reset(settings.db_path):
+        print(f"错误：{settings.db_path} 不是演示库，--reset 不会删除它。", file=sys.stderr)
+        return 2
+    found = asyncio.run(seed_demo(settings))
     print(f"演示数据库：{settings.db_path}")
-    if passwords:
+    if found.passwords:
         print("工作人员账号（用户名 / 密码）：")
-        for username, password in passwords.items():
+        for username, password in found.passwords.items():
             print(f"  {username:10} {password}")
     else:
         print("数据库已有数据（不是演示库），未写入演示内容。")
+    if found.moved is not None:
+        print(f"演示数据的时间已整体{describe(found.moved)}，直播场次正在进行。"
+              "要重新生成演示数据：studio demo --reset（scripts/demo --reset）。")
     base = f"http://{args.host}:{args.port}"
     print(f"观众页：{base}/events/xiaozhao-2026   工作台：{base}/studio/")
     sys.stdout.flush()
@@ -209,8 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     edge_parser.add_argument("--port", type=int, default=8000)
     edge_parser.add_argument("--broadcast", metavar="URL", help="the owner's Redis (default: STUDIO_BROADCAST)")
     edge_parser.add_argument("--workers", type=int, metavar="N", help="worker processes (default 1)")
-    demo_parser = commands.add_parser("demo", help="seed a demo (units, staff, a live event) and serve it")
+    demo_parser = commands.add_parser(
+        "demo", help="seed a demo (units, staff, a live event) and serve it; an existing demo is moved to now")
     add_serve_options(demo_parser)
+    demo_parser.add_argument("--reset", action="store_true",
+                             help="remove the demo store first and seed it afresh (refused for other stores)")
     user_parser = commands.add_parser("create-user", help="create a staff account (password on stdin)")
     add_store_option(user_parser)
     user_parser.add_argument("username")

@@ -22,6 +22,7 @@ def test_three_pages_drive_the_loop(browser: object, studio: Studio) -> None:
         page.on("pageerror", lambda exc: errors.append(str(exc)))  # type: ignore[attr-defined]
 
     question_text = "校园招聘会外地学生可以参加吗？"
+    phone.click("#tab-ask")
     phone.fill("#ask-text", question_text)
     phone.fill("#ask-nickname", "应届生")
     phone.click("#ask-submit")
@@ -34,6 +35,7 @@ def test_three_pages_drive_the_loop(browser: object, studio: Studio) -> None:
     item.locator('[data-action="approve"]').click()
     item.locator('[data-confirm="approve"]').click()
 
+    phone.click("#tab-published")
     published = phone.locator("#published", has_text=question_text)
     published.wait_for(timeout=10_000)
 
@@ -45,6 +47,7 @@ def test_three_pages_drive_the_loop(browser: object, studio: Studio) -> None:
     answer_text = "欢迎外地院校学生参加，凭学生证入场。"
     official.fill("#answer-text", answer_text)  # type: ignore[attr-defined]
     official.click("#answer-submit")  # type: ignore[attr-defined]
+    phone.click("#tab-answered")
     phone.locator("#answered", has_text=answer_text).wait_for(timeout=10_000)
 
     if SCREENSHOTS:

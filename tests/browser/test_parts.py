@@ -116,10 +116,12 @@ def test_the_audience_votes_sorts_and_keeps_its_questions(browser: Any, studio: 
     assert phone.locator('.seg-btn[data-sort="hot"]').get_attribute("aria-pressed") == "true"
     assert ids() == [older["question_id"], newer["question_id"]]
 
+    phone.click("#tab-ask")
     phone.fill("#ask-text", "图书馆周末开放吗？")
     phone.click("#ask-submit")
     rating = phone.locator("#ask-rating-code")
     rating.wait_for(state="visible", timeout=WAIT)
+    phone.click("#tab-mine")
     mine = phone.locator("#my-questions .my-item", has_text="图书馆周末开放吗？")
     mine.wait_for(timeout=WAIT)
     assert rating.inner_text() in mine.inner_text()

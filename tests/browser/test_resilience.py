@@ -87,9 +87,9 @@ def test_phone_resumes_after_the_server_dies_and_matches_a_fresh_page(browser: A
     phone = phone_page(browser, errors, has_touch=True)
     phone.on("websocket", on_socket)
     phone.goto(f"{studio.server.base}/events/{slug}")
-    phone.locator("#answered", has_text="22:30").wait_for(timeout=WAIT)
+    phone.locator("#answered", has_text="22:30").wait_for(state="attached", timeout=WAIT)
     phone.locator("#published", has_text="共享单车").wait_for(timeout=WAIT)
-    phone.locator("#messages", has_text="欢迎各位网友").wait_for(timeout=WAIT)
+    phone.locator("#messages", has_text="欢迎各位网友").wait_for(state="attached", timeout=WAIT)
     banner = phone.locator("#conn-banner")
     assert banner.is_hidden()
     last_seq = sockets[0]["frames"][0]["seq"]
@@ -111,9 +111,9 @@ def test_phone_resumes_after_the_server_dies_and_matches_a_fresh_page(browser: A
     phone.context.set_offline(False)  # the browser's "online" event: reconnect now
 
     banner.wait_for(state="hidden", timeout=20_000)
-    phone.locator("#answered", has_text="本周内清理").wait_for(timeout=WAIT)
+    phone.locator("#answered", has_text="本周内清理").wait_for(state="attached", timeout=WAIT)
     phone.locator("#published", has_text="社保卡").wait_for(timeout=WAIT)
-    phone.locator("#messages", has_text="网络有些波动").wait_for(timeout=WAIT)
+    phone.locator("#messages", has_text="网络有些波动").wait_for(state="attached", timeout=WAIT)
     # it resumed from its last seq and was sent the missed changes, not a new snapshot
     resumed = sockets[-1]
     assert resumed["url"].endswith(f"?since={last_seq}"), [s["url"] for s in sockets]
@@ -124,8 +124,8 @@ def test_phone_resumes_after_the_server_dies_and_matches_a_fresh_page(browser: A
 
     fresh = phone_page(browser, errors, has_touch=True)
     fresh.goto(f"{studio.server.base}/events/{slug}")
-    fresh.locator("#messages", has_text="网络有些波动").wait_for(timeout=WAIT)
-    fresh.locator("#answered", has_text="本周内清理").wait_for(timeout=WAIT)
+    fresh.locator("#messages", has_text="网络有些波动").wait_for(state="attached", timeout=WAIT)
+    fresh.locator("#answered", has_text="本周内清理").wait_for(state="attached", timeout=WAIT)
 
     seen, expected = feed(phone), feed(fresh)
     assert seen == expected
@@ -258,14 +258,16 @@ def test_closed_event_page_is_its_transcript(browser: Any, studio: Studio) -> No
 
     phone = phone_page(browser, has_touch=True)
     phone.goto(f"{studio.server.base}/events/{slug}")
-    phone.locator("#answered", has_text="分时段收费").wait_for(timeout=WAIT)
+    phone.locator("#answered", has_text="分时段收费").wait_for(state="attached", timeout=WAIT)
     assert phone.locator("#closed-banner").is_hidden()
     assert studio.mod1.post(f"/api/events/{slug}/close").status_code == 200
     phone.locator("#closed-banner").wait_for(state="visible", timeout=WAIT)
     phone.locator("#ev-status", has_text="已结束").wait_for(timeout=WAIT)
     assert phone.locator("#ask-form").is_hidden()
+    phone.click("#tab-ask")  # on a phone, the form is under its own tab
     assert phone.locator("#ask-closed").is_visible()
     # the question left unanswered went to the board: the open page moves it there too
+    phone.click("#tab-published")
     phone.locator(f'#transferred [data-question-id="{waiting["question_id"]}"]').wait_for(timeout=WAIT)
     assert phone.locator(f'#published [data-question-id="{waiting["question_id"]}"]').count() == 0
 

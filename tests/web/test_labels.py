@@ -102,6 +102,7 @@ def test_the_ask_form_counts_against_the_configured_limit(browser: Any, short_qu
     page = context.new_page()
     watch_errors(page, errors)
     page.goto(f"{short_questions.server.base}/events/{slug}")
+    page.click("#tab-ask")  # a phone-sized window shows the form under its tab
     page.fill("#ask-text", "公交站台能否加装遮阳棚")
     page.locator("#ask-count", has_text="11/50").wait_for(timeout=10_000)
     status = page.locator("#ev-status").inner_text()
