@@ -115,7 +115,17 @@ def test_an_official_corrects_an_answer_and_keeps_a_draft_through_the_close(brow
     queued = console.locator(f'#queue [data-question-id="{drafted["question_id"]}"]')
     queued.locator('[data-action="on-air"]').click()
     console.locator("#answer-text").fill("可以在国家医保服务平台备案后直接结算。")
-    assert studio.admin.post(f"/api/events/{slug}/close").status_code == 200
+    studio.ask(slug, "还在审核中的问题")
+
+    desk = log_in(browser, studio.server, "mod1", STAFF_PASSWORD, f"/studio/events/{slug}/moderate", errors=errors)
+    desk.locator("#event-close").click()
+    warning = desk.locator(".confirm-box")
+    warning.locator(".confirm-warnings", has_text=f"第 {drafted['question_id']} 号提问正在回答中").wait_for(timeout=WAIT)
+    assert "还有 1 个提问在审核中" in warning.inner_text()
+    warning.locator('[data-confirm="close"]').click()
+    audience.locator("#closed-banner", has_text="另有 1 个提问仍在审核中").wait_for(timeout=WAIT)
+    with studio.server.http() as client:
+        assert "其中 1 个仍在审核中" in client.get(f"/events/{slug}").text
     draft = console.locator(f'#transferred [data-question-id="{drafted["question_id"]}"] .draft-to-board')
     draft.wait_for(timeout=WAIT)
     assert draft.locator("textarea").input_value() == "可以在国家医保服务平台备案后直接结算。"
