@@ -255,6 +255,8 @@ async def seed_questions(db: Database, clock: Clock, screener: Screener, made: d
                 body["reason"] = "ads"
             if step == "answer":
                 body["text"] = spec["answer"]
+            if step == "correct":
+                body["text"] = spec["correction"]
             result = await questions.act(db, clock, actor, receipt.question_id, Action(step), body,
                                          max_chars=2000)
             version = result["version"]
@@ -267,9 +269,11 @@ PAST_QUESTIONS: list[dict[str, Any]] = [
      "answer": "灵活就业人员可以在区政务服务中心或线上平台以个人身份参保，按月或按季缴费。"
                "医保断缴后补缴当月起恢复待遇，断缴超过三个月的，需要重新计算等待期，建议尽快续缴。"},
     {"text": "公交12路能不能在地铁站加一个站点，换乘太远了。", "unit": "区交通运输局",
-     "nickname": "上班族", "then": ["approve", "on_air", "answer"],
-     "answer": "这个建议很好。我们已经会同公交公司踏勘现场，计划下月在地铁站东口增设临时站点，"
-               "试运行一个月后根据客流确定是否固定下来。"},
+     "nickname": "上班族", "then": ["approve", "on_air", "answer", "correct"],
+     "answer": "这个建议很好。我们已经会同公交公司踏勘现场，计划下月在地铁站西口增设临时站点，"
+               "试运行一个月后根据客流确定是否固定下来。",
+     "correction": "这个建议很好。我们已经会同公交公司踏勘现场，计划下月在地铁站东口增设临时站点，"
+                   "试运行一个月后根据客流确定是否固定下来。（更正：站点在东口，不是西口）"},
     {"text": "区里的职业技能培训补贴今年还有吗？怎么报名？", "unit": "区人社局",
      "then": ["approve"]},
     {"text": "学校周边的违停太多了，早上送孩子车都开不进去。", "unit": "区交通运输局",
