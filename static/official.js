@@ -223,52 +223,49 @@ function itemError(li, text) {
   p.hidden = !text;
 }
 
-function toggleTransfer(li) {
-  const q = store.get(li.dataset.questionId);
-  if (!q) return;
-  const box = li.querySelector('.q-form');
-  const btn = li.querySelector('[data-action="transfer"]');
-  if (li.dataset.openForm === 'transfer') {
-    clear(box);
-    delete li.dataset.openForm;
-    if (btn) btn.setAttribute('aria-expanded', 'false');
-    return;
-  }
-  li.dataset.openForm = 'transfer';
-  if (btn) btn.setAttribute('aria-expanded', 'true');
-  const sid = `tr-${q.id}`;
-  clear(box).appendChild(h('div', { class: 'inline-form', dataset: { form: 'transfer' } },
-    h('p', { class: 'hint' }, '转办后，该问题将成为留言板诉求件，由办理单位限时答复（一般 3 个工作日，疑难 5 个工作日）。'),
-    h('label', { class: 'field-label', for: sid }, '办理单位'),
-    h('select', { id: sid, name: 'unit' }, unitOptions(units, unitId(q.unit) ?? myUnit, '请选择单位')),
-    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'hard' }), ' 疑难问题（办理时限 5 个工作日）'),
-    h('div', { class: 'btn-row' },
-      h('button', { type: 'button', class: 'btn btn-sm primary', dataset: { confirm: 'transfer' } }, '确认转办'),
-      h('button', { type: 'button', class: 'btn btn-sm btn-ghost', dataset: { cancel: 'transfer' } }, '取消'))));
-  box.querySelector('select').focus();
-}
+// The inline forms of a question (transfer, correct): the same button opens and closes one.
+const FORMS = {
+  transfer: (q) => {
+    const sid = `tr-${q.id}`;
+    return [
+      h('p', { class: 'hint' }, '转办后，该问题将成为留言板诉求件，由办理单位限时答复（一般 3 个工作日，疑难 5 个工作日）。'),
+      h('label', { class: 'field-label', for: sid }, '办理单位'),
+      h('select', { id: sid, name: 'unit' }, unitOptions(units, unitId(q.unit) ?? myUnit, '请选择单位')),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'hard' }), ' 疑难问题（办理时限 5 个工作日）'),
+      '确认转办',
+    ];
+  },
+  correct: (q) => {
+    const fid = `correct-${q.id}`;
+    return [
+      h('label', { class: 'field-label', for: fid }, '更正后的回答（公开显示“已更正”及时间）'),
+      h('textarea', { id: fid, name: 'text', rows: 5, maxlength: limits.answer_chars, value: (q.answer && q.answer.text) || '' }),
+      '发布更正',
+    ];
+  },
+};
 
-function toggleCorrect(li) {
+function toggleForm(li, name) {
   const q = store.get(li.dataset.questionId);
   if (!q) return;
   const box = li.querySelector('.q-form');
-  const btn = li.querySelector('[data-action="correct"]');
-  if (li.dataset.openForm === 'correct') {
+  const btn = li.querySelector(`[data-action="${name}"]`);
+  if (li.dataset.openForm === name) {
     clear(box);
     delete li.dataset.openForm;
     if (btn) btn.setAttribute('aria-expanded', 'false');
     return;
   }
-  li.dataset.openForm = 'correct';
+  li.dataset.openForm = name;
   if (btn) btn.setAttribute('aria-expanded', 'true');
-  const fid = `correct-${q.id}`;
-  clear(box).appendChild(h('div', { class: 'inline-form', dataset: { form: 'correct' } },
-    h('label', { class: 'field-label', for: fid }, '更正后的回答（公开显示“已更正”及时间）'),
-    h('textarea', { id: fid, name: 'text', rows: 5, maxlength: limits.answer_chars, value: (q.answer && q.answer.text) || '' }),
+  const parts = FORMS[name](q);
+  const confirmText = parts.pop();
+  clear(box).appendChild(h('div', { class: 'inline-form', dataset: { form: name } },
+    parts,
     h('div', { class: 'btn-row' },
-      h('button', { type: 'button', class: 'btn btn-sm primary', dataset: { confirm: 'correct' } }, '发布更正'),
-      h('button', { type: 'button', class: 'btn btn-sm btn-ghost', dataset: { cancel: 'correct' } }, '取消'))));
-  box.querySelector('textarea').focus();
+      h('button', { type: 'button', class: 'btn btn-sm primary', dataset: { confirm: name } }, confirmText),
+      h('button', { type: 'button', class: 'btn btn-sm btn-ghost', dataset: { cancel: name } }, '取消'))));
+  box.querySelector('select, textarea').focus();
 }
 
 async function act(li, action, btn) {
@@ -346,8 +343,7 @@ function onClick(ev) {
   const actionBtn = ev.target.closest('[data-action]');
   if (actionBtn) {
     const action = actionBtn.dataset.action;
-    if (action === 'transfer') toggleTransfer(li);
-    else if (action === 'correct') toggleCorrect(li);
+    if (FORMS[action]) toggleForm(li, action);
     else act(li, action, actionBtn);
     return;
   }
@@ -357,10 +353,7 @@ function onClick(ev) {
     return;
   }
   const cancel = ev.target.closest('[data-cancel]');
-  if (cancel) {
-    if (cancel.dataset.cancel === 'correct') toggleCorrect(li);
-    else toggleTransfer(li);
-  }
+  if (cancel) toggleForm(li, cancel.dataset.cancel);
 }
 
 el.queue.addEventListener('click', onClick);
