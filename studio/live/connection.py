@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections import Counter
@@ -25,7 +24,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from broadcast import Message, SlowConsumer, Subscription
 from broadcast.wire import text_frame
 from studio.accounts.sessions import origin_allowed, own_origin
-from studio.errors import ApiError
+from studio.errors import ApiError, number_text
+from studio.inputs import load_json
 from studio.live.protocol import fast_send
 from studio.ratelimit import TokenBucket
 from studio.settings import Settings
@@ -200,9 +200,10 @@ class Connection:
                     await self.error("too_fast", "发送太快，请稍后再试", retry_after=round(wait, 1))
                     continue
             try:
-                frame = json.loads(text)
-            except ValueError:
-                frame = None
+                frame = load_json(text)
+            except ApiError as exc:
+                await self.error(exc.code, exc.message)
+                continue
             if not isinstance(frame, dict):
                 await self.error("bad_json", "消息须为 JSON 对象")
                 continue
@@ -308,7 +309,5 @@ async def on_ping(conn: Connection, frame: dict[str, Any]) -> None:
 
 
 def parse_since(websocket: WebSocket) -> int | None:
-    value = websocket.query_params.get("since")
-    if value is None or not value.lstrip("-").isdigit():
-        return None
-    return int(value)
+    """``?since=N``: the last ``seq`` the client saw (0 or more); ``None`` when absent or not such a number."""
+    return number_text(websocket.query_params.get("since"), 0)

@@ -14,7 +14,7 @@ from studio.accounts.sessions import COOKIE_NAME
 from studio.accounts.viewer import viewer_of
 from studio.board import categories, search
 from studio.board.records import public_case
-from studio.errors import ApiError, invalid
+from studio.errors import ApiError, invalid, number_text
 from studio.events import manage, questions
 from studio.events.asking import http_asker
 from studio.events.console import staff_queue
@@ -207,7 +207,7 @@ async def audit_log(request: Request) -> Response:
         row = await event_row(conn, request.path_params["slug"])
         if row is None:
             raise ApiError("not_found", "没有这场访谈")
-        question_id = int(question) if question and question.isdigit() else None
+        question_id = number_text(question)
         return JSONResponse(await audit.entries(conn, row["id"], question_id))
 
 
