@@ -22,6 +22,7 @@ from studio.events.feed import public_event, tracking
 from studio.store import audit
 from studio.store.events import event_row
 from studio.store.health import answers
+from studio.store.staff import staff_by_username
 from studio.web.requests import check_origin, int_param, json_body, require_staff, studio
 
 
@@ -49,8 +50,11 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    await require_staff(request)
-    await studio(request).sessions.logout(request.cookies.get(COOKIE_NAME))
+    """End this browser's session; the account's staff sockets re-check theirs at once."""
+    session = await require_staff(request)
+    app = studio(request)
+    await app.sessions.logout(request.cookies.get(COOKIE_NAME))
+    await app.staff_sockets.ended(session.staff.id)
     response = Response(status_code=204)
     response.delete_cookie(COOKIE_NAME, path="/")
     return response
@@ -95,11 +99,18 @@ async def staff(request: Request) -> Response:
 
 
 async def staff_member(request: Request) -> Response:
+    """Change an account; a password reset or deactivation also closes its staff sockets at once."""
     session = await require_staff(request, Role.ADMIN)
     body = await json_body(request)
     app = studio(request)
-    return JSONResponse(await directory.update_staff(app.db, session.staff, request.path_params["username"],
-                                                    body, at=app.clock.stamp()))
+    username = request.path_params["username"]
+    changed = await directory.update_staff(app.db, session.staff, username, body, at=app.clock.stamp())
+    if "password" in body or body.get("active") is False:
+        async with app.db.read() as conn:
+            row = await staff_by_username(conn, username)
+        if row is not None:
+            await app.staff_sockets.ended(row["id"])
+    return JSONResponse(changed)
 
 
 async def events_collection(request: Request) -> Response:

@@ -1,15 +1,177 @@
-"""Hostile socket clients: frames that do not parse."""
+"""Hostile socket clients: ended staff sessions, crowds from one address, frames that do not parse."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
 import socket
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from support.clients import Studio, recv_json, recv_until
-from support.servers import Server
+import pytest
+from websockets.asyncio.client import connect as connect_async
+
+from support.clients import StaffClient, Studio, close_code, recv_json, recv_until, running_studio
+from support.redis_server import RedisServer
+from support.servers import ADMIN_PASSWORD, STAFF_PASSWORD, Server
+
+QUIET = {"STUDIO_STAFF_SESSION_CHECK": "3600"}
+"""No periodic session re-check during a test: whatever closes a socket does it at once."""
+
+
+@pytest.fixture(scope="module")
+def quiet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+    """A studio whose staff sockets never re-check their sessions on a timer."""
+    with running_studio(tmp_path_factory.mktemp("quiet"), env=QUIET) as studio:
+        yield studio
+
+
+def new_moderator(studio: Studio, slug: str) -> StaffClient:
+    """A fresh moderator account listed on the event ``slug``, signed in."""
+    username = f"m{os.urandom(3).hex()}"
+    created = studio.admin.post("/api/staff", {"username": username, "password": STAFF_PASSWORD,
+                                               "role": "moderator"})
+    assert created.status_code == 201, created.text
+    listed = studio.admin.client.patch(f"/api/events/{slug}", json={"moderators": ["mod1", username]},
+                                       headers={"X-CSRF-Token": studio.admin.csrf})
+    assert listed.status_code == 200, listed.text
+    return StaffClient(studio.server, username, STAFF_PASSWORD)
+
+
+def opened(client: StaffClient, slug: str) -> Any:
+    ws = client.staff_ws(slug)
+    recv_until(ws, "staff.snapshot")
+    return ws
+
+
+def test_an_action_after_the_session_ended_unnoticed_is_refused(quiet: Studio) -> None:
+    """A session that ends without a word to the socket (it expired): the next action answers
+    forbidden, changes nothing, and the socket closes 4003."""
+    slug = quiet.new_event()
+    moderator = new_moderator(quiet, slug)
+    asked = quiet.ask(slug, "会话过期后还能审核吗？")
+    question = quiet.question(slug, asked["question_id"])
+    ws = opened(moderator, slug)
+    with sqlite3.connect(quiet.server.db, timeout=10) as db:
+        db.execute("UPDATE sessions SET expires_at = '2000-01-01T00:00:00+08:00' WHERE staff_id = "
+                   "(SELECT id FROM staff WHERE username = ?)", (moderator.username,))
+    ws.send(json.dumps({"type": "action", "action": "approve", "question": question["id"],
+                        "version": question["version"], "ref": "r1"}))
+    frames: list[dict[str, Any]] = []
+    assert close_code_after(ws, frames) == 4003
+    assert [(f["code"], f["ref"]) for f in frames if f["type"] == "error"] == [("forbidden", "r1")]
+    assert not [f for f in frames if f["type"] == "action.ok"]
+    assert quiet.question(slug, asked["question_id"])["status"] == "pending"
+
+
+def close_code_after(ws: Any, frames: list[dict[str, Any]]) -> int | None:
+    """Read (keeping every frame) until the server closes; its close code."""
+    try:
+        while True:
+            frames.append(json.loads(ws.recv(timeout=5)))
+    except Exception:
+        pass
+    return int(ws.close_code) if ws.close_code is not None else None
+
+
+@pytest.mark.parametrize("change", [{"active": False}, {"password": "another-password-9"}])
+def test_deactivation_and_password_reset_close_every_socket_of_the_account(
+        quiet: Studio, change: dict[str, Any]) -> None:
+    """Deactivating or resetting an account closes all its staff sockets with 4003 at once."""
+    slug = quiet.new_event()
+    moderator = new_moderator(quiet, slug)
+    second = StaffClient(quiet.server, moderator.username, STAFF_PASSWORD)
+    sockets = [opened(moderator, slug), opened(second, slug)]
+    bystander = opened(quiet.mod1, slug)
+    answer = quiet.admin.client.patch(f"/api/staff/{moderator.username}", json=change,
+                                      headers={"X-CSRF-Token": quiet.admin.csrf})
+    assert answer.status_code == 200, answer.text
+    assert [close_code(ws) for ws in sockets] == [4003, 4003]
+    bystander.send(json.dumps({"type": "ping"}))
+    assert recv_until(bystander, "pong")["type"] == "pong"
+    bystander.close()
+
+
+def test_signing_out_one_browser_keeps_the_other_connected(quiet: Studio) -> None:
+    """Logout closes that session's socket only: the same account signed in elsewhere stays connected."""
+    slug = quiet.new_event()
+    moderator = new_moderator(quiet, slug)
+    other = StaffClient(quiet.server, moderator.username, STAFF_PASSWORD)
+    leaving, staying = opened(moderator, slug), opened(other, slug)
+    assert moderator.post("/api/logout").status_code == 204
+    assert close_code(leaving) == 4003
+    asked = quiet.ask(slug, "另一个浏览器还在线吗？")
+    question = quiet.question(slug, asked["question_id"])
+    staying.send(json.dumps({"type": "action", "action": "approve", "question": question["id"],
+                             "version": question["version"], "ref": "r2"}))
+    assert recv_until(staying, "action.ok")["question"]["status"] == "approved"
+    staying.close()
+
+
+def test_a_sign_out_on_one_process_closes_the_socket_on_another(tmp_path: Path, redis: RedisServer) -> None:
+    """Two processes on one store and one Redis: logging out through one closes the socket held by the other."""
+    env = {**QUIET, "STUDIO_BROADCAST": redis.url, "STUDIO_SECRET_KEY": "shared-secret-for-both"}
+    first = Server(tmp_path / "a", env)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first.create_user("admin", "admin", ADMIN_PASSWORD)
+    first.start()
+    second = Server(tmp_path / "b", {**env, "STUDIO_DB": first.db})
+    try:
+        second.start()
+        studio = Studio(first)
+        slug = studio.new_event()
+        moderator = new_moderator(studio, slug)
+        ws = second.ws(f"/ws/events/{slug}/staff", origin=second.base,
+                       additional_headers={"Cookie": moderator.cookie_header()})
+        recv_until(ws, "staff.snapshot")
+        assert moderator.post("/api/logout").status_code == 204
+        assert close_code(ws) == 4003
+    finally:
+        second.stop()
+        first.stop()
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+    """A studio that lets ten sockets in per address."""
+    with running_studio(tmp_path_factory.mktemp("crowded"),
+                        env={"STUDIO_MAX_CONNECTIONS_PER_ADDRESS": "10"}) as studio:
+        yield studio
+
+
+async def open_at_once(url: str, origin: str, count: int) -> list[str]:
+    """Open ``count`` sockets together; for each, ``open`` if its snapshot came, else its close code."""
+
+    async def one() -> tuple[str, Any]:
+        ws = await connect_async(url, origin=origin, open_timeout=20)  # type: ignore[arg-type]
+        try:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            return ("open" if frame["type"] == "snapshot" else frame["type"]), ws
+        except Exception:
+            return str(ws.close_code), ws
+
+    results = await asyncio.gather(*(one() for _ in range(count)))
+    outcomes = [outcome for outcome, _ in results]
+    for _, ws in results:
+        await ws.close()
+    return outcomes
+
+
+def test_sockets_opened_all_at_once_stay_within_the_per_address_limit(crowded: Studio) -> None:
+    """Sixty sockets opened together from one address: ten are served, the other fifty close 1008."""
+    slug = crowded.new_event()
+    server = crowded.server
+    outcomes = asyncio.run(open_at_once(f"{server.ws_base}/ws/events/{slug}", server.base, 60))
+    assert outcomes.count("open") == 10, outcomes
+    assert outcomes.count("1008") == 50, outcomes
+    after = server.ws(f"/ws/events/{slug}")
+    assert recv_json(after)["type"] == "snapshot"
+    after.close()
 
 
 def test_deeply_nested_json_gets_bad_json_and_the_socket_stays(studio: Studio) -> None:
