@@ -32,7 +32,7 @@ from studio.desk.screener import Screener
 from studio.events.asking import AskService
 from studio.events.stats import StatsFrames
 from studio.events.votes import VoteBuffer
-from studio.ratelimit import KeyedLimiter, Limits
+from studio.ratelimit import KeyedLimiter, Limits, SignIns
 from studio.settings import Settings
 from studio.store.changelog import StoreChangeLog
 from studio.store.database import Database, encode
@@ -129,6 +129,8 @@ class Studio:
     votes: VoteBuffer
     address_limiter: KeyedLimiter
     """Per-address attempts at sign-in and board submissions (keys ``kind:address``)."""
+    sign_ins: SignIns
+    """Sign-in attempts per address (``address_limiter``) and per username."""
     staff_sockets: StaffSockets
     viewer_signer: Signer
     limits: Limits
@@ -238,6 +240,7 @@ async def open_studio(settings: Settings) -> Studio:
         sessions=Sessions(db, clock, key, settings.session_hours),
         votes=votes,
         address_limiter=address_limiter,
+        sign_ins=SignIns(address_limiter, settings.login_user_burst, settings.login_user_per_minute / 60),
         staff_sockets=StaffSockets(hub),
         viewer_signer=Signer(key, salt="studio-viewer"),
         limits=limits,

@@ -27,6 +27,7 @@ from studio.web.requests import check_origin, int_param, json_body, require_staf
 
 
 async def login(request: Request) -> Response:
+    """Sign in; attempts are limited per address and per username (``SignIns``): 429 ``too_fast``."""
     check_origin(request)
     body = await json_body(request)
     username, password = body.get("username"), body.get("password")
@@ -34,12 +35,14 @@ async def login(request: Request) -> Response:
         raise invalid("username", "请填写用户名和密码")
     app = studio(request)
     if app.settings.rate_limits:
-        wait = app.address_limiter.take(f"login:{request.client.host if request.client else ''}", time.monotonic())
+        address = request.client.host if request.client else ""
+        wait = app.sign_ins.attempt(address, username, time.monotonic())
         if wait:
             raise ApiError("too_fast", "尝试次数过多，请稍后再试", retry_after=round(wait, 1))
     opened = await app.sessions.login(username, password)
     if opened is None:
         raise ApiError("bad_credentials", "用户名或密码错误")
+    app.sign_ins.succeeded(username)
     session, cookie = opened
     response = JSONResponse({**session.staff.public(), "csrf_token": session.csrf_token})
     response.set_cookie(

@@ -1,5 +1,5 @@
 """Hostile HTTP clients: off-site redirects, bodies and numbers that used to end in a 500, endless
-chunked bodies."""
+chunked bodies, password guessing from many addresses."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 import socket
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import httpx
 import pytest
 
 from support.clients import Studio
-from support.servers import running_server
+from support.servers import ADMIN_PASSWORD, Server, running_server
 
 BIG = 2**63
 NEXT = re.compile(r'data-next="([^"]*)"')
@@ -178,3 +179,36 @@ def test_a_chunked_body_is_cut_at_the_limit(studio: Studio) -> None:
     assert b'"too_large"' in answer
 
 
+@pytest.fixture(scope="module")
+def throttled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server with its rate limits on."""
+    with running_server(tmp_path_factory.mktemp("throttled"), env={"STUDIO_RATE_LIMITS": "true"}) as server:
+        yield server
+
+
+def test_password_guessing_from_many_addresses_is_throttled_per_username(throttled: Server) -> None:
+    """Forty wrong passwords for admin from forty addresses: ten get 401, the rest 429 with Retry-After,
+    and so does the right password meanwhile; another account is not affected."""
+    answers = []
+    with throttled.http() as client:
+        for index in range(40):
+            answers.append(client.post("/api/login", json={"username": "admin", "password": f"guess-{index}"},
+                                       headers={"X-Forwarded-For": f"10.0.{index}.1"}))
+        assert [a.status_code for a in answers] == [401] * 10 + [429] * 30
+        assert int(answers[-1].headers["retry-after"]) >= 1
+        right = client.post("/api/login", json={"username": "admin", "password": ADMIN_PASSWORD},
+                            headers={"X-Forwarded-For": "10.1.0.1"})
+        assert right.status_code == 429 and right.json()["error"]["code"] == "too_fast"
+        unknown = client.post("/api/login", json={"username": "someone", "password": "wrong-password"},
+                              headers={"X-Forwarded-For": "10.1.0.2"})
+        assert unknown.status_code == 401
+
+
+def test_right_passwords_do_not_use_up_the_username_budget(throttled: Server) -> None:
+    """An account's owner signing in again and again is never throttled by the username's budget."""
+    throttled.create_user("owner1", "moderator", "owner-password-1")
+    for index in range(15):
+        with throttled.http() as client:
+            answer = client.post("/api/login", json={"username": "owner1", "password": "owner-password-1"},
+                                 headers={"X-Forwarded-For": f"10.2.{index}.1"})
+        assert answer.status_code == 200, (index, answer.text)
