@@ -1,5 +1,5 @@
-"""Hostile HTTP clients: off-site redirects, bodies and numbers that used to end in a 500, endless
-chunked bodies, password guessing from many addresses."""
+"""Hostile HTTP clients: off-site redirects, leaks through 409s, bodies and numbers that used to end
+in a 500, endless chunked bodies, password guessing from many addresses."""
 
 from __future__ import annotations
 
@@ -45,6 +45,32 @@ def test_login_page_keeps_a_path_on_this_site(studio: Studio) -> None:
         assert location == "/studio/login?next=/studio/events/a%26next%3Dhttps%3Aevil.example/moderate"
         page = client.get(location)
     assert NEXT.findall(page.text) == ["/studio/events/a&amp;next=https:evil.example/moderate"]
+
+
+def test_a_guest_cannot_read_other_questions_through_a_stale_version(studio: Studio) -> None:
+    """An official's action with a wrong version on a question they may not see is 403 without it;
+    a question they may see still answers 409 stale with it, as does a moderator's."""
+    slug = studio.new_event()
+    other_unit = studio.units["交通局"]
+    pending = studio.ask(slug, "我的电话13912345678，公交卡丢了怎么办", unit=other_unit)
+    rejected = studio.ask(slug, "这个问题会被驳回", unit=other_unit)
+    reason = studio.mod1.get("/api/reasons").json()[0]["code"]
+    refused = studio.mod1.act(studio.question(slug, rejected["question_id"]), "reject", reason=reason,
+                              note="含有个人信息13800001111")
+    assert refused.status_code == 200, refused.text
+    own = studio.ask(slug, "本单位的待审问题", unit=studio.units["人社局"])
+    for asked in (pending, rejected, own):
+        for action in ("approve", "on-air", "answer", "transfer"):
+            answer = studio.guest1.post(f"/api/questions/{asked['question_id']}/{action}",
+                                        {"version": 999, "text": "x"})
+            assert answer.status_code == 403, (action, answer.text)
+            assert "question" not in answer.json()["error"]
+            assert "1391234" not in answer.text and "1380000" not in answer.text
+    visible = studio.mod1.act(studio.question(slug, own["question_id"]), "approve").json()
+    stale = studio.guest1.post(f"/api/questions/{visible['id']}/on-air", {"version": 999})
+    assert stale.status_code == 409 and stale.json()["error"]["question"]["id"] == visible["id"]
+    stale = studio.mod2.post(f"/api/questions/{pending['question_id']}/approve", {"version": 999})
+    assert stale.status_code == 409 and "13912345678" in stale.json()["error"]["question"]["original_text"]
 
 
 def answers_of(client: httpx.Client, requests: list[tuple[str, str, Any]],
