@@ -1,18 +1,21 @@
-"""Hostile HTTP clients: off-site redirects, leaks through 409s, bodies and numbers that used to end
-in a 500, endless chunked bodies, password guessing from many addresses."""
+"""Hostile HTTP clients: off-site redirects, leaks through 409s, spreadsheet formulas, bodies and
+numbers that used to end in a 500, endless chunked bodies, password guessing from many addresses."""
 
 from __future__ import annotations
 
+import io
 import re
 import socket
 import sqlite3
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 
 from support.clients import Studio
 from support.servers import ADMIN_PASSWORD, Server, running_server
@@ -71,6 +74,21 @@ def test_a_guest_cannot_read_other_questions_through_a_stale_version(studio: Stu
     assert stale.status_code == 409 and stale.json()["error"]["question"]["id"] == visible["id"]
     stale = studio.mod2.post(f"/api/questions/{pending['question_id']}/approve", {"version": 999})
     assert stale.status_code == 409 and "13912345678" in stale.json()["error"]["question"]["original_text"]
+
+
+def test_the_ranking_workbook_writes_unit_names_as_text(studio: Studio) -> None:
+    """A unit named like a formula is a text cell (with a leading ') in the XLSX, never a formula."""
+    name = f'=HYPERLINK("http://evil.example/{uuid.uuid4().hex[:6]}","点我")'
+    assert studio.admin.post("/api/units", {"name": name}).status_code == 201
+    with studio.server.http() as client:
+        workbook = client.get("/board/ranking.xlsx").content
+    sheet = load_workbook(io.BytesIO(workbook)).active
+    assert sheet is not None
+    cells = [c for row in sheet.iter_rows(min_row=4) for c in row if c.column_letter == "B"]
+    written = next(c for c in cells if isinstance(c.value, str) and name in c.value)
+    assert written.value == "'" + name and written.data_type == "s"
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
 
 
 def answers_of(client: httpx.Client, requests: list[tuple[str, str, Any]],
