@@ -1,16 +1,11 @@
 import { post } from './api.js';
+import { safeNext } from './login-next.js';
 
 const form = document.getElementById('login-form');
 const user = document.getElementById('username');
 const pass = document.getElementById('password');
 const btn = document.getElementById('login-submit');
 const err = document.getElementById('login-error');
-
-function safeNext(next) {
-  // only same-site paths: "/studio/...", never "//evil" or "https://…"
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/studio/';
-  return next;
-}
 
 function showError(msg) {
   err.textContent = msg || '';

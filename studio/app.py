@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -87,9 +88,42 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return await api_error(request, ApiError(code, message, http_status=exc.status_code))
 
 
-async def server_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error", exc_info=exc)
-    return await api_error(request, ApiError("internal", "服务器内部错误"))
+class LastResort:
+    """Answers 500 ``internal`` for an exception no handler took, logs it once, and keeps the
+    connection: Starlette's own last handler re-raises after answering, and uvicorn then logs the
+    error a second time and closes the connection under the client's next keep-alive request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            log.error("unhandled error on %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
+            if not started:
+                response = await api_error(Request(scope), ApiError("internal", "服务器内部错误"))
+                await response(scope, receive, send)
+
+
+class IdConvertor(IntegerConvertor):
+    """Ids in paths (``{id:int}``): 1 to 18 digits without a leading zero, so always within the
+    store's range; ``0``, ``007`` or a longer number match no route (404)."""
+
+    regex = "[1-9][0-9]{0,17}"
+
+
+register_url_convertor("int", IdConvertor())
 
 
 def build_templates(settings: Settings) -> Jinja2Templates:
@@ -199,8 +233,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/ws/track/{code}", tracker.track_socket),
             Mount("/static", StaticFiles(directory=settings.static_dir), name="static"),
         ],
-        middleware=[Middleware(SecurityHeaders)],
-        exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: server_error},
+        middleware=[Middleware(SecurityHeaders), Middleware(LastResort)],
+        exception_handlers={ApiError: api_error, HTTPException: http_error},
         lifespan=lifespan,
     )
     app.state.settings = settings

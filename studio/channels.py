@@ -29,3 +29,9 @@ def public_event(channel: str) -> int | None:
     if prefix != "event" or not rest.isdigit():
         return None
     return int(rest)
+
+
+def staff_sessions() -> str:
+    """Staff accounts whose sessions just ended (sign-out, deactivation, password reset): every
+    process closes those accounts' staff sockets that no longer have a session."""
+    return "staff:sessions"

@@ -25,6 +25,10 @@ STATUS_OF_CODE = {
     "too_fast": 429,
 }
 
+MAX_INTEGER = 2**63 - 1
+"""The largest integer the store holds (SQLite's signed 64 bits): every id and number a client
+sends is checked against it before it reaches a query."""
+
 
 class ApiError(Exception):
     """A refusal with an API error code; the HTTP status follows from the code."""
@@ -54,8 +58,19 @@ def invalid(field: str, message: str) -> ApiError:
     return ApiError("invalid", message, field=field)
 
 
-def whole_number(value: Any, field: str, message: str) -> int:
-    """``value`` as an int (JSON booleans are not numbers here), else 400 ``invalid``."""
-    if not isinstance(value, int) or isinstance(value, bool):
+def whole_number(value: Any, field: str, message: str, *, low: int = 1,
+                 high: int = MAX_INTEGER) -> int:
+    """``value`` as an int from ``low`` to ``high`` (by default an id: 1 to 2^63−1; JSON booleans
+    are not numbers here), else 400 ``invalid``."""
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise invalid(field, message)
     return value
+
+
+def number_text(text: str | None, low: int = 1, high: int = MAX_INTEGER) -> int | None:
+    """A decimal number written with ASCII digits only (no sign, at most 19 digits), from ``low``
+    to ``high``; ``None`` for anything else (absent, empty, other digits, out of range)."""
+    if not text or len(text) > 19 or not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if low <= value <= high else None

@@ -81,6 +81,33 @@ class Limits:
         return _both(self.vote_client, client, self.vote_address, address, now)
 
 
+class SignIns:
+    """Sign-in attempts limited per address AND per username; the first refusal's wait wins.
+
+    The address bucket (shared with the other per-address limits, key ``login:{address}``)
+    stops one client guessing many passwords; the username's bucket stops many addresses
+    guessing one account's password. A correct password gives the username's token back, so its
+    owner never uses the bucket up; after a guessing attack the bucket refills at ``user_rate``,
+    so the owner waits at most ``1 / user_rate`` seconds once the guessing stops.
+    """
+
+    def __init__(self, addresses: KeyedLimiter, user_burst: float, user_rate: float) -> None:
+        self.addresses = addresses
+        self.users = KeyedLimiter(user_burst, user_rate)
+
+    def attempt(self, address: str, username: str, now: float) -> float:
+        """0.0 when this sign-in may be tried, else the seconds to wait."""
+        return _both(self.addresses, f"login:{address}", self.users, _user_key(username), now)
+
+    def succeeded(self, username: str) -> None:
+        """The password was right: the attempt does not count against the username."""
+        self.users.give_back(_user_key(username))
+
+
+def _user_key(username: str) -> str:
+    return username.strip().casefold()[:64]
+
+
 def _both(first: KeyedLimiter, first_key: str, second: KeyedLimiter, second_key: str,
           now: float) -> float:
     wait = first.take(first_key, now)

@@ -1,15 +1,20 @@
 """The studio's long-lived resources, opened and closed in the app's lifespan.
 
 The app starts the owner's relay for audience edges beside them (on a Redis
-broadcast); nothing here knows about sockets or edges.
+broadcast); nothing here talks to a socket or an edge (the registry of staff
+sockets only tells them when to re-check their sessions).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import logging
 import secrets
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +32,7 @@ from studio.desk.screener import Screener
 from studio.events.asking import AskService
 from studio.events.stats import StatsFrames
 from studio.events.votes import VoteBuffer
-from studio.ratelimit import KeyedLimiter, Limits
+from studio.ratelimit import KeyedLimiter, Limits, SignIns
 from studio.settings import Settings
 from studio.store.changelog import StoreChangeLog
 from studio.store.database import Database, encode
@@ -44,6 +49,76 @@ class Presence:
     role: str
 
 
+class StaffSockets:
+    """Open staff sockets by staff id, so that a session that ends closes them at once, everywhere.
+
+    Each staff socket registers a wake-up (:meth:`watch`). :meth:`ended` wakes this process's
+    sockets of the account and publishes its id on ``channels.staff_sessions()``, on which every
+    process sharing the broadcast (this one too) wakes its own. A woken socket re-checks its
+    session and closes with 4003 if it ended: signing out in one browser leaves the account's
+    other signed-in browsers connected; deactivation and a password reset end them all.
+    """
+
+    RETRY_SECONDS = 1.0
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self._sockets: dict[int, set[asyncio.Event]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    @contextlib.contextmanager
+    def watch(self, staff_id: int) -> Iterator[asyncio.Event]:
+        """A socket of ``staff_id`` while the block runs: the event is set when it should re-check."""
+        wake = asyncio.Event()
+        self._sockets.setdefault(staff_id, set()).add(wake)
+        try:
+            yield wake
+        finally:
+            found = self._sockets.get(staff_id)
+            if found is not None:
+                found.discard(wake)
+                if not found:
+                    del self._sockets[staff_id]
+
+    def wake(self, staff_id: int) -> None:
+        """Have this process's sockets of ``staff_id`` re-check their sessions now."""
+        for wake in self._sockets.get(staff_id, ()):
+            wake.set()
+
+    async def ended(self, staff_id: int) -> None:
+        """A session (or all) of ``staff_id`` ended: wake its sockets here and on every other process."""
+        self.wake(staff_id)
+        frame = {"type": "session.ended", "staff": staff_id}
+        try:
+            await self.hub.publish(Message(channels.staff_sessions(), encode(frame)))
+        except Exception as exc:  # the other processes' sockets still re-check before each action
+            log.warning("could not tell the other processes that staff %s signed out: %s", staff_id, exc)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._listen())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                async with self.hub.subscribe(channels.staff_sessions()) as subscription:
+                    while True:
+                        message = await subscription.get()
+                        staff_id = json.loads(message.text).get("staff")
+                        if isinstance(staff_id, int):
+                            self.wake(staff_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # dropped (a backend blip) or a stray message: listen again
+                log.info("listening for ended staff sessions again (%s)", exc)
+                await asyncio.sleep(self.RETRY_SECONDS)
+
+
 @dataclass
 class Studio:
     settings: Settings
@@ -54,6 +129,9 @@ class Studio:
     votes: VoteBuffer
     address_limiter: KeyedLimiter
     """Per-address attempts at sign-in and board submissions (keys ``kind:address``)."""
+    sign_ins: SignIns
+    """Sign-in attempts per address (``address_limiter``) and per username."""
+    staff_sockets: StaffSockets
     viewer_signer: Signer
     limits: Limits
     claim_sweeper: ClaimSweeper
@@ -116,6 +194,7 @@ class Studio:
         self._viewers.pop(event_id, None)
 
     async def close(self) -> None:
+        await self.staff_sockets.stop()
         if self.stats_frames is not None:
             await self.stats_frames.stop()
         await self.claim_sweeper.stop()
@@ -152,6 +231,7 @@ async def open_studio(settings: Settings) -> Studio:
     votes = VoteBuffer(db, clock, settings.vote_flush_interval)
     screener = Screener(db)
     limits = limits_of(settings)
+    address_limiter = KeyedLimiter(settings.ask_burst * 3, settings.ask_per_minute * 3 / 60)
     studio = Studio(
         settings=settings,
         db=db,
@@ -159,7 +239,9 @@ async def open_studio(settings: Settings) -> Studio:
         clock=clock,
         sessions=Sessions(db, clock, key, settings.session_hours),
         votes=votes,
-        address_limiter=KeyedLimiter(settings.ask_burst * 3, settings.ask_per_minute * 3 / 60),
+        address_limiter=address_limiter,
+        sign_ins=SignIns(address_limiter, settings.login_user_burst, settings.login_user_per_minute / 60),
+        staff_sockets=StaffSockets(hub),
         viewer_signer=Signer(key, salt="studio-viewer"),
         limits=limits,
         claim_sweeper=ClaimSweeper(db, settings.claim_seconds),
@@ -168,6 +250,7 @@ async def open_studio(settings: Settings) -> Studio:
                           limits=limits if settings.rate_limits else None),
     )
     await wordlist.seed_defaults(db, clock.stamp())
+    studio.staff_sockets.start()
     studio.votes.start()
     studio.claim_sweeper.start()
     studio.screener.start_board_index()

@@ -40,6 +40,11 @@ class Settings:
     max_connections_per_address: int = 200
     """0: no limit. Behind a proxy, count by the forwarded client address. Generous,
     because a campus or a mobile carrier puts many viewers behind one address."""
+    login_user_burst: int = 10
+    """Sign-in attempts for one username, from any address, before it is throttled (429)."""
+    login_user_per_minute: float = 6.0
+    """Sign-in attempts per minute for one username once its burst is used (a right password does
+    not count): once someone stops guessing, its owner waits at most one such interval (10 s)."""
     stats_interval: float = 2.0
     staff_session_check: float = 15.0
     """Seconds between re-checks of a staff socket's session (sign-out, deactivation)."""

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from studio.ratelimit import KeyedLimiter, Limits, TokenBucket
+from studio.ratelimit import KeyedLimiter, Limits, SignIns, TokenBucket
 
 
 def test_burst_is_allowed_at_once() -> None:
@@ -176,3 +176,31 @@ def test_votes_and_asks_have_separate_budgets() -> None:
     assert both.vote("a", "x", 0.0) == 0.0
     assert both.vote("a", "x", 0.0) > 0
     assert both.ask("a", "x", 0.0) == 0.0
+
+
+def test_sign_ins_are_limited_per_username_across_addresses_and_refill_in_a_short_window() -> None:
+    """Ten wrong passwords for one name from ten addresses use its burst; the eleventh waits ten
+    seconds, after which its owner signs in from a fresh address; other names are not affected."""
+    sign_ins = SignIns(KeyedLimiter(9, 0.3), user_burst=10, user_rate=6 / 60)
+    assert [sign_ins.attempt(f"10.0.{n}.1", "admin", 0.0) for n in range(10)] == [0.0] * 10
+    wait = sign_ins.attempt("10.0.10.1", "admin", 0.0)
+    assert wait == pytest.approx(10.0)
+    assert sign_ins.attempt("10.0.11.1", "Admin ", 5.0) > 0
+    assert sign_ins.attempt("10.0.12.1", "mod1", 5.0) == 0.0
+    assert sign_ins.attempt("10.9.9.9", "admin", 10.0) == 0.0
+
+
+def test_right_passwords_give_the_username_token_back() -> None:
+    """Each successful sign-in returns its username token: the owner is never throttled by it."""
+    sign_ins = SignIns(KeyedLimiter(100, 0.0), user_burst=2, user_rate=0.0)
+    for n in range(20):
+        assert sign_ins.attempt(f"10.0.{n}.1", "owner", 0.0) == 0.0
+        sign_ins.succeeded("owner")
+
+
+def test_the_address_limit_still_counts_alone() -> None:
+    """One address guessing many names meets the address limit; the names' buckets get their tokens back."""
+    sign_ins = SignIns(KeyedLimiter(3, 0.0), user_burst=10, user_rate=0.0)
+    assert [sign_ins.attempt("10.0.0.1", f"user{n}", 0.0) for n in range(3)] == [0.0] * 3
+    assert sign_ins.attempt("10.0.0.1", "user9", 0.0) > 0
+    assert sign_ins.attempt("10.0.0.2", "user9", 0.0) == 0.0

@@ -8,7 +8,7 @@ from typing import Any
 
 from moderation.lifecycle import Role
 from studio.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password_async
-from studio.errors import ApiError, invalid
+from studio.errors import MAX_INTEGER, ApiError, invalid, number_text
 from studio.shapes import unit_ref
 from studio.store import audit
 from studio.store import staff as staff_rows
@@ -81,11 +81,12 @@ async def resolve_unit(conn: Queryable, value: Any, field: str = "unit") -> int 
     if isinstance(value, bool):
         raise invalid(field, "单位无效")
     if isinstance(value, int):
-        row = await unit_rows.unit_by_id(conn, value)
+        row = await unit_rows.unit_by_id(conn, value) if 1 <= value <= MAX_INTEGER else None
     elif isinstance(value, str):
         key = value.strip()
-        if key.isdigit():
-            row = await unit_rows.unit_by_id(conn, int(key))
+        if key.isascii() and key.isdigit():
+            number = number_text(key)
+            row = await unit_rows.unit_by_id(conn, number) if number is not None else None
         else:
             row = await unit_rows.unit_by_name(conn, key)
     else:

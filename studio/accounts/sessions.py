@@ -8,7 +8,7 @@ token and its expiry, so logging out ends the session everywhere.
 from __future__ import annotations
 
 import hashlib
-import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, Signer
 from studio.accounts.directory import Staff, staff_from_row
 from studio.accounts.passwords import verify_password_async
 from studio.clock import Clock
+from studio.codes import same_secret
 from studio.store import sessions as session_rows
 from studio.store.database import Database
 from studio.store.staff import staff_by_username
@@ -89,7 +90,29 @@ class Sessions:
 
 
 def csrf_ok(session: Session, header: str | None) -> bool:
-    return header is not None and hmac.compare_digest(session.csrf_token, header)
+    """Whether the ``X-CSRF-Token`` header is the session's token (compared as bytes; a header
+    with anything but ASCII in it never is)."""
+    return header is not None and same_secret(session.csrf_token, header)
+
+
+DEFAULT_NEXT = "/studio/"
+UNSAFE_IN_NEXT = re.compile(r"[\s\\\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+"""Whitespace (any), backslashes, C0 and C1 controls and the invisible formatting characters:
+browsers drop some of them from a URL (a tab or a newline) or read a backslash as a slash, so
+``/\t/host`` or ``/\\host`` would lead to another site."""
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: ``target`` if it is a path on this site, else ``/studio/``.
+
+    A path on this site starts with exactly one ``/`` (not ``//`` or ``/\\``, which browsers
+    read as another host) and holds no whitespace, control or invisible character and no
+    backslash anywhere. ``static/login-next.js`` applies the same rule in the page.
+    """
+    if (not target or not target.startswith("/") or target.startswith("//")
+            or UNSAFE_IN_NEXT.search(target)):
+        return DEFAULT_NEXT
+    return target
 
 
 def origin_allowed(origin: str | None, own_origin: str, allowed: tuple[str, ...]) -> bool:

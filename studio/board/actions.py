@@ -8,7 +8,6 @@ lines. Staff lists (routing queue, a unit's cases, overdue cases) live here too.
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from moderation.lifecycle import Refusal, Role
@@ -26,6 +25,7 @@ from studio.board.life import (
     public_status,
 )
 from studio.clock import Clock
+from studio.codes import same_secret
 from studio.errors import ApiError, invalid
 from studio.inputs import clean_text
 from studio.store import audit, cases
@@ -152,7 +152,7 @@ async def rate(db: Database, clock: Clock, case_id: int, body: dict[str, Any]) -
     async with db.write() as tx:
         row = await _case_for(tx, case_id)
         expected = row["rating_code"] or ""
-        if not expected or not hmac.compare_digest(expected.upper(), code.strip().upper()):
+        if not expected or not same_secret(expected, code.strip(), ignore_case=True):
             raise ApiError("bad_rating_code", "评价码不正确，请核对提问时获得的评价码",
                            http_status=403)
         stage = Stage(row["stage"])

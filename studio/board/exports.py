@@ -22,7 +22,18 @@ FORMATS = {
 }
 COLUMNS = ["anchor", "at", "role", "speaker", "unit", "text", "transcript_url", "case_url"]
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""What makes a spreadsheet read a cell as a formula (with the full-width forms some read alike)."""
+
+
+def cell(value: Any) -> Any:
+    """A spreadsheet cell (CSV or XLSX) for a value: numbers and empty cells as they are, anything
+    else as a string, with a leading ``'`` when it starts like a formula (``=HYPERLINK(…)``,
+    ``+``, ``-``, ``@``, a tab or a line break), so no spreadsheet ever runs people's text."""
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def rows(transcript: dict[str, Any], base: str) -> list[dict[str, Any]]:
@@ -70,13 +81,12 @@ def to_json(transcript: dict[str, Any], base: str) -> str:
 
 
 def to_csv(transcript: dict[str, Any], base: str) -> str:
-    """UTF-8 CSV with a byte-order mark (Excel); a cell starting like a formula gets a leading '."""
+    """UTF-8 CSV with a byte-order mark (Excel); every cell through :func:`cell`."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows(transcript, base):
-        writer.writerow({key: ("'" + value if isinstance(value, str) and value.startswith(FORMULA_START)
-                               else value) for key, value in row.items()})
+        writer.writerow({key: cell(value) for key, value in row.items()})
     return "\ufeff" + buffer.getvalue()
 
 

@@ -7,11 +7,11 @@ reopenings and extensions use the calendar as it is then.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from moderation.lifecycle import Role
 from studio.accounts.directory import Staff
+from studio.clock import parse_day
 from studio.errors import ApiError, invalid
 from studio.store import audit
 from studio.store import calendar as calendar_days
@@ -28,7 +28,7 @@ async def days(conn: Queryable, year: int | None = None) -> list[dict[str, Any]]
 
 def _day(value: Any) -> str:
     try:
-        return date.fromisoformat(str(value)).isoformat()
+        return parse_day(str(value)).isoformat()
     except ValueError:
         raise invalid("day", "日期须为 YYYY-MM-DD") from None
 

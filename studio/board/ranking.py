@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from studio.board.exports import cell
 from studio.board.stats import CaseFacts, UnitStats, unit_stats, week_bounds, week_of
 from studio.store import board_stats
 from studio.store.database import Queryable
@@ -99,7 +100,9 @@ COLUMNS = [
 
 
 def xlsx(report: dict[str, Any]) -> bytes:
-    """The report's table as an XLSX workbook: a title row, a header row, one row per unit."""
+    """The report's table as an XLSX workbook: a title row, a header row, one row per unit; unit
+    names are written through :func:`studio.board.exports.cell` and every text cell is stored as
+    text."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -108,11 +111,15 @@ def xlsx(report: dict[str, Any]) -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([f"统计范围：{report['start']} 至 {report['end']} 分派的诉求件；生成时间 {report['generated_at']}"])
     sheet.append([label for _, label in COLUMNS])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for heading in sheet[3]:
+        heading.font = Font(bold=True)
+        heading.alignment = Alignment(horizontal="center", wrap_text=True)
     for unit in report["units"]:
-        sheet.append([unit["unit"]["name"] if key == "unit" else unit[key] for key, _ in COLUMNS])
+        sheet.append([cell(unit["unit"]["name"] if key == "unit" else unit[key]) for key, _ in COLUMNS])
+    for row in sheet.iter_rows():
+        for written in row:
+            if isinstance(written.value, str):
+                written.data_type = "s"  # text, never a formula, whatever it starts with
     sheet.column_dimensions["B"].width = 24
     buffer = io.BytesIO()
     book.save(buffer)

@@ -10,15 +10,14 @@ request and decides; :mod:`studio.store.search` builds and runs the SQL.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from starlette.datastructures import QueryParams
 
 from studio.board.records import case_summary
-from studio.errors import invalid
+from studio.clock import parse_day
+from studio.errors import invalid, number_text
 from studio.store import cases as case_rows
 from studio.store import categories as category_rows
 from studio.store import fulltext
@@ -34,7 +33,6 @@ MAX_QUERY_CHARS = 100
 MAX_PAGE = 10_000
 STATUSES = ("open", "replied", "overdue")
 SORTS = ("relevance", "date")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -69,9 +67,10 @@ def _whole(params: QueryParams, name: str, low: int, high: int, default: int | N
     raw = params.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = number_text(raw, low, high)
+    if value is None:
         raise invalid(name, f"{name} 须为 {low}–{high} 的整数")
-    return int(raw)
+    return value
 
 
 def _day(params: QueryParams, name: str) -> str | None:
@@ -79,9 +78,7 @@ def _day(params: QueryParams, name: str) -> str | None:
     if not raw:
         return None
     try:
-        if not DATE.match(raw):
-            raise ValueError
-        return date.fromisoformat(raw).isoformat()
+        return parse_day(raw).isoformat()
     except ValueError:
         raise invalid(name, f"{name} 须为 YYYY-MM-DD 格式的日期") from None
 

@@ -26,10 +26,14 @@ then cases received (descending), then name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from studio.clock import FIRST_YEAR, LAST_YEAR
+
+ISO_WEEK = re.compile("([0-9]{4})-W([0-9]{2})")
 SATISFIED_RATINGS = frozenset({"satisfied", "basically_satisfied"})
 
 
@@ -153,9 +157,12 @@ def rank(rows: list[UnitStats]) -> list[UnitStats]:
 
 
 def week_bounds(week: str) -> tuple[date, date]:
-    """Monday and the next Monday of an ISO week written ``2026-W47``; ValueError otherwise."""
-    year_text, _, number_text = week.partition("-W")
-    monday = date.fromisocalendar(int(year_text), int(number_text), 1)
+    """Monday and the next Monday of an ISO week written ``2026-W47`` within the studio's years
+    (``studio.clock``); ValueError otherwise."""
+    found = ISO_WEEK.fullmatch(week)
+    if found is None or not FIRST_YEAR <= int(found[1]) <= LAST_YEAR:
+        raise ValueError(f"not an ISO week from {FIRST_YEAR} to {LAST_YEAR}: {week!r}")
+    monday = date.fromisocalendar(int(found[1]), int(found[2]), 1)
     return monday, monday + timedelta(days=7)
 
 

@@ -25,6 +25,7 @@ from moderation.lifecycle import (
     Status,
     decide,
     may_ask,
+    may_see,
 )
 from studio import channels
 from studio.accounts.access import NOT_EVENT_STAFF, event_actor, works_on
@@ -57,6 +58,7 @@ log = logging.getLogger(__name__)
 REDACTED = "[已隐去]"
 TIMELINE_LINE = {Action.UNPUBLISH: "unpublished", Action.RESTORE: "restored"}
 """The tracker's line for actions that return a question to review (instead of ``pending``)."""
+NOT_YOURS = "这个提问不在您可处理的范围内"
 
 
 def answer_chars(max_question_chars: int) -> int:
@@ -171,11 +173,13 @@ async def act(
 ) -> dict[str, Any]:
     """Take ``action`` on a question for ``staff``; returns the question's new staff view.
 
-    Refuses with 409 ``stale`` when ``version`` is not current (the body
-    carries the current question so the console can say who handled it), 409
-    ``not_allowed`` for a transition the lifecycle forbids, 403 ``forbidden``
-    for the wrong role or unit, 409 ``claimed`` for a desk action on a
-    question another moderator holds unless the body says ``take_over: true``.
+    Refuses with 403 ``forbidden`` first when the caller may not see the
+    question (not staff of its event; an official and a question not public
+    or of another unit), then 409 ``stale`` when ``version`` is not current
+    (the body carries the current question so the console can say who handled
+    it), 409 ``not_allowed`` for a transition the lifecycle forbids, 403
+    ``forbidden`` for the wrong role or unit, 409 ``claimed`` for a desk action
+    on a question another moderator holds unless the body says ``take_over: true``.
     """
     version = whole_number(body.get("version"), "version", "version 须为整数")
     async with db.write() as tx:
@@ -185,11 +189,14 @@ async def act(
         event = await event_by_id(tx, row["event_id"])
         actor = await event_actor(tx, event["id"], staff)
         full = staff.role is not Role.OFFICIAL
-        if row["version"] != version:
-            if works_on(actor):
-                raise ApiError("stale", "该提问已被他人处理", question=staff_question(row, full))
-            raise ApiError("forbidden", NOT_EVENT_STAFF)
         status = Status(row["status"])
+        # Who may see the question first, its version after: a 409 carries the question.
+        if not works_on(actor):
+            raise ApiError("forbidden", NOT_EVENT_STAFF)
+        if not may_see(actor, status, row["unit_id"]):
+            raise ApiError("forbidden", NOT_YOURS)
+        if row["version"] != version:
+            raise ApiError("stale", "该提问已被他人处理", question=staff_question(row, full))
         try:
             decision = decide(status, action, actor, event_status=EventStatus(event["status"]),
                               question_unit=row["unit_id"],

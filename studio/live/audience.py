@@ -32,7 +32,7 @@ from studio.live.connection import (
     serving,
 )
 from studio.live.feed import StoreFeed
-from studio.runtime import studio_of
+from studio.runtime import Studio, studio_of
 from studio.store.events import event_row
 
 log = logging.getLogger(__name__)
@@ -84,8 +84,12 @@ async def serve_audience(websocket: WebSocket, host: AudienceHost, feed: Feed, d
 async def audience_socket(websocket: WebSocket) -> None:
     """The owner's audience socket: the store's feed, asks and +1s to the ask service."""
     studio = studio_of(websocket.app)
-    if not await admit(websocket, studio):
-        return
+    async with admit(websocket, studio) as admitted:
+        if admitted:
+            await _owner_audience(websocket, studio)
+
+
+async def _owner_audience(websocket: WebSocket, studio: Studio) -> None:
     async with studio.db.read() as reader:
         event = await event_row(reader, websocket.path_params["slug"])
     if event is None:

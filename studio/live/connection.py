@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections import Counter
@@ -25,7 +24,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from broadcast import Message, SlowConsumer, Subscription
 from broadcast.wire import text_frame
 from studio.accounts.sessions import origin_allowed, own_origin
-from studio.errors import ApiError
+from studio.errors import ApiError, number_text
+from studio.inputs import load_json
 from studio.live.protocol import fast_send
 from studio.ratelimit import TokenBucket
 from studio.settings import Settings
@@ -200,9 +200,10 @@ class Connection:
                     await self.error("too_fast", "发送太快，请稍后再试", retry_after=round(wait, 1))
                     continue
             try:
-                frame = json.loads(text)
-            except ValueError:
-                frame = None
+                frame = load_json(text)
+            except ApiError as exc:
+                await self.error(exc.code, exc.message)
+                continue
             if not isinstance(frame, dict):
                 await self.error("bad_json", "消息须为 JSON 对象")
                 continue
@@ -268,39 +269,49 @@ async def run_connection(
     await conn.close(code, reason)
 
 
-async def admit(websocket: WebSocket, host: Host) -> bool:
-    """Origin allow-list and per-address connection limit, checked before accepting."""
+@contextlib.asynccontextmanager
+async def admit(websocket: WebSocket, host: Host) -> AsyncIterator[bool]:
+    """Origin allow-list and per-address connection limit, checked before accepting; yields
+    whether the socket was accepted (else it is closed: 4003 foreign origin, 1008 too many).
+
+    The address's slot is taken before the first ``await`` and held until the block ends, so
+    sockets opened all at once cannot all pass the check before any of them is counted.
+    """
     settings = host.settings
+    address = client_address(websocket)
+    connections = host.connections
     origin = websocket.headers.get("origin")
     if not origin_allowed(origin, own_origin(websocket.url.scheme, websocket.headers),
                           settings.allowed_origins):
         await websocket.accept()
         await websocket.close(CLOSE_FORBIDDEN, "origin not allowed")
-        return False
+        yield False
+        return
     limit = settings.max_connections_per_address
-    if limit and host.connections[client_address(websocket)] >= limit:
+    if limit and connections[address] >= limit:
         await websocket.accept()
         await websocket.close(CLOSE_POLICY, "too many connections from this address")
-        return False
-    await websocket.accept()
-    return True
+        yield False
+        return
+    connections[address] += 1
+    try:
+        await websocket.accept()
+        yield True
+    finally:
+        connections[address] -= 1
+        if connections[address] <= 0:
+            del connections[address]
 
 
 @contextlib.asynccontextmanager
 async def serving(conn: Connection) -> AsyncIterator[None]:
-    """Count the socket against its address; a client that left is let go, a broken feed resumes."""
-    connections = conn.host.connections
-    connections[conn.address] += 1
+    """Serve an admitted socket: a client that left is let go, a broken feed resumes."""
     try:
         yield
     except WebSocketDisconnect:
         pass
     except ConnectionError:
         await conn.close(CLOSE_RESUME, "resume")
-    finally:
-        connections[conn.address] -= 1
-        if connections[conn.address] <= 0:
-            del connections[conn.address]
 
 
 async def on_ping(conn: Connection, frame: dict[str, Any]) -> None:
@@ -308,7 +319,5 @@ async def on_ping(conn: Connection, frame: dict[str, Any]) -> None:
 
 
 def parse_since(websocket: WebSocket) -> int | None:
-    value = websocket.query_params.get("since")
-    if value is None or not value.lstrip("-").isdigit():
-        return None
-    return int(value)
+    """``?since=N``: the last ``seq`` the client saw (0 or more); ``None`` when absent or not such a number."""
+    return number_text(websocket.query_params.get("since"), 0)

@@ -223,8 +223,12 @@ def edge_of(app: Any) -> Edge:
 
 async def edge_socket(websocket: WebSocket) -> None:
     edge = edge_of(websocket.app)
-    if not await admit(websocket, edge):
-        return
+    async with admit(websocket, edge) as admitted:
+        if admitted:
+            await _edge_audience(websocket, edge)
+
+
+async def _edge_audience(websocket: WebSocket, edge: Edge) -> None:
     slug = websocket.path_params["slug"]
     try:
         event = await edge.event(slug)

@@ -1,6 +1,6 @@
 """uvicorn's sans-I/O WebSocket protocol with a fast, bounded send path for the live feed.
 
-Three additions, all per connection:
+Four additions, all per connection:
 
 - the kernel send buffer is capped (``SO_SNDBUF`` = ``STUDIO_SOCKET_SEND_BUFFER``),
   so a client that stops reading fills it quickly instead of hiding megabytes
@@ -15,7 +15,9 @@ Three additions, all per connection:
   transport or the kernel's send queue, ``TIOCOUTQ``) and have taken none for
   ``STUDIO_SEND_TIMEOUT`` seconds: they are closed the same way (4000, resume).
   So a viewer that stops reading is gone after at most that long plus four
-  seconds, whatever the traffic, holding at most the bytes bound meanwhile.
+  seconds, whatever the traffic, holding at most the bytes bound meanwhile;
+- a text frame that is not UTF-8 closes the connection with 1007 and one log
+  line (uvicorn itself logs a traceback for it).
 
 The limits come from the settings the app was created with: its lifespan
 yields :func:`lifespan_state`, which uvicorn hands to every connection's
@@ -47,6 +49,7 @@ SWEEP_SECONDS = 2.0
 """The sweep looks at a connection only if bytes were written to it since it last found its queue
 empty, or it is already stalled: idle viewers cost nothing, busy ones one ioctl per sweep."""
 CLOSE_STUCK = 4000
+CLOSE_INVALID_DATA = 1007
 
 
 STATE_KEY = "studio.socket_limits"
@@ -210,6 +213,22 @@ class StudioWebSocketProtocol(WebSocketsSansIOProtocol):
             _live.add(self.fast)
             if _sweeper is None or _sweeper.done():
                 _sweeper = self.loop.create_task(_sweep(timeout))
+
+    def send_receive_event_to_app(self) -> None:
+        """Hand a complete message to the app; a text message that is not UTF-8 closes the
+        connection with 1007 (as uvicorn does, but logged as one line, not a traceback)."""
+        if self.curr_msg_data_type == "text" and not self.close_sent:
+            data = self.frames[0] if len(self.frames) == 1 else b"".join(self.frames)
+            self.frames = [data]
+            try:
+                bytes(data).decode()
+            except UnicodeDecodeError:
+                self.frames = []
+                log.info("closing a client that sent a text frame that is not UTF-8 (1007)")
+                self.conn.send_close(CLOSE_INVALID_DATA, "invalid UTF-8")
+                self.handle_parser_exception()
+                return
+        super().send_receive_event_to_app()
 
     async def send(self, message: Any) -> None:
         if self.fast is not None and message.get("type") == "websocket.send":

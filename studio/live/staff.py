@@ -3,7 +3,10 @@ channels, presence, and question actions (``action``).
 
 Moderators and admins follow the moderators' channel (every question, with the
 original text and flags); officials follow their unit's channel and the one
-for questions to no unit. The socket closes 4003 once the staff session ends.
+for questions to no unit. The socket closes 4003 once the staff session ends:
+every action re-checks the session first (answering ``forbidden``), and a
+sign-out, deactivation or password reset wakes the account's sockets at once
+(:class:`~studio.runtime.StaffSockets`).
 """
 
 from __future__ import annotations
@@ -41,9 +44,14 @@ from studio.store.events import event_row
 
 async def staff_socket(websocket: WebSocket) -> None:
     studio = studio_of(websocket.app)
-    if not await admit(websocket, studio):
-        return
-    session = await studio.sessions.session(websocket.cookies.get(COOKIE_NAME))
+    async with admit(websocket, studio) as admitted:
+        if admitted:
+            await _staff(websocket, studio)
+
+
+async def _staff(websocket: WebSocket, studio: Studio) -> None:
+    cookie = websocket.cookies.get(COOKIE_NAME)
+    session = await studio.sessions.session(cookie)
     if session is None:
         await websocket.close(CLOSE_FORBIDDEN, "sign in first")
         return
@@ -65,28 +73,34 @@ async def staff_socket(websocket: WebSocket) -> None:
     conn = Connection(websocket, studio, StoreFeed(studio))
 
     async def on_action(c: Connection, frame: dict[str, Any]) -> None:
+        current = await studio.sessions.session(cookie)
+        if current is None:
+            await c.send_frame({"type": "error", "code": "forbidden", "message": "登录已失效，请重新登录",
+                                "ref": frame.get("ref")})
+            raise SessionEnded
         name = str(frame.get("action", "")).replace("-", "_")
         try:
             action = Action(name)
         except ValueError:
             raise ApiError("invalid", f"未知操作：{name}", field="action") from None
         question_id = whole_number(frame.get("question"), "question", "question 须为提问编号")
-        result = await questions.act(studio.db, studio.clock, staff, question_id, action, frame,
+        result = await questions.act(studio.db, studio.clock, current.staff, question_id, action, frame,
                                      max_chars=studio.settings.max_question_chars)
         await c.send_frame({"type": "action.ok", "ref": frame.get("ref"), "question": result})
 
     key = id(conn)
     try:
-        async with serving(conn), studio.hub.subscribe(channels.public(event_id), *feeds) as subscription:
-            studio.presence.setdefault(event_id, {})[key] = Presence(staff.username, staff.role.value)
-            await studio.publish_presence(event_id)
-            await conn.start(event_id, parse_since(websocket))
-            async with studio.db.read() as reader:
-                opening = await staff_snapshot(reader, event_id, actor, staff,
-                                               studio.presence_list(event_id))
-            await conn.send_frame(opening)
-            feed = staff_feed(conn, studio, subscription, event_id, websocket.cookies.get(COOKIE_NAME))
-            await run_connection(conn, subscription, feed, {"action": on_action, "ping": on_ping})
+        with studio.staff_sockets.watch(staff.id) as wake:
+            async with serving(conn), studio.hub.subscribe(channels.public(event_id), *feeds) as subscription:
+                studio.presence.setdefault(event_id, {})[key] = Presence(staff.username, staff.role.value)
+                await studio.publish_presence(event_id)
+                await conn.start(event_id, parse_since(websocket))
+                async with studio.db.read() as reader:
+                    opening = await staff_snapshot(reader, event_id, actor, staff,
+                                                   studio.presence_list(event_id))
+                await conn.send_frame(opening)
+                feed = staff_feed(conn, studio, subscription, event_id, cookie, wake)
+                await run_connection(conn, subscription, feed, {"action": on_action, "ping": on_ping})
     finally:
         studio.presence.get(event_id, {}).pop(key, None)
         with contextlib.suppress(Exception):
@@ -97,12 +111,16 @@ async def staff_socket(websocket: WebSocket) -> None:
 
 
 async def staff_feed(conn: Connection, studio: Studio, subscription: Subscription, event_id: int,
-                     cookie: str | None) -> None:
-    """The event's frames, for as long as the staff session stays valid."""
+                     cookie: str | None, wake: asyncio.Event) -> None:
+    """The event's frames, for as long as the staff session stays valid: re-checked every
+    ``staff_session_check`` seconds, and at once when ``wake`` is set (a session of the account
+    ended, :class:`~studio.runtime.StaffSockets`)."""
 
     async def watch_session() -> None:
         while True:
-            await asyncio.sleep(studio.settings.staff_session_check)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), studio.settings.staff_session_check)
+            wake.clear()
             if await studio.sessions.session(cookie) is None:
                 raise SessionEnded
 

@@ -20,8 +20,12 @@ from studio.runtime import Studio, studio_of
 
 async def track_socket(websocket: WebSocket) -> None:
     studio = studio_of(websocket.app)
-    if not await admit(websocket, studio):
-        return
+    async with admit(websocket, studio) as admitted:
+        if admitted:
+            await _track(websocket, studio)
+
+
+async def _track(websocket: WebSocket, studio: Studio) -> None:
     code = websocket.path_params["code"]
     async with studio.db.read() as reader:
         view = await tracking(reader, code)

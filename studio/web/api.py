@@ -14,7 +14,7 @@ from studio.accounts.sessions import COOKIE_NAME
 from studio.accounts.viewer import viewer_of
 from studio.board import categories, search
 from studio.board.records import public_case
-from studio.errors import ApiError, invalid
+from studio.errors import ApiError, invalid, number_text
 from studio.events import manage, questions
 from studio.events.asking import http_asker
 from studio.events.console import staff_queue
@@ -22,10 +22,12 @@ from studio.events.feed import public_event, tracking
 from studio.store import audit
 from studio.store.events import event_row
 from studio.store.health import answers
+from studio.store.staff import staff_by_username
 from studio.web.requests import check_origin, int_param, json_body, require_staff, studio
 
 
 async def login(request: Request) -> Response:
+    """Sign in; attempts are limited per address and per username (``SignIns``): 429 ``too_fast``."""
     check_origin(request)
     body = await json_body(request)
     username, password = body.get("username"), body.get("password")
@@ -33,12 +35,14 @@ async def login(request: Request) -> Response:
         raise invalid("username", "请填写用户名和密码")
     app = studio(request)
     if app.settings.rate_limits:
-        wait = app.address_limiter.take(f"login:{request.client.host if request.client else ''}", time.monotonic())
+        address = request.client.host if request.client else ""
+        wait = app.sign_ins.attempt(address, username, time.monotonic())
         if wait:
             raise ApiError("too_fast", "尝试次数过多，请稍后再试", retry_after=round(wait, 1))
     opened = await app.sessions.login(username, password)
     if opened is None:
         raise ApiError("bad_credentials", "用户名或密码错误")
+    app.sign_ins.succeeded(username)
     session, cookie = opened
     response = JSONResponse({**session.staff.public(), "csrf_token": session.csrf_token})
     response.set_cookie(
@@ -49,8 +53,11 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    await require_staff(request)
-    await studio(request).sessions.logout(request.cookies.get(COOKIE_NAME))
+    """End this browser's session; the account's staff sockets re-check theirs at once."""
+    session = await require_staff(request)
+    app = studio(request)
+    await app.sessions.logout(request.cookies.get(COOKIE_NAME))
+    await app.staff_sockets.ended(session.staff.id)
     response = Response(status_code=204)
     response.delete_cookie(COOKIE_NAME, path="/")
     return response
@@ -95,11 +102,18 @@ async def staff(request: Request) -> Response:
 
 
 async def staff_member(request: Request) -> Response:
+    """Change an account; a password reset or deactivation also closes its staff sockets at once."""
     session = await require_staff(request, Role.ADMIN)
     body = await json_body(request)
     app = studio(request)
-    return JSONResponse(await directory.update_staff(app.db, session.staff, request.path_params["username"],
-                                                    body, at=app.clock.stamp()))
+    username = request.path_params["username"]
+    changed = await directory.update_staff(app.db, session.staff, username, body, at=app.clock.stamp())
+    if "password" in body or body.get("active") is False:
+        async with app.db.read() as conn:
+            row = await staff_by_username(conn, username)
+        if row is not None:
+            await app.staff_sockets.ended(row["id"])
+    return JSONResponse(changed)
 
 
 async def events_collection(request: Request) -> Response:
@@ -207,7 +221,7 @@ async def audit_log(request: Request) -> Response:
         row = await event_row(conn, request.path_params["slug"])
         if row is None:
             raise ApiError("not_found", "没有这场访谈")
-        question_id = int(question) if question and question.isdigit() else None
+        question_id = number_text(question)
         return JSONResponse(await audit.entries(conn, row["id"], question_id))
 
 

@@ -16,7 +16,8 @@ from starlette.responses import JSONResponse, Response
 from moderation.lifecycle import Role
 from studio.board import actions, holidays, ranking, submissions
 from studio.board.life import CaseAction
-from studio.errors import ApiError, invalid
+from studio.clock import FIRST_YEAR, LAST_YEAR, parse_day
+from studio.errors import ApiError, invalid, number_text
 from studio.store.units import unit_by_id
 from studio.web.requests import check_origin, int_param, json_body, require_staff, studio
 
@@ -122,9 +123,9 @@ async def calendar(request: Request) -> Response:
         session = await require_staff(request, Role.ADMIN)
         body = await json_body(request)
         return JSONResponse(await holidays.set_day(app.db, session.staff, body, app.clock.stamp()))
-    year = request.query_params.get("year", "")
+    year = number_text(request.query_params.get("year"), FIRST_YEAR, LAST_YEAR)
     async with app.db.read() as conn:
-        return JSONResponse(await holidays.days(conn, int(year) if year.isdigit() else None))
+        return JSONResponse(await holidays.days(conn, year))
 
 
 async def calendar_day(request: Request) -> Response:
@@ -139,7 +140,7 @@ def _date_param(request: Request, name: str, default: date) -> date:
     if not value:
         return default
     try:
-        return date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         raise invalid(name, f"{name} 须为 YYYY-MM-DD") from None
 

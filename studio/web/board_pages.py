@@ -10,7 +10,9 @@ from starlette.responses import Response
 from moderation.lifecycle import Role
 from studio.accounts import directory
 from studio.board import actions, categories, holidays, ranking, records, search, submissions
+from studio.clock import FIRST_YEAR, LAST_YEAR
 from studio.desk import reasons
+from studio.errors import number_text
 from studio.events import manage
 from studio.runtime import studio_of
 from studio.web.pages import admin_session, not_found, render, staff_session, to_login
@@ -67,8 +69,7 @@ async def console_page(request: Request) -> Response:
         context["units"] = await directory.list_units(conn)
         unit_id = staff.unit_id
         if staff.role is Role.ADMIN:
-            chosen = request.query_params.get("unit", "")
-            unit_id = int(chosen) if chosen.isdigit() else None
+            unit_id = number_text(request.query_params.get("unit"))
         if staff.role in (Role.MODERATOR, Role.ADMIN):
             context["submissions"] = await submissions.pending(conn)
             context["reasons"] = await reasons.list_reasons(conn)
@@ -92,8 +93,8 @@ async def calendar_page(request: Request) -> Response:
     if isinstance(session, Response):
         return session
     app = studio_of(request.app)
-    year_text = request.query_params.get("year", "")
-    year = int(year_text) if year_text.isdigit() else app.clock.now().year
+    year = (number_text(request.query_params.get("year"), FIRST_YEAR, LAST_YEAR)
+            or app.clock.now().year)
     async with app.db.read() as conn:
         days = await holidays.days(conn, year)
     return render(request, "studio/calendar.html", me=session.staff.public(),

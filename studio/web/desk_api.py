@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from moderation.lifecycle import Action, Role
 from studio.desk import claims, reasons, wordlist
-from studio.errors import ApiError, invalid, whole_number
+from studio.errors import ApiError, invalid, number_text, whole_number
 from studio.events import questions
 from studio.store.desk import question_ids_in_event
 from studio.store.events import event_row
@@ -21,6 +21,7 @@ from studio.web.requests import int_param, json_body, require_staff, studio
 
 MAX_BULK = 200
 LEXICON_PAGE = 200
+MAX_LEXICON_PAGE = 100_000
 BULK_ACTIONS = (Action.APPROVE, Action.REJECT)
 
 
@@ -129,8 +130,8 @@ async def lexicon_collection(request: Request) -> Response:
         return JSONResponse(await wordlist.add_term(app.db, body, by=session.staff.username,
                                                     at=app.clock.stamp()), 201)
     params = request.query_params
-    page = params.get("page", "1")
-    offset = (int(page) - 1) * LEXICON_PAGE if page.isdigit() and int(page) > 0 else 0
+    page = number_text(params.get("page"), 1, MAX_LEXICON_PAGE) or 1
+    offset = (page - 1) * LEXICON_PAGE
     async with app.db.read() as conn:
         return JSONResponse(await wordlist.list_terms(
             conn, q=params.get("q", "")[:50], category=params.get("category", "")[:32],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -11,10 +12,10 @@ from starlette.templating import Jinja2Templates
 from moderation.lifecycle import Role
 from studio.accounts import directory
 from studio.accounts.access import event_actor, works_on
-from studio.accounts.sessions import COOKIE_NAME, Session
+from studio.accounts.sessions import COOKIE_NAME, Session, safe_next
 from studio.accounts.viewer import VIEWER_COOKIE, VIEWER_MAX_AGE, new_viewer_cookie, viewer_of
 from studio.desk import reasons
-from studio.errors import ApiError
+from studio.errors import ApiError, number_text
 from studio.events import auditlog, manage
 from studio.events.feed import public_event, tracking
 from studio.runtime import studio_of
@@ -72,14 +73,12 @@ async def staff_session(request: Request) -> Session | None:
 
 
 def to_login(request: Request) -> Response:
-    return RedirectResponse(f"/studio/login?next={request.url.path}", status_code=303)
+    return RedirectResponse(f"/studio/login?next={quote(request.url.path, safe='/')}", status_code=303)
 
 
 async def login_page(request: Request) -> Response:
-    target = request.query_params.get("next", "/studio/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/studio/"
-    return render(request, "studio/login.html", next=target)
+    """The sign-in page; ``next`` is where it leads afterwards, a path on this site only (``safe_next``)."""
+    return render(request, "studio/login.html", next=safe_next(request.query_params.get("next")))
 
 
 async def studio_home(request: Request) -> Response:
@@ -142,8 +141,7 @@ async def audit_page(request: Request) -> Response:
     session = await admin_session(request, "只有管理员可以查看审计日志")
     if isinstance(session, Response):
         return session
-    question = request.query_params.get("question", "")
-    question_id = int(question) if question.isdigit() else None
+    question_id = number_text(request.query_params.get("question"))
     async with studio_of(request.app).db.read() as conn:
         row = await event_row(conn, request.path_params["slug"])
         if row is None:

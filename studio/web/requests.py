@@ -6,7 +6,6 @@ Shared by the API modules (:mod:`studio.web.api`, :mod:`studio.web.board_api`,
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -20,7 +19,8 @@ from studio.accounts.sessions import (
     origin_allowed,
     own_origin,
 )
-from studio.errors import ApiError
+from studio.errors import ApiError, number_text
+from studio.inputs import load_json
 from studio.runtime import Studio, studio_of
 
 MAX_BODY_BYTES = 64 * 1024
@@ -31,20 +31,29 @@ def studio(request: Request) -> Studio:
     return studio_of(request.app)
 
 
-async def json_body(request: Request) -> dict[str, Any]:
-    """The request's JSON object; 413 over the size limit, 400 when not a JSON object."""
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request body, counted while it streams: 413 ``too_large`` as soon as a declared
+    ``Content-Length`` or the bytes received (chunked bodies declare none) pass ``limit``."""
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared is not None and (number_text(declared, 0) or 0) > limit:
         raise ApiError("too_large", "请求体过大")
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise ApiError("too_large", "请求体过大")
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError("too_large", "请求体过大")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object; 413 over the size limit, 400 ``bad_json`` when not a JSON object
+    (see :func:`studio.inputs.load_json` for what else it refuses)."""
+    raw = await read_body(request)
     if not raw:
         return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise ApiError("bad_json", "请求体不是合法的 JSON") from None
+    body = load_json(raw)
     if not isinstance(body, dict):
         raise ApiError("bad_json", "请求体须为 JSON 对象")
     return body

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from itsdangerous import Signer
 
 from studio.accounts import directory
 from studio.accounts.passwords import hash_password, verify_password
-from studio.accounts.sessions import Sessions, csrf_ok, origin_allowed, own_origin
+from studio.accounts.sessions import (
+    DEFAULT_NEXT,
+    Session,
+    Sessions,
+    csrf_ok,
+    origin_allowed,
+    own_origin,
+    safe_next,
+)
 from studio.accounts.viewer import VIEWER_COOKIE, new_viewer_cookie, viewer_of
 from studio.clock import Clock
 from studio.store.database import Database
+from support.hostile import NEXT_KEPT, NEXT_REFUSED
 
 NOW = "2026-03-02T10:00:00+08:00"
 PASSWORD = "staff-password-1"
@@ -120,3 +130,25 @@ def test_the_viewer_cookie_is_signed() -> None:
     assert viewer_of({VIEWER_COOKIE: cookie}, Signer("other", salt="studio-viewer")) is None
     assert viewer_of({}, signer) is None
     assert viewer_of({VIEWER_COOKIE: cookie}, None) is None
+
+
+
+
+@pytest.mark.parametrize("target", NEXT_REFUSED)
+def test_next_off_this_site_or_with_hidden_characters_goes_to_the_studio(target: str) -> None:
+    """Whitespace, controls, invisible characters or a backslash anywhere, or no single leading slash: /studio/."""
+    assert safe_next(target) == DEFAULT_NEXT
+
+
+@pytest.mark.parametrize("target", NEXT_KEPT)
+def test_next_paths_on_this_site_are_kept(target: str) -> None:
+    """A plain path on this site, with its query and fragment, is where the login page leads."""
+    assert safe_next(target) == target
+
+
+def test_csrf_tokens_are_compared_as_ascii_bytes(people: Any) -> None:
+    """The right token passes; a wrong, empty, absent or non-ASCII one fails without an error."""
+    session = Session(people.staff["mod1"], "token-ABC_123")
+    assert csrf_ok(session, "token-ABC_123")
+    for header in ("token-ABC_124", "", None, "令牌", "token-ABC_123\u00e9", "\udcff"):
+        assert not csrf_ok(session, header)
