@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from broadcast.base import Backend, Message
@@ -36,6 +36,21 @@ from broadcast.wire import text_frame
 log = logging.getLogger(__name__)
 
 DEFAULT_BUFFER_LIMIT = 256
+
+
+@dataclass
+class HubStats:
+    """What the hub has done since it started: plain counters, read when metrics are scraped.
+
+    ``frames`` counts frames handed to the local fan-out, ``deliveries`` the
+    subscriptions each was offered to (one integer add per frame, not per
+    viewer), ``dropped`` subscriptions dropped by reason (``slow``, ``stuck``,
+    ``gap``, ``backend``, ``shutdown``).
+    """
+
+    frames: int = 0
+    deliveries: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
 
 
 class SlowConsumer(Exception):
@@ -61,9 +76,10 @@ class ChangeLog(Protocol):
 class Subscription:
     """A connection's bounded buffer of frames from one or more channels."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, stats: HubStats | None = None) -> None:
         self._buffer: deque[Message] = deque()
         self._limit = limit
+        self._stats = stats
         self._wakeup = asyncio.Event()
         self.dropped: str | None = None
         self.on_drop: Callable[[str], None] | None = None
@@ -88,6 +104,8 @@ class Subscription:
         if self.dropped is not None:
             return
         self.dropped = reason
+        if self._stats is not None:
+            self._stats.dropped[reason] += 1
         self.direct = None
         self._buffer.clear()
         self._wakeup.set()
@@ -126,6 +144,7 @@ class Hub:
         self.backend = backend
         self.buffer_limit = buffer_limit
         self.changelog = changelog
+        self.stats = HubStats()
         self._channels: dict[str, _Channel] = {}
 
     async def start(self) -> None:
@@ -170,7 +189,7 @@ class Hub:
     @asynccontextmanager
     async def subscribe(self, *channels: str) -> AsyncIterator[Subscription]:
         """Subscribe to ``channels``; once entered, every later publish is buffered."""
-        subscription = Subscription(self.buffer_limit)
+        subscription = Subscription(self.buffer_limit, self.stats)
         joined: list[str] = []
         try:
             for name in channels:
@@ -265,5 +284,7 @@ class Hub:
             subscription.drop(reason)
 
     def _offer(self, state: _Channel, message: Message) -> None:
+        self.stats.frames += 1
+        self.stats.deliveries += len(state.subscriptions)
         for subscription in list(state.subscriptions):
             subscription.offer(message)

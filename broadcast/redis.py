@@ -82,6 +82,10 @@ class RedisBackend:
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.reconnects = 0
+        self.reader_lag: float | None = None
+        """Seconds between the last stream entry read and when Redis added it (its id's time;
+        comparable only when this host's clock and Redis's agree); 0 after a read that found nothing
+        waiting, None before the first read."""
         self._publish_paused_until = 0.0
 
     @property
@@ -240,12 +244,15 @@ class RedisBackend:
                 streams: Any = {stream_key(ch): pos for ch, pos in self._positions.items()}
                 result: Any = await self._reader.xread(streams, count=READ_COUNT, block=BLOCK_MS)
                 delay = 0.1
+                if not result:
+                    self.reader_lag = 0.0  # caught up: nothing waited
                 for key, entries in result or []:
                     channel = str(key)[len(stream_key("")):]
                     if channel not in self._positions:
                         continue
                     for entry_id, fields in entries:
                         self._positions[channel] = str(entry_id)
+                        self.reader_lag = max(0.0, time.time() - int(str(entry_id).split("-")[0]) / 1000)
                         seq = int(fields["s"]) if "s" in fields else None
                         self._dispatch(channel, Message(channel, str(fields.get("t", "")), seq))
             except asyncio.CancelledError:

@@ -24,7 +24,7 @@ from studio.live import audience, staff, tracker
 from studio.live.protocol import lifespan_state
 from studio.runtime import Studio, open_studio
 from studio.settings import Settings, load_settings
-from studio.web import api, board_api, board_pages, desk_api, desk_pages, downloads, pages
+from studio.web import api, board_api, board_pages, desk_api, desk_pages, downloads, metrics, pages
 from studio.web.templating import configure
 
 if TYPE_CHECKING:
@@ -172,6 +172,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/studio/lexicon", desk_pages.lexicon_page),
             Route("/studio/reasons", desk_pages.reasons_page),
             Route("/healthz", api.health),
+            Route("/metrics", metrics.metrics),
             Route("/api/login", api.login, methods=["POST"]),
             Route("/api/logout", api.logout, methods=["POST"]),
             Route("/api/me", api.me),

@@ -72,6 +72,11 @@ class Settings:
     workers: int = 1
     log_level: str = "info"
     """uvicorn's log level."""
+    log_format: str = "text"
+    """``text`` (readable lines) or ``json`` (one JSON object per line); neither carries question
+    text, nicknames or client addresses."""
+    metrics_token: str | None = None
+    """When set, ``/metrics`` answers only ``Authorization: Bearer <token>``; unset, loopback only."""
     templates_dir: Path = field(default=ROOT / "templates", metadata={"env": None})
     static_dir: Path = field(default=ROOT / "static", metadata={"env": None})
 
@@ -122,4 +127,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
             values[item.name] = _cast(str(item.type).removesuffix(" | None"), raw)
         except ValueError as error:
             raise SystemExit(f"{variable}: {error}") from None
-    return Settings(**values)
+    settings = Settings(**values)
+    if settings.log_format not in ("text", "json"):
+        raise SystemExit("STUDIO_LOG_FORMAT: text or json")
+    return settings

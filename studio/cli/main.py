@@ -1,4 +1,5 @@
-"""The ``studio`` command: serve, demo, create-user, screen, import-board, import-categories."""
+"""The ``studio`` command: serve, edge, demo, create-user, screen, import-board, import-categories,
+backup, restore."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import uvicorn
 from studio.accounts import directory
 from studio.clock import Clock
 from studio.errors import ApiError
+from studio.logs import log_config
 from studio.settings import Settings, load_settings
 from studio.store.database import Database
 
@@ -82,6 +84,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         ws_per_message_deflate=False,
         proxy_headers=True,
         log_level=settings.log_level,
+        log_config=log_config(settings.log_format, settings.log_level),
     )
 
 
@@ -100,7 +103,7 @@ def serve_edge(settings: Settings, host: str, port: int) -> None:
     uvicorn.run(app, factory=workers is not None, workers=workers, host=host, port=port,  # type: ignore[arg-type]
                 ws=StudioWebSocketProtocol, ws_max_size=WS_HARD_LIMIT_BYTES,
                 ws_per_message_deflate=False, proxy_headers=True,
-                log_level=settings.log_level)
+                log_level=settings.log_level, log_config=log_config(settings.log_format, settings.log_level))
 
 
 async def seed_demo(settings: Settings) -> Demo:
@@ -211,6 +214,24 @@ def import_command(args: argparse.Namespace) -> int:
         return 2
 
 
+def backup_command(args: argparse.Namespace) -> int:
+    """``studio backup DEST`` / ``studio restore BACKUP``: a message and 0, or the refusal and 1."""
+    from studio.store import backup
+
+    db_path = settings_from(args).db_path
+    try:
+        if args.command == "backup":
+            size = backup.backup(db_path, args.destination)
+            print(f"backed up {db_path} to {args.destination} ({size} bytes, integrity_check ok)")
+        else:
+            backup.restore(args.source, db_path)
+            print(f"restored {args.source} to {db_path} (integrity_check ok)")
+    except backup.BackupError as error:
+        print(f"studio {args.command}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="网络问政 · 在线访谈 live Q&A studio")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -250,6 +271,14 @@ def build_parser() -> argparse.ArgumentParser:
         "import-categories", help="load a category tree CSV (level1,level2,level3), idempotently")
     add_store_option(categories_parser)
     categories_parser.add_argument("file")
+    backup_parser = commands.add_parser(
+        "backup", help="take a consistent copy of the store while the server runs")
+    add_store_option(backup_parser)
+    backup_parser.add_argument("destination", metavar="DEST", help="a new file for the copy")
+    restore_parser = commands.add_parser(
+        "restore", help="put a backup in place of the store (stop the server first)")
+    add_store_option(restore_parser)
+    restore_parser.add_argument("source", metavar="BACKUP")
     return parser
 
 
@@ -271,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return screen.run(settings_from(args), args.file)
     if args.command in ("import-board", "import-categories"):
         return import_command(args)
+    if args.command in ("backup", "restore"):
+        return backup_command(args)
     return 2
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -104,20 +105,33 @@ class AskService:
         self.max_chars = max_chars
         self.limits = limits
         """None when rate limits are off (``STUDIO_RATE_LIMITS=false``)."""
+        self.outcomes: Counter[tuple[str, str]] = Counter()
+        """Asks and +1s by outcome: ``("ask", "ok")``, ``("vote", "too_fast")``… (the error code)."""
 
     async def ask(self, slug: str, body: dict[str, Any], asker: Asker) -> Receipt:
         """Limit, screen and store a netizen's question; a repeated ``client_key`` gets the first receipt.
 
         Screening flags are stored with the question whoever carried it (an edge's forwarded ask too).
         """
-        check_ask_rate(self.limits, asker)
-        return await questions.ask(
-            self.db, self.clock, slug=slug, body=body, max_chars=self.max_chars,
-            viewer=asker.viewer, address=asker.address, screener=self.screener,
-        )
+        try:
+            check_ask_rate(self.limits, asker)
+            receipt = await questions.ask(
+                self.db, self.clock, slug=slug, body=body, max_chars=self.max_chars,
+                viewer=asker.viewer, address=asker.address, screener=self.screener,
+            )
+        except ApiError as error:
+            self.outcomes["ask", error.code] += 1
+            raise
+        self.outcomes["ask", "ok"] += 1
+        return receipt
 
     async def vote(self, event_id: int, question_id: int, asker: Asker) -> None:
         """Limit and accept a +1 (written within the vote flush interval); 404 unless the question is public."""
-        check_vote_rate(self.limits, asker)
-        if not await self.votes.vote(event_id, question_id, asker.viewer):
-            raise ApiError("not_found", "没有这个已公开的提问")
+        try:
+            check_vote_rate(self.limits, asker)
+            if not await self.votes.vote(event_id, question_id, asker.viewer):
+                raise ApiError("not_found", "没有这个已公开的提问")
+        except ApiError as error:
+            self.outcomes["vote", error.code] += 1
+            raise
+        self.outcomes["vote", "ok"] += 1

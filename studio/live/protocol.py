@@ -158,6 +158,13 @@ _live: set[FastSend] = set()
 _sweeper: asyncio.Task[None] | None = None
 
 
+def waiting_bytes() -> tuple[int, int]:
+    """How many live connections this process holds on the fast path, and the bytes waiting in
+    their user-space send buffers (read for the metrics)."""
+    live = list(_live)
+    return len(live), sum(fast.backlog() for fast in live)
+
+
 async def _sweep(limit: float) -> None:
     """Close every client that has taken no bytes for ``limit`` seconds while bytes wait for it."""
     while True:

@@ -13,8 +13,10 @@ import asyncio
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import aiosqlite
@@ -116,6 +118,28 @@ class Reader(Queries):
     """A read connection checked out of the pool; use inside ``Database.read()``."""
 
 
+WRITE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+"""Upper bounds (seconds) of the write-latency histogram."""
+
+
+@dataclass
+class WriteStats:
+    """Committed write transactions and their latency (waiting for the writer included), as a
+    cumulative histogram over :data:`WRITE_BUCKETS`; ``failed`` counts rolled-back ones."""
+
+    count: int = 0
+    total: float = 0.0
+    failed: int = 0
+    buckets: list[int] = field(default_factory=lambda: [0] * len(WRITE_BUCKETS))
+
+    def record(self, seconds: float) -> None:
+        self.count += 1
+        self.total += seconds
+        for index, bound in enumerate(WRITE_BUCKETS):
+            if seconds <= bound:
+                self.buckets[index] += 1
+
+
 class Database:
     def __init__(self, path: str, publish: Publisher | None = None) -> None:
         self.path = path
@@ -124,6 +148,7 @@ class Database:
         self._write_lock = asyncio.Lock()
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._all_readers: list[aiosqlite.Connection] = []
+        self.writes = WriteStats()
 
     async def open(self) -> None:
         self._writer = await self._connect()
@@ -156,7 +181,11 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Tx]:
-        """One write transaction (``BEGIN IMMEDIATE``); frames publish after commit, in order."""
+        """One write transaction (``BEGIN IMMEDIATE``); frames publish after commit, in order.
+
+        ``writes`` records each transaction's time from asking for the writer to its commit.
+        """
+        asked = time.perf_counter()
         async with self._write_lock:
             assert self._writer is not None, "database is not open"
             tx = Tx(self._writer)
@@ -165,8 +194,10 @@ class Database:
                 yield tx
             except BaseException:
                 await self._writer.execute("ROLLBACK")
+                self.writes.failed += 1
                 raise
             await self._writer.execute("COMMIT")
+            self.writes.record(time.perf_counter() - asked)
             if self.publish is not None:
                 for message in tx.outbox:
                     try:

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from support.clients import Studio, recv_json, recv_until
 from support.redis_server import RedisServer, available
@@ -119,8 +120,14 @@ def test_since_on_any_process_is_gap_free(cluster: Cluster) -> None:
     assert state.summary() == reference(b, slug)
 
 
+def viewers_on(page: str, slug: str) -> float:
+    """The ``studio_viewers`` figure of one event on a process's metrics page."""
+    return next(sample.value for family in text_string_to_metric_families(page) for sample in family.samples
+                if sample.name == "studio_viewers" and sample.labels.get("event") == slug)
+
+
 def test_viewer_counts_add_up_across_processes(cluster: Cluster) -> None:
-    """stats.viewers counts the audience of every process."""
+    """stats.viewers counts the audience of every process; each process's /metrics its own."""
     a, b = cluster.servers
     slug = cluster.studio.new_event()
     sockets = [server.ws(f"/ws/events/{slug}") for server in (a, a, b)]
@@ -130,8 +137,13 @@ def test_viewer_counts_add_up_across_processes(cluster: Cluster) -> None:
         while seen != 3:  # stats frames come only when a figure changed, so start from the snapshot's
             seen = recv_until(ws, "stats", timeout=10)["viewers"]
         converged.append(seen)
+    # each process serves its own viewers on /metrics, and how far behind its Redis reader is
+    pages = [httpx.get(f"{server.base}/metrics").text for server in (a, b)]
+    for ws in sockets:
         ws.close()
     assert converged == [3, 3, 3]
+    assert [viewers_on(page, slug) for page in pages] == [2, 1]
+    assert all("studio_redis_reader_lag_seconds{" in page for page in pages)
 
 
 def test_concurrent_writes_from_several_processes_all_succeed(cluster: Cluster) -> None:
