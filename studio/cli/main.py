@@ -82,6 +82,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         ws=StudioWebSocketProtocol,
         ws_max_size=WS_HARD_LIMIT_BYTES,
         ws_per_message_deflate=False,
+        ws_ping_interval=None,  # clients ping (static/live.js); idle viewers cost no timers
         proxy_headers=True,
         log_level=settings.log_level,
         log_config=log_config(settings.log_format, settings.log_level),
@@ -102,7 +103,7 @@ def serve_edge(settings: Settings, host: str, port: int) -> None:
         app, workers = "studio.live.edge:create_edge_app", settings.workers
     uvicorn.run(app, factory=workers is not None, workers=workers, host=host, port=port,  # type: ignore[arg-type]
                 ws=StudioWebSocketProtocol, ws_max_size=WS_HARD_LIMIT_BYTES,
-                ws_per_message_deflate=False, proxy_headers=True,
+                ws_per_message_deflate=False, ws_ping_interval=None, proxy_headers=True,
                 log_level=settings.log_level, log_config=log_config(settings.log_format, settings.log_level))
 
 

@@ -46,8 +46,8 @@ log = logging.getLogger(__name__)
 EXTENSION = "studio.fast_send"
 CLOSE_TIMEOUT = 2.0
 SWEEP_SECONDS = 2.0
-"""The sweep looks at a connection only if bytes were written to it since it last found its queue
-empty, or it is already stalled: idle viewers cost nothing, busy ones one ioctl per sweep."""
+"""The sweep looks only at connections written to since it last found their queue empty, or
+already stalled (the watched set): idle viewers cost nothing, busy ones one ioctl per sweep."""
 CLOSE_STUCK = 4000
 CLOSE_INVALID_DATA = 1007
 
@@ -99,6 +99,7 @@ class FastSend:
         self._acked = 0
         self._swept = 0
         self._stalled_since: float | None = None
+        self.watched = False
 
     def write(self, wire: bytes) -> bool:
         """Write one encoded frame; False when the client is more than ``limit`` bytes behind."""
@@ -110,6 +111,9 @@ class FastSend:
             return False
         transport.write(wire)
         self.written += len(wire)
+        if not self.watched:
+            self.watched = True
+            _watched.add(self)
         return True
 
     def check(self, now: float, timeout: float) -> bool:
@@ -121,12 +125,18 @@ class FastSend:
         waiting = p.transport.get_write_buffer_size() + kernel_backlog(p.fd)
         if waiting == 0:
             self._stalled_since = None
+            self.unwatch()
             return False
         taken = self.written - waiting
         if self._stalled_since is None or taken > self._acked:
             self._stalled_since, self._acked = now, taken
             return False
         return now - self._stalled_since > timeout
+
+    def unwatch(self) -> None:
+        """Nothing waits for this client: the sweep leaves it alone until the next write."""
+        self.watched = False
+        _watched.discard(self)
 
     def stuck(self) -> None:
         if self.on_stuck is not None:
@@ -155,14 +165,15 @@ class FastSend:
 
 
 _live: set[FastSend] = set()
+_watched: set[FastSend] = set()
+"""Connections written to since their queue was last seen empty (a subset of ``_live``)."""
 _sweeper: asyncio.Task[None] | None = None
 
 
 def waiting_bytes() -> tuple[int, int]:
     """How many live connections this process holds on the fast path, and the bytes waiting in
     their user-space send buffers (read for the metrics)."""
-    live = list(_live)
-    return len(live), sum(fast.backlog() for fast in live)
+    return len(_live), sum(fast.backlog() for fast in list(_watched))
 
 
 async def _sweep(limit: float) -> None:
@@ -170,11 +181,14 @@ async def _sweep(limit: float) -> None:
     while True:
         await asyncio.sleep(SWEEP_SECONDS)
         now = time.monotonic()
-        for fast in list(_live):
+        for fast in list(_watched):
             try:
-                if fast.check(now, limit):
+                if fast.protocol.disconnected:
+                    fast.unwatch()
+                elif fast.check(now, limit):
                     log.info("closing a client that took nothing for %.0fs", limit)
                     _live.discard(fast)
+                    fast.unwatch()
                     fast.stuck()
             except Exception:
                 log.exception("send sweep failed for one client")
@@ -204,6 +218,7 @@ class StudioWebSocketProtocol(WebSocketsSansIOProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         if self.fast is not None:
             _live.discard(self.fast)
+            self.fast.unwatch()
         super().connection_lost(exc)
 
     def handle_connect(self, event: Any) -> None:
