@@ -12,7 +12,8 @@
 // the socket reconnects with since=<known> (or for a fresh snapshot when
 // resume is false) and the frame is not delivered.
 
-const BACKOFF = [500, 1000, 2000, 4000, 8000, 15000];
+const FIRST_RETRY = [250, 3000]; // ms: the first retry after a drop lands anywhere in this window
+const BACKOFF = [2000, 4000, 8000, 15000, 30000]; // later retries: half to all of these
 const PING_EVERY = 25000;
 const SILENCE_LIMIT = 65000;
 
@@ -132,7 +133,7 @@ export class LiveSocket {
         // server asks us to resume (we fell behind or it restarts)
         this.everOpen = true;
         this._setState('reconnecting');
-        this.timer = setTimeout(() => this._connect(), 200 + Math.random() * 600);
+        this.timer = setTimeout(() => this._connect(), 200 + Math.random() * 1800);
         return;
       }
       if (ev.code === 1008 || ev.code === 1009) this.attempt = Math.max(this.attempt, 3);
@@ -213,9 +214,13 @@ export class LiveSocket {
   _schedule() {
     if (this.stopped) return;
     this._setState(this.everOpen || this.attempt > 0 ? 'reconnecting' : 'connecting');
-    const base = BACKOFF[Math.min(this.attempt, BACKOFF.length - 1)];
+    // Spread out: when a server process restarts, its thousands of viewers must not all
+    // come back in the same second (the first retry lands anywhere in 0.25–3 s, later
+    // ones between half and all of the backoff step).
+    const [low, high] = FIRST_RETRY;
+    const base = BACKOFF[Math.min(this.attempt - 1, BACKOFF.length - 1)];
+    const delay = this.attempt === 0 ? low + Math.random() * (high - low) : base * (0.5 + Math.random() * 0.5);
     this.attempt += 1;
-    const delay = base + Math.random() * base * 0.3;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this._connect(), delay);
   }
