@@ -28,6 +28,7 @@ from studio.live.connection import (
     admit,
     on_ping,
     parse_since,
+    refuse,
     run_connection,
     serving,
 )
@@ -93,7 +94,7 @@ async def _owner_audience(websocket: WebSocket, studio: Studio) -> None:
     async with studio.db.read() as reader:
         event = await event_row(reader, websocket.path_params["slug"])
     if event is None:
-        await websocket.close(CLOSE_NOT_FOUND, "no such event")
+        await refuse(websocket, CLOSE_NOT_FOUND, "no such event")
         return
     await serve_audience(websocket, studio, StoreFeed(studio), studio.asking,
                          event_id=event["id"], slug=event["slug"],

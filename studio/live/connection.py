@@ -269,6 +269,15 @@ async def run_connection(
     await conn.close(code, reason)
 
 
+async def refuse(websocket: WebSocket, code: int, reason: str, *, accept: bool = False) -> None:
+    """Close a socket the server will not serve (after accepting it, so the client sees the code);
+    a client already gone is not an error."""
+    with contextlib.suppress(WebSocketDisconnect):
+        if accept:
+            await websocket.accept()
+        await websocket.close(code, reason)
+
+
 @contextlib.asynccontextmanager
 async def admit(websocket: WebSocket, host: Host) -> AsyncIterator[bool]:
     """Origin allow-list and per-address connection limit, checked before accepting; yields
@@ -283,20 +292,22 @@ async def admit(websocket: WebSocket, host: Host) -> AsyncIterator[bool]:
     origin = websocket.headers.get("origin")
     if not origin_allowed(origin, own_origin(websocket.url.scheme, websocket.headers),
                           settings.allowed_origins):
-        await websocket.accept()
-        await websocket.close(CLOSE_FORBIDDEN, "origin not allowed")
+        await refuse(websocket, CLOSE_FORBIDDEN, "origin not allowed", accept=True)
         yield False
         return
     limit = settings.max_connections_per_address
     if limit and connections[address] >= limit:
-        await websocket.accept()
-        await websocket.close(CLOSE_POLICY, "too many connections from this address")
+        await refuse(websocket, CLOSE_POLICY, "too many connections from this address", accept=True)
         yield False
         return
     connections[address] += 1
     try:
-        await websocket.accept()
-        yield True
+        try:
+            await websocket.accept()
+        except WebSocketDisconnect:
+            yield False  # the client left during its handshake
+        else:
+            yield True
     finally:
         connections[address] -= 1
         if connections[address] <= 0:

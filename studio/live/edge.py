@@ -51,7 +51,7 @@ from studio.events.changes import without_withdrawn
 from studio.events.questions import Receipt
 from studio.events.stats import StatsFrames
 from studio.live.audience import serve_audience
-from studio.live.connection import CLOSE_NOT_FOUND, CLOSE_RESUME, admit
+from studio.live.connection import CLOSE_NOT_FOUND, CLOSE_RESUME, admit, refuse
 from studio.live.protocol import lifespan_state
 from studio.live.relay import ASKS, FORWARD_MAXLEN, VOTES, event_key, replies_key, snapshot_key
 from studio.ratelimit import Limits
@@ -233,10 +233,10 @@ async def _edge_audience(websocket: WebSocket, edge: Edge) -> None:
     try:
         event = await edge.event(slug)
     except RedisError:
-        await websocket.close(CLOSE_RESUME, "resume")
+        await refuse(websocket, CLOSE_RESUME, "resume")
         return
     if event is None:
-        await websocket.close(CLOSE_NOT_FOUND, "no such event")
+        await refuse(websocket, CLOSE_NOT_FOUND, "no such event")
         return
     await serve_audience(websocket, edge, StreamFeed(edge), Forwarder(edge), event_id=int(event["id"]),
                          slug=slug, viewer=viewer_of(websocket.cookies, edge.signer))

@@ -34,6 +34,7 @@ from studio.live.connection import (
     admit,
     on_ping,
     parse_since,
+    refuse,
     run_connection,
     serving,
 )
@@ -53,17 +54,17 @@ async def _staff(websocket: WebSocket, studio: Studio) -> None:
     cookie = websocket.cookies.get(COOKIE_NAME)
     session = await studio.sessions.session(cookie)
     if session is None:
-        await websocket.close(CLOSE_FORBIDDEN, "sign in first")
+        await refuse(websocket, CLOSE_FORBIDDEN, "sign in first")
         return
     staff = session.staff
     async with studio.db.read() as tx:
         event = await event_row(tx, websocket.path_params["slug"])
         actor = await event_actor(tx, event["id"], staff) if event is not None else None
     if event is None or actor is None:
-        await websocket.close(CLOSE_NOT_FOUND, "no such event")
+        await refuse(websocket, CLOSE_NOT_FOUND, "no such event")
         return
     if not works_on(actor):
-        await websocket.close(CLOSE_FORBIDDEN, "not staff of this event")
+        await refuse(websocket, CLOSE_FORBIDDEN, "not staff of this event")
         return
     event_id = event["id"]
     if staff.role is Role.OFFICIAL:

@@ -12,6 +12,7 @@ from studio.live.connection import (
     Connection,
     admit,
     on_ping,
+    refuse,
     run_connection,
     serving,
 )
@@ -30,7 +31,7 @@ async def _track(websocket: WebSocket, studio: Studio) -> None:
     async with studio.db.read() as reader:
         view = await tracking(reader, code)
     if view is None:
-        await websocket.close(CLOSE_NOT_FOUND, "no such tracking code")
+        await refuse(websocket, CLOSE_NOT_FOUND, "no such tracking code")
         return
     conn = Connection(websocket, studio)
 

@@ -7,6 +7,7 @@ import base64
 import json
 import os
 import socket
+import struct
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -248,3 +249,22 @@ def server_frames(data: bytes) -> list[tuple[int, bytes]]:
         frames.append((opcode, data[at:at + length]))
         at += length
     return frames
+
+
+def test_clients_that_vanish_during_the_handshake_leave_no_traceback(studio: Studio) -> None:
+    """Handshakes cut off at once (RST) on every socket route, refused or not: no traceback, and
+    the server still serves a viewer."""
+    slug = studio.new_event()
+    paths = [f"/ws/events/{slug}", "/ws/events/no-such-event", f"/ws/events/{slug}/staff",
+             "/ws/track/no-such-code"]
+    for _ in range(20):
+        for path in paths:
+            sock = socket.create_connection(("127.0.0.1", studio.server.port), timeout=10)
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                         f"Connection: Upgrade\r\nSec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}"
+                         "\r\nSec-WebSocket-Version: 13\r\n\r\n".encode())
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+    with studio.server.ws(f"/ws/events/{slug}") as viewer:
+        assert recv_json(viewer)["type"] == "snapshot"
+    assert "Traceback" not in Path(studio.server.log).read_text()
