@@ -7,8 +7,8 @@ import base64
 import json
 import os
 import socket
-import struct
 import sqlite3
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
