@@ -96,6 +96,8 @@ async def _owner_audience(websocket: WebSocket, studio: Studio) -> None:
     if event is None:
         await refuse(websocket, CLOSE_NOT_FOUND, "no such event")
         return
-    await serve_audience(websocket, studio, StoreFeed(studio), studio.asking,
-                         event_id=event["id"], slug=event["slug"],
+    # only the id and slug live as long as the connection (not the row, description and all)
+    event_id, slug = int(event["id"]), str(event["slug"])
+    del event
+    await serve_audience(websocket, studio, StoreFeed(studio), studio.asking, event_id=event_id, slug=slug,
                          viewer=viewer_of(websocket.cookies, studio.viewer_signer))
