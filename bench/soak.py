@@ -1,0 +1,222 @@
+"""Soak: a compressed event night, to see that nothing grows and nothing is lost.
+
+Method. Two ``studio serve`` processes on one store and one redis-server (as
+``bench/fanout.py`` starts them). Viewers (``websockets`` clients, one task
+each) join and leave all night and reconnect with ``since=`` whenever their
+socket drops; every frame with ``seq`` must follow the last one. Each second
+the night goes on: netizens ask over HTTP and +1 over their sockets, the
+moderator approves what waits (one in ten rejected), a guest puts the most
+supported question on air and answers it, the host posts a message whose
+arrival at every viewer gives the latency. Half way through, process 2 is
+stopped and started again on its port (its viewers come back with ``since=``).
+Every ``--every`` seconds a line records each process's RSS and open
+descriptors, the viewers connected, and the p50/p99 latency of the host
+messages of that window (a viewer that reconnected counts the messages it
+caught up on from its reconnection, so the restart's window shows the
+reconnect time). At the end: every acknowledged ask is in the store,
+every viewer is at the store's ``seq``, and no frame arrived out of order.
+
+    .venv/bin/python bench/soak.py --minutes 30 --viewers 600
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import websockets
+from fanout import PASSWORD, ROOT, Studio, pinned, wait_http
+from procstat import rss_kib
+
+
+def descriptors(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+class Night:
+    """What the viewers and the night's actors share."""
+
+    def __init__(self, ports: list[int]) -> None:
+        self.ports = ports
+        self.sent: dict[int, float] = {}
+        self.latencies: list[float] = []
+        self.order_errors = 0
+        self.reconnects = 0
+        self.connected = 0
+        self.seqs: dict[int, int] = {}
+        self.acknowledged: list[int] = []
+        self.live: set[int] = set()
+        self.quiet = asyncio.Event()
+        self.stop = asyncio.Event()
+
+
+async def viewer(night: Night, index: int, lifetime: float) -> None:
+    """One viewer: watch for ``lifetime`` seconds (or all night), resuming after every drop."""
+    seq: int | None = None
+    leave_at = time.monotonic() + lifetime
+    while not night.stop.is_set() and time.monotonic() < leave_at:
+        port = night.ports[index % len(night.ports)]
+        path = "/ws/events/soak" + (f"?since={seq}" if seq is not None else "")
+        try:
+            async with websockets.connect(f"ws://127.0.0.1:{port}{path}", open_timeout=20) as ws:
+                night.connected += 1
+                night.live.add(index)
+                try:
+                    while not night.stop.is_set() and time.monotonic() < leave_at:
+                        try:
+                            raw = await asyncio.wait_for(ws.recv(), 1.0)
+                        except TimeoutError:
+                            continue
+                        frame = json.loads(raw)
+                        if frame["type"] == "snapshot":
+                            seq = frame["seq"]
+                        elif "seq" in frame:
+                            if seq is not None and frame["seq"] != seq + 1:
+                                night.order_errors += 1
+                            seq = frame["seq"]
+                        night.seqs[index] = seq or 0
+                        if frame["type"] == "host.message":
+                            number = int(frame["message"]["text"].split("#", 1)[1])
+                            night.latencies.append(time.perf_counter() - night.sent[number])
+                        if frame["type"] == "question.published" and random.random() < 0.2:
+                            await ws.send(json.dumps({"type": "vote", "question": frame["question"]["id"]}))
+                finally:
+                    night.connected -= 1
+                    night.live.discard(index)
+        except (OSError, websockets.exceptions.WebSocketException, TimeoutError):
+            night.reconnects += 1
+            await asyncio.sleep(random.uniform(0.25, 3.0))
+
+
+async def actors(night: Night, base: str) -> None:
+    """The netizens' asks, the moderator, the guest and the host, once a second."""
+    async with httpx.AsyncClient(base_url=base, timeout=30) as staff, httpx.AsyncClient(base_url=base) as public:
+        login = (await staff.post("/api/login", json={"username": "admin", "password": PASSWORD})).json()
+        headers = {"X-CSRF-Token": login["csrf_token"]}
+        number = 0
+        while not night.quiet.is_set():
+            for _ in range(random.randint(1, 4)):
+                answer = await public.post("/api/events/soak/questions", json={
+                    "text": f"夜间提问 {uuid.uuid4().hex[:8]}：公交什么时候恢复？", "client_key": str(uuid.uuid4())})
+                if answer.status_code == 201:
+                    night.acknowledged.append(answer.json()["question_id"])
+            queue = (await staff.get("/api/events/soak/queue")).json()
+            for question in queue:
+                if question["status"] == "pending":
+                    action = "reject" if random.random() < 0.1 else "approve"
+                    body = {"version": question["version"], **({"reason": "ads"} if action == "reject" else {})}
+                    await staff.post(f"/api/questions/{question['id']}/{action}", json=body, headers=headers)
+            on_air = [q for q in queue if q["status"] == "on_air"]
+            waiting = sorted((q for q in queue if q["status"] == "approved"), key=lambda q: -q["votes"])
+            if on_air:
+                q = on_air[0]
+                await staff.post(f"/api/questions/{q['id']}/answer", headers=headers,
+                                 json={"version": q["version"], "text": "正在协调，下周一起恢复。"})
+            elif waiting:
+                q = waiting[0]
+                await staff.post(f"/api/questions/{q['id']}/on-air", headers=headers, json={"version": q["version"]})
+            number += 1
+            night.sent[number] = time.perf_counter()
+            await staff.post("/api/events/soak/messages", headers=headers, json={"text": f"主持人 #{number}"})
+            await asyncio.sleep(1.0)
+
+
+async def run(minutes: float, viewers: int, every: float) -> list[str]:
+    servers = Studio(Path(tempfile.mkdtemp()), 2)
+    base = f"http://127.0.0.1:{servers.ports[0]}"
+    lines = [f"soak: {minutes:.0f} min, {viewers} viewers at a time on 2 processes + Redis",
+             "  min | RSS MiB p1 / p2 | fds p1 / p2 | viewers | host messages p50 / p99 ms | reconnects"]
+    try:
+        for port in servers.ports:
+            await wait_http(f"http://127.0.0.1:{port}")
+        async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+            login = (await http.post("/api/login", json={"username": "admin", "password": PASSWORD})).json()
+            headers = {"X-CSRF-Token": login["csrf_token"]}
+            await http.post("/api/events", headers=headers, json={
+                "slug": "soak", "title": "通宵压测", "starts_at": "2026-01-01T20:00:00+08:00",
+                "ends_at": "2026-01-01T23:00:00+08:00", "guests": [], "moderators": []})
+            await http.post("/api/events/soak/open", headers=headers)
+        night = Night(servers.ports)
+        tasks = [asyncio.create_task(actors(night, base))]
+        started = time.monotonic()
+        end = started + minutes * 60
+        restarted = False
+        next_index = 0
+
+        def join(count: int) -> None:
+            nonlocal next_index
+            for _ in range(count):
+                lifetime = random.uniform(60, minutes * 60)
+                tasks.append(asyncio.create_task(viewer(night, next_index, lifetime)))
+                next_index += 1
+
+        join(viewers)
+        window_start = 0
+        while time.monotonic() < end:
+            await asyncio.sleep(every)
+            elapsed = time.monotonic() - started
+            join(max(0, viewers - night.connected))
+            if not restarted and elapsed > minutes * 30:
+                restarted = True
+                process = servers.processes[1]
+                process.terminate()
+                await asyncio.to_thread(process.wait, 30)
+                servers.processes[1] = await asyncio.to_thread(
+                    subprocess.Popen,
+                    [*pinned(0), sys.executable, "-m", "studio", "serve", "--port", str(servers.ports[1])],
+                    env=servers.env, cwd=ROOT)
+                lines.append(f"  process 2 restarted at {elapsed / 60:.1f} min")
+            window = sorted(night.latencies[window_start:]) or [0.0]
+            window_start = len(night.latencies)
+            pids = [p.pid for p in servers.processes]
+            lines.append(
+                f"  {elapsed / 60:5.1f} | {rss_kib(pids[0]) / 1024:6.1f} / {rss_kib(pids[1]) / 1024:6.1f} | "
+                f"{descriptors(pids[0])} / {descriptors(pids[1])} | {night.connected} | "
+                f"{statistics.median(window) * 1000:.0f} / {window[int(len(window) * 0.99)] * 1000:.0f} | "
+                f"{night.reconnects}")
+            print(lines[-1], flush=True)
+        night.quiet.set()  # the night ends: no more activity, the feed settles
+        await asyncio.sleep(10)
+        async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+            login = (await http.post("/api/login", json={"username": "admin", "password": PASSWORD})).json()
+            queue = {q["id"] for q in (await http.get("/api/events/soak/queue")).json()}
+            async with websockets.connect(f"ws://127.0.0.1:{servers.ports[0]}/ws/events/soak") as ws:
+                head = json.loads(await ws.recv())["seq"]
+        watching = sorted(night.live)
+        behind = [index for index in watching if night.seqs.get(index) != head]
+        night.stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        missing = [qid for qid in night.acknowledged if qid not in queue]
+        lines += [
+            f"  asks acknowledged {len(night.acknowledged)}, missing from the store {len(missing)}",
+            f"  frames out of order {night.order_errors}",
+            f"  store seq at the end {head}: {len(watching) - len(behind)} of {len(watching)} viewers "
+            f"still watching are at it; host messages delivered {len(night.latencies)}",
+        ]
+    finally:
+        servers.stop()
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--minutes", type=float, default=30.0)
+    parser.add_argument("--viewers", type=int, default=600)
+    parser.add_argument("--every", type=float, default=60.0, help="seconds between sample lines")
+    args = parser.parse_args()
+    print("\n".join(asyncio.run(run(args.minutes, args.viewers, args.every))), flush=True)
+
+
+if __name__ == "__main__":
+    main()
