@@ -34,10 +34,11 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from itsdangerous import Signer
+from prometheus_client import CONTENT_TYPE_LATEST
 from redis.exceptions import RedisError
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
@@ -52,8 +53,9 @@ from studio.events.questions import Receipt
 from studio.events.stats import StatsFrames
 from studio.live.audience import serve_audience
 from studio.live.connection import CLOSE_NOT_FOUND, CLOSE_RESUME, admit, refuse
-from studio.live.protocol import lifespan_state
+from studio.live.protocol import lifespan_state, waiting_bytes
 from studio.live.relay import ASKS, FORWARD_MAXLEN, VOTES, event_key, replies_key, snapshot_key
+from studio.metrics import REFUSED, Figures, allowed, render
 from studio.ratelimit import Limits
 from studio.runtime import limits_of
 from studio.settings import Settings, load_settings
@@ -90,6 +92,8 @@ class Edge:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     limits: Limits | None = None
     """Asks and +1s per client and per address, as on the owner (None: limits off)."""
+    slugs: dict[int, str] = field(default_factory=dict)
+    """The slug of every event this edge has served (the metrics name events by slug)."""
 
     async def event(self, slug: str) -> dict[str, Any] | None:
         raw = await self.backend.client.get(event_key(slug))
@@ -238,8 +242,26 @@ async def _edge_audience(websocket: WebSocket, edge: Edge) -> None:
     if event is None:
         await refuse(websocket, CLOSE_NOT_FOUND, "no such event")
         return
+    edge.slugs[int(event["id"])] = slug
     await serve_audience(websocket, edge, StreamFeed(edge), Forwarder(edge), event_id=int(event["id"]),
                          slug=slug, viewer=viewer_of(websocket.cookies, edge.signer))
+
+
+async def metrics(request: Request) -> Response:
+    """``/metrics`` of an edge: its viewers, fan-out, slow clients and Redis lag (the store's
+    figures are the owner's); the same access rule as the owner's page."""
+    edge = edge_of(request.app)
+    client = request.client.host if request.client else None
+    if not allowed(client, request.headers.get("authorization"), edge.settings.metrics_token):
+        return JSONResponse({"error": {"code": "forbidden", "message": REFUSED}}, status_code=403)
+    stats = edge.hub.stats
+    figures = Figures(
+        viewers={edge.slugs[event]: n for event, n in edge.audience.items() if event in edge.slugs},
+        connections=sum(edge.connections.values()), waiting_bytes=waiting_bytes(),
+        frames=stats.frames, deliveries=stats.deliveries, dropped=dict(stats.dropped),
+        reader_lag=edge.backend.reader_lag,
+    )
+    return Response(render(figures), media_type=CONTENT_TYPE_LATEST)
 
 
 async def health(request: Request) -> JSONResponse:
@@ -277,6 +299,7 @@ def create_edge_app(settings: Settings | None = None) -> Starlette:
     return Starlette(
         routes=[
             Route("/healthz", health),
+            Route("/metrics", metrics),
             WebSocketRoute("/ws/events/{slug}", edge_socket),
         ],
         lifespan=lifespan,

@@ -170,10 +170,10 @@ _watched: set[FastSend] = set()
 _sweeper: asyncio.Task[None] | None = None
 
 
-def waiting_bytes() -> tuple[int, int]:
-    """How many live connections this process holds on the fast path, and the bytes waiting in
-    their user-space send buffers (read for the metrics)."""
-    return len(_live), sum(fast.backlog() for fast in list(_watched))
+def waiting_bytes() -> int:
+    """The bytes waiting in the user-space send buffers of this process's live connections (read
+    for the metrics; only connections written to since they were last drained can hold any)."""
+    return sum(fast.backlog() for fast in list(_watched))
 
 
 async def _sweep(limit: float) -> None:

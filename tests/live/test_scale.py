@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -225,7 +226,8 @@ def test_process_killed_mid_event_its_viewers_resume_on_another(cluster: Cluster
 
 
 def test_edge_serves_feed_resume_ask_and_vote_with_only_redis(cluster: Cluster, tmp_path: Path) -> None:
-    """An edge without the store: snapshot, live frames in order, since=, ask.ok after the owner's commit, +1."""
+    """An edge without the store: snapshot, live frames in order, since=, ask.ok after the owner's commit, +1;
+    its /metrics counts its own viewers."""
     owner = cluster.servers[0]
     studio = cluster.studio
     slug = studio.new_event()
@@ -239,6 +241,13 @@ def test_edge_serves_feed_resume_ask_and_vote_with_only_redis(cluster: Cluster, 
         ws, frame = edge_feed(edge, slug)
         state.apply(frame)
         follow(ws, state, current_seq(owner, slug))
+        for _ in range(50):  # until the edge's Redis reader has made its first read
+            page = httpx.get(f"{edge.base}/metrics").text
+            if "studio_redis_reader_lag_seconds{" in page:
+                break
+            time.sleep(0.1)
+        assert viewers_on(page, slug) == 1 and "studio_redis_reader_lag_seconds{" in page
+        assert "studio_store_write_seconds" not in page  # the store's figures are the owner's
         approve_new(studio, slug, "边缘节点实时收到的问题")
         studio.mod1.post(f"/api/events/{slug}/messages", {"text": "主持人经边缘节点"})
         follow(ws, state, current_seq(owner, slug))
