@@ -24,7 +24,7 @@ from studio.live import audience, staff, tracker
 from studio.live.protocol import lifespan_state
 from studio.runtime import Studio, open_studio
 from studio.settings import Settings, load_settings
-from studio.web import api, board_api, board_pages, desk_api, desk_pages, downloads, pages
+from studio.web import api, board_api, board_pages, desk_api, desk_pages, downloads, pages, trust
 from studio.web.templating import configure
 
 if TYPE_CHECKING:
@@ -227,6 +227,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/events/{slug}/transcript.{fmt}", downloads.transcript_export),
             Route("/board/feed.atom", downloads.board_feed),
             Route("/board/units/{id:int}/feed.atom", downloads.board_feed),
+            # The audit chain's head and the privacy notice.
+            Route("/audit", trust.audit_page),
+            Route("/privacy", trust.privacy_page),
+            Route("/api/audit/head", trust.audit_head),
             Route("/api/{rest:path}", api.api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             WebSocketRoute("/ws/events/{slug}", audience.audience_socket),
             WebSocketRoute("/ws/events/{slug}/staff", staff.staff_socket),

@@ -1,4 +1,5 @@
-"""The ``studio`` command: serve, demo, create-user, screen, import-board, import-categories."""
+"""The ``studio`` command: serve, demo, create-user, screen, import-board, import-categories,
+audit verify, purge."""
 
 from __future__ import annotations
 
@@ -250,6 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
         "import-categories", help="load a category tree CSV (level1,level2,level3), idempotently")
     add_store_option(categories_parser)
     categories_parser.add_argument("file")
+    from studio.cli import trust
+
+    trust.add_parsers(commands, add_store_option)
     return parser
 
 
@@ -271,6 +275,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return screen.run(settings_from(args), args.file)
     if args.command in ("import-board", "import-categories"):
         return import_command(args)
+    if args.command in ("audit", "purge"):
+        from studio.cli import trust
+
+        return trust.run(settings_from(args), args)
     return 2
 
 
