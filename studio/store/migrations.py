@@ -457,4 +457,32 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
     """,
+    # A netizen may retract their own pending board message with its tracking code: the status
+    # check gains 'retracted' (SQLite rebuilds the table to change a CHECK).
+    """
+    CREATE TABLE board_submissions_new (
+        id INTEGER PRIMARY KEY,
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'approved', 'rejected', 'retracted')),
+        original_text TEXT NOT NULL,
+        public_text TEXT,
+        nickname TEXT NOT NULL DEFAULT '',
+        unit_id INTEGER REFERENCES units(id),
+        hard INTEGER NOT NULL DEFAULT 0,
+        client_key TEXT NOT NULL UNIQUE,
+        tracking_code TEXT NOT NULL UNIQUE,
+        rating_code TEXT NOT NULL,
+        address TEXT NOT NULL DEFAULT '',
+        flags TEXT NOT NULL DEFAULT '[]',
+        reason TEXT,
+        case_id INTEGER REFERENCES cases(id),
+        submitted_at TEXT NOT NULL,
+        handled_by TEXT,
+        handled_at TEXT
+    );
+    INSERT INTO board_submissions_new SELECT * FROM board_submissions;
+    DROP TABLE board_submissions;
+    ALTER TABLE board_submissions_new RENAME TO board_submissions;
+    CREATE INDEX board_submissions_status ON board_submissions(status, id);
+    """,
 ]

@@ -1,13 +1,19 @@
-"""The public side of trust: the audit chain's head (page and API) and the privacy page."""
+"""The public side of trust: the audit chain's head (page and API), the privacy page, and askers
+retracting their own pending question or board message with its tracking code."""
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from urllib.parse import quote
 
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from studio.board import submissions
+from studio.errors import ApiError
+from studio.events import retract
 from studio.store import audit
 from studio.web.pages import render
-from studio.web.requests import studio
+from studio.web.requests import check_origin, studio
 
 
 async def audit_head(request: Request) -> Response:
@@ -27,3 +33,35 @@ async def audit_page(request: Request) -> Response:
 async def privacy_page(request: Request) -> Response:
     """``/privacy``: what personal data is kept, why and for how long (from the settings)."""
     return render(request, "privacy.html", retention_days=studio(request).settings.address_retention_days)
+
+
+async def retract_question(request: Request) -> Response:
+    """``POST /api/track/{code}/retract``: the asker retracts their pending question (the code is the proof)."""
+    check_origin(request)
+    app = studio(request)
+    return JSONResponse(await retract.retract(app.db, app.clock.stamp(), request.path_params["code"]))
+
+
+async def retract_submission(request: Request) -> Response:
+    """``POST /api/board/track/{code}/retract``: the author retracts their pending board message."""
+    check_origin(request)
+    app = studio(request)
+    return JSONResponse(await submissions.retract(app.db, app.clock, request.path_params["code"]))
+
+
+async def retract_form(request: Request) -> Response:
+    """The tracking pages' 撤回 button (a plain form, so it works without scripts): retract, then
+    back to the tracking page, which now says so; a refusal shows as an error page."""
+    check_origin(request)
+    app = studio(request)
+    code = request.path_params["code"]
+    board = request.url.path.startswith("/board/")
+    try:
+        if board:
+            await submissions.retract(app.db, app.clock, code)
+        else:
+            await retract.retract(app.db, app.clock.stamp(), code)
+    except ApiError as error:
+        return render(request, "error.html", error.status_code, status_code=error.status_code,
+                      message=error.message)
+    return RedirectResponse(f"/board/track/{quote(code)}" if board else f"/track/{quote(code)}", status_code=303)
