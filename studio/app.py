@@ -231,6 +231,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/audit", trust.audit_page),
             Route("/privacy", trust.privacy_page),
             Route("/api/audit/head", trust.audit_head),
+            Route("/api/openapi.json", trust.openapi_document),
+            Route("/api/asyncapi.json", trust.asyncapi_document),
             Route("/api/track/{code}/retract", trust.retract_question, methods=["POST"]),
             Route("/api/board/track/{code}/retract", trust.retract_submission, methods=["POST"]),
             Route("/track/{code}/retract", trust.retract_form, methods=["POST"]),

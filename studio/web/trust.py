@@ -12,6 +12,7 @@ from studio.board import submissions
 from studio.errors import ApiError
 from studio.events import retract
 from studio.store import audit
+from studio.web import asyncapi, openapi
 from studio.web.pages import render
 from studio.web.requests import check_origin, studio
 
@@ -65,3 +66,13 @@ async def retract_form(request: Request) -> Response:
         return render(request, "error.html", error.status_code, status_code=error.status_code,
                       message=error.message)
     return RedirectResponse(f"/board/track/{quote(code)}" if board else f"/track/{quote(code)}", status_code=303)
+
+
+async def openapi_document(request: Request) -> Response:
+    """``GET /api/openapi.json``: the HTTP contract, built from this app's routing table."""
+    return JSONResponse(openapi.document(request.app.routes))
+
+
+async def asyncapi_document(request: Request) -> Response:
+    """``GET /api/asyncapi.json``: the WebSocket frames."""
+    return JSONResponse(asyncapi.document())
