@@ -437,7 +437,8 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events ADD COLUMN audit_head_entry INTEGER;
     ALTER TABLE events ADD COLUMN audit_head_hash TEXT;
     DROP TRIGGER audit_log_append_only_update;
-    CREATE TEMP TABLE audit_chain AS
+    CREATE TEMP TABLE audit_chain (id INTEGER PRIMARY KEY, prev TEXT NOT NULL, hash TEXT NOT NULL);
+    INSERT INTO temp.audit_chain (id, prev, hash)
         WITH RECURSIVE chain(id, prev, hash) AS (
             SELECT a.id, '""" + "0" * 64 + """', audit_digest(a.id, '""" + "0" * 64 + """', a.event_id,
                    a.question_id, a.case_id, a.actor, a.role, a.action, a.from_status, a.to_status,
