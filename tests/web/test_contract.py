@@ -35,7 +35,7 @@ EXAMPLES = settings(max_examples=5, deadline=None, derandomize=True, database=No
 FRAMES = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
 CLOSE_CODES = {1000, 1007, 1008, 1009}
-"""How the server may close a hostile audience socket (docs/api.md): policy, not UTF-8, too large."""
+"""How the server may close a hostile client's socket (docs/api.md): policy, not UTF-8, too large."""
 
 
 @pytest.fixture(scope="module")
@@ -167,33 +167,55 @@ def encoded(frame: Any, how: str) -> str | bytes:
     return text
 
 
+def exchange(ws: Any, frames: list[tuple[Any, str]], greeting: str) -> None:
+    """After ``greeting``, send the frames then a ping; every answer up to the pong must be a documented
+    frame (errors with a documented code), or the socket closes with a documented close code."""
+    recv_until(ws, greeting)
+    try:
+        for frame, how in frames:
+            ws.send(encoded(frame, how))
+            if how == "latin":
+                break
+        ws.send(json.dumps({"type": "ping"}))
+        while True:
+            answer = json.loads(ws.recv(timeout=5))
+            assert answer["type"] in asyncapi.SERVER_FRAMES, answer
+            if answer["type"] == "error":
+                assert answer["code"] in openapi.ERROR_CODES, answer
+            if answer["type"] == "pong":
+                break
+    except ConnectionClosed as closed:
+        assert closed.rcvd is not None and closed.rcvd.code in CLOSE_CODES, closed
+
+
+SEQUENCES = st.lists(st.tuples(client_frame(), st.sampled_from(["ascii", "utf8", "binary", "latin"])),
+                     min_size=1, max_size=6)
+
+
+@pytest.fixture(scope="module")
+def sockets(live: Studio) -> dict[str, str]:
+    """An event with a pending question, for the three sockets."""
+    slug = live.new_event()
+    return {"slug": slug, "code": live.ask(slug, "套接字测试的问题")["tracking_code"]}
+
+
 @FRAMES
-@given(frames=st.lists(st.tuples(client_frame(), st.sampled_from(["ascii", "utf8", "binary", "latin"])),
-                       min_size=1, max_size=6))
-def test_hypothesis_over_audience_frames(live: Studio, frames: list[tuple[Any, str]]) -> None:
-    """Random sequences of frames on the audience socket: every answer is a documented frame, every
-    error a documented code, every close a documented close code; a viewer is still served."""
-    slug = getattr(test_hypothesis_over_audience_frames, "slug", None)
-    if slug is None:
-        slug = live.new_event()
-        setattr(test_hypothesis_over_audience_frames, "slug", slug)  # noqa: B010
-    with live.server.ws(f"/ws/events/{slug}") as ws:
-        recv_until(ws, "snapshot")
-        try:
-            for frame, how in frames:
-                ws.send(encoded(frame, how))
-                if how == "latin":
-                    break
-            ws.send(json.dumps({"type": "ping"}))
-            while True:
-                answer = json.loads(ws.recv(timeout=5))
-                assert answer["type"] in asyncapi.SERVER_FRAMES, answer
-                if answer["type"] == "error":
-                    assert answer["code"] in openapi.ERROR_CODES, answer
-                if answer["type"] == "pong":
-                    break
-        except ConnectionClosed as closed:
-            assert closed.rcvd is not None and closed.rcvd.code in CLOSE_CODES, closed
+@given(frames=SEQUENCES, socket=st.sampled_from(["audience", "staff", "tracker"]))
+def test_hypothesis_over_socket_frames(live: Studio, sockets: dict[str, str], frames: list[tuple[Any, str]],
+                                       socket: str) -> None:
+    """Random sequences of frames (types, fields, sizes, encodings, orders) on the audience, staff
+    (as an admin) and tracker sockets: only documented frames, error codes and close codes; a
+    viewer is still served afterwards."""
+    slug = sockets["slug"]
+    if socket == "audience":
+        with live.server.ws(f"/ws/events/{slug}") as ws:
+            exchange(ws, frames, "snapshot")
+    elif socket == "staff":
+        with live.admin.staff_ws(slug) as ws:
+            exchange(ws, frames, "staff.snapshot")
+    else:
+        with live.server.ws(f"/ws/track/{sockets['code']}") as ws:
+            exchange(ws, frames, "track")
     viewer_still_served(live, slug)
 
 
