@@ -32,6 +32,7 @@ class Status(StrEnum):
     REJECTED = "rejected"
     MERGED = "merged"
     TRANSFERRED = "transferred"
+    RETRACTED = "retracted"
 
 
 class Action(StrEnum):
@@ -47,6 +48,7 @@ class Action(StrEnum):
     EDIT = "edit"
     CORRECT = "correct"
     RESTORE = "restore"
+    RETRACT = "retract"
 
 
 class Role(StrEnum):
@@ -80,6 +82,7 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     **{(status, Action.EDIT): status for status in PUBLIC_STATUSES},
     (Status.ANSWERED, Action.CORRECT): Status.ANSWERED,
     (Status.REJECTED, Action.RESTORE): Status.PENDING,
+    (Status.PENDING, Action.RETRACT): Status.RETRACTED,
 }
 """Every allowed (state, action) pair and the state it leads to."""
 
@@ -96,6 +99,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.EDIT: frozenset({Role.MODERATOR, Role.ADMIN}),
     Action.CORRECT: frozenset({Role.OFFICIAL, Role.MODERATOR, Role.ADMIN}),
     Action.RESTORE: frozenset({Role.MODERATOR, Role.ADMIN}),
+    Action.RETRACT: frozenset({Role.AUDIENCE}),
 }
 """Which roles may take each action (on events they are staff of)."""
 
@@ -103,7 +107,7 @@ LIVE_ONLY = frozenset({Action.ON_AIR, Action.OFF_AIR, Action.ANSWER})
 """Actions that only make sense while the event is on air."""
 
 AFTER_CLOSE = frozenset({Action.REJECT, Action.MERGE, Action.ASSIGN, Action.UNPUBLISH, Action.EDIT,
-                         Action.CORRECT, Action.RESTORE})
+                         Action.CORRECT, Action.RESTORE, Action.RETRACT})
 """Actions still allowed on a closed event besides approving (the backlog, and taking back)."""
 
 DESK_ACTIONS = frozenset({Action.APPROVE, Action.REJECT, Action.MERGE, Action.ASSIGN, Action.UNPUBLISH,
@@ -170,6 +174,9 @@ def decide(
     to no unit; on-air, off-air and answer need a live event; nothing changes
     on a closed event except approving the moderation backlog, which sends the
     question straight to the board, and taking back (:data:`AFTER_CLOSE`).
+    The asker (``Role.AUDIENCE``, proven by the tracking code, not staff)
+    may retract their own question while it waits for its first review only
+    (pending and never published).
     Approving a question that was unpublished from ``unpublished_from`` puts it
     back there (on air comes back approved; approved on a closed event goes
     to the board). Raises :class:`Refusal` with code ``forbidden`` (who) or
@@ -177,13 +184,15 @@ def decide(
     """
     if actor.role not in ROLES[action]:
         raise Refusal("forbidden", f"{actor.role.value} may not {action.value}")
-    if actor.role is not Role.ADMIN and not actor.event_staff:
+    if actor.role is not Role.ADMIN and not actor.event_staff and action is not Action.RETRACT:
         raise Refusal("forbidden", "not staff of this event")
     if actor.role is Role.OFFICIAL and question_unit not in (None, actor.unit_id):
         raise Refusal("forbidden", "the question is addressed to another unit")
     new_status = TRANSITIONS.get((status, action))
     if new_status is None:
         raise Refusal("not_allowed", f"cannot {action.value} a question that is {status.value}")
+    if action is Action.RETRACT and unpublished_from is not None:
+        raise Refusal("not_allowed", "a question once published cannot be retracted")
     if action in LIVE_ONLY and event_status is not EventStatus.LIVE:
         raise Refusal("not_allowed", f"cannot {action.value} unless the event is live")
     if action is Action.APPROVE and unpublished_from is not None:

@@ -17,12 +17,14 @@ const EXPLAIN = {
   rejected: '很抱歉，您的问题未通过审核。',
   transferred: '您的问题已转至留言板，由办理单位限时办理。',
   merged: '您的问题已与相同问题合并（同问）。',
+  retracted: '您已撤回这个问题：它不再审核，也不会公开。',
   withdrawn: '您的问题公开后已撤回复核：工作人员正在重新审核公开内容，审核通过后将再次公开。',
 };
 
 function steps(t, st) {
   const names = (codes) => codes.map((code) => Q_STATUS[code] || CASE_STATUS[code] || code);
   if (st === 'rejected') return { list: names(['submitted', 'pending', 'rejected']), cur: 2, fail: true };
+  if (st === 'retracted') return { list: names(['submitted', 'retracted']), cur: 1, final: true };
   if (st === 'transferred') {
     const replied = !!(t.case && t.case.status === 'replied');
     return { list: names(['submitted', 'pending', 'approved', 'transferred', 'replied']), cur: replied ? 4 : 3, final: replied };
@@ -103,6 +105,8 @@ function render(t) {
 
   clear(body);
   for (const node of out) body.appendChild(node);
+  const retract = document.getElementById('track-retract');
+  if (retract) retract.hidden = !t.retractable;
 }
 
 const banner = bindBanner(document.getElementById('conn-banner'), { gone: '查询码无效或问题不存在。' });

@@ -24,7 +24,17 @@ from studio.live import audience, staff, tracker
 from studio.live.protocol import lifespan_state
 from studio.runtime import Studio, open_studio
 from studio.settings import Settings, load_settings
-from studio.web import api, board_api, board_pages, desk_api, desk_pages, downloads, metrics, pages
+from studio.web import (
+    api,
+    board_api,
+    board_pages,
+    desk_api,
+    desk_pages,
+    downloads,
+    metrics,
+    pages,
+    trust,
+)
 from studio.web.templating import configure
 
 if TYPE_CHECKING:
@@ -228,6 +238,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/events/{slug}/transcript.{fmt}", downloads.transcript_export),
             Route("/board/feed.atom", downloads.board_feed),
             Route("/board/units/{id:int}/feed.atom", downloads.board_feed),
+            # The audit chain's head, the privacy notice, askers retracting their own.
+            Route("/audit", trust.audit_page),
+            Route("/privacy", trust.privacy_page),
+            Route("/api/audit/head", trust.audit_head),
+            Route("/api/openapi.json", trust.openapi_document),
+            Route("/api/asyncapi.json", trust.asyncapi_document),
+            Route("/api/track/{code}/retract", trust.retract_question, methods=["POST"]),
+            Route("/api/board/track/{code}/retract", trust.retract_submission, methods=["POST"]),
+            Route("/track/{code}/retract", trust.retract_form, methods=["POST"]),
+            Route("/board/track/{code}/retract", trust.retract_form, methods=["POST"]),
             Route("/api/{rest:path}", api.api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             WebSocketRoute("/ws/events/{slug}", audience.audience_socket),
             WebSocketRoute("/ws/events/{slug}/staff", staff.staff_socket),

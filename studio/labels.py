@@ -19,6 +19,7 @@ QUESTION_STATUS = {
     "rejected": "未通过",
     "merged": "已合并",
     "transferred": "已转办",
+    "retracted": "已撤回",
 }
 """A question's status (``submitted`` is the tracker's first step, before review)."""
 
@@ -36,6 +37,7 @@ QUESTION_TIMELINE = {
     "unpublished": "已撤回复核，暂不公开",
     "republished": "复核通过，重新公开",
     "restored": "恢复审核",
+    "retracted": "提问人已撤回",
 }
 """The lines of an asker's tracker (``approved_again``: taken off air, back in the list;
 ``unpublished``/``republished``: taken back for review and published again; ``restored``: a

@@ -47,6 +47,15 @@ class KeyedLimiter:
             self._buckets.move_to_end(key)
         return bucket.take(now)
 
+    def forget(self) -> int:
+        """Drop every bucket (and so every address held as a key); how many there were.
+
+        The daily purge calls it: a bucket only ever holds a few minutes of
+        history, so forgetting them costs at most one extra burst per client."""
+        count = len(self._buckets)
+        self._buckets.clear()
+        return count
+
     def give_back(self, key: str) -> None:
         """Return the token just taken for ``key`` (another limit refused the request)."""
         bucket = self._buckets.get(key)
@@ -71,6 +80,11 @@ class Limits:
         self.ask_address = KeyedLimiter(ask_address_burst, ask_address_rate)
         self.vote_client = KeyedLimiter(vote_burst, vote_rate)
         self.vote_address = KeyedLimiter(vote_address_burst, vote_address_rate)
+
+    def forget(self) -> int:
+        """Drop every client and address the buckets hold (the daily purge); how many keys."""
+        return sum(limiter.forget() for limiter in
+                   (self.ask_client, self.ask_address, self.vote_client, self.vote_address))
 
     def ask(self, client: str, address: str, now: float) -> float:
         """0.0 when an ask from ``client`` at ``address`` may go ahead, else the seconds to wait."""

@@ -22,6 +22,7 @@ from itsdangerous import Signer
 
 from broadcast import Hub, Message, backend_from_url
 from studio import channels
+from studio.accounts.privacy import DailyPurge
 from studio.accounts.sessions import Sessions
 from studio.board import records
 from studio.board.life import Rules
@@ -144,6 +145,8 @@ class Studio:
     """Open WebSocket connections per client address."""
     presence: dict[int, dict[int, Presence]] = field(default_factory=dict)
     stats_frames: StatsFrames | None = None
+    purge: DailyPurge | None = None
+    """The daily purge of personal data past ``STUDIO_ADDRESS_RETENTION_DAYS``."""
     _viewers: dict[int, int] = field(default_factory=dict)
     _snapshots: dict[int, tuple[int, float, str]] = field(default_factory=dict)
 
@@ -198,6 +201,8 @@ class Studio:
         if self.stats_frames is not None:
             await self.stats_frames.stop()
         await self.claim_sweeper.stop()
+        if self.purge is not None:
+            await self.purge.stop()
         await self.screener.stop()
         await self.votes.stop()
         await self.hub.stop()
@@ -256,6 +261,9 @@ async def open_studio(settings: Settings) -> Studio:
     studio.screener.start_board_index()
     studio.stats_frames = StatsFrames(hub, studio.audience, studio, settings.stats_interval)
     studio.stats_frames.start()
+    studio.purge = DailyPurge(db, clock, settings.address_retention_days, limits, address_limiter)
+    await studio.purge.tick()
+    studio.purge.start()
     return studio
 
 

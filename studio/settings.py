@@ -63,6 +63,8 @@ class Settings:
     """Working days for a case marked hard (疑难)."""
     board_extension_days: int = 5
     """Working days the one extension of a case adds to its deadline."""
+    address_retention_days: int = 30
+    """Days a client's address, viewer key and +1 voter are kept (purged daily and by ``studio purge``)."""
     send_buffer_bytes: int = 256 * 1024
     """Bytes a live connection may have waiting in its socket's user-space buffer before it is dropped."""
     socket_send_buffer: int = 64 * 1024

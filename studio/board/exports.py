@@ -76,17 +76,30 @@ def to_json(transcript: dict[str, Any], base: str) -> str:
     return json.dumps({
         "event": {key: event[key] for key in ("slug", "title", "description", "opened_at", "closed_at")},
         "url": f"{base}/events/{event['slug']}",
+        "audit_head": transcript.get("audit_head"),
         "lines": rows(transcript, base),
     }, ensure_ascii=False, indent=2)
 
 
+def head_line(head: dict[str, Any]) -> str:
+    """The closing audit head as one line of text (what ``studio audit verify --against`` takes)."""
+    return f"审计链头（结束时）：第 {head['entry']} 条 · SHA-256 {head['hash']}"
+
+
 def to_csv(transcript: dict[str, Any], base: str) -> str:
-    """UTF-8 CSV with a byte-order mark (Excel); every cell through :func:`cell`."""
+    """UTF-8 CSV with a byte-order mark (Excel); every cell through :func:`cell`; the closing
+    audit head, when there is one, as a last row of role ``audit``."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows(transcript, base):
         writer.writerow({key: cell(value) for key, value in row.items()})
+    head = transcript.get("audit_head")
+    if head:
+        event = transcript["event"]
+        writer.writerow({key: cell(value) for key, value in {
+            "anchor": "", "at": event.get("closed_at") or "", "role": "audit", "speaker": "审计链",
+            "unit": "", "text": head_line(head), "transcript_url": f"{base}/audit", "case_url": ""}.items()})
     return "\ufeff" + buffer.getvalue()
 
 
@@ -104,6 +117,8 @@ def to_markdown(transcript: dict[str, Any], base: str) -> str:
     if event.get("description"):
         lines += [md(event["description"]), ""]
     lines += [f"原文：<{base}/events/{event['slug']}>", ""]
+    if transcript.get("audit_head"):
+        lines += [head_line(transcript["audit_head"]), ""]
     for row in rows(transcript, base):
         unit = f"（{md(row['unit'])}）" if row["unit"] and row["role"] != "host" else ""
         lines.append(f"**{md(row['speaker'])}**{unit} `{row['at']}` [¶]({row['transcript_url']})")

@@ -18,7 +18,7 @@ from studio.accounts.directory import Staff, resolve_unit
 from studio.board import records
 from studio.board.life import Stage
 from studio.clock import Clock
-from studio.codes import new_rating_code
+from studio.codes import new_rating_code, same_secret
 from studio.desk import reasons
 from studio.desk.screener import Screener, screen_board_submission
 from studio.errors import ApiError, invalid
@@ -100,6 +100,7 @@ def staff_submission(row: Any) -> dict[str, Any]:
         "submitted_at": row["submitted_at"],
         "reason": row["reason"],
         "case_id": row["case_id"],
+        "retractable": row["status"] == "pending",
     }
 
 
@@ -174,6 +175,23 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
                                        "edited": public_text != row["original_text"]})
         row = await submission_rows.submission_row(tx, submission_id)
         return staff_submission(row)
+
+
+async def retract(db: Database, clock: Clock, code: str) -> dict[str, Any]:
+    """The author retracts their message with its tracking code while it is pending (never
+    reviewed): it leaves the queue and is never published; audited (actor: the nickname).
+    404 ``not_found`` for an unknown code, 409 ``not_allowed`` once it was reviewed."""
+    async with db.write() as tx:
+        row = await submission_rows.submission_by_tracking_code(tx, code) if code.isascii() else None
+        if row is None or not same_secret(row["tracking_code"], code):
+            raise ApiError("not_found", "查询码无效")
+        stamp = clock.stamp()
+        if not await submission_rows.set_retracted(tx, row["id"], at=stamp):
+            raise ApiError("not_allowed", "只有尚未审核的留言可以撤回")
+        await audit.record(tx, at=stamp, actor=row["nickname"] or DEFAULT_NICKNAME, role=Role.AUDIENCE.value,
+                           action="board.retract", from_status="pending", to_status="retracted",
+                           detail={"submission": row["id"]})
+    return {"submission_id": row["id"], "status": "retracted"}
 
 
 async def track(conn: Queryable, code: str) -> dict[str, Any] | None:

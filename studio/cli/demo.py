@@ -31,7 +31,7 @@ from studio.board.workdays import add_working_days, is_working_day
 from studio.clock import Clock
 from studio.desk import wordlist
 from studio.desk.screener import Screener
-from studio.events import manage, questions
+from studio.events import manage, questions, retract
 from studio.store import meta, timeshift
 from studio.store.cases import event_case_ids
 from studio.store.database import Database
@@ -249,6 +249,9 @@ async def seed_questions(db: Database, clock: Clock, screener: Screener, made: d
         receipts[spec["text"]] = receipt
         version = 1
         for step in spec["then"]:
+            if step == "retract":
+                await retract.retract(db, clock.stamp(), receipt.tracking_code)
+                continue
             actor = made["mod1"] if step in ("approve", "reject") else made[OFFICIAL_OF[spec["unit"]]]
             body: dict[str, Any] = {"version": version}
             if step == "reject":
@@ -280,13 +283,16 @@ PAST_QUESTIONS: list[dict[str, Any]] = [
      "nickname": "家长", "then": ["approve"]},
     {"text": "幼儿园的延时托管什么时候能推开？双职工家庭接孩子太难了。", "unit": "区教育局",
      "then": ["approve"]},
+    {"text": "小区门口的井盖松了，踩上去会晃。（写错了小区名，提问人撤回了）", "unit": "区交通运输局",
+     "nickname": "老住户", "then": ["retract"]},
 ]
 
 
 async def seed_past_event(db: Database, clock: Clock, screener: Screener, made: dict[str, Staff],
                           unit_ids: dict[str, int], start: Any) -> None:
     """A closed event from last week: two questions answered live (board posts), three left for
-    the board as cases — one replied and rated by its asker, one accepted, one waiting."""
+    the board as cases — one replied and rated by its asker, one accepted, one waiting — and one
+    its asker retracted before review."""
     admin = made["admin"]
     past = await manage.create_event(db, clock, admin, {
         "slug": "wenjiuye-2026",

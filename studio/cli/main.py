@@ -1,5 +1,5 @@
 """The ``studio`` command: serve, edge, demo, create-user, screen, import-board, import-categories,
-backup, restore."""
+backup, restore, audit verify, purge."""
 
 from __future__ import annotations
 
@@ -280,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", help="put a backup in place of the store (stop the server first)")
     add_store_option(restore_parser)
     restore_parser.add_argument("source", metavar="BACKUP")
+    from studio.cli import trust
+
+    trust.add_parsers(commands, add_store_option)
     return parser
 
 
@@ -303,6 +306,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return import_command(args)
     if args.command in ("backup", "restore"):
         return backup_command(args)
+    if args.command in ("audit", "purge"):
+        from studio.cli import trust
+
+        return trust.run(settings_from(args), args)
     return 2
 
 

@@ -106,6 +106,7 @@ async def tracking(conn: Queryable, code: str) -> dict[str, Any] | None:
         "reason": row["reason"] if row["status"] == Status.REJECTED.value else None,
         "merged_into": row["merged_into"],
         "withdrawn": followed["status"] == Status.PENDING.value and bool(followed["unpublished_from"]),
+        "retractable": row["status"] == Status.PENDING.value and not row["unpublished_from"],
         "timeline": [{"status": item["status"], "at": item["at"]} for item in timeline],
         "answer": answer_of(followed) if public else None,
         "case": case,

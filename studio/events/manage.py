@@ -18,6 +18,7 @@ from moderation.lifecycle import (
 from studio import channels
 from studio.accounts.access import LISTED_AS, event_actor, require_event_staff
 from studio.accounts.directory import Staff, staff_ids
+from studio.auditchain import Head
 from studio.board import records
 from studio.clock import Clock
 from studio.errors import ApiError, invalid
@@ -158,6 +159,8 @@ async def close_event(db: Database, clock: Clock, staff: Staff, slug: str) -> di
             raise ApiError("not_allowed", "只有直播中的访谈可以结束")
         await archive(tx, clock, staff, row)
         row = await _set_status(tx, clock, staff, row, EventStatus.CLOSED)
+        head = await audit.head(tx)
+        await events.set_audit_head(tx, row["id"], head.entry, head.hash)
         event = await public_event(tx, row)
         await tx.emit(row["id"], channels.public(row["id"]),
                       {"type": "event.status", "status": row["status"], "event": event}, clock.stamp())
@@ -273,6 +276,13 @@ async def staff_events(conn: Queryable, staff: Staff) -> list[dict[str, Any]]:
     return [await public_event(conn, row) for row in rows]
 
 
+def closing_head(row: Any) -> dict[str, Any] | None:
+    """The audit chain's head as the event closed (entry number and hash), None before it closed."""
+    if row["audit_head_hash"] is None:
+        return None
+    return Head(int(row["audit_head_entry"]), row["audit_head_hash"]).public()
+
+
 async def transcript(conn: Queryable, row: Any) -> dict[str, Any]:
     """The public record of an event: host messages and answered Q&As in time order."""
     items: list[dict[str, Any]] = [
@@ -288,6 +298,7 @@ async def transcript(conn: Queryable, row: Any) -> dict[str, Any]:
     transferred = await questions.event_questions(conn, row["id"], ("transferred",))
     return {
         "event": await public_event(conn, row),
+        "audit_head": closing_head(row),
         "items": items,
         "transferred": [
             {**public_question(question), "case_id": question["case_id"]} for question in transferred

@@ -1,10 +1,17 @@
-"""The append-only audit log: who did what, when, with the text before and after."""
+"""The append-only audit log: who did what, when, with the text before and after.
+
+Each entry is chained to the one before (``studio.auditchain``): it is numbered
+one past the last, carries the last entry's hash as ``prev_hash`` and its own
+``hash``, computed here inside the write transaction (one writer, so the chain
+has no fork).
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from studio.auditchain import FIELDS, GENESIS, Head, Verdict, digest, walk
 from studio.store.database import Queryable, Tx
 
 
@@ -24,13 +31,32 @@ async def record(
     after_text: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
+    last = await head(tx)
+    number = last.entry + 1
+    fields: dict[str, Any] = {
+        "event_id": event_id, "question_id": question_id, "case_id": case_id, "actor": actor,
+        "role": role, "action": action, "from_status": from_status, "to_status": to_status,
+        "before_text": before_text, "after_text": after_text,
+        "detail": json.dumps(detail or {}, ensure_ascii=False), "at": at,
+    }
     await tx.execute(
-        """INSERT INTO audit_log (event_id, question_id, case_id, actor, role, action,
-           from_status, to_status, before_text, after_text, detail, at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (event_id, question_id, case_id, actor, role, action, from_status, to_status,
-         before_text, after_text, json.dumps(detail or {}, ensure_ascii=False), at),
+        f"INSERT INTO audit_log (id, prev_hash, hash, {', '.join(FIELDS)}) "
+        f"VALUES (?, ?, ?, {', '.join('?' for _ in FIELDS)})",
+        (number, last.hash, digest(number, last.hash, fields), *(fields[name] for name in FIELDS)),
     )
+
+
+async def head(conn: Queryable) -> Head:
+    """The chain's last entry (number and hash); entry 0 and the genesis hash when empty."""
+    row = await conn.fetchone("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+    if row is None:
+        return Head(0, GENESIS)
+    return Head(int(row["id"]), str(row["hash"] or ""))
+
+
+async def verify(conn: Queryable) -> Verdict:
+    """Walk the whole chain in stored order (``studio.auditchain.walk``)."""
+    return walk(await conn.fetchall("SELECT * FROM audit_log ORDER BY id"))
 
 
 async def entries(

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import aiosqlite
 
 from broadcast import Message
+from studio.auditchain import FIELDS, digest
 from studio.store.fulltext import index_text
 from studio.store.migrations import MIGRATIONS
 
@@ -36,6 +37,11 @@ BUSY_TIMEOUT_MS = 10_000
 def encode(frame: dict[str, Any]) -> str:
     """Encode a frame once, compactly, keeping Chinese readable."""
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+def audit_digest(number: int, prev_hash: str, *values: Any) -> str:
+    """An audit entry's hash from its stored columns (number, prev_hash, then FIELDS' order)."""
+    return digest(number, prev_hash, dict(zip(FIELDS, values, strict=True)))
 
 
 class Queryable(Protocol):
@@ -168,6 +174,8 @@ class Database:
         await conn.execute("PRAGMA synchronous = NORMAL")
         # The board's search index triggers call this (studio/search.py).
         await conn.create_function("search_tokens", 1, index_text, deterministic=True)
+        # The migration that chains an existing audit log calls this (studio/auditchain.py).
+        await conn.create_function("audit_digest", 2 + len(FIELDS), audit_digest, deterministic=True)
         return conn
 
     async def close(self) -> None:

@@ -66,6 +66,12 @@ async def set_event_status(tx: Tx, event_id: int, status: str, *, stamp_column: 
     )
 
 
+async def set_audit_head(tx: Tx, event_id: int, entry: int, digest: str) -> None:
+    """Keep the audit chain's head as the event closed (shown with its transcript)."""
+    await tx.execute("UPDATE events SET audit_head_entry = ?, audit_head_hash = ? WHERE id = ?",
+                     (entry, digest, event_id))
+
+
 async def set_event_people(tx: Tx, event_id: int, listing: str, staff_ids: Sequence[int]) -> None:
     """Replace the event's ``guest`` or ``moderator`` list, keeping the given order."""
     await tx.execute("DELETE FROM event_staff WHERE event_id = ? AND role = ?", (event_id, listing))

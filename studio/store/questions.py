@@ -144,7 +144,7 @@ async def question_counts(conn: Queryable, event_id: int) -> dict[str, Any]:
 
     ``received`` every question asked; ``published`` (= ``approved``) those ever
     made public; ``pending`` still in review; ``merged``; ``rejected``, with
-    ``rejected_by_reason`` in catalogue order.
+    ``rejected_by_reason`` in catalogue order; ``retracted`` by their askers before review.
     """
     rows = await conn.fetchall(
         "SELECT status, COUNT(*) AS n FROM questions WHERE event_id = ? GROUP BY status", (event_id,)
@@ -159,6 +159,7 @@ async def question_counts(conn: Queryable, event_id: int) -> dict[str, Any]:
         "approved": published,
         "merged": counts.get(Status.MERGED.value, 0),
         "rejected": counts.get(Status.REJECTED.value, 0),
+        "retracted": counts.get(Status.RETRACTED.value, 0),
         "rejected_by_reason": await rejection_counts(conn, event_id),
     }
 

@@ -70,6 +70,14 @@ async def set_rejected(tx: Tx, submission_id: int, *, reason: str, by: str, at: 
     )
 
 
+async def set_retracted(tx: Tx, submission_id: int, *, at: str) -> bool:
+    """Retracted by its author, if still pending; whether it was."""
+    cursor = await tx.execute(
+        "UPDATE board_submissions SET status = 'retracted', handled_by = '', handled_at = ? "
+        "WHERE id = ? AND status = 'pending'", (at, submission_id))
+    return bool(cursor.rowcount)
+
+
 async def set_approved(tx: Tx, submission_id: int, *, public_text: str, case_id: int, hard: bool,
                        by: str, at: str) -> None:
     """Approved as ``public_text``, which opened the board case ``case_id``."""

@@ -260,8 +260,9 @@ def test_transcript_exports_match_the_transcript_and_posts_link_back(board: Stud
     assert lines[2]["transcript_url"].endswith(f"/events/{slug}#q-{question['id']}")
     assert lines[2]["case_url"].endswith(f"/board/cases/{qa['case_id']}")
     rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
-    assert [(r["role"], r["speaker"], r["at"]) for r in rows] == [
+    assert [(r["role"], r["speaker"], r["at"]) for r in rows[:-1]] == [
         (line["role"], line["speaker"], line["at"]) for line in lines]
+    assert rows[-1]["role"] == "audit" and transcript["audit_head"]["hash"] in rows[-1]["text"]
     assert rows[2]["text"] == qa["question"]["answer"]["text"]
     markdown = as_md.text
     assert as_md.headers["content-type"].startswith("text/markdown")

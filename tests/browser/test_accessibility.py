@@ -133,6 +133,8 @@ def build(studio: Studio) -> Site:
         "board: ranking": Page("/board/ranking"),
         "board: tracking": Page(f"/board/track/{board_code}"),
         "error page": Page("/events/no-such-event"),
+        "audit chain": Page("/audit"),
+        "privacy": Page("/privacy"),
         "staff login": Page("/studio/login", states=[[
             ("fill", "#username", "mod1"), ("fill", "#password", "wrong-password"),
             ("click", "#login-submit"), ("wait", "#login-error")]]),
@@ -162,7 +164,8 @@ def build(studio: Studio) -> Site:
 
 PUBLIC_PAGES = ["home", "live event", "live event on a phone", "scheduled event", "closed event (transcript)",
                 "question tracking", "board", "board: new", "board: case", "board: search",
-                "board: a post answered live", "board: ranking", "board: tracking", "error page", "staff login"]
+                "board: a post answered live", "board: ranking", "board: tracking", "error page", "staff login",
+                "audit chain", "privacy"]
 STAFF_PAGES = ["studio home (admin pages)", "studio home (moderator)", "studio home (official)",
                "moderation desk", "official console", "board console (unit)", "board console (moderator)",
                "board console (admin)", "audit log", "lexicon", "rejection reasons", "holiday calendar",

@@ -37,6 +37,7 @@ A = Action
 #   assign (route to a unit) keeps the status, in the moderation states pending/approved.
 # Taking back: every public state ─unpublish▶ pending; edit keeps a public state;
 #   answered ─correct▶ answered; rejected ─restore▶ pending.
+# The asker's own: pending (never published) ─retract▶ retracted.
 PUBLIC = ("approved", "on_air", "answered", "transferred")
 ALLOWED: dict[tuple[str, str], str] = {
     **{(status, "unpublish"): "pending" for status in PUBLIC},
@@ -53,6 +54,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("on_air", "off_air"): "approved",
     ("on_air", "answer"): "answered",
     ("on_air", "transfer"): "transferred",
+    ("pending", "retract"): "retracted",
 }
 
 # Who may take each action (DESIGN.md §2 and the API table of §4).
@@ -71,13 +73,14 @@ ACTION_ROLES: dict[str, set[str]] = {
     "edit": MODERATION,
     "correct": {"official", "moderator", "admin"},
     "restore": MODERATION,
+    "retract": {"audience"},
 }
 
 ALLOWED_STATUS = {key: Status(value) for key, value in ALLOWED.items()}
 
 LIVE_ONLY_ACTIONS = {"on_air", "off_air", "answer"}
 # plus approve, which goes to the board
-CLOSED_EVENT_ACTIONS = {"reject", "merge", "assign", "unpublish", "edit", "correct", "restore"}
+CLOSED_EVENT_ACTIONS = {"reject", "merge", "assign", "unpublish", "edit", "correct", "restore", "retract"}
 
 OFFICIAL_UNIT = 1
 OTHER_UNIT = 2
@@ -90,7 +93,7 @@ def expected_outcome(
     """('ok', (new_status, to_board)) or ('refused', code) as DESIGN.md describes."""
     if role not in ACTION_ROLES[action]:
         return ("refused", "forbidden")
-    if role != "admin" and not staff:
+    if role not in ("admin", "audience") and not staff:
         return ("refused", "forbidden")
     if role == "official" and question_unit not in (None, OFFICIAL_UNIT):
         return ("refused", "forbidden")
@@ -127,11 +130,11 @@ CASES = list(
 def test_enums_hold_the_documented_names() -> None:
     """The status, action, role and event-status names are exactly those of the design."""
     assert {s.value for s in Status} == {
-        "pending", "approved", "on_air", "answered", "rejected", "merged", "transferred",
+        "pending", "approved", "on_air", "answered", "rejected", "merged", "transferred", "retracted",
     }
     assert {a.value for a in Action} == {
         "approve", "reject", "merge", "assign", "on_air", "off_air", "answer", "transfer",
-        "unpublish", "edit", "correct", "restore",
+        "unpublish", "edit", "correct", "restore", "retract",
     }
     assert {r.value for r in Role} == {"audience", "moderator", "official", "admin"}
     assert {e.value for e in EventStatus} == {"scheduled", "live", "closed"}
@@ -288,14 +291,26 @@ def test_forbidden_takes_precedence_over_not_allowed() -> None:
 TAKE_BACK = {A.UNPUBLISH, A.EDIT, A.CORRECT, A.RESTORE}
 
 
-@pytest.mark.parametrize("status", [S.ANSWERED, S.REJECTED, S.MERGED, S.TRANSFERRED])
-@pytest.mark.parametrize("action", [action for action in Action if action not in TAKE_BACK])
+@pytest.mark.parametrize("status", [S.ANSWERED, S.REJECTED, S.MERGED, S.TRANSFERRED, S.RETRACTED])
+@pytest.mark.parametrize("action", [action for action in Action if action not in TAKE_BACK | {A.RETRACT}])
 def test_final_states_allow_nothing(status: Status, action: Action) -> None:
     """answered, rejected, merged and transferred are final for the live flow: only taking back
     (unpublish, edit, correct, restore) moves them."""
     with pytest.raises(Refusal) as info:
         decide(status, action, Actor(Role.ADMIN), event_status=EventStatus.LIVE)
     assert info.value.code == "not_allowed"
+
+
+def test_asker_retracts_only_a_question_never_published() -> None:
+    """The asker (not staff) retracts a pending question on a live or closed event; one taken back
+    for review after it was published, or already retracted, cannot be."""
+    asker = Actor(Role.AUDIENCE)
+    for event in (EventStatus.SCHEDULED, EventStatus.LIVE, EventStatus.CLOSED):
+        assert decide(S.PENDING, A.RETRACT, asker, event_status=event).new_status is S.RETRACTED
+    for status, unpublished_from in ((S.PENDING, S.APPROVED), (S.RETRACTED, None), (S.APPROVED, None)):
+        with pytest.raises(Refusal) as info:
+            decide(status, A.RETRACT, asker, event_status=EventStatus.LIVE, unpublished_from=unpublished_from)
+        assert info.value.code == "not_allowed"
 
 
 def test_refusal_is_an_exception_with_code_and_message() -> None:

@@ -1,0 +1,53 @@
+"""Personal data kept only as long as the settings say: the purge and its daily round.
+
+Policy: a question's or submission's client address and viewer key, and the
+voter of a +1, are kept ``STUDIO_ADDRESS_RETENTION_DAYS`` days from when
+they were stored (0: purged at the next round), for screening floods and
+limiting abuse during and shortly after an event; expired staff sessions are
+deleted. The server purges once a day (:class:`DailyPurge`) and at start;
+``studio purge`` does the same on demand. The rate limiters' in-memory
+buckets are dropped at each round too. Nothing in the audit chain holds
+these fields, so the chain stays valid.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from studio.clock import Clock
+from studio.periodic import Periodic
+from studio.ratelimit import KeyedLimiter, Limits
+from studio.store import retention
+from studio.store.database import Database
+
+log = logging.getLogger(__name__)
+
+DAY_SECONDS = 24 * 60 * 60.0
+
+
+async def purge(db: Database, clock: Clock, retention_days: int) -> dict[str, int]:
+    """Blank or remove the personal data older than ``retention_days`` days; counts by table."""
+    now = clock.now()
+    cutoff = (now - timedelta(days=max(retention_days, 0))).isoformat()
+    async with db.write() as tx:
+        return await retention.purge(tx, cutoff, now.isoformat())
+
+
+class DailyPurge(Periodic):
+    """Runs :func:`purge` every day from the server, and forgets the limiters' addresses."""
+
+    def __init__(self, db: Database, clock: Clock, retention_days: int, limits: Limits,
+                 address_limiter: KeyedLimiter, interval: float = DAY_SECONDS) -> None:
+        self.db = db
+        self.clock = clock
+        self.retention_days = retention_days
+        self.limits = limits
+        self.address_limiter = address_limiter
+        self.interval = interval
+
+    async def tick(self) -> None:
+        """One purge; its counts go to the log."""
+        counts = await purge(self.db, self.clock, self.retention_days)
+        counts["limiter_keys"] = self.limits.forget() + self.address_limiter.forget()
+        log.info("personal data purge: %s", counts)

@@ -1,0 +1,301 @@
+"""The HTTP contract as an OpenAPI 3.1 document, built from the app's own routing table.
+
+Policy: every route and method the app serves must have an entry in
+:data:`OPERATIONS` (its summary, who may call it, its body and its answer);
+:func:`document` walks the live routing table, so a route added without an
+entry is named by :func:`missing` (and the contract test fails), and an entry
+without a route by :func:`stale`. Error answers share one shape,
+``{"error": {"code", "message", …}}``, with the codes of ``studio.errors``.
+Shapes are described loosely (the fields clients rely on; more may follow).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.routing import BaseRoute, Route
+
+from studio.errors import STATUS_OF_CODE
+
+ERROR_CODES = sorted({*STATUS_OF_CODE, "internal", "unavailable", "unknown_type", "bad_rating_code",
+                      "already_rated"})
+"""Every ``error.code`` an answer or an ``error`` frame may carry."""
+
+ANYONE: tuple[str, ...] = ()
+STAFF = ("admin", "moderator", "official")
+DESK = ("admin", "moderator")
+ADMIN = ("admin",)
+
+
+def obj(*required: str, **properties: Any) -> dict[str, Any]:
+    """A JSON object with these properties (more may follow) and these required."""
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def array(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": item}
+
+
+TEXT = {"type": "string"}
+INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
+NULLABLE_TEXT = {"type": ["string", "null"]}
+ID = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
+ANY_OBJECT = {"type": "object"}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": obj("error", error=obj("code", "message", code={"type": "string", "enum": ERROR_CODES},
+                                    message=TEXT, field=TEXT, retry_after={"type": "number"})),
+    "Unit": obj("id", "name", id=INT, name=TEXT),
+    "Event": obj("slug", "title", "status", slug=TEXT, title=TEXT, description=TEXT,
+                 status={"enum": ["scheduled", "live", "closed"]}, starts_at=TEXT, ends_at=TEXT,
+                 opened_at=NULLABLE_TEXT, closed_at=NULLABLE_TEXT, accepting_questions=BOOL,
+                 guests=array(ANY_OBJECT), units=array(ANY_OBJECT)),
+    "Question": obj("id", "status", "text", id=INT, status=TEXT, text=TEXT, nickname=TEXT, votes=INT,
+                    unit={"type": ["object", "null"]}, asked_at=TEXT, answer={"type": ["object", "null"]}),
+    "StaffQuestion": obj("id", "status", "version", id=INT, status=TEXT, version=INT,
+                         original_text={"type": ["string", "null"]}, flags=array(ANY_OBJECT)),
+    "Stats": obj("received", "published", "pending", "merged", "rejected", received=INT, published=INT,
+                 answered=INT, pending=INT, approved=INT, merged=INT, rejected=INT, retracted=INT,
+                 rejected_by_reason=array(obj("count", code=NULLABLE_TEXT, reason=TEXT, count=INT))),
+    "Tracking": obj("tracking_code", "status", tracking_code=TEXT, question_id=INT, status=TEXT,
+                    followed_status=TEXT, retractable=BOOL, timeline=array(ANY_OBJECT)),
+    "Receipt": obj("question_id", "tracking_code", "rating_code", question_id=INT, tracking_code=TEXT,
+                   rating_code=TEXT, client_key=TEXT),
+    "Transcript": obj("event", "items", event=ref("Event"), audit_head={"type": ["object", "null"]},
+                      items=array(ANY_OBJECT), transferred=array(ANY_OBJECT)),
+    "AuditHead": obj("entry", "hash", "algorithm", entry={"type": "integer", "minimum": 0},
+                     hash={"type": "string", "pattern": "^[0-9a-f]{64}$"}, algorithm={"const": "sha256"}),
+    "Case": obj("id", "status", id=INT, status=TEXT, title=TEXT, text=TEXT, unit={"type": ["object", "null"]}),
+    "Submission": obj("id", "status", id=INT, status=TEXT, text=TEXT),
+    "Ask": obj("text", "client_key", text={"type": "string", "minLength": 1, "maxLength": 2000},
+               client_key={"type": "string", "minLength": 8, "maxLength": 64}, nickname={"type": "string", "maxLength": 20},
+               unit={"type": ["integer", "null"]}),
+    "Action": obj("version", version=INT, text=TEXT, unit={"type": ["integer", "null"]}, hard=BOOL, reason=TEXT,
+                  note=TEXT, into=INT, take_over=BOOL),
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method of one route: what it does, who may call it, its body and its answer."""
+
+    summary: str
+    auth: tuple[str, ...] = ANYONE
+    body: dict[str, Any] | None = None
+    answer: dict[str, Any] = field(default_factory=lambda: ANY_OBJECT)
+    status: int = 200
+    media: str = "application/json"
+    tags: tuple[str, ...] = ()
+
+
+def key(method: str, path: str) -> str:
+    """An operation's key in :data:`OPERATIONS`: ``"METHOD /path"``."""
+    return f"{method} {path}"
+
+
+def page(summary: str, auth: tuple[str, ...] = ANYONE) -> Operation:
+    """A server-rendered page."""
+    return Operation(summary, auth, answer=TEXT, media="text/html", tags=("pages",))
+
+
+def form(summary: str) -> Operation:
+    """A plain form post that redirects (303) to a page."""
+    return Operation(summary, answer=TEXT, status=303, media="text/html", tags=("pages",))
+
+
+OPERATIONS: dict[str, Operation] = {
+    "GET /": page("the home page: live, upcoming and past events"),
+    "GET /events/{slug}": page("an event's audience page, or its transcript once closed"),
+    "GET /track/{code}": page("an asker's tracking page"),
+    "POST /track/{code}/retract": form("retract one's pending question (the tracking page's button)"),
+    "GET /board": page("the board: search and list cases"),
+    "GET /board/cases/{id}": page("one board case"),
+    "GET /board/new": page("write to the board"),
+    "GET /board/track/{code}": page("a board message's tracking page"),
+    "POST /board/track/{code}/retract": form("retract one's pending board message (the tracking page's button)"),
+    "GET /board/ranking": page("the weekly ranking of the units"),
+    "GET /board/ranking.xlsx": Operation("the weekly ranking as a spreadsheet", answer=TEXT,
+                                         media="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "GET /board/feed.atom": Operation("newly replied cases (Atom)", answer=TEXT, media="application/atom+xml"),
+    "GET /board/units/{id}/feed.atom": Operation("a unit's newly replied cases (Atom)", answer=TEXT,
+                                                 media="application/atom+xml"),
+    "GET /events/{slug}/transcript.{fmt}": Operation("a closed event's transcript as md, json or csv", answer=TEXT,
+                                                      media="text/plain"),
+    "GET /audit": page("the audit chain's head and how to verify it"),
+    "GET /privacy": page("what personal data is kept, why and for how long"),
+    "GET /studio/": page("the staff home", STAFF),
+    "GET /studio/login": page("staff sign-in"),
+    "GET /studio/events/{slug}/moderate": page("the moderation desk", DESK),
+    "GET /studio/events/{slug}/answer": page("the official's console", ("admin", "official")),
+    "GET /studio/events/{slug}/audit": page("an event's audit log", ADMIN),
+    "GET /studio/lexicon": page("the sensitive-word lexicon", ADMIN),
+    "GET /studio/reasons": page("the rejection reasons", ADMIN),
+    "GET /studio/board": page("the board console", STAFF),
+    "GET /studio/calendar": page("the holiday calendar", ADMIN),
+    "GET /healthz": Operation("liveness and the store's answer", answer=ANY_OBJECT),
+    "GET /metrics": Operation("this process's figures in the Prometheus text format (loopback clients, or "
+                              "Authorization: Bearer STUDIO_METRICS_TOKEN)", answer=TEXT, media="text/plain"),
+    "POST /api/login": Operation("sign in", body=obj("username", "password", username=TEXT, password=TEXT),
+                                 answer=ANY_OBJECT),
+    "POST /api/logout": Operation("sign out", STAFF),
+    "GET /api/me": Operation("the signed-in staff member", STAFF),
+    "GET /api/units": Operation("the units", answer=array(ref("Unit"))),
+    "POST /api/units": Operation("create a unit", ADMIN, obj("name", name=TEXT, parent=INT), ref("Unit"), 201),
+    "GET /api/staff": Operation("staff accounts", ADMIN, answer=array(ANY_OBJECT)),
+    "POST /api/staff": Operation("create a staff account", ADMIN, ANY_OBJECT, ANY_OBJECT, 201),
+    "PATCH /api/staff/{username}": Operation("change a staff account", ADMIN, ANY_OBJECT),
+    "GET /api/events": Operation("events by status", answer=obj(live=array(ref("Event")),
+                                                               upcoming=array(ref("Event")),
+                                                               past=array(ref("Event")))),
+    "POST /api/events": Operation("schedule an event", ADMIN, ANY_OBJECT, ref("Event"), 201),
+    "GET /api/events/{slug}": Operation("one event", answer=ref("Event")),
+    "PATCH /api/events/{slug}": Operation("change an event", ADMIN, ANY_OBJECT, ref("Event")),
+    "POST /api/events/{slug}/open": Operation("open an event (live)", DESK, answer=ref("Event")),
+    "POST /api/events/{slug}/close": Operation("close an event and archive it to the board", DESK,
+                                               answer=ref("Event")),
+    "POST /api/events/{slug}/questions": Operation("ask a question", body=ref("Ask"), answer=ref("Receipt"),
+                                                   status=201),
+    "GET /api/events/{slug}/queue": Operation("the staff queue", STAFF, answer=array(ref("StaffQuestion"))),
+    "POST /api/events/{slug}/messages": Operation("a host message", DESK, obj("text", text=TEXT), ANY_OBJECT, 201),
+    "GET /api/events/{slug}/transcript": Operation("the public record", answer=ref("Transcript")),
+    "GET /api/events/{slug}/audit": Operation("an event's audit entries", ADMIN, answer=array(ANY_OBJECT)),
+    "GET /api/events/{slug}/stats": Operation("the transparency counts", answer=ref("Stats")),
+    "POST /api/events/{slug}/bulk": Operation("approve or reject many", DESK, ANY_OBJECT),
+    "GET /api/track/{code}": Operation("an asker's tracking view", answer=ref("Tracking")),
+    "POST /api/track/{code}/retract": Operation("retract one's pending question", answer=obj(
+        "question_id", "status", question_id=INT, status={"const": "retracted"})),
+    "POST /api/questions/{id}/claim": Operation("claim a question at the desk", DESK),
+    key("DELETE", "/api/questions/{id}/claim"): Operation("release one's claim", DESK),
+    "POST /api/questions/{id}/{action}": Operation("a question action", STAFF, ref("Action"),
+                                                   ref("StaffQuestion")),
+    "GET /api/reasons": Operation("the rejection reasons", answer=array(ANY_OBJECT)),
+    "POST /api/reasons": Operation("add a rejection reason", ADMIN, ANY_OBJECT, ANY_OBJECT, 201),
+    "PATCH /api/reasons/{code}": Operation("change a rejection reason", ADMIN, ANY_OBJECT),
+    "GET /api/lexicon": Operation("the lexicon, a page at a time", ADMIN),
+    "POST /api/lexicon": Operation("add a term", ADMIN, ANY_OBJECT, ANY_OBJECT, 201),
+    "POST /api/lexicon/import": Operation("import terms", ADMIN, ANY_OBJECT),
+    "GET /api/lexicon/export": Operation("export the lexicon", ADMIN, answer=TEXT, media="text/plain"),
+    key("DELETE", "/api/lexicon/{id}"): Operation("remove a term", ADMIN, answer=TEXT, status=204, media="text/plain"),
+    "GET /api/board/cases": Operation("search the board", answer=obj("cases", cases=array(ref("Case")),
+                                                                    total=INT, page=INT, pages=INT)),
+    "GET /api/board/cases/{id}": Operation("one case", answer=ref("Case")),
+    "GET /api/board/cases/{id}/audit": Operation("a case's audit entries", ADMIN, answer=array(ANY_OBJECT)),
+    "POST /api/board/cases/{id}/rating": Operation("rate a reply with the rating code",
+                                                   body=obj("code", "rating", code=TEXT, rating=TEXT, comment=TEXT)),
+    "POST /api/board/cases/{id}/{action}": Operation("a case action", STAFF, ANY_OBJECT, ref("Case")),
+    "GET /api/board/submissions": Operation("pending board messages", DESK, answer=array(ref("Submission"))),
+    "POST /api/board/submissions": Operation("write to the board", body=obj(
+        "text", "client_key", text=TEXT, client_key=TEXT, nickname=TEXT, unit={"type": ["integer", "null"]}),
+        status=201),
+    "POST /api/board/submissions/{id}/{action}": Operation("approve or reject a board message", DESK, ANY_OBJECT,
+                                                           ref("Submission")),
+    "GET /api/board/track/{code}": Operation("a board message's tracking view", answer=ANY_OBJECT),
+    "POST /api/board/track/{code}/retract": Operation("retract one's pending board message", answer=obj(
+        "submission_id", "status", submission_id=INT, status={"const": "retracted"})),
+    "GET /api/board/routing": Operation("cases waiting for a unit", DESK, answer=array(ANY_OBJECT)),
+    "GET /api/board/overdue": Operation("cases past their deadline", STAFF, answer=array(ANY_OBJECT)),
+    "GET /api/board/calendar": Operation("holidays and make-up working days", answer=array(ANY_OBJECT)),
+    "POST /api/board/calendar": Operation("set a day", ADMIN, ANY_OBJECT),
+    key("DELETE", "/api/board/calendar/{day}"): Operation("remove a day", ADMIN),
+    "GET /api/board/stats": Operation("the board's figures"),
+    "GET /api/board/ranking": Operation("the weekly ranking"),
+    "GET /api/units/{id}/cases": Operation("a unit's cases", answer=ANY_OBJECT),
+    "GET /api/board/categories": Operation("the category tree", answer=array(ANY_OBJECT)),
+    "GET /api/audit/head": Operation("the audit chain's head", answer=ref("AuditHead")),
+    "GET /api/openapi.json": Operation("this document", answer=ANY_OBJECT),
+    "GET /api/asyncapi.json": Operation("the WebSocket frames as an AsyncAPI document", answer=ANY_OBJECT),
+    **{f"{method} /api/{{rest}}": Operation("any other /api path: 404 not_found", answer=ref("Error"), status=404)
+       for method in ("GET", "POST", "PUT", "PATCH", "DELETE")},
+}
+"""Every (method, path) the app serves; paths with ``{name}`` parameters, without converters."""
+
+PARAMETERS: dict[str, dict[str, Any]] = {
+    "slug": {"type": "string", "minLength": 1, "maxLength": 80},
+    "code": {"type": "string", "minLength": 1, "maxLength": 64},
+    "id": ID,
+    "username": {"type": "string", "minLength": 1, "maxLength": 40},
+    "fmt": {"enum": ["md", "json", "csv"]},
+    "day": {"type": "string", "format": "date"},
+    "action": {"type": "string", "minLength": 1, "maxLength": 20},
+    "rest": {"type": "string", "minLength": 1, "maxLength": 80},
+}
+
+CONVERTER = re.compile(r"\{(\w+):\w+\}")
+
+
+def served(routes: Iterable[BaseRoute]) -> set[str]:
+    """``"METHOD /path"`` for every route and method the app serves (HEAD aside)."""
+    found: set[str] = set()
+    for route in routes:
+        if isinstance(route, Route) and route.methods:
+            path = CONVERTER.sub(r"{\1}", route.path)
+            for method in route.methods - {"HEAD"}:
+                found.add(f"{method} {path}")
+    return found
+
+
+def missing(routes: Iterable[BaseRoute]) -> set[str]:
+    """Served but not documented."""
+    return served(routes) - set(OPERATIONS)
+
+
+def stale(routes: Iterable[BaseRoute]) -> set[str]:
+    """Documented but not served."""
+    return set(OPERATIONS) - served(routes)
+
+
+def _operation(key: str, op: Operation) -> dict[str, Any]:
+    method, path = key.split(" ", 1)
+    names = re.findall(r"\{(\w+)\}", path)
+    item: dict[str, Any] = {
+        "operationId": re.sub(r"[^A-Za-z0-9]+", "_", key).strip("_"),
+        "summary": op.summary,
+        "tags": list(op.tags or (("api",) if path.startswith("/api/") else ("site",))),
+        "parameters": [{"name": name, "in": "path", "required": True, "schema": PARAMETERS[name]}
+                       for name in names],
+        "responses": {
+            str(op.status): {"description": op.summary, "content": {op.media: {"schema": op.answer}}},
+            "default": {"description": "a refusal: 4xx with a documented error code",
+                        "content": {"application/json": {"schema": ref("Error")}}},
+        },
+    }
+    if op.auth:
+        item["description"] = "Staff: " + ", ".join(op.auth) + ". Writes need the X-CSRF-Token header."
+        item["security"] = [{"session": [], "csrf": []}] if method != "GET" else [{"session": []}]
+    if op.body is not None:
+        item["requestBody"] = {"required": True, "content": {"application/json": {"schema": op.body}}}
+    return item
+
+
+def document(routes: Iterable[BaseRoute], server: str = "/") -> dict[str, Any]:
+    """The OpenAPI 3.1 document of the documented routes the app serves, in path order."""
+    paths: dict[str, dict[str, Any]] = {}
+    for key in sorted(served(routes) & set(OPERATIONS), key=lambda k: (k.split(" ", 1)[1], k)):
+        method, path = key.split(" ", 1)
+        paths.setdefault(path, {})[method.lower()] = _operation(key, OPERATIONS[key])
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "网络问政 · 在线访谈 API", "version": "1",
+                 "description": "The public and staff HTTP contract; prose in docs/api.md. Every refusal "
+                                "answers {\"error\": {\"code\", \"message\"}} with a code of Error."},
+        "servers": [{"url": server}],
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "studio_session"},
+                "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
+            },
+        },
+    }
