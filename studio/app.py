@@ -185,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/events/{slug}/questions", api.ask, methods=["POST"]),
             Route("/api/events/{slug}/queue", api.queue),
             Route("/api/events/{slug}/messages", api.messages, methods=["POST"]),
+            Route("/api/events/{slug}/screen", api.screen_show, methods=["POST"]),
             Route("/api/events/{slug}/transcript", api.transcript),
             Route("/api/events/{slug}/audit", api.audit_log),
             Route("/api/track/{code}", api.track),

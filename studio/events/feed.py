@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.lifecycle import PUBLIC_STATUSES, Status
+from studio.events.screen import screen_view
 from studio.shapes import answer_of, host_message, public_question, unit_ref
 from studio.store.database import Queryable
 from studio.store.events import event_by_id, event_people, host_messages
@@ -71,6 +72,7 @@ async def snapshot(conn: Queryable, event: Any, viewers: int) -> dict[str, Any]:
         "published": [public_question(row) for row in published],
         "messages": [host_message(row) for row in messages],
         "stats": {"viewers": viewers, **stats},
+        "screen": await screen_view(conn, event),
     }
 
 

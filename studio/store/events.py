@@ -119,3 +119,14 @@ async def host_messages(conn: Queryable, event_id: int, limit: int | None = None
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return await conn.fetchall(sql, (event_id,))
+
+
+async def set_screen(tx: Tx, event_id: int, choice: str | None) -> None:
+    """Store what the event's big screen shows (JSON text; ``None``: the question on air)."""
+    await tx.execute("UPDATE events SET screen = ? WHERE id = ?", (choice, event_id))
+
+
+async def host_message_by_id(conn: Queryable, event_id: int, message_id: int) -> Any:
+    """One host message of the event, or ``None``."""
+    return await conn.fetchone("SELECT id, text, at FROM host_messages WHERE event_id = ? AND id = ?",
+                               (event_id, message_id))

@@ -429,4 +429,8 @@ MIGRATIONS: list[str] = [
     INSERT INTO case_fts (rowid, title, body, tags)
         SELECT sort_key, search_tokens(title), search_tokens(body), tags FROM case_search_docs;
     """,
+    # The big screen: what the desk chose it shows (JSON: {"show": "on_air" | "message" | "question", "id"}).
+    """
+    ALTER TABLE events ADD COLUMN screen TEXT;
+    """,
 ]
