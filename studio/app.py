@@ -24,7 +24,7 @@ from studio.live import audience, staff, tracker
 from studio.live.protocol import lifespan_state
 from studio.runtime import Studio, open_studio
 from studio.settings import Settings, load_settings
-from studio.web import api, board_api, board_pages, desk_api, desk_pages, downloads, pages
+from studio.web import api, board_api, board_pages, desk_api, desk_pages, downloads, join, pages
 from studio.web.templating import configure
 
 if TYPE_CHECKING:
@@ -161,6 +161,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/", pages.home),
             Route("/events/{slug}", pages.event_page),
+            Route("/events/{slug}/screen", pages.screen_page),
+            Route("/events/{slug}/qr.{kind}", join.event_qr),
+            Route("/j/{id:int}", join.short_link),
             Route("/track/{code}", pages.track_page),
             Route("/board", board_pages.board_page),
             Route("/board/cases/{id:int}", board_pages.case_page),
@@ -185,7 +188,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/events/{slug}/questions", api.ask, methods=["POST"]),
             Route("/api/events/{slug}/queue", api.queue),
             Route("/api/events/{slug}/messages", api.messages, methods=["POST"]),
-            Route("/api/events/{slug}/screen", api.screen_show, methods=["POST"]),
+            Route("/api/events/{slug}/screen", api.screen_show, methods=["GET", "POST"]),
             Route("/api/events/{slug}/transcript", api.transcript),
             Route("/api/events/{slug}/audit", api.audit_log),
             Route("/api/track/{code}", api.track),

@@ -207,9 +207,16 @@ async def messages(request: Request) -> Response:
 
 
 async def screen_show(request: Request) -> Response:
-    """What the event's big screen shows, chosen from the desk (``studio.events.screen.choose``)."""
-    session = await require_staff(request, Role.ADMIN, Role.MODERATOR)
+    """What the event's big screen shows: GET for anyone (public content only), POST to choose it
+    from the desk (``studio.events.screen.choose``)."""
     app = studio(request)
+    if request.method == "GET":
+        async with app.db.read() as conn:
+            row = await event_row(conn, request.path_params["slug"])
+            if row is None:
+                raise ApiError("not_found", "没有这场访谈")
+            return JSONResponse(await screen.screen_view(conn, row))
+    session = await require_staff(request, Role.ADMIN, Role.MODERATOR)
     body = await json_body(request)
     return JSONResponse(await screen.choose(app.db, app.clock, session.staff, request.path_params["slug"], body))
 

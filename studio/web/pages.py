@@ -21,6 +21,7 @@ from studio.events.feed import public_event, tracking
 from studio.runtime import studio_of
 from studio.store.events import event_row
 from studio.store.questions import question_counts
+from studio.web import join
 
 
 def templates(request: Request) -> Jinja2Templates:
@@ -58,6 +59,17 @@ async def event_page(request: Request) -> Response:
         response.set_cookie(VIEWER_COOKIE, new_viewer_cookie(app.viewer_signer), max_age=VIEWER_MAX_AGE,
                             httponly=True, samesite="lax", secure=app.settings.https_only_cookies)
     return response
+
+
+async def screen_page(request: Request) -> Response:
+    """The big screen (大屏) of an event: no controls, kept current by the live feed (static/screen.js)."""
+    async with studio_of(request.app).db.read() as conn:
+        row = await event_row(conn, request.path_params["slug"])
+        if row is None:
+            return not_found(request, "没有这场访谈")
+        event = await public_event(conn, row)
+    return render(request, "screen.html", event=event, event_url=join.event_url(request, row["slug"]),
+                  join_url=join.join_url(request, row["id"]))
 
 
 async def track_page(request: Request) -> Response:

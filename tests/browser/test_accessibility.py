@@ -132,6 +132,7 @@ def build(studio: Studio) -> Site:
         "board: a post answered live": Page(f"/board/cases/{post_id}"),
         "board: ranking": Page("/board/ranking"),
         "board: tracking": Page(f"/board/track/{board_code}"),
+        "big screen": Page(f"/events/{live}/screen", ready="#screen-stage .stage-question"),
         "error page": Page("/events/no-such-event"),
         "staff login": Page("/studio/login", states=[[
             ("fill", "#username", "mod1"), ("fill", "#password", "wrong-password"),
@@ -162,7 +163,8 @@ def build(studio: Studio) -> Site:
 
 PUBLIC_PAGES = ["home", "live event", "live event on a phone", "scheduled event", "closed event (transcript)",
                 "question tracking", "board", "board: new", "board: case", "board: search",
-                "board: a post answered live", "board: ranking", "board: tracking", "error page", "staff login"]
+                "board: a post answered live", "board: ranking", "board: tracking", "big screen", "error page",
+                "staff login"]
 STAFF_PAGES = ["studio home (admin pages)", "studio home (moderator)", "studio home (official)",
                "moderation desk", "official console", "board console (unit)", "board console (moderator)",
                "board console (admin)", "audit log", "lexicon", "rejection reasons", "holiday calendar",
