@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,7 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+EMBED_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 SECURITY_HEADERS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -45,8 +47,20 @@ SECURITY_HEADERS = [
 ]
 
 
+def embed_policy(origins: tuple[str, ...]) -> str:
+    """The CSP of the embeddable feed: the site's policy with ``frame-ancestors`` naming the partner
+    origins (``STUDIO_EMBED_ORIGINS``; none: ``'none'``, framed nowhere). An origin that is not a
+    plain ``https://host[:port]`` (a ``*.`` subdomain wildcard allowed) stops the start."""
+    for origin in origins:
+        if not EMBED_ORIGIN.fullmatch(origin):
+            raise SystemExit(f"STUDIO_EMBED_ORIGINS: not an origin: {origin!r}")
+    ancestors = " ".join(origins) if origins else "'none'"
+    return CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+
+
 class SecurityHeaders:
-    """Adds the CSP and friends to every HTTP response."""
+    """Adds the CSP and friends to every HTTP response (a response that sets its own CSP keeps it,
+    without ``X-Frame-Options``)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -59,6 +73,9 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name for name, _ in message.get("headers", [])}
+                if b"content-security-policy" in names:
+                    # a page with its own policy (the embed) names who may frame it there
+                    names.add(b"x-frame-options")
                 message["headers"] = list(message.get("headers", [])) + [
                     (name, value) for name, value in SECURITY_HEADERS if name not in names
                 ]
@@ -162,6 +179,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/", pages.home),
             Route("/events/{slug}", pages.event_page),
             Route("/events/{slug}/screen", pages.screen_page),
+            Route("/events/{slug}/embed", join.embed_page),
             Route("/events/{slug}/qr.{kind}", join.event_qr),
             Route("/j/{id:int}", join.short_link),
             Route("/track/{code}", pages.track_page),
@@ -243,4 +261,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.templates = build_templates(settings)
+    app.state.embed_policy = embed_policy(settings.embed_origins)
     return app

@@ -9,8 +9,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from studio.errors import ApiError
+from studio.events.feed import public_event
 from studio.runtime import studio_of
 from studio.store.events import event_by_id, event_row
+from studio.web import templating
 
 QR_SCALE = {"svg": 10, "png": 12}
 """Pixels per module: the SVG scales anyway; the PNG is large enough to print (≈ 400 px)."""
@@ -18,12 +20,8 @@ QR_CACHE = "public, max-age=300"
 
 
 def public_base(request: Request) -> str:
-    """The site's public address without a trailing slash: ``STUDIO_PUBLIC_URL`` when set,
-    else the scheme and host the request came in on."""
-    configured = (studio_of(request.app).settings.public_url or "").strip().rstrip("/")
-    if configured:
-        return configured
-    return f"{request.url.scheme}://{request.url.netloc}"
+    """The site's public address without a trailing slash (``templating.public_base``)."""
+    return templating.public_base(studio_of(request.app).settings, request)
 
 
 def event_url(request: Request, slug: str) -> str:
@@ -60,6 +58,21 @@ async def event_qr(request: Request) -> Response:
     media = "image/svg+xml" if kind == "svg" else "image/png"
     return Response(qr_image(event_url(request, slug), kind), media_type=media,
                     headers={"Cache-Control": QR_CACHE})
+
+
+async def embed_page(request: Request) -> Response:
+    """``/events/{slug}/embed``: the read-only live feed for partner sites' frames. Only this page
+    may be framed, by the origins of ``STUDIO_EMBED_ORIGINS`` (its own ``frame-ancestors``)."""
+    app = studio_of(request.app)
+    async with app.db.read() as conn:
+        row = await event_row(conn, request.path_params["slug"])
+        if row is None:
+            raise ApiError("not_found", "没有这场访谈")
+        event = await public_event(conn, row)
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, "embed.html", {"event": event, "event_url": event_url(request, row["slug"])})
+    response.headers["Content-Security-Policy"] = request.app.state.embed_policy
+    return response
 
 
 async def short_link(request: Request) -> Response:

@@ -133,6 +133,7 @@ def build(studio: Studio) -> Site:
         "board: ranking": Page("/board/ranking"),
         "board: tracking": Page(f"/board/track/{board_code}"),
         "big screen": Page(f"/events/{live}/screen", ready="#screen-stage .stage-question"),
+        "embedded feed": Page(f"/events/{live}/embed", ready="#embed-answered li"),
         "error page": Page("/events/no-such-event"),
         "staff login": Page("/studio/login", states=[[
             ("fill", "#username", "mod1"), ("fill", "#password", "wrong-password"),
@@ -163,7 +164,7 @@ def build(studio: Studio) -> Site:
 
 PUBLIC_PAGES = ["home", "live event", "live event on a phone", "scheduled event", "closed event (transcript)",
                 "question tracking", "board", "board: new", "board: case", "board: search",
-                "board: a post answered live", "board: ranking", "board: tracking", "big screen", "error page",
+                "board: a post answered live", "board: ranking", "board: tracking", "big screen", "embedded feed", "error page",
                 "staff login"]
 STAFF_PAGES = ["studio home (admin pages)", "studio home (moderator)", "studio home (official)",
                "moderation desk", "official console", "board console (unit)", "board console (moderator)",
