@@ -142,8 +142,10 @@ function renderEvent() {
   status.className = `screen-status is-${ev.status}`;
   root.className = `screen-grid is-${ev.status}`;
   setChildren($('screen-guests'), ...(ev.guests || []).map((g) => h('li', null,
-    h('span', { class: 'guest-name', text: g.name }),
-    (g.title || g.unit) ? h('span', { class: 'guest-role', text: `${g.unit ? g.unit.name : ''}${g.title || ''}` }) : null)));
+    g.photo ? h('img', { class: 'guest-photo', src: g.photo, alt: `${g.name}的照片` }) : null,
+    h('span', { class: 'guest-text' },
+      h('span', { class: 'guest-name', text: g.name }),
+      (g.title || g.unit) ? h('span', { class: 'guest-role', text: `${g.unit ? g.unit.name : ''}${g.title || ''}` }) : null))));
 }
 
 function renderCounts() {

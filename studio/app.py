@@ -25,7 +25,17 @@ from studio.live import audience, staff, tracker
 from studio.live.protocol import lifespan_state
 from studio.runtime import Studio, open_studio
 from studio.settings import Settings, load_settings
-from studio.web import api, board_api, board_pages, desk_api, desk_pages, downloads, join, pages
+from studio.web import (
+    api,
+    board_api,
+    board_pages,
+    desk_api,
+    desk_pages,
+    downloads,
+    join,
+    pages,
+    photos,
+)
 from studio.web.templating import configure
 
 if TYPE_CHECKING:
@@ -199,6 +209,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/units", api.units, methods=["GET", "POST"]),
             Route("/api/staff", api.staff, methods=["GET", "POST"]),
             Route("/api/staff/{username}", api.staff_member, methods=["PATCH"]),
+            Route("/api/staff/{username}/photo", photos.staff_photo, methods=["PUT", "DELETE"]),
+            Route("/photos/{token}.jpg", photos.served_photo),
             Route("/api/events", api.events_collection, methods=["GET", "POST"]),
             Route("/api/events/{slug}", api.event_detail, methods=["GET", "PATCH"]),
             Route("/api/events/{slug}/open", api.event_open, methods=["POST"]),

@@ -76,7 +76,7 @@ ACTION = {
     "unpublish": "撤回复核", "correct": "更正回答", "restore": "恢复审核",
     "event.create": "创建访谈", "event.update": "修改访谈", "event.open": "开始访谈",
     "event.close": "结束访谈", "host.message": "主持人发言", "screen.show": "切换大屏",
-    "case.reply": "答复诉求件",
+    "case.reply": "答复诉求件", "staff.photo": "上传嘉宾照片", "staff.photo.delete": "删除嘉宾照片",
     "case.rate": "满意度评价", "unit.create": "新增单位", "staff.create": "新增账号",
 }
 """What someone did: question actions (the desk's and the officials') and audit-log actions."""

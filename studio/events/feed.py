@@ -6,6 +6,7 @@ from typing import Any
 
 from moderation.lifecycle import PUBLIC_STATUSES, Status
 from studio.events.screen import screen_view
+from studio.photos import photo_path
 from studio.shapes import answer_of, host_message, public_question, unit_ref
 from studio.store.database import Queryable
 from studio.store.events import event_by_id, event_people, host_messages
@@ -40,6 +41,7 @@ async def public_event(conn: Queryable, row: Any) -> dict[str, Any]:
                 "name": guest["display_name"],
                 "title": guest["title"],
                 "unit": unit_ref(guest["unit_id"], guest["unit_name"]),
+                "photo": photo_path(guest["photo"]),
             }
             for guest in guests
         ],

@@ -103,9 +103,11 @@ async def is_listed(conn: Queryable, event_id: int, staff_id: int, listing: str)
 
 async def event_people(conn: Queryable, event_id: int, role: str) -> list[Any]:
     return await conn.fetchall(
-        """SELECT s.id, s.username, s.display_name, s.title, s.role, s.unit_id, u.name AS unit_name
+        """SELECT s.id, s.username, s.display_name, s.title, s.role, s.unit_id, u.name AS unit_name,
+                  p.token AS photo
            FROM event_staff es JOIN staff s ON s.id = es.staff_id
            LEFT JOIN units u ON u.id = s.unit_id
+           LEFT JOIN staff_photos p ON p.staff_id = s.id
            WHERE es.event_id = ? AND es.role = ? ORDER BY es.position, s.id""",
         (event_id, role),
     )

@@ -433,4 +433,13 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE events ADD COLUMN screen TEXT;
     """,
+    # Guest photos: the one re-encoded JPEG kept per staff member, named by a hash of its bytes.
+    """
+    CREATE TABLE staff_photos (
+        staff_id INTEGER PRIMARY KEY REFERENCES staff(id),
+        token TEXT NOT NULL UNIQUE,
+        image BLOB NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 ]
