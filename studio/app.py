@@ -83,7 +83,8 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name for name, _ in message.get("headers", [])}
-                if b"content-security-policy" in names:
+                own = dict(message.get("headers", [])).get(b"content-security-policy", b"")
+                if own and b"frame-ancestors 'none'" not in own:
                     # a page with its own policy (the embed) names who may frame it there
                     names.add(b"x-frame-options")
                 message["headers"] = list(message.get("headers", [])) + [
@@ -274,4 +275,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.templates = build_templates(settings)
     app.state.embed_policy = embed_policy(settings.embed_origins)
+    app.state.content_security_policy = CONTENT_SECURITY_POLICY
     return app

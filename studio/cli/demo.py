@@ -113,6 +113,8 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
         "ends_at": (start + timedelta(hours=2)).isoformat(),
         "guests": ["renshe", "jiaoyu", "jiaotong"],
         "moderators": ["mod1", "mod2"],
+        "agenda": "开场：主持人介绍嘉宾\n第一环节：就业与租房补贴（区人社局）\n第二环节：学校周边交通（区交通运输局）\n"
+                  "第三环节：新建学校招生（区教育局）\n结束：未现场回答的问题转留言板限时办理",
     })
     await manage.create_event(db, clock, admin, {
         "slug": "shishi-2026",

@@ -46,6 +46,8 @@ async def public_event(conn: Queryable, row: Any) -> dict[str, Any]:
             for guest in guests
         ],
         "units": list(units.values()),
+        "video_url": row["video_url"] or None,
+        "agenda": [line for line in (row["agenda"] or "").split("\n") if line],
     }
 
 

@@ -442,4 +442,9 @@ MIGRATIONS: list[str] = [
         updated_at TEXT NOT NULL
     );
     """,
+    # The studio on the event page: a live-video address and the agenda (one item a line).
+    """
+    ALTER TABLE events ADD COLUMN video_url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN agenda TEXT NOT NULL DEFAULT '';
+    """,
 ]

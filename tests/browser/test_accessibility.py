@@ -74,6 +74,8 @@ def build(studio: Studio) -> Site:
     submission waiting for review and one waiting for routing."""
     unit = studio.units["人社局"]
     live = studio.new_event()
+    assert studio.admin.client.patch(f"/api/events/{live}", headers={"X-CSRF-Token": studio.admin.csrf}, json={
+        "video_url": "https://tv.example.cn/player?id=1", "agenda": "开场\n网友提问"}).status_code == 200
     waiting = studio.ask(live, "招聘会外地学生能参加吗？", nickname="应届生", unit=unit)
     approve(studio, live, waiting)
     answer(studio, live, studio.ask(live, "租房补贴怎么申请？", unit=unit), "登录人社服务平台即可申请。")
