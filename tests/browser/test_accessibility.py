@@ -120,9 +120,10 @@ def build(studio: Studio) -> Site:
             [("click", "#ask-submit"), ("wait", "#ask-error")], asked]),
         "live event on a phone": Page(f"/events/{live}", ready="#on-air .on-air-card", phone=True, states=[
             [("click", "#tab-answered"), ("wait", "#answered .qa")], [("click", "#tab-mine")],
+            [("click", "[data-elder-toggle]"), ("wait", "html.elder")],
             [("click", "#tab-ask"), *asked], [("click", "#tab-mine"), ("wait", "#my-questions .my-item")]]),
         "scheduled event": Page(f"/events/{scheduled}", ready="#ask-form"),
-        "closed event (transcript)": Page(f"/events/{closed}"),
+        "closed event (transcript)": Page(f"/events/{closed}", states=[[("click", "[data-elder-toggle]")]]),
         "question tracking": Page(f"/track/{waiting['tracking_code']}", ready=".track-body"),
         "board": Page("/board"),
         "board: new": Page("/board/new", states=[[
