@@ -163,6 +163,7 @@ async def open_event(db: Database, clock: Clock, staff: Staff, slug: str) -> dic
     async with db.write() as tx:
         row = await _event_for_staff(tx, slug, staff)
         row = await _set_status(tx, clock, staff, row, EventStatus.LIVE)
+        await questions.mark_collected(tx, row["id"])
         event = await public_event(tx, row)
         await tx.emit(row["id"], channels.public(row["id"]),
                       {"type": "event.status", "status": row["status"], "event": event}, clock.stamp())

@@ -447,4 +447,8 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events ADD COLUMN video_url TEXT NOT NULL DEFAULT '';
     ALTER TABLE events ADD COLUMN agenda TEXT NOT NULL DEFAULT '';
     """,
+    # Topics collected before the event (选题征集): the questions asked while it was scheduled.
+    """
+    ALTER TABLE questions ADD COLUMN collected INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
