@@ -254,6 +254,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/board/cases/{id:int}/{action}", board_api.case_action, methods=["POST"]),
             Route("/api/board/calendar", board_api.calendar, methods=["GET", "POST"]),
             Route("/api/board/calendar/{day}", board_api.calendar_day, methods=["DELETE"]),
+            Route("/api/board/duty", board_api.duty_roster),
+            Route("/api/board/duty/{day}", board_api.duty_day, methods=["PUT"]),
             Route("/api/board/stats", board_api.stats),
             Route("/api/board/ranking", board_api.weekly_ranking),
             Route("/api/units/{id:int}/cases", board_api.unit_cases),

@@ -77,6 +77,7 @@ ACTION = {
     "event.create": "创建访谈", "event.update": "修改访谈", "event.open": "开始访谈",
     "event.close": "结束访谈", "host.message": "主持人发言", "screen.show": "切换大屏",
     "case.reply": "答复诉求件", "staff.photo": "上传嘉宾照片", "staff.photo.delete": "删除嘉宾照片",
+    "duty.set": "安排轮值",
     "case.rate": "满意度评价", "unit.create": "新增单位", "staff.create": "新增账号",
 }
 """What someone did: question actions (the desk's and the officials') and audit-log actions."""
@@ -90,6 +91,7 @@ AUDIT_DETAIL = {
     "role": "角色", "username": "用户名", "name": "名称",
     "reason_code": "理由分类", "edited": "已修改", "redactions": "隐去处数", "submission": "留言",
     "description": "简介", "parent": "上级单位", "corrected": "已更正",
+    "day": "日期", "units": "轮值单位",
 }
 """The names of the audit log's detail fields (``studio/events/auditlog.py`` shows their values)."""
 

@@ -451,4 +451,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE questions ADD COLUMN collected INTEGER NOT NULL DEFAULT 0;
     """,
+    # Units on duty (轮值): which units take turns talking with netizens on which days.
+    """
+    CREATE TABLE duty_days (
+        day TEXT NOT NULL,
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        PRIMARY KEY (day, unit_id)
+    );
+    """,
 ]

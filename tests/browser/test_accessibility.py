@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -87,6 +89,9 @@ def build(studio: Studio) -> Site:
     studio.mod1.act(studio.question(live, rejected["question_id"]), "reject", reason="ads")
     assert studio.mod1.post(f"/api/events/{live}/messages", {"text": "欢迎各位网友提问。"}).status_code == 201
 
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    assert studio.admin.client.put(f"/api/board/duty/{today}", json={"units": [unit]},
+                                   headers={"X-CSRF-Token": studio.admin.csrf}).status_code == 200
     scheduled = studio.new_event(open_it=False)
     studio.ask(scheduled, "明年的实事项目有哪些？")
 
