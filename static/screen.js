@@ -3,7 +3,7 @@
 // chose (screen.show): the question on air and its answer as it is posted (the default), a
 // host message, or one answered Q&A; beside it the live counts, the guests and the join QR
 // code; below it the latest answers. Long texts shrink until they fit their box.
-import { h, personLine, setChildren } from './dom.js';
+import { h, personLine, setChildren, statusName } from './dom.js';
 import { labels } from './labels.js';
 import { LiveSocket } from './live.js';
 
@@ -51,9 +51,9 @@ function stageContent() {
   if (screen.show === 'question' && screen.question) {
     return { label: '问答回顾', kind: 'qa', question: screen.question };
   }
-  if (state.onAir) return { label: '正在回答', kind: 'qa', question: state.onAir };
+  if (state.onAir) return { label: statusName('on_air'), kind: 'qa', question: state.onAir };
   if (state.answered.length) return { label: '刚刚回答', kind: 'qa', question: state.answered[0] };
-  return { label: '正在回答', kind: 'empty' };
+  return { label: statusName('on_air'), kind: 'empty' };
 }
 
 function emptyText() {
