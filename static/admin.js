@@ -389,6 +389,8 @@ function editForm(card) {
   const initial = {
     title: d.title || '',
     description: d.description || '',
+    video_url: d.videoUrl || '',
+    agenda: d.agenda || '',
     starts_at: Number.isNaN(start.getTime()) ? '' : toLocalInput(start),
     ends_at: Number.isNaN(end.getTime()) ? '' : toLocalInput(end),
     guests: guests.filter((u) => staffList.some((s) => s.username === u && isActive(s))),
@@ -405,6 +407,8 @@ function editForm(card) {
     field('ends_at', '结束时间', h('input', { id: fid('ends_at'), name: 'ends_at', type: 'datetime-local', required: true, value: initial.ends_at })),
     h('p', { class: 'hint field-wide' }, tzHint()),
     field('description', '简介', h('textarea', { id: fid('description'), name: 'description', rows: 3, maxlength: 5000, value: initial.description }), true),
+    field('video_url', '直播视频地址（可选：HLS .m3u8、视频文件或合作方播放页）', h('input', { id: fid('video_url'), name: 'video_url', type: 'url', maxlength: 500, value: initial.video_url }), true),
+    field('agenda', '议程（每行一项，如“20:00 开场”）', h('textarea', { id: fid('agenda'), name: 'agenda', rows: 3, maxlength: 2000, value: initial.agenda }), true),
     peopleField('official', 'guests', '嘉宾（领导）', guests),
     peopleField('moderator', 'moderators', '审核员', moderators),
     err,
@@ -438,6 +442,8 @@ function editForm(card) {
     const body = {};
     if (title !== initial.title) body.title = title;
     if (description !== initial.description.trim()) body.description = description;
+    if (value('video_url').trim() !== initial.video_url) body.video_url = value('video_url').trim();
+    if (value('agenda').trim() !== initial.agenda.trim()) body.agenda = value('agenda').trim();
     if (value('starts_at') !== initial.starts_at) body.starts_at = startsAt;
     if (value('ends_at') !== initial.ends_at) body.ends_at = endsAt;
     const g = checkedValues(form, 'guests');

@@ -48,6 +48,7 @@ function head(q) {
     h('span', { class: 'q-nick' }, q.nickname || '网友'),
     h('span', { class: 'q-unit' }, `问：${unitLabel(q.unit)}`),
     h('span', { class: 'q-votes' }, `同问 ${q.votes || 0}`),
+    q.collected ? h('span', { class: 'badge badge-collected' }, '预先征集') : null,
     q.asked_at ? h('span', { class: 'q-wait muted', title: `提交于 ${fmtTime(q.asked_at)}` }, ago(q.asked_at)) : null);
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -31,8 +32,10 @@ from studio.web import (
     desk_api,
     desk_pages,
     downloads,
+    join,
     metrics,
     pages,
+    photos,
     trust,
 )
 from studio.web.templating import configure
@@ -47,6 +50,7 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+EMBED_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 SECURITY_HEADERS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -55,8 +59,20 @@ SECURITY_HEADERS = [
 ]
 
 
+def embed_policy(origins: tuple[str, ...]) -> str:
+    """The CSP of the embeddable feed: the site's policy with ``frame-ancestors`` naming the partner
+    origins (``STUDIO_EMBED_ORIGINS``; none: ``'none'``, framed nowhere). An origin that is not a
+    plain ``https://host[:port]`` (a ``*.`` subdomain wildcard allowed) stops the start."""
+    for origin in origins:
+        if not EMBED_ORIGIN.fullmatch(origin):
+            raise SystemExit(f"STUDIO_EMBED_ORIGINS: not an origin: {origin!r}")
+    ancestors = " ".join(origins) if origins else "'none'"
+    return CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+
+
 class SecurityHeaders:
-    """Adds the CSP and friends to every HTTP response."""
+    """Adds the CSP and friends to every HTTP response (a response that sets its own CSP keeps it,
+    without ``X-Frame-Options``)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -69,6 +85,10 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name for name, _ in message.get("headers", [])}
+                own = dict(message.get("headers", [])).get(b"content-security-policy", b"")
+                if own and b"frame-ancestors 'none'" not in own:
+                    # a page with its own policy (the embed) names who may frame it there
+                    names.add(b"x-frame-options")
                 message["headers"] = list(message.get("headers", [])) + [
                     (name, value) for name, value in SECURITY_HEADERS if name not in names
                 ]
@@ -171,6 +191,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/", pages.home),
             Route("/events/{slug}", pages.event_page),
+            Route("/events/{slug}/screen", pages.screen_page),
+            Route("/events/{slug}/embed", join.embed_page),
+            Route("/events/{slug}/qr.{kind}", join.event_qr),
+            Route("/j/{id:int}", join.short_link),
             Route("/track/{code}", pages.track_page),
             Route("/board", board_pages.board_page),
             Route("/board/cases/{id:int}", board_pages.case_page),
@@ -189,6 +213,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/units", api.units, methods=["GET", "POST"]),
             Route("/api/staff", api.staff, methods=["GET", "POST"]),
             Route("/api/staff/{username}", api.staff_member, methods=["PATCH"]),
+            Route("/api/staff/{username}/photo", photos.staff_photo, methods=["PUT", "DELETE"]),
+            Route("/photos/{token}.jpg", photos.served_photo),
             Route("/api/events", api.events_collection, methods=["GET", "POST"]),
             Route("/api/events/{slug}", api.event_detail, methods=["GET", "PATCH"]),
             Route("/api/events/{slug}/open", api.event_open, methods=["POST"]),
@@ -196,6 +222,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/events/{slug}/questions", api.ask, methods=["POST"]),
             Route("/api/events/{slug}/queue", api.queue),
             Route("/api/events/{slug}/messages", api.messages, methods=["POST"]),
+            Route("/api/events/{slug}/screen", api.screen_show, methods=["GET", "POST"]),
             Route("/api/events/{slug}/transcript", api.transcript),
             Route("/api/events/{slug}/audit", api.audit_log),
             Route("/api/track/{code}", api.track),
@@ -230,6 +257,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/board/cases/{id:int}/{action}", board_api.case_action, methods=["POST"]),
             Route("/api/board/calendar", board_api.calendar, methods=["GET", "POST"]),
             Route("/api/board/calendar/{day}", board_api.calendar_day, methods=["DELETE"]),
+            Route("/api/board/duty", board_api.duty_roster),
+            Route("/api/board/duty/{day}", board_api.duty_day, methods=["PUT"]),
             Route("/api/board/stats", board_api.stats),
             Route("/api/board/ranking", board_api.weekly_ranking),
             Route("/api/units/{id:int}/cases", board_api.unit_cases),
@@ -260,4 +289,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.templates = build_templates(settings)
+    app.state.embed_policy = embed_policy(settings.embed_origins)
+    app.state.content_security_policy = CONTENT_SECURITY_POLICY
     return app

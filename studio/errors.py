@@ -9,6 +9,7 @@ from moderation.lifecycle import Refusal
 STATUS_OF_CODE = {
     "invalid": 400,
     "bad_json": 400,
+    "bad_image": 400,
     "unauthenticated": 401,
     "bad_credentials": 401,
     "forbidden": 403,

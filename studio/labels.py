@@ -77,7 +77,9 @@ ACTION = {
     "archive": "归档", "reply": "答复", "rate": "评价", "ask": "提问",
     "unpublish": "撤回复核", "correct": "更正回答", "restore": "恢复审核",
     "event.create": "创建访谈", "event.update": "修改访谈", "event.open": "开始访谈",
-    "event.close": "结束访谈", "host.message": "主持人发言", "case.reply": "答复诉求件",
+    "event.close": "结束访谈", "host.message": "主持人发言", "screen.show": "切换大屏",
+    "case.reply": "答复诉求件", "staff.photo": "上传嘉宾照片", "staff.photo.delete": "删除嘉宾照片",
+    "duty.set": "安排轮值",
     "case.rate": "满意度评价", "unit.create": "新增单位", "staff.create": "新增账号",
 }
 """What someone did: question actions (the desk's and the officials') and audit-log actions."""
@@ -91,6 +93,7 @@ AUDIT_DETAIL = {
     "role": "角色", "username": "用户名", "name": "名称",
     "reason_code": "理由分类", "edited": "已修改", "redactions": "隐去处数", "submission": "留言",
     "description": "简介", "parent": "上级单位", "corrected": "已更正",
+    "day": "日期", "units": "轮值单位",
 }
 """The names of the audit log's detail fields (``studio/events/auditlog.py`` shows their values)."""
 
@@ -125,6 +128,9 @@ WORD_CATEGORY = {
     "rumor": "谣言",
 }
 
+SCREEN_SHOW = {"on_air": "正在回答的问题", "message": "主持人发言", "question": "一条已答问答"}
+"""What the big screen can show, as the desk names the choice (``studio/events/screen.py``)."""
+
 ANY_STATUS = {**CASE_STATUS, **EVENT_STATUS, **QUESTION_STATUS}
 """Every status by its code, for places that show several kinds (the audit log, the filter)."""
 
@@ -153,5 +159,6 @@ def client_labels(*, staff: bool) -> dict[str, Any]:
         "flag_kind": FLAG_KIND,
         "flag_detail": FLAG_DETAIL,
         "word_category": WORD_CATEGORY,
+        "screen_show": SCREEN_SHOW,
     }
     return every if staff else {name: names for name, names in every.items() if name not in STAFF_ONLY}

@@ -26,6 +26,12 @@ class Settings:
     """Signs session cookies; when unset, one is generated and kept in the store."""
     allowed_origins: tuple[str, ...] = ()
     """Origins allowed for WebSocket handshakes and cookie writes; empty: the server's own."""
+    public_url: str | None = None
+    """The site's public address (``https://wenzheng.example.gov.cn``) that QR codes and share links
+    carry; empty: the address each request came in on."""
+    embed_origins: tuple[str, ...] = ()
+    """Partner sites (``https://portal.example.gov.cn``) whose pages may frame the read-only feed
+    ``/events/{slug}/embed``; every other page may be framed by none."""
     https_only_cookies: bool = field(default=False, metadata={"env": "STUDIO_HTTPS_ONLY"})
     timezone: str = "Asia/Shanghai"
     session_hours: int = 12

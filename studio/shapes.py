@@ -33,6 +33,11 @@ def answer_of(row: Any) -> dict[str, Any] | None:
     }
 
 
+def collected(row: Any) -> bool:
+    """Whether the question was collected before its event opened (选题征集)."""
+    return "collected" in row.keys() and bool(row["collected"])
+
+
 def public_question(row: Any) -> dict[str, Any]:
     """The audience's view of a question; refuses questions that are not public."""
     if Status(row["status"]) not in PUBLIC_STATUSES:
@@ -47,6 +52,7 @@ def public_question(row: Any) -> dict[str, Any]:
         "asked_at": row["asked_at"],
         "published_at": row["published_at"],
         "answer": answer_of(row),
+        "collected": collected(row),
     }
 
 
@@ -77,6 +83,7 @@ def staff_question(row: Any, moderation: bool = True) -> dict[str, Any]:
         "answer": answer_of(row),
         "case_id": row["case_id"],
         "handled": handled,
+        "collected": collected(row),
     }
 
 

@@ -36,6 +36,14 @@ export function moveQuestion(q, status) {
   renderPublished();
 }
 
+// Screen readers hear each new answer once (the answered list itself is not a live region's text).
+function announceAnswer(q) {
+  const region = document.getElementById('answer-announcer');
+  if (!region) return;
+  const by = q.answer && q.answer.by && q.answer.by.name ? q.answer.by.name : '嘉宾';
+  region.textContent = `新回答：${by}回答了“${q.text}”。${q.answer ? q.answer.text : ''}`;
+}
+
 export function applyFrame(f) {
   switch (f.type) {
     case 'snapshot':
@@ -110,6 +118,7 @@ export function applyFrame(f) {
       if (f.question) {
         moveQuestion(f.question, 'answered');
         renderAnswered();
+        announceAnswer(f.question);
       }
       break;
     case 'question.transferred':

@@ -254,7 +254,9 @@ export function renderEvent() {
     for (const g of ev.guests) {
       const unit = unitName(g.unit);
       el.guestList.appendChild(h('li', { class: 'guest' },
-        h('span', { class: 'guest-avatar', 'aria-hidden': 'true' }, Array.from(g.name || '嘉')[0]),
+        g.photo
+          ? h('img', { class: 'guest-photo', src: g.photo, alt: `${g.name}的照片`, width: 64, height: 64 })
+          : h('span', { class: 'guest-avatar', 'aria-hidden': 'true' }, Array.from(g.name || '嘉')[0]),
         h('span', { class: 'guest-info' },
           h('strong', null, g.name || ''),
           g.title ? h('span', { class: 'guest-title' }, g.title) : null,

@@ -15,7 +15,7 @@ from studio.board.life import RATING_LABELS, Rating, Rules, Stage, deadline
 from studio.clock import Clock
 from studio.shapes import DEFAULT_NICKNAME, unit_ref
 from studio.store import calendar as calendar_days
-from studio.store import cases, meta
+from studio.store import cases, duty, meta
 from studio.store.database import Queryable, Tx
 from studio.store.staff import staff_by_id
 from studio.store.units import unit_by_id
@@ -99,9 +99,10 @@ async def route_case(tx: Tx, case_id: int, unit_id: int, hard: bool, now: dateti
                              to_unit_id=unit_id, actor=actor, at=stamp)
     unit = await unit_by_id(tx, unit_id)
     days = (await rules(tx)).days(hard)
+    on_duty = "，当日轮值单位" if await duty.on_duty(tx, now.date().isoformat(), unit_id) else ""
     await cases.add_timeline(
         tx, case_id, "routed",
-        f"转交{unit['name']}办理，办理时限 {days} 个工作日{'（疑难）' if hard else ''}", stamp)
+        f"转交{unit['name']}办理{on_duty}，办理时限 {days} 个工作日{'（疑难）' if hard else ''}", stamp)
     return due
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from moderation.lifecycle import Action
 from studio.accounts import directory
 from studio.accounts.directory import Staff
-from studio.board import actions, records, submissions
+from studio.board import actions, duty, records, submissions
 from studio.board.categories import load_taxonomy
 from studio.board.life import CaseAction
 from studio.board.workdays import add_working_days, is_working_day
@@ -90,8 +90,7 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
             stored = await meta.value(conn, DEMO_CREDENTIALS)
             return json.loads(stored) if stored is not None else None
     now = clock.stamp()
-    for name in UNITS:
-        await directory.create_unit(db, name, now)
+    duty_units = [(await directory.create_unit(db, name, now))["id"] for name in UNITS]
     async with db.write() as tx:
         await load_taxonomy(tx, CATEGORIES)
     passwords: dict[str, str] = {}
@@ -100,6 +99,10 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
         password = secrets.token_urlsafe(9)
         passwords[spec["username"]] = password
         made[spec["username"]] = await directory.create_staff(db, password=password, at=now, **spec)
+    today = clock.now().date()
+    for n in range(7):  # a week of units on duty (轮值), two a day in turn
+        day = (today + timedelta(days=n)).isoformat()
+        await duty.set_day(db, made["admin"], day, {"units": [duty_units[n % 4], duty_units[(n + 1) % 4]]}, now)
     async with db.write() as tx:
         await meta.add_value(tx, DEMO_CREDENTIALS, json.dumps(passwords, ensure_ascii=False))
     admin = made["admin"]
@@ -113,6 +116,8 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
         "ends_at": (start + timedelta(hours=2)).isoformat(),
         "guests": ["renshe", "jiaoyu", "jiaotong"],
         "moderators": ["mod1", "mod2"],
+        "agenda": "开场：主持人介绍嘉宾\n第一环节：就业与租房补贴（区人社局）\n第二环节：学校周边交通（区交通运输局）\n"
+                  "第三环节：新建学校招生（区教育局）\n结束：未现场回答的问题转留言板限时办理",
     })
     await manage.create_event(db, clock, admin, {
         "slug": "shishi-2026",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.lifecycle import PUBLIC_STATUSES, Status
+from studio.events.screen import screen_view
+from studio.photos import photo_path
 from studio.shapes import answer_of, host_message, public_question, unit_ref
 from studio.store.database import Queryable
 from studio.store.events import event_by_id, event_people, host_messages
@@ -39,10 +41,13 @@ async def public_event(conn: Queryable, row: Any) -> dict[str, Any]:
                 "name": guest["display_name"],
                 "title": guest["title"],
                 "unit": unit_ref(guest["unit_id"], guest["unit_name"]),
+                "photo": photo_path(guest["photo"]),
             }
             for guest in guests
         ],
         "units": list(units.values()),
+        "video_url": row["video_url"] or None,
+        "agenda": [line for line in (row["agenda"] or "").split("\n") if line],
     }
 
 
@@ -71,6 +76,7 @@ async def snapshot(conn: Queryable, event: Any, viewers: int) -> dict[str, Any]:
         "published": [public_question(row) for row in published],
         "messages": [host_message(row) for row in messages],
         "stats": {"viewers": viewers, **stats},
+        "screen": await screen_view(conn, event),
     }
 
 

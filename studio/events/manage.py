@@ -31,8 +31,20 @@ from studio.store.staff import staff_by_username
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 MAX_HOST_MESSAGE = 1000
+MAX_AGENDA = 2000
+VIDEO_URL = re.compile(r"https?://[^\s\"'<>\\]+")
 ARCHIVE = "archive"
 """How archiving is named in the audit log and as a question's last handling."""
+
+
+def _video_url(value: Any) -> str:
+    """An event's live-video address: empty, or an ``http(s)://`` URL (an HLS ``.m3u8`` stream, a
+    video file or a partner player's page) without spaces, quotes or angle brackets."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str) or len(value) > 500 or not VIDEO_URL.fullmatch(value.strip()):
+        raise invalid("video_url", "直播视频地址须为 http:// 或 https:// 开头的网址")
+    return value.strip()
 
 
 def _event_fields(body: dict[str, Any], clock: Clock, current: Any = None) -> dict[str, Any]:
@@ -51,6 +63,15 @@ def _event_fields(body: dict[str, Any], clock: Clock, current: Any = None) -> di
                 fields[name] = clock.parse(str(body.get(name))).isoformat()
             except ValueError:
                 raise invalid(name, "时间须为 ISO 8601 格式") from None
+    if "video_url" in body:
+        fields["video_url"] = _video_url(body["video_url"])
+    if "agenda" in body:
+        agenda = body["agenda"] if body["agenda"] is not None else ""
+        if isinstance(agenda, str) and not agenda.strip():
+            fields["agenda"] = ""
+        else:
+            text = clean_text(agenda, "agenda", MAX_AGENDA)
+            fields["agenda"] = "\n".join(line.strip() for line in text.splitlines() if line.strip())
     starts = str(fields["starts_at"] if "starts_at" in fields else current["starts_at"])
     ends = str(fields["ends_at"] if "ends_at" in fields else current["ends_at"])
     if clock.parse(ends) <= clock.parse(starts):
@@ -75,6 +96,9 @@ async def create_event(db: Database, clock: Clock, staff: Staff, body: dict[str,
             )
         except sqlite3.IntegrityError:
             raise ApiError("exists", f"slug“{slug}”已被使用") from None
+        extra: dict[str, Any] = {name: fields[name] for name in ("video_url", "agenda") if name in fields}
+        if extra:
+            await events.update_event(tx, event_id, extra)
         await events.set_event_people(tx, event_id, LISTED_AS[Role.OFFICIAL], guests)
         await events.set_event_people(tx, event_id, LISTED_AS[Role.MODERATOR], moderators)
         await audit.record(tx, at=now, actor=staff.username, role=staff.role.value,
@@ -140,6 +164,7 @@ async def open_event(db: Database, clock: Clock, staff: Staff, slug: str) -> dic
     async with db.write() as tx:
         row = await _event_for_staff(tx, slug, staff)
         row = await _set_status(tx, clock, staff, row, EventStatus.LIVE)
+        await questions.mark_collected(tx, row["id"])
         event = await public_event(tx, row)
         await tx.emit(row["id"], channels.public(row["id"]),
                       {"type": "event.status", "status": row["status"], "event": event}, clock.stamp())

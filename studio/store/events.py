@@ -50,7 +50,7 @@ async def insert_event(tx: Tx, *, slug: str, title: str, description: str, start
     )
 
 
-EVENT_COLUMNS = frozenset({"title", "description", "starts_at", "ends_at"})
+EVENT_COLUMNS = frozenset({"title", "description", "starts_at", "ends_at", "video_url", "agenda"})
 
 
 async def update_event(tx: Tx, event_id: int, fields: dict[str, Any]) -> None:
@@ -109,9 +109,11 @@ async def is_listed(conn: Queryable, event_id: int, staff_id: int, listing: str)
 
 async def event_people(conn: Queryable, event_id: int, role: str) -> list[Any]:
     return await conn.fetchall(
-        """SELECT s.id, s.username, s.display_name, s.title, s.role, s.unit_id, u.name AS unit_name
+        """SELECT s.id, s.username, s.display_name, s.title, s.role, s.unit_id, u.name AS unit_name,
+                  p.token AS photo
            FROM event_staff es JOIN staff s ON s.id = es.staff_id
            LEFT JOIN units u ON u.id = s.unit_id
+           LEFT JOIN staff_photos p ON p.staff_id = s.id
            WHERE es.event_id = ? AND es.role = ? ORDER BY es.position, s.id""",
         (event_id, role),
     )
@@ -125,3 +127,14 @@ async def host_messages(conn: Queryable, event_id: int, limit: int | None = None
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return await conn.fetchall(sql, (event_id,))
+
+
+async def set_screen(tx: Tx, event_id: int, choice: str | None) -> None:
+    """Store what the event's big screen shows (JSON text; ``None``: the question on air)."""
+    await tx.execute("UPDATE events SET screen = ? WHERE id = ?", (choice, event_id))
+
+
+async def host_message_by_id(conn: Queryable, event_id: int, message_id: int) -> Any:
+    """One host message of the event, or ``None``."""
+    return await conn.fetchone("SELECT id, text, at FROM host_messages WHERE event_id = ? AND id = ?",
+                               (event_id, message_id))

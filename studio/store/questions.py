@@ -177,3 +177,10 @@ async def rejection_counts(conn: Queryable, event_id: int) -> list[dict[str, Any
     )
     return [{"code": row["code"] or None, "reason": row["wording"] or row["given"] or "",
              "count": row["n"]} for row in rows]
+
+
+async def mark_collected(tx: Tx, event_id: int) -> int:
+    """Mark every question the event holds as collected in advance (called as it opens: all of them
+    were asked while it was scheduled); how many."""
+    cursor = await tx.execute("UPDATE questions SET collected = 1 WHERE event_id = ?", (event_id,))
+    return int(cursor.rowcount)

@@ -15,7 +15,7 @@ from studio.accounts.viewer import viewer_of
 from studio.board import categories, search
 from studio.board.records import public_case
 from studio.errors import ApiError, invalid, number_text
-from studio.events import manage, questions
+from studio.events import manage, questions, screen
 from studio.events.asking import http_asker
 from studio.events.console import staff_queue
 from studio.events.feed import public_event, tracking
@@ -204,6 +204,21 @@ async def messages(request: Request) -> Response:
     body = await json_body(request)
     message = await manage.post_message(app.db, app.clock, session.staff, request.path_params["slug"], body)
     return JSONResponse(message, 201)
+
+
+async def screen_show(request: Request) -> Response:
+    """What the event's big screen shows: GET for anyone (public content only), POST to choose it
+    from the desk (``studio.events.screen.choose``)."""
+    app = studio(request)
+    if request.method == "GET":
+        async with app.db.read() as conn:
+            row = await event_row(conn, request.path_params["slug"])
+            if row is None:
+                raise ApiError("not_found", "没有这场访谈")
+            return JSONResponse(await screen.screen_view(conn, row))
+    session = await require_staff(request, Role.ADMIN, Role.MODERATOR)
+    body = await json_body(request)
+    return JSONResponse(await screen.choose(app.db, app.clock, session.staff, request.path_params["slug"], body))
 
 
 async def transcript(request: Request) -> Response:

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from moderation.lifecycle import Role
-from studio.board import actions, holidays, ranking, submissions
+from studio.board import actions, duty, holidays, ranking, submissions
 from studio.board.life import CaseAction
 from studio.clock import FIRST_YEAR, LAST_YEAR, parse_day
 from studio.errors import ApiError, invalid, number_text
@@ -126,6 +126,21 @@ async def calendar(request: Request) -> Response:
     year = number_text(request.query_params.get("year"), FIRST_YEAR, LAST_YEAR)
     async with app.db.read() as conn:
         return JSONResponse(await holidays.days(conn, year))
+
+
+async def duty_roster(request: Request) -> Response:
+    """``GET /api/board/duty?from=YYYY-MM-DD``: the week's units on duty (轮值), anyone."""
+    app = studio(request)
+    async with app.db.read() as conn:
+        return JSONResponse(await duty.read_roster(conn, request.query_params.get("from"), app.clock.now().date()))
+
+
+async def duty_day(request: Request) -> Response:
+    """``PUT /api/board/duty/{day}`` ``{"units": [id, ...]}``: who is on duty that day (admins)."""
+    session = await require_staff(request, Role.ADMIN)
+    app = studio(request)
+    body = await json_body(request)
+    return JSONResponse(await duty.set_day(app.db, session.staff, request.path_params["day"], body, app.clock.stamp()))
 
 
 async def calendar_day(request: Request) -> Response:

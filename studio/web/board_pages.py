@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from moderation.lifecycle import Role
 from studio.accounts import directory
-from studio.board import actions, categories, holidays, ranking, records, search, submissions
+from studio.board import actions, categories, duty, holidays, ranking, records, search, submissions
 from studio.clock import FIRST_YEAR, LAST_YEAR
 from studio.desk import reasons
 from studio.errors import number_text
@@ -109,8 +109,9 @@ async def board_page(request: Request) -> Response:
         units = await directory.list_units(conn)
         tree = [c for c in await categories.tree(conn) if c["level"] <= 2]
         past = (await manage.list_events(conn))["past"]
+        on_duty = (await duty.roster(conn, app.clock.now().date(), 1))[0]
     return render(request, "board.html", result=result, query=query, q=query.q, status=query.status,
-                  unit=query.unit, units=units, categories=tree, events=past)
+                  unit=query.unit, units=units, categories=tree, events=past, on_duty=on_duty)
 
 
 async def case_page(request: Request) -> Response:

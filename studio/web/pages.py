@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -21,6 +22,9 @@ from studio.events.feed import public_event, tracking
 from studio.runtime import studio_of
 from studio.store.events import event_row
 from studio.store.questions import question_counts
+from studio.web import join
+
+MEDIA_HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 def templates(request: Request) -> Jinja2Templates:
@@ -54,10 +58,37 @@ async def event_page(request: Request) -> Response:
                           transcript=await manage.transcript(conn, row), stats=stats)
         event = await public_event(conn, row)
     response = render(request, "event.html", event=event, stats=stats)
+    media = video_origin(event["video_url"])
+    if media:
+        policy: str = request.app.state.content_security_policy
+        response.headers["Content-Security-Policy"] = policy.replace(
+            "default-src 'self';", f"default-src 'self'; media-src 'self' {media};")
     if viewer_of(request.cookies, app.viewer_signer) is None:
         response.set_cookie(VIEWER_COOKIE, new_viewer_cookie(app.viewer_signer), max_age=VIEWER_MAX_AGE,
                             httponly=True, samesite="lax", secure=app.settings.https_only_cookies)
     return response
+
+
+async def screen_page(request: Request) -> Response:
+    """The big screen (大屏) of an event: no controls, kept current by the live feed (static/screen.js)."""
+    async with studio_of(request.app).db.read() as conn:
+        row = await event_row(conn, request.path_params["slug"])
+        if row is None:
+            return not_found(request, "没有这场访谈")
+        event = await public_event(conn, row)
+    return render(request, "screen.html", event=event, event_url=join.event_url(request, row["slug"]),
+                  join_url=join.join_url(request, row["id"]))
+
+
+def video_origin(url: str | None) -> str | None:
+    """The origin of an event's live video, for the page's ``media-src`` (``None`` without one, or
+    for an address whose host is not plain: the page then only links to it)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not MEDIA_HOST.fullmatch(parts.netloc):
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 async def track_page(request: Request) -> Response:

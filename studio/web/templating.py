@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
+from starlette.requests import Request
 
 from studio import labels
 from studio.board import actions, search, submissions
@@ -46,6 +47,13 @@ def client_config(settings: Settings, *, staff: bool) -> dict[str, Any]:
     return {"labels": labels.client_labels(staff=staff), "limits": page_limits(settings)}
 
 
+def public_base(settings: Settings, request: Request) -> str:
+    """The site's public address without a trailing slash: ``STUDIO_PUBLIC_URL`` when set, else
+    the scheme and host the request came in on (QR codes, share links and metadata use it)."""
+    configured = (settings.public_url or "").strip().rstrip("/")
+    return configured or f"{request.url.scheme}://{request.url.netloc}"
+
+
 def configure(environment: Environment, settings: Settings) -> None:
     """Install the filters (``localtime``, ``status_label``) and the globals (``labels``,
     ``limits``, ``public_config``, ``staff_config``) every template may use."""
@@ -60,7 +68,12 @@ def configure(environment: Environment, settings: Settings) -> None:
         except ValueError:
             return value
 
+    def absolute_url(request: Request, path: str) -> str:
+        """``path`` on the site's public address (share metadata must name whole addresses)."""
+        return public_base(settings, request) + path
+
     environment.filters["localtime"] = localtime
+    environment.globals["absolute_url"] = absolute_url
     environment.filters["status_label"] = labels.status_label
     environment.globals["labels"] = labels
     environment.globals["limits"] = page_limits(settings)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -74,6 +76,8 @@ def build(studio: Studio) -> Site:
     submission waiting for review and one waiting for routing."""
     unit = studio.units["人社局"]
     live = studio.new_event()
+    assert studio.admin.client.patch(f"/api/events/{live}", headers={"X-CSRF-Token": studio.admin.csrf}, json={
+        "video_url": "https://tv.example.cn/player?id=1", "agenda": "开场\n网友提问"}).status_code == 200
     waiting = studio.ask(live, "招聘会外地学生能参加吗？", nickname="应届生", unit=unit)
     approve(studio, live, waiting)
     answer(studio, live, studio.ask(live, "租房补贴怎么申请？", unit=unit), "登录人社服务平台即可申请。")
@@ -85,6 +89,9 @@ def build(studio: Studio) -> Site:
     studio.mod1.act(studio.question(live, rejected["question_id"]), "reject", reason="ads")
     assert studio.mod1.post(f"/api/events/{live}/messages", {"text": "欢迎各位网友提问。"}).status_code == 201
 
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    assert studio.admin.client.put(f"/api/board/duty/{today}", json={"units": [unit]},
+                                   headers={"X-CSRF-Token": studio.admin.csrf}).status_code == 200
     scheduled = studio.new_event(open_it=False)
     studio.ask(scheduled, "明年的实事项目有哪些？")
 
@@ -118,9 +125,10 @@ def build(studio: Studio) -> Site:
             [("click", "#ask-submit"), ("wait", "#ask-error")], asked]),
         "live event on a phone": Page(f"/events/{live}", ready="#on-air .on-air-card", phone=True, states=[
             [("click", "#tab-answered"), ("wait", "#answered .qa")], [("click", "#tab-mine")],
+            [("click", "[data-elder-toggle]"), ("wait", "html.elder")],
             [("click", "#tab-ask"), *asked], [("click", "#tab-mine"), ("wait", "#my-questions .my-item")]]),
         "scheduled event": Page(f"/events/{scheduled}", ready="#ask-form"),
-        "closed event (transcript)": Page(f"/events/{closed}"),
+        "closed event (transcript)": Page(f"/events/{closed}", states=[[("click", "[data-elder-toggle]")]]),
         "question tracking": Page(f"/track/{waiting['tracking_code']}", ready=".track-body"),
         "board": Page("/board"),
         "board: new": Page("/board/new", states=[[
@@ -132,6 +140,8 @@ def build(studio: Studio) -> Site:
         "board: a post answered live": Page(f"/board/cases/{post_id}"),
         "board: ranking": Page("/board/ranking"),
         "board: tracking": Page(f"/board/track/{board_code}"),
+        "big screen": Page(f"/events/{live}/screen", ready="#screen-stage .stage-question"),
+        "embedded feed": Page(f"/events/{live}/embed", ready="#embed-answered li"),
         "error page": Page("/events/no-such-event"),
         "audit chain": Page("/audit"),
         "privacy": Page("/privacy"),
@@ -164,8 +174,8 @@ def build(studio: Studio) -> Site:
 
 PUBLIC_PAGES = ["home", "live event", "live event on a phone", "scheduled event", "closed event (transcript)",
                 "question tracking", "board", "board: new", "board: case", "board: search",
-                "board: a post answered live", "board: ranking", "board: tracking", "error page", "staff login",
-                "audit chain", "privacy"]
+                "board: a post answered live", "board: ranking", "board: tracking", "big screen", "embedded feed",
+                "error page", "staff login", "audit chain", "privacy"]
 STAFF_PAGES = ["studio home (admin pages)", "studio home (moderator)", "studio home (official)",
                "moderation desk", "official console", "board console (unit)", "board console (moderator)",
                "board console (admin)", "audit log", "lexicon", "rejection reasons", "holiday calendar",

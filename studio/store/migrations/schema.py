@@ -1,7 +1,6 @@
-"""Schema migrations, applied in order; ``PRAGMA user_version`` records the last one.
+"""The schema as it first shipped: migrations 1–4 (the live studio, the desk, the board's case
+life, board search). Never edit one that has shipped; changes go in :mod:`.changes`."""
 
-Append new migrations at the end; never edit one that has shipped.
-"""
 
 from __future__ import annotations
 
@@ -414,76 +413,5 @@ MIGRATIONS: list[str] = [
         FROM cases c;
     INSERT INTO case_fts (rowid, title, body, tags)
         SELECT sort_key, search_tokens(title), search_tokens(body), tags FROM case_search_docs;
-    """,
-    # Taking back: a question unpublished for review remembers where it was, a corrected answer
-    # when; the board case it became is withdrawn from every public surface meanwhile.
-    """
-    ALTER TABLE questions ADD COLUMN unpublished_from TEXT;
-    ALTER TABLE questions ADD COLUMN corrected_at TEXT;
-    ALTER TABLE cases ADD COLUMN withdrawn_at TEXT;
-    """,
-    # Board search folds traditional characters to simplified (studio.store.fulltext.normalise):
-    # the index is emptied and every case's document tokenised again with the new search_tokens.
-    """
-    INSERT INTO case_fts (case_fts) VALUES ('delete-all');
-    INSERT INTO case_fts (rowid, title, body, tags)
-        SELECT sort_key, search_tokens(title), search_tokens(body), tags FROM case_search_docs;
-    """,
-    # The audit log becomes a hash chain (studio.auditchain): each entry's prev_hash and hash,
-    # existing entries chained in order; a closed event keeps the chain's head at its close.
-    """
-    ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
-    ALTER TABLE audit_log ADD COLUMN hash TEXT;
-    ALTER TABLE events ADD COLUMN audit_head_entry INTEGER;
-    ALTER TABLE events ADD COLUMN audit_head_hash TEXT;
-    DROP TRIGGER audit_log_append_only_update;
-    CREATE TEMP TABLE audit_chain (id INTEGER PRIMARY KEY, prev TEXT NOT NULL, hash TEXT NOT NULL);
-    INSERT INTO temp.audit_chain (id, prev, hash)
-        WITH RECURSIVE chain(id, prev, hash) AS (
-            SELECT a.id, '""" + "0" * 64 + """', audit_digest(a.id, '""" + "0" * 64 + """', a.event_id,
-                   a.question_id, a.case_id, a.actor, a.role, a.action, a.from_status, a.to_status,
-                   a.before_text, a.after_text, a.detail, a.at)
-            FROM audit_log a WHERE a.id = 1
-            UNION ALL
-            SELECT a.id, chain.hash, audit_digest(a.id, chain.hash, a.event_id,
-                   a.question_id, a.case_id, a.actor, a.role, a.action, a.from_status, a.to_status,
-                   a.before_text, a.after_text, a.detail, a.at)
-            FROM chain JOIN audit_log a ON a.id = chain.id + 1
-        )
-        SELECT id, prev, hash FROM chain;
-    UPDATE audit_log SET
-        prev_hash = (SELECT prev FROM temp.audit_chain c WHERE c.id = audit_log.id),
-        hash = (SELECT hash FROM temp.audit_chain c WHERE c.id = audit_log.id);
-    DROP TABLE temp.audit_chain;
-    CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
-    """,
-    # A netizen may retract their own pending board message with its tracking code: the status
-    # check gains 'retracted' (SQLite rebuilds the table to change a CHECK).
-    """
-    CREATE TABLE board_submissions_new (
-        id INTEGER PRIMARY KEY,
-        status TEXT NOT NULL DEFAULT 'pending'
-            CHECK (status IN ('pending', 'approved', 'rejected', 'retracted')),
-        original_text TEXT NOT NULL,
-        public_text TEXT,
-        nickname TEXT NOT NULL DEFAULT '',
-        unit_id INTEGER REFERENCES units(id),
-        hard INTEGER NOT NULL DEFAULT 0,
-        client_key TEXT NOT NULL UNIQUE,
-        tracking_code TEXT NOT NULL UNIQUE,
-        rating_code TEXT NOT NULL,
-        address TEXT NOT NULL DEFAULT '',
-        flags TEXT NOT NULL DEFAULT '[]',
-        reason TEXT,
-        case_id INTEGER REFERENCES cases(id),
-        submitted_at TEXT NOT NULL,
-        handled_by TEXT,
-        handled_at TEXT
-    );
-    INSERT INTO board_submissions_new SELECT * FROM board_submissions;
-    DROP TABLE board_submissions;
-    ALTER TABLE board_submissions_new RENAME TO board_submissions;
-    CREATE INDEX board_submissions_status ON board_submissions(status, id);
     """,
 ]
