@@ -153,7 +153,7 @@ OPERATIONS: dict[str, Operation] = {
     "GET /healthz": Operation("liveness and the store's answer", answer=ANY_OBJECT),
     "PUT /api/staff/{username}/photo": Operation("a guest's photo (the image bytes as the body: JPEG, PNG or WebP)",
                                                  ADMIN, answer=ANY_OBJECT),
-    "DELETE /api/staff/{username}/photo": Operation("remove a guest's photo", ADMIN, answer=TEXT, status=204,
+    key("DELETE", "/api/staff/{username}/photo"): Operation("remove a guest's photo", ADMIN, answer=TEXT, status=204,
                                                     media="text/plain"),
     "GET /api/events/{slug}/screen": Operation("what the big screen shows now", answer=ANY_OBJECT),
     "POST /api/events/{slug}/screen": Operation("choose what the big screen shows", DESK,
