@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # pure code and plain values: no I/O of their own
     ("moderation", "broadcast", "studio.clock", "studio.errors", "studio.channels",
      "studio.ratelimit", "studio.shapes", "studio.settings", "studio.labels", "studio.inputs",
-     "studio.codes", "studio.periodic"),
+     "studio.codes", "studio.periodic", "studio.routing"),
     # the store: SQL lives here
     ("studio.store",),
     # services shared by the web and live layers

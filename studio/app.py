@@ -213,6 +213,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                   methods=["POST"]),
             Route("/api/board/track/{code}", board_api.submission_track),
             Route("/api/board/routing", board_api.routing_queue),
+            Route("/api/board/suggest", board_api.suggest, methods=["POST"]),
             Route("/api/board/overdue", board_api.overdue),
             Route("/api/board/cases/{id:int}/audit", board_api.case_audit),
             Route("/api/board/cases/{id:int}/rating", board_api.case_rating, methods=["POST"]),

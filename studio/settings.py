@@ -63,6 +63,8 @@ class Settings:
     """Working days for a case marked hard (疑难)."""
     board_extension_days: int = 5
     """Working days the one extension of a case adds to its deadline."""
+    routing_retrain_after: int = 50
+    """New categorised or routed cases after which the routing suggestion model is retrained."""
     send_buffer_bytes: int = 256 * 1024
     """Bytes a live connection may have waiting in its socket's user-space buffer before it is dropped."""
     socket_send_buffer: int = 64 * 1024

@@ -1,4 +1,5 @@
-"""The ``studio`` command: serve, demo, create-user, screen, import-board, import-categories."""
+"""The ``studio`` command: serve, demo, create-user, screen, import-board, import-categories,
+train-routing, suggest."""
 
 from __future__ import annotations
 
@@ -250,6 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
         "import-categories", help="load a category tree CSV (level1,level2,level3), idempotently")
     add_store_option(categories_parser)
     categories_parser.add_argument("file")
+    train_parser = commands.add_parser(
+        "train-routing", help="train the routing suggestion model on the store's categorised cases")
+    add_store_option(train_parser)
+    suggest_parser = commands.add_parser(
+        "suggest", help="suggest categories and units for JSON Lines of {title, text}")
+    add_store_option(suggest_parser)
+    suggest_parser.add_argument("file", nargs="?", help="input file (default: standard input)")
     return parser
 
 
@@ -271,6 +279,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return screen.run(settings_from(args), args.file)
     if args.command in ("import-board", "import-categories"):
         return import_command(args)
+    if args.command in ("train-routing", "suggest"):
+        from studio.cli import routing
+
+        settings = settings_from(args)
+        if args.command == "suggest":
+            return routing.suggest_command(settings, args.file)
+        return routing.train_command(settings, Clock(settings.timezone).stamp())
     return 2
 
 

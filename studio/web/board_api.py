@@ -73,6 +73,14 @@ async def routing_queue(request: Request) -> Response:
         return JSONResponse(await actions.routing_queue(conn, app.clock.stamp()))
 
 
+async def suggest(request: Request) -> Response:
+    """Staff: the most likely categories and units for ``{title, text}``, best first."""
+    await require_staff(request)
+    app = studio(request)
+    body = await json_body(request)
+    return JSONResponse(await app.suggester.suggest(app.db, body, app.settings.routing_retrain_after))
+
+
 async def overdue(request: Request) -> Response:
     """Open cases past their deadline; an official sees only their own unit's."""
     session = await require_staff(request)

@@ -1,0 +1,31 @@
+"""What the routing model learns from: categorised and routed cases, the tree and the units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from studio.store.database import Queryable
+
+
+async def training_cases(conn: Queryable) -> list[Any]:
+    """Every case with a category or a unit, as ``(title, text, category_id, unit_id)``, oldest first.
+
+    Withdrawn cases are left out: they are under review and may be wrong.
+    """
+    return await conn.fetchall(
+        """SELECT title, text, category_id, unit_id FROM cases
+           WHERE (category_id IS NOT NULL OR unit_id IS NOT NULL) AND withdrawn_at IS NULL
+           ORDER BY id""")
+
+
+async def learnable_count(conn: Queryable) -> int:
+    """How many cases the model can learn from (a cheap check for retraining)."""
+    row = await conn.fetchone(
+        """SELECT COUNT(*) AS n FROM cases
+           WHERE (category_id IS NOT NULL OR unit_id IS NOT NULL) AND withdrawn_at IS NULL""")
+    return int(row["n"]) if row is not None else 0
+
+
+async def unit_names(conn: Queryable) -> list[Any]:
+    """Every unit as ``(id, name)``."""
+    return await conn.fetchall("SELECT id, name FROM units ORDER BY id")

@@ -1,0 +1,54 @@
+"""``POST /api/board/suggest`` on a real server: staff only, the documented shape, clear refusals."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from support.clients import Studio
+from support.routing import split, tree_csv
+
+
+def import_board(studio: Studio, tmp: Path, rows: list[dict[str, str]]) -> None:
+    """The constructed tree and ``rows`` loaded with ``studio import-board`` into the server's store."""
+    (tmp / "tree.csv").write_text(tree_csv(), encoding="utf-8")
+    (tmp / "board.jsonl").write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
+                                     encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "studio", "import-board", "--db", studio.server.db,
+                    "--taxonomy", str(tmp / "tree.csv"), str(tmp / "board.jsonl")],
+                   check=True, capture_output=True, env=studio.server.env)
+
+
+def test_suggest_refuses_strangers_bad_input_and_an_empty_board(studio: Studio) -> None:
+    """401 signed out; 400 on a bad body; 409 ``nothing_to_learn`` before any categorised case."""
+    with studio.server.http() as client:
+        assert client.post("/api/board/suggest", json={"text": "公交"}).status_code == 401
+    bad_json = studio.mod1.client.post("/api/board/suggest", content=b"[1]",
+                                       headers={"X-CSRF-Token": studio.mod1.csrf,
+                                                "Content-Type": "application/json"})
+    assert bad_json.status_code == 400 and bad_json.json()["error"]["code"] == "bad_json"
+    missing = studio.mod1.post("/api/board/suggest", {"title": "公交"})
+    assert missing.status_code == 400 and missing.json()["error"]["code"] == "invalid"
+    empty = studio.mod1.post("/api/board/suggest", {"title": "公交", "text": "公交车太少"})
+    assert empty.status_code == 409 and empty.json()["error"]["code"] == "nothing_to_learn"
+
+
+def test_suggest_answers_categories_and_units_best_first(studio: Studio, tmp_path: Path) -> None:
+    """After an import, held-back messages get the documented shape with their own path and unit first."""
+    learn, held = split(10, 2)
+    import_board(studio, tmp_path, learn)
+    right = 0
+    for row in held:
+        answer = studio.mod1.post("/api/board/suggest", {"title": row["title"], "text": row["text"]})
+        assert answer.status_code == 200
+        found = answer.json()
+        assert set(found) == {"categories", "units"}
+        assert found["categories"] and all(set(c) == {"id", "path", "score"} for c in found["categories"])
+        assert all(set(u) == {"id", "name", "score"} for u in found["units"])
+        scores = [c["score"] for c in found["categories"]]
+        assert scores == sorted(scores, reverse=True)
+        right += found["categories"][0]["path"] == row["category"] and found["units"][0]["name"] == row["unit"]
+    assert right >= len(held) - 1
+    assert studio.guest1.post("/api/board/suggest", {"text": "公交车太少"}).status_code == 200
