@@ -56,6 +56,11 @@ async def mark_trained(tx: Tx, stamp: str) -> None:
     await meta.put_value(tx, TRAINED_KEY, stamp)
 
 
+async def can_learn(conn: Queryable) -> bool:
+    """Whether there is anything to learn from (a case with a category): pages offer suggestions then."""
+    return await routing_rows.has_categorised(conn)
+
+
 def clean_message(body: dict[str, Any]) -> tuple[str, str]:
     """``(title, text)`` from a ``{title, text}`` object: text required, title optional; 400 otherwise."""
     title = body.get("title", "")

@@ -26,6 +26,13 @@ async def learnable_count(conn: Queryable) -> int:
     return int(row["n"]) if row is not None else 0
 
 
+async def has_categorised(conn: Queryable) -> bool:
+    """Whether any case the model may learn from has a category (else there is nothing to suggest)."""
+    row = await conn.fetchone(
+        "SELECT 1 AS found FROM cases WHERE category_id IS NOT NULL AND withdrawn_at IS NULL LIMIT 1")
+    return row is not None
+
+
 async def unit_names(conn: Queryable) -> list[Any]:
     """Every unit as ``(id, name)``."""
     return await conn.fetchall("SELECT id, name FROM units ORDER BY id")

@@ -3,7 +3,13 @@ vocabulary and unit, messages built from fixed phrases (no randomness), and a fi
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
+
+from support.servers import Server
 
 TREE = [
     ("交通运输", "公共交通", "公交线路"),
@@ -58,3 +64,13 @@ def split(per_branch: int, held: int) -> tuple[list[dict[str, Any]], list[dict[s
 def tree_csv() -> str:
     """The tree as a taxonomy CSV file's text."""
     return "level1,level2,level3\n" + "".join(",".join(path) + "\n" for path in TREE)
+
+
+def import_into(server: Server, tmp: Path, rows: list[dict[str, str]]) -> None:
+    """The constructed tree and ``rows`` loaded with ``studio import-board`` into the server's store."""
+    (tmp / "tree.csv").write_text(tree_csv(), encoding="utf-8")
+    (tmp / "board.jsonl").write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
+                                     encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "studio", "import-board", "--db", server.db,
+                    "--taxonomy", str(tmp / "tree.csv"), str(tmp / "board.jsonl")],
+                   check=True, capture_output=True, env=server.env)

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 from support.clients import Studio
-from support.routing import split, tree_csv
-
-
-def import_board(studio: Studio, tmp: Path, rows: list[dict[str, str]]) -> None:
-    """The constructed tree and ``rows`` loaded with ``studio import-board`` into the server's store."""
-    (tmp / "tree.csv").write_text(tree_csv(), encoding="utf-8")
-    (tmp / "board.jsonl").write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
-                                     encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "studio", "import-board", "--db", studio.server.db,
-                    "--taxonomy", str(tmp / "tree.csv"), str(tmp / "board.jsonl")],
-                   check=True, capture_output=True, env=studio.server.env)
+from support.routing import import_into, split
 
 
 def test_suggest_refuses_strangers_bad_input_and_an_empty_board(studio: Studio) -> None:
@@ -38,7 +25,7 @@ def test_suggest_refuses_strangers_bad_input_and_an_empty_board(studio: Studio) 
 def test_suggest_answers_categories_and_units_best_first(studio: Studio, tmp_path: Path) -> None:
     """After an import, held-back messages get the documented shape with their own path and unit first."""
     learn, held = split(10, 2)
-    import_board(studio, tmp_path, learn)
+    import_into(studio.server, tmp_path, learn)
     right = 0
     for row in held:
         answer = studio.mod1.post("/api/board/suggest", {"title": row["title"], "text": row["text"]})
