@@ -37,14 +37,14 @@ sys.path.insert(0, str(ROOT))
 from studio import routing  # noqa: E402
 from studio.board.categories import load_taxonomy, read_taxonomy  # noqa: E402
 from studio.board.importer import import_board, read_records  # noqa: E402
-from studio.board.suggest import training_data  # noqa: E402
+from studio.board.suggest import Training, training_data  # noqa: E402
 from studio.clock import Clock  # noqa: E402
 from studio.store.database import Database  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "wenzheng"
 
 
-async def load_store(path: Path) -> tuple[list[routing.Node], list[routing.Example], dict[int, str]]:
+async def load_store(path: Path) -> Training:
     """The sample imported into a fresh store, read back as the model's training data."""
     db = Database(str(path))
     await db.open()
@@ -89,7 +89,7 @@ def main() -> None:
     from sklearn.model_selection import StratifiedKFold
 
     with tempfile.TemporaryDirectory() as folder:
-        nodes, cases, units = asyncio.run(load_store(Path(folder) / "bench.db"))
+        nodes, cases, units, mapping = asyncio.run(load_store(Path(folder) / "bench.db"))
     by_id = {node.id: node for node in nodes}
 
     def level1(category_id: int) -> int:
@@ -111,7 +111,7 @@ def main() -> None:
         train = [labelled[i] for i in train_rows]
         test = [labelled[i] for i in test_rows]
         started = time.perf_counter()
-        router = routing.train(nodes, train, units)
+        router = routing.train(nodes, train, units, mapping)
         train_seconds.append(time.perf_counter() - started)
         found = router.level1_ranking([(case.title, case.text) for case in test])
         for i, ranking in zip(test_rows, found, strict=True):

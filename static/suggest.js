@@ -3,6 +3,7 @@
 // one at a time, and shows the likeliest category paths and units above the
 // form; the best unit is preselected unless a unit is already chosen (the
 // netizen's wish) or the moderator has picked one. Nothing is sent until they submit.
+// Admins also keep which categories each unit handles (PUT /api/units/{id}/categories).
 import { api } from './api.js';
 import { h } from './dom.js';
 
@@ -56,3 +57,24 @@ async function suggestAll() {
 }
 
 suggestAll();
+
+document.addEventListener('submit', async (ev) => {
+  const form = ev.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.unitCategories) return;
+  ev.preventDefault();
+  const select = form.querySelector('select[name="categories"]');
+  const categories = [...select.selectedOptions].map((o) => Number(o.value));
+  let box = form.querySelector('[data-part="mapping-status"]');
+  if (!box) {
+    box = h('p', { class: 'small', role: 'status', dataset: { part: 'mapping-status' } });
+    form.append(box);
+  }
+  try {
+    const saved = await api('PUT', `/api/units/${form.dataset.unitCategories}/categories`, { categories });
+    box.className = 'form-ok small';
+    box.textContent = `已保存：${saved.categories.map((c) => c.path).join('、') || '未指定分类'}`;
+  } catch (err) {
+    box.className = 'form-error small';
+    box.textContent = err.message || '保存失败';
+  }
+});

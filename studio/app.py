@@ -214,6 +214,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/board/track/{code}", board_api.submission_track),
             Route("/api/board/routing", board_api.routing_queue),
             Route("/api/board/suggest", board_api.suggest, methods=["POST"]),
+            Route("/api/board/unit-categories", board_api.unit_categories),
+            Route("/api/units/{id:int}/categories", board_api.set_unit_categories, methods=["PUT"]),
             Route("/api/board/overdue", board_api.overdue),
             Route("/api/board/cases/{id:int}/audit", board_api.case_audit),
             Route("/api/board/cases/{id:int}/rating", board_api.case_rating, methods=["POST"]),

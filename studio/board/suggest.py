@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studio import routing
-from studio.errors import ApiError, invalid
+from studio.errors import ApiError, invalid, whole_number
 from studio.inputs import clean_text
 from studio.store import categories as category_rows
 from studio.store import meta
 from studio.store import routing as routing_rows
 from studio.store.database import Database, Queryable, Tx
+from studio.store.units import unit_by_id
 
 TRAINED_KEY = "routing.trained_at"
 MAX_TITLE_CHARS = 200
 MAX_TEXT_CHARS = 20000
+MAX_MAPPED = 200
 
 
 def nothing_to_learn() -> ApiError:
@@ -31,22 +33,26 @@ def nothing_to_learn() -> ApiError:
     return ApiError("nothing_to_learn", "还没有已分类的留言，无法给出分办建议：请先导入或分类一些留言")
 
 
-async def training_data(conn: Queryable) -> tuple[list[routing.Node], list[routing.Example], dict[int, str]]:
-    """The tree, the cases and the units the model learns from."""
+Training = tuple[list[routing.Node], list[routing.Example], dict[int, str], list[tuple[int, int]]]
+
+
+async def training_data(conn: Queryable) -> Training:
+    """The tree, the cases, the units and the admin-given unit → category mapping the model learns from."""
     nodes = [routing.Node(int(row["id"]), row["parent_id"], row["name"])
              for row in await category_rows.category_rows(conn)]
     cases = [routing.Example(row["title"], row["text"], row["category_id"], row["unit_id"])
              for row in await routing_rows.training_cases(conn)]
     units = {int(row["id"]): row["name"] for row in await routing_rows.unit_names(conn)}
-    return nodes, cases, units
+    mapping = [(int(row["unit_id"]), int(row["category_id"])) for row in await routing_rows.unit_categories(conn)]
+    return nodes, cases, units, mapping
 
 
 async def train_from(db: Database) -> routing.Router:
     """A router trained on the store as it is now (in a worker thread); ``nothing_to_learn`` if empty."""
     async with db.read() as conn:
-        nodes, cases, units = await training_data(conn)
+        nodes, cases, units, mapping = await training_data(conn)
     try:
-        return await asyncio.to_thread(routing.train, nodes, cases, units)
+        return await asyncio.to_thread(routing.train, nodes, cases, units, mapping)
     except routing.NothingToLearn:
         raise nothing_to_learn() from None
 
@@ -59,6 +65,61 @@ async def mark_trained(tx: Tx, stamp: str) -> None:
 async def can_learn(conn: Queryable) -> bool:
     """Whether there is anything to learn from (a case with a category): pages offer suggestions then."""
     return await routing_rows.has_categorised(conn)
+
+
+async def _paths(conn: Queryable) -> dict[int, str]:
+    rows = {int(row["id"]): row for row in await category_rows.category_rows(conn)}
+
+    def path(category_id: int) -> str:
+        names: list[str] = []
+        current: int | None = category_id
+        while current is not None and current in rows:
+            names.append(rows[current]["name"])
+            current = rows[current]["parent_id"]
+        return "/".join(reversed(names))
+
+    return {category_id: path(category_id) for category_id in rows}
+
+
+async def category_choices(conn: Queryable, max_level: int = 2) -> list[dict[str, Any]]:
+    """The categories down to ``max_level`` as ``{id, path}`` in tree order (for the mapping form)."""
+    paths = await _paths(conn)
+    return sorted(({"id": i, "path": p} for i, p in paths.items() if p.count("/") < max_level),
+                  key=lambda c: c["path"])
+
+
+async def unit_mapping(conn: Queryable) -> list[dict[str, Any]]:
+    """Every unit with the categories an admin says it handles: ``[{unit: {id, name}, categories: [{id, path}]}]``."""
+    paths = await _paths(conn)
+
+    def path(category_id: int) -> str:
+        return paths.get(category_id, "")
+
+    handled: dict[int, list[dict[str, Any]]] = {}
+    for row in await routing_rows.unit_categories(conn):
+        handled.setdefault(int(row["unit_id"]), []).append(
+            {"id": int(row["category_id"]), "path": path(int(row["category_id"]))})
+    return [{"unit": {"id": int(u["id"]), "name": u["name"]}, "categories": handled.get(int(u["id"]), [])}
+            for u in await routing_rows.unit_names(conn)]
+
+
+async def set_unit_categories(db: Database, unit_id: int, body: dict[str, Any], stamp: str) -> list[dict[str, Any]]:
+    """Replace the categories a unit handles (``{categories: [id, …]}``, at most 200) and have every
+    server retrain; 404 for an unknown unit, 400 ``invalid`` for a bad or unknown category id."""
+    given = body.get("categories")
+    if not isinstance(given, list) or len(given) > MAX_MAPPED:
+        raise invalid("categories", f"categories 须为分类编号的列表（最多 {MAX_MAPPED} 个）")
+    ids = list(dict.fromkeys(whole_number(v, "categories", "分类编号无效") for v in given))
+    async with db.write() as tx:
+        if await unit_by_id(tx, unit_id) is None:
+            raise ApiError("not_found", "单位不存在")
+        for category_id in ids:
+            if not await routing_rows.category_exists(tx, category_id):
+                raise invalid("categories", f"分类 {category_id} 不存在")
+        await routing_rows.replace_unit_categories(tx, unit_id, ids)
+        await mark_trained(tx, stamp)
+    async with db.read() as conn:
+        return [row for row in await unit_mapping(conn) if row["unit"]["id"] == unit_id]
 
 
 def clean_message(body: dict[str, Any]) -> tuple[str, str]:

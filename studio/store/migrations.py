@@ -429,4 +429,12 @@ MIGRATIONS: list[str] = [
     INSERT INTO case_fts (rowid, title, body, tags)
         SELECT sort_key, search_tokens(title), search_tokens(body), tags FROM case_search_docs;
     """,
+    # Routing suggestions: the categories an admin says a unit handles (besides its history).
+    """
+    CREATE TABLE unit_categories (
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        category_id INTEGER NOT NULL REFERENCES categories(id),
+        PRIMARY KEY (unit_id, category_id)
+    );
+    """,
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio.store.database import Queryable
+from studio.store.database import Queryable, Tx
 
 
 async def training_cases(conn: Queryable) -> list[Any]:
@@ -31,6 +31,24 @@ async def has_categorised(conn: Queryable) -> bool:
     row = await conn.fetchone(
         "SELECT 1 AS found FROM cases WHERE category_id IS NOT NULL AND withdrawn_at IS NULL LIMIT 1")
     return row is not None
+
+
+async def unit_categories(conn: Queryable) -> list[Any]:
+    """The admin-given mapping as ``(unit_id, category_id)`` rows, by unit then category."""
+    return await conn.fetchall("SELECT unit_id, category_id FROM unit_categories ORDER BY unit_id, category_id")
+
+
+async def replace_unit_categories(tx: Tx, unit_id: int, category_ids: list[int]) -> None:
+    """The unit handles exactly ``category_ids`` (by the admin's word)."""
+    await tx.execute("DELETE FROM unit_categories WHERE unit_id = ?", (unit_id,))
+    for category_id in category_ids:
+        await tx.execute("INSERT INTO unit_categories (unit_id, category_id) VALUES (?, ?)",
+                         (unit_id, category_id))
+
+
+async def category_exists(conn: Queryable, category_id: int) -> bool:
+    """Whether the category is in the tree."""
+    return await conn.fetchone("SELECT 1 AS found FROM categories WHERE id = ?", (category_id,)) is not None
 
 
 async def unit_names(conn: Queryable) -> list[Any]:

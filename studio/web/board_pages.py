@@ -84,6 +84,9 @@ async def console_page(request: Request) -> Response:
             context["reasons"] = await reasons.list_reasons(conn)
             context["routing"] = await actions.routing_queue(conn, now)
             context["can_suggest"] = await suggest.can_learn(conn)
+        if staff.role is Role.ADMIN:
+            context["unit_mapping"] = await suggest.unit_mapping(conn)
+            context["category_choices"] = await suggest.category_choices(conn)
             context["overdue"] = await actions.overdue_cases(conn, now)
         if unit_id is not None and staff.role in (Role.OFFICIAL, Role.ADMIN):
             groups = await actions.unit_cases(conn, unit_id, now)

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from studio.accounts import directory
 from studio.board.categories import load_taxonomy, read_taxonomy
 from studio.board.importer import import_board
-from studio.board.suggest import Suggester, mark_trained
+from studio.board.suggest import Suggester, mark_trained, set_unit_categories, unit_mapping
 from studio.clock import Clock
 from studio.errors import ApiError
+from studio.store.categories import category_rows
 from studio.store.database import Database
 from support.routing import message, split, tree_csv
 
@@ -80,3 +82,35 @@ async def test_retrains_after_enough_new_cases_and_after_the_command(db: Databas
         await mark_trained(tx, "2026-03-02T10:00:00+08:00")
     await suggester.suggest(db, {"text": "公交车太少"}, 3)
     assert suggester.router is not second
+
+
+@pytest.mark.asyncio
+async def test_admin_mapping_gives_units_without_history(db: Database, tmp_path: Path) -> None:
+    """With no routed case, the units an admin maps to a branch are suggested; bad mappings are refused."""
+    learn, _ = split(6, 0)
+    await load(db, tmp_path, [{k: v for k, v in row.items() if k != "unit"} for row in learn])
+    transport = await directory.create_unit(db, "市交通局", "2026-03-02T09:00:00+08:00")
+    school = await directory.create_unit(db, "市教育局", "2026-03-02T09:00:00+08:00")
+    async with db.read() as conn:
+        ids = {row["name"]: int(row["id"]) for row in await category_rows(conn)}
+    suggester = Suggester()
+    bus = {"title": "公交车班次太少", "text": "公交线路班次太少，等车一小时"}
+    assert (await suggester.suggest(db, bus, 50))["units"] == []
+    stamp = "2026-03-02T10:00:00+08:00"
+    await set_unit_categories(db, transport["id"], {"categories": [ids["交通运输"]]}, stamp)
+    mapped = await set_unit_categories(db, school["id"], {"categories": [ids["入学招生"], ids["入学招生"]]}, stamp)
+    assert mapped == [{"unit": {"id": school["id"], "name": "市教育局"},
+                       "categories": [{"id": ids["入学招生"], "path": "教育文体/学校管理/入学招生"}]}]
+    found = await suggester.suggest(db, bus, 50)
+    assert (found["units"][0]["id"], found["units"][0]["name"]) == (transport["id"], "市交通局")
+    for body, code in (({"categories": "1"}, "invalid"), ({"categories": [999999]}, "invalid"),
+                       ({"categories": [True]}, "invalid")):
+        with pytest.raises(ApiError) as refused:
+            await set_unit_categories(db, transport["id"], body, stamp)
+        assert refused.value.code == code
+    with pytest.raises(ApiError) as missing:
+        await set_unit_categories(db, 999999, {"categories": []}, stamp)
+    assert missing.value.code == "not_found"
+    async with db.read() as conn:
+        assert next(row["categories"] for row in await unit_mapping(conn)) == [
+            {"id": ids["交通运输"], "path": "交通运输"}]

@@ -9,7 +9,7 @@ from typing import Any
 from support.browser import log_in
 from support.clients import Studio
 from support.routing import import_into, split
-from support.servers import STAFF_PASSWORD
+from support.servers import ADMIN_PASSWORD, STAFF_PASSWORD
 
 
 def test_console_suggests_and_preselects_the_unit(browser: Any, studio: Studio, tmp_path: Path) -> None:
@@ -44,4 +44,22 @@ def test_console_suggests_and_preselects_the_unit(browser: Any, studio: Studio, 
     moderator.locator("#routing .q-item", has_text=to_route["text"]).wait_for(state="detached", timeout=10_000)
     case_id = approved.json()["case_id"]
     assert studio.admin.get(f"/api/board/cases/{case_id}").json()["unit"]["id"] == units[to_route["unit"]]
+    assert not errors, errors
+
+
+def test_admin_maps_categories_to_a_unit(browser: Any, studio: Studio) -> None:
+    """On the console an admin picks the categories a unit handles; the mapping is saved and shown again."""
+    errors: list[str] = []
+    admin = log_in(browser, studio.server, "admin", ADMIN_PASSWORD, "/studio/board", errors)
+    admin.locator("#mapping-title").wait_for(timeout=10_000)
+    unit_id = studio.units["交通局"]
+    form = admin.locator(f'form[data-unit-categories="{unit_id}"]')
+    form.locator("select[name=categories]").select_option(label="交通运输")
+    form.locator('[type="submit"]').click()
+    form.locator('[data-part="mapping-status"]', has_text="已保存：交通运输").wait_for(timeout=10_000)
+    mapping = {row["unit"]["id"]: row["categories"] for row in studio.admin.get("/api/board/unit-categories").json()}
+    assert [c["path"] for c in mapping[unit_id]] == ["交通运输"]
+    admin.reload()
+    chosen = admin.locator(f'form[data-unit-categories="{unit_id}"] option:checked')
+    assert chosen.all_inner_texts() == ["交通运输"]
     assert not errors, errors

@@ -29,10 +29,11 @@ def old_tokens(text: str | None) -> str:
 
 
 def store_before_the_rebuild(path: Path) -> None:
-    """A store at the schema before the last migration, its cases indexed the old way."""
+    """A store at the schema before the index rebuild's migration, its cases indexed the old way."""
+    rebuild = max(i for i, script in enumerate(MIGRATIONS) if "'delete-all'" in script)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.create_function("search_tokens", 1, old_tokens, deterministic=True)
-    for version, script in enumerate(MIGRATIONS[:-1], start=1):
+    for version, script in enumerate(MIGRATIONS[:rebuild], start=1):
         for statement in _statements(script):
             conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {version}")

@@ -39,3 +39,23 @@ def test_suggest_answers_categories_and_units_best_first(studio: Studio, tmp_pat
         right += found["categories"][0]["path"] == row["category"] and found["units"][0]["name"] == row["unit"]
     assert right >= len(held) - 1
     assert studio.guest1.post("/api/board/suggest", {"text": "公交车太少"}).status_code == 200
+
+
+def test_unit_categories_are_kept_by_admins(studio: Studio) -> None:
+    """Staff read the unit → category mapping; only admins replace it; unknown ids get 404 or 400."""
+    units = studio.mod1.get("/api/board/unit-categories")
+    assert units.status_code == 200
+    assert all(set(row) == {"unit", "categories"} for row in units.json())
+    unit_id = units.json()[0]["unit"]["id"]
+    assert studio.mod1.client.put(f"/api/units/{unit_id}/categories", json={"categories": []},
+                                  headers={"X-CSRF-Token": studio.mod1.csrf}).status_code == 403
+    admin = studio.admin
+    put = admin.client.put(f"/api/units/{unit_id}/categories", json={"categories": [1]},
+                           headers={"X-CSRF-Token": admin.csrf})
+    assert put.status_code == 200 and [c["id"] for c in put.json()["categories"]] == [1]
+    unknown = admin.client.put("/api/units/999999/categories", json={"categories": []},
+                               headers={"X-CSRF-Token": admin.csrf})
+    assert unknown.status_code == 404
+    bad = admin.client.put(f"/api/units/{unit_id}/categories", json={"categories": ["x"]},
+                           headers={"X-CSRF-Token": admin.csrf})
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "categories"
