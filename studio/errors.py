@@ -22,6 +22,7 @@ STATUS_OF_CODE = {
     "exists": 409,
     "not_accepting": 409,
     "claimed": 409,
+    "nothing_to_learn": 409,
     "too_large": 413,
     "too_fast": 429,
 }

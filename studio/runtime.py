@@ -26,6 +26,7 @@ from studio.accounts.privacy import DailyPurge
 from studio.accounts.sessions import Sessions
 from studio.board import records
 from studio.board.life import Rules
+from studio.board.suggest import Suggester
 from studio.clock import Clock
 from studio.desk import wordlist
 from studio.desk.claims import ClaimSweeper
@@ -144,6 +145,8 @@ class Studio:
     connections: Counter[str] = field(default_factory=Counter)
     """Open WebSocket connections per client address."""
     presence: dict[int, dict[int, Presence]] = field(default_factory=dict)
+    suggester: Suggester = field(default_factory=Suggester)
+    """The routing suggestion model of this process (trained on demand)."""
     stats_frames: StatsFrames | None = None
     purge: DailyPurge | None = None
     """The daily purge of personal data past ``STUDIO_ADDRESS_RETENTION_DAYS``."""

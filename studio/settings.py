@@ -71,6 +71,8 @@ class Settings:
     """Working days the one extension of a case adds to its deadline."""
     address_retention_days: int = 30
     """Days a client's address, viewer key and +1 voter are kept (purged daily and by ``studio purge``)."""
+    routing_retrain_after: int = 50
+    """New categorised or routed cases after which the routing suggestion model is retrained."""
     send_buffer_bytes: int = 256 * 1024
     """Bytes a live connection may have waiting in its socket's user-space buffer before it is dropped."""
     socket_send_buffer: int = 64 * 1024

@@ -28,6 +28,7 @@ from studio.board import actions, duty, records, submissions
 from studio.board.categories import load_taxonomy
 from studio.board.life import CaseAction
 from studio.board.workdays import add_working_days, is_working_day
+from studio.cli.demo_archive import seed_archive
 from studio.clock import Clock
 from studio.desk import wordlist
 from studio.desk.screener import Screener
@@ -137,6 +138,7 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
     screener = Screener(db)
     await seed_questions(db, clock, screener, made, unit_ids, live["slug"], QUESTIONS)
     await seed_past_event(db, clock, screener, made, unit_ids, start)
+    await seed_archive(db, clock)
     await seed_board(db, clock, screener, made, unit_ids)
     await screener.stop()
     return passwords
@@ -332,6 +334,8 @@ BOARD_SUBMISSIONS: list[dict[str, Any]] = [
      "unit": "区交通运输局", "nickname": "宝妈", "approve": True},
     {"text": "新建小区的配套小学什么时候开工？", "unit": "区教育局", "approve": True},
     {"text": "楼下烧烤店油烟太大，晚上十二点还很吵。", "nickname": "业主", "approve": False},
+    {"text": "12 路公交末班车太早了，晚上加班回家已经没车，能不能延长到十点半？", "nickname": "加班族",
+     "approve": True},
 ]
 
 

@@ -1,5 +1,5 @@
 """The ``studio`` command: serve, edge, demo, create-user, screen, import-board, import-categories,
-backup, restore, audit verify, purge."""
+backup, restore, audit verify, purge, train-routing, suggest."""
 
 from __future__ import annotations
 
@@ -283,6 +283,13 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.cli import trust
 
     trust.add_parsers(commands, add_store_option)
+    train_parser = commands.add_parser(
+        "train-routing", help="train the routing suggestion model on the store's categorised cases")
+    add_store_option(train_parser)
+    suggest_parser = commands.add_parser(
+        "suggest", help="suggest categories and units for JSON Lines of {title, text}")
+    add_store_option(suggest_parser)
+    suggest_parser.add_argument("file", nargs="?", help="input file (default: standard input)")
     return parser
 
 
@@ -310,6 +317,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio.cli import trust
 
         return trust.run(settings_from(args), args)
+    if args.command in ("train-routing", "suggest"):
+        from studio.cli import routing
+
+        settings = settings_from(args)
+        if args.command == "suggest":
+            return routing.suggest_command(settings, args.file)
+        return routing.train_command(settings, Clock(settings.timezone).stamp())
     return 2
 
 

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from moderation.lifecycle import Role
 from studio.board import actions, duty, holidays, ranking, submissions
+from studio.board import suggest as suggest_service
 from studio.board.life import CaseAction
 from studio.clock import FIRST_YEAR, LAST_YEAR, parse_day
 from studio.errors import ApiError, invalid, number_text
@@ -71,6 +72,30 @@ async def routing_queue(request: Request) -> Response:
     app = studio(request)
     async with app.db.read() as conn:
         return JSONResponse(await actions.routing_queue(conn, app.clock.stamp()))
+
+
+async def suggest(request: Request) -> Response:
+    """Staff: the most likely categories and units for ``{title, text}``, best first."""
+    await require_staff(request)
+    app = studio(request)
+    body = await json_body(request)
+    return JSONResponse(await app.suggester.suggest(app.db, body, app.settings.routing_retrain_after))
+
+
+async def unit_categories(request: Request) -> Response:
+    """Staff: every unit with the categories an admin says it handles."""
+    await require_staff(request)
+    async with studio(request).db.read() as conn:
+        return JSONResponse(await suggest_service.unit_mapping(conn))
+
+
+async def set_unit_categories(request: Request) -> Response:
+    """Admin: replace the categories one unit handles (the routing suggestion retrains)."""
+    await require_staff(request, Role.ADMIN)
+    app = studio(request)
+    body = await json_body(request)
+    found = await suggest_service.set_unit_categories(app.db, int_param(request, "id"), body, app.clock.stamp())
+    return JSONResponse(found[0])
 
 
 async def overdue(request: Request) -> Response:

@@ -9,7 +9,17 @@ from starlette.responses import Response
 
 from moderation.lifecycle import Role
 from studio.accounts import directory
-from studio.board import actions, categories, duty, holidays, ranking, records, search, submissions
+from studio.board import (
+    actions,
+    categories,
+    duty,
+    holidays,
+    ranking,
+    records,
+    search,
+    submissions,
+    suggest,
+)
 from studio.clock import FIRST_YEAR, LAST_YEAR
 from studio.desk import reasons
 from studio.errors import number_text
@@ -74,6 +84,10 @@ async def console_page(request: Request) -> Response:
             context["submissions"] = await submissions.pending(conn)
             context["reasons"] = await reasons.list_reasons(conn)
             context["routing"] = await actions.routing_queue(conn, now)
+            context["can_suggest"] = await suggest.can_learn(conn)
+        if staff.role is Role.ADMIN:
+            context["unit_mapping"] = await suggest.unit_mapping(conn)
+            context["category_choices"] = await suggest.category_choices(conn)
             context["overdue"] = await actions.overdue_cases(conn, now)
         if unit_id is not None and staff.role in (Role.OFFICIAL, Role.ADMIN):
             groups = await actions.unit_cases(conn, unit_id, now)

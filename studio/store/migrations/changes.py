@@ -105,4 +105,12 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (day, unit_id)
     );
     """,
+    # Routing suggestions: the categories an admin says a unit handles (besides its history).
+    """
+    CREATE TABLE unit_categories (
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        category_id INTEGER NOT NULL REFERENCES categories(id),
+        PRIMARY KEY (unit_id, category_id)
+    );
+    """,
 ]
