@@ -4,16 +4,12 @@
 import { h, personLine, setChildren } from './dom.js';
 import { labels } from './labels.js';
 import { LiveSocket, bindBanner } from './live.js';
+import { applyStage } from './stage.js';
 
 const root = document.getElementById('embed');
 const $ = (id) => document.getElementById(id);
 const SHOWN = 20;
 const state = { onAir: null, answered: [], messages: [], event: null };
-
-function removeFrom(list, id) {
-  const i = list.findIndex((x) => x.id === id);
-  if (i >= 0) list.splice(i, 1);
-}
 
 function asker(q) {
   return h('p', { class: 'embed-asker' }, `网友“${q.nickname || '网友'}”问${q.unit ? `（${q.unit.name}）` : ''}`);
@@ -37,54 +33,10 @@ function render() {
   }
 }
 
-function refresh(q) {
-  const i = state.answered.findIndex((x) => x.id === q.id);
-  if (i >= 0) state.answered[i] = { ...state.answered[i], ...q };
-  if (state.onAir && state.onAir.id === q.id) state.onAir = { ...state.onAir, ...q };
-}
-
 function applyFrame(f) {
-  switch (f.type) {
-    case 'snapshot':
-      state.event = f.event || state.event;
-      state.onAir = f.on_air || null;
-      state.answered = Array.isArray(f.answered) ? f.answered.slice() : [];
-      state.messages = Array.isArray(f.messages) ? f.messages.slice() : [];
-      break;
-    case 'question.on_air':
-      if (f.question) state.onAir = f.question;
-      break;
-    case 'question.off_air':
-    case 'question.transferred':
-      if (f.question && state.onAir && state.onAir.id === f.question.id) state.onAir = null;
-      break;
-    case 'answer.posted':
-      if (f.question) {
-        if (state.onAir && state.onAir.id === f.question.id) state.onAir = null;
-        removeFrom(state.answered, f.question.id);
-        state.answered.unshift(f.question);
-      }
-      break;
-    case 'question.updated':
-    case 'answer.corrected':
-      if (f.question) refresh(f.question);
-      break;
-    case 'question.unpublished': {
-      const id = Number(f.question_id);
-      removeFrom(state.answered, id);
-      if (state.onAir && state.onAir.id === id) state.onAir = null;
-      break;
-    }
-    case 'host.message':
-      if (f.message) state.messages.unshift(f.message);
-      break;
-    case 'event.status':
-    case 'event.updated':
-      if (f.event) state.event = f.event;
-      break;
-    default:
-      return;
-  }
+  if (f.type === 'snapshot') state.messages = Array.isArray(f.messages) ? f.messages.slice() : [];
+  if (f.type === 'host.message' && f.message) state.messages.unshift(f.message);
+  else if (!applyStage(state, f)) return;
   render();
 }
 

@@ -6,6 +6,7 @@
 import { h, personLine, setChildren, statusName } from './dom.js';
 import { labels } from './labels.js';
 import { LiveSocket } from './live.js';
+import { applyStage } from './stage.js';
 
 const root = document.getElementById('screen');
 const slug = root.dataset.slug;
@@ -20,26 +21,6 @@ const state = {
   screen: { show: 'on_air' },
   stats: null,
 };
-
-function removeFrom(list, id) {
-  const i = list.findIndex((q) => q.id === id);
-  if (i >= 0) list.splice(i, 1);
-}
-
-function upsertFront(list, q) {
-  removeFrom(list, q.id);
-  list.unshift(q);
-}
-
-function refresh(q) {
-  // a published question changed (text, unit, corrected answer): update it wherever it is
-  const i = state.answered.findIndex((x) => x.id === q.id);
-  if (i >= 0) state.answered[i] = { ...state.answered[i], ...q };
-  if (state.onAir && state.onAir.id === q.id) state.onAir = { ...state.onAir, ...q };
-  if (state.screen.question && state.screen.question.id === q.id) {
-    state.screen = { ...state.screen, question: { ...state.screen.question, ...q } };
-  }
-}
 
 // ---------------- what the stage shows ----------------
 
@@ -166,54 +147,30 @@ function renderAll() {
 // ---------------- frames ----------------
 
 function applyFrame(f) {
-  switch (f.type) {
-    case 'snapshot':
-      state.event = f.event || state.event;
-      state.onAir = f.on_air || null;
-      state.answered = Array.isArray(f.answered) ? f.answered.slice() : [];
-      state.screen = f.screen || { show: 'on_air' };
-      if (f.stats) state.stats = f.stats;
-      renderAll();
-      return;
-    case 'question.on_air':
-      if (f.question) state.onAir = f.question;
-      break;
-    case 'question.off_air':
-    case 'question.transferred':
-      if (f.question && state.onAir && state.onAir.id === f.question.id) state.onAir = null;
-      break;
-    case 'answer.posted':
-      if (f.question) {
-        if (state.onAir && state.onAir.id === f.question.id) state.onAir = null;
-        upsertFront(state.answered, { ...f.question, status: 'answered' });
-      }
-      break;
-    case 'question.updated':
-    case 'answer.corrected':
-      if (f.question) refresh(f.question);
-      break;
-    case 'question.unpublished': {
-      const id = Number(f.question_id);
-      removeFrom(state.answered, id);
-      if (state.onAir && state.onAir.id === id) state.onAir = null;
-      if (state.screen.question && state.screen.question.id === id) state.screen = { show: 'on_air' };
-      break;
-    }
-    case 'screen.show':
-      state.screen = { show: f.show, message: f.message, question: f.question };
-      break;
-    case 'event.status':
-    case 'event.updated':
-      if (f.event) state.event = f.event;
-      renderEvent();
-      break;
-    case 'stats':
-      state.stats = f;
-      renderCounts();
-      return;
-    default:
-      return;
+  if (f.type === 'stats') {
+    state.stats = f;
+    renderCounts();
+    return;
   }
+  if (f.type === 'screen.show') {
+    state.screen = { show: f.show, message: f.message, question: f.question };
+  } else if (!applyStage(state, f)) {
+    return;
+  }
+  const q = f.question;
+  const chosen = state.screen.question;
+  if (f.type === 'snapshot') {
+    state.screen = f.screen || { show: 'on_air' };
+    if (f.stats) state.stats = f.stats;
+    renderAll();
+    return;
+  }
+  if (chosen && f.type === 'question.unpublished' && chosen.id === Number(f.question_id)) {
+    state.screen = { show: 'on_air' };
+  } else if (chosen && q && chosen.id === q.id && (f.type === 'question.updated' || f.type === 'answer.corrected')) {
+    state.screen = { ...state.screen, question: { ...chosen, ...q } };
+  }
+  if (f.type === 'event.status' || f.type === 'event.updated') renderEvent();
   renderStage();
   renderRecent();
 }
