@@ -302,6 +302,17 @@ async def wait_http(base: str) -> None:
     raise RuntimeError(f"{base} did not start")
 
 
+async def open_event(http: httpx.AsyncClient, slug: str, title: str, moderators: list[str] | None = None) -> dict[str, str]:
+    """Sign in as the admin, create a live event ``slug``; the CSRF header for further writes."""
+    login = (await http.post("/api/login", json={"username": "admin", "password": PASSWORD})).json()
+    headers = {"X-CSRF-Token": login["csrf_token"]}
+    await http.post("/api/events", headers=headers, json={
+        "slug": slug, "title": title, "starts_at": "2026-01-01T10:00:00+08:00",
+        "ends_at": "2026-01-01T12:00:00+08:00", "guests": [], "moderators": moderators or []})
+    await http.post(f"/api/events/{slug}/open", headers=headers)
+    return headers
+
+
 async def post(http: httpx.AsyncClient, path: str, **kwargs: Any) -> httpx.Response:
     """POST, retried once when a kept-alive connection was closed by the server meanwhile."""
     try:
@@ -419,12 +430,7 @@ async def run_votes(viewers: int) -> list[str]:
     try:
         await wait_http(base)
         async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-            login = (await http.post("/api/login", json={"username": "admin", "password": PASSWORD})).json()
-            headers = {"X-CSRF-Token": login["csrf_token"]}
-            await http.post("/api/events", headers=headers, json={
-                "slug": "bench", "title": "压测", "starts_at": "2026-01-01T10:00:00+08:00",
-                "ends_at": "2026-01-01T12:00:00+08:00", "guests": [], "moderators": []})
-            await http.post("/api/events/bench/open", headers=headers)
+            headers = await open_event(http, "bench", "压测")
             asked = (await http.post("/api/events/bench/questions",
                                      json={"text": "同问压测", "client_key": "00000000-0000-4000-8000-000000000001"})).json()
             queue = (await http.get("/api/events/bench/queue")).json()

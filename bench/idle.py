@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 import httpx
-from fanout import PASSWORD, Studio, Tally, open_viewers, wait_http
+from fanout import Studio, Tally, open_event, open_viewers, wait_http
 from procstat import cpu_seconds, rss_kib
 
 
@@ -35,12 +35,7 @@ async def run(viewers: int, seconds: float, settle: float) -> list[str]:
     try:
         await wait_http(f"http://127.0.0.1:{port}")
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
-            login = (await http.post("/api/login", json={"username": "admin", "password": PASSWORD})).json()
-            headers = {"X-CSRF-Token": login["csrf_token"]}
-            await http.post("/api/events", headers=headers, json={
-                "slug": "idle", "title": "空闲", "starts_at": "2026-01-01T10:00:00+08:00",
-                "ends_at": "2026-01-01T12:00:00+08:00", "guests": [], "moderators": []})
-            await http.post("/api/events/idle/open", headers=headers)
+            await open_event(http, "idle", "空闲")
         rss_before = rss_kib(pid)
         tally = Tally()
         opened = await open_viewers([port], "/ws/events/idle", viewers, tally)

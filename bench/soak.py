@@ -36,7 +36,7 @@ from pathlib import Path
 
 import httpx
 import websockets
-from fanout import PASSWORD, ROOT, Studio, pinned, wait_http
+from fanout import PASSWORD, ROOT, Studio, open_event, pinned, wait_http
 from procstat import rss_kib
 
 
@@ -141,12 +141,7 @@ async def run(minutes: float, viewers: int, every: float) -> list[str]:
         for port in servers.ports:
             await wait_http(f"http://127.0.0.1:{port}")
         async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-            login = (await http.post("/api/login", json={"username": "admin", "password": PASSWORD})).json()
-            headers = {"X-CSRF-Token": login["csrf_token"]}
-            await http.post("/api/events", headers=headers, json={
-                "slug": "soak", "title": "通宵压测", "starts_at": "2026-01-01T20:00:00+08:00",
-                "ends_at": "2026-01-01T23:00:00+08:00", "guests": [], "moderators": []})
-            await http.post("/api/events/soak/open", headers=headers)
+            await open_event(http, "soak", "通宵压测")
         night = Night(servers.ports)
         tasks = [asyncio.create_task(actors(night, base))]
         started = time.monotonic()
@@ -189,7 +184,7 @@ async def run(minutes: float, viewers: int, every: float) -> list[str]:
         night.quiet.set()  # the night ends: no more activity, the feed settles
         await asyncio.sleep(10)
         async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-            login = (await http.post("/api/login", json={"username": "admin", "password": PASSWORD})).json()
+            await http.post("/api/login", json={"username": "admin", "password": PASSWORD})  # the queue is staff-only
             queue = {q["id"] for q in (await http.get("/api/events/soak/queue")).json()}
             async with websockets.connect(f"ws://127.0.0.1:{servers.ports[0]}/ws/events/soak") as ws:
                 head = json.loads(await ws.recv())["seq"]
