@@ -57,6 +57,12 @@ export function setChildren(el, ...children) {
   return append(el, children);
 }
 
+// How to scroll something into view: at once when the reader asks for reduced motion (the
+// stylesheet cannot stop a scroll a script asks to be smooth), smoothly otherwise.
+export function scrollMotion() {
+  return window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth';
+}
+
 export function show(el, visible) {
   if (!el) return;
   if (visible) el.removeAttribute('hidden');

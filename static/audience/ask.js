@@ -5,7 +5,7 @@ import { renderMine } from './mine.js';
 import { renderStatus } from './render.js';
 import { MAX_TEXT, MY_KEY, NICK_KEY, PENDING_KEY, el, root, slug, state, view } from './state.js';
 import { post } from '../api.js';
-import { excerpt, show, store } from '../dom.js';
+import { excerpt, scrollMotion, show, store } from '../dom.js';
 import { limits } from '../labels.js';
 
 let pending = store.get(PENDING_KEY, null);
@@ -169,7 +169,7 @@ export function onAskOk(f) {
   updateCounter();
   afterAsked();
   renderMine();
-  el.askResult.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  el.askResult.scrollIntoView({ block: 'nearest', behavior: scrollMotion() });
 }
 
 const FIELD_TEXT = {

@@ -5,7 +5,7 @@ import { $, el, root, state, view, voted } from './state.js';
 import { keepVisibleTab, tabCount } from './tabs.js';
 import { stopCountdown } from '../countdown.js';
 import {
-  clear, excerpt, h, personLine, reconcile, show, timeEl, timeSpan, unitName, EVENT_STATUS, Q_STATUS,
+  clear, excerpt, h, personLine, reconcile, scrollMotion, show, timeEl, timeSpan, unitName, EVENT_STATUS, Q_STATUS,
 } from '../dom.js';
 
 export function qMeta(q) {
@@ -94,7 +94,7 @@ export function bindToast() {
   }
   toast.addEventListener('click', () => {
     show(toast, false);
-    el.onAir.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    el.onAir.scrollIntoView({ behavior: scrollMotion(), block: 'center' });
   });
 }
 

@@ -1,0 +1,70 @@
+"""Colour schemes in Chromium: ``prefers-color-scheme: dark`` darkens the public pages, the embedded
+feed and the staff consoles; the elderly mode's black on white wins over it; print stays light."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from support.clients import Studio
+from support.servers import STAFF_PASSWORD
+
+WAIT = 10_000
+COLOURS = """(selector) => { const s = getComputedStyle(document.querySelector(selector));
+  return [s.backgroundColor, s.color]; }"""
+LIGHTNESS = """(colour) => { const [r, g, b] = colour.match(/\\d+/g).map(Number);
+  const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); }"""
+
+
+def colours(page: Any, selector: str = "body") -> tuple[float, float]:
+    """The relative luminance of the element's computed background and text colours."""
+    background, text = page.evaluate(COLOURS, selector)
+    return page.evaluate(LIGHTNESS, background), page.evaluate(LIGHTNESS, text)
+
+
+def test_dark_mode_changes_the_computed_colours(browser: Any, studio: Studio) -> None:
+    """The same pages in the light and the dark scheme: dark backgrounds with light text in the dark one, on public pages, the embed and a console."""
+    slug = studio.new_event()
+    studio.ask(slug, "公园夜间开放吗？")
+    pages = [("/", "body"), (f"/events/{slug}", ".ev-head"), (f"/events/{slug}/embed", "body"),
+             ("/board", "body"), ("/studio/login", ".login")]
+    seen: dict[str, list[tuple[float, float]]] = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        seen[scheme] = []
+        for path, selector in pages:
+            page.goto(studio.server.base + path)
+            page.locator(selector).first.wait_for(timeout=WAIT)
+            seen[scheme].append(colours(page, selector))
+        assert context.request.post(f"{studio.server.base}/api/login",
+                                    data={"username": "mod1", "password": STAFF_PASSWORD}).ok
+        page.goto(f"{studio.server.base}/studio/events/{slug}/moderate")
+        page.locator("#queue .q-item").first.wait_for(timeout=WAIT)
+        seen[scheme].append(colours(page, "#queue .q-item"))
+        context.close()
+    for (light_bg, light_text), (dark_bg, dark_text) in zip(seen["light"], seen["dark"], strict=True):
+        assert light_bg > 0.8 and light_text < 0.05
+        assert dark_bg < 0.03 and dark_text > 0.6
+
+
+def test_the_elderly_mode_wins_over_dark_mode(browser: Any, studio: Studio) -> None:
+    """In the dark scheme the elderly mode switch still gives black text on a white page and cards."""
+    slug = studio.new_event()
+    page = browser.new_context(color_scheme="dark", viewport={"width": 390, "height": 844}).new_page()
+    page.goto(f"{studio.server.base}/events/{slug}")
+    page.locator("[data-elder-toggle]").click()
+    page.locator("html.elder").wait_for(state="attached", timeout=WAIT)
+    for selector in ("body", ".ev-head", "#ask-text"):
+        background, text = colours(page, selector)
+        assert background == 1.0 and text == 0.0, selector
+
+
+def test_print_stays_black_on_white_in_dark_mode(browser: Any, studio: Studio) -> None:
+    """Printing a page from a browser in dark mode uses the light colours."""
+    page = browser.new_context(color_scheme="dark").new_page()
+    page.goto(f"{studio.server.base}/board")
+    assert colours(page)[0] < 0.03
+    page.emulate_media(media="print")
+    background, text = colours(page)
+    assert background == 1.0 and text == 0.0
