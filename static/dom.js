@@ -72,7 +72,34 @@ export function show(el, visible) {
 // Keyed list update: keeps existing elements (and their focus, open forms,
 // typed text) when render() returns the element it was given.
 // render(item, previousElementOrNull) -> element
+// Where the keyboard focus is inside one of parent's items: the item's key and the path of child
+// indexes from the item down to the focused element.
+function focusSpot(parent) {
+  const active = document.activeElement;
+  if (!active || active === parent || !parent.contains(active)) return null;
+  const path = [];
+  let node = active;
+  while (node.parentElement !== parent) {
+    path.unshift(Array.prototype.indexOf.call(node.parentElement.children, node));
+    node = node.parentElement;
+  }
+  return { key: node.dataset.key, path, active };
+}
+
+// A keyboard or screen-reader user keeps their place when an item is redrawn or moved: the focus
+// goes back to the same element, or to the one at the same place in the item's new version.
+function restoreFocus(parent, spot) {
+  if (!spot || document.activeElement === spot.active) return;
+  let target = parent.contains(spot.active) ? spot.active : null;
+  if (!target) {
+    target = Array.from(parent.children).find((c) => c.dataset.key === spot.key) || null;
+    for (const i of spot.path) target = target ? target.children[i] : null;
+  }
+  if (target && typeof target.focus === 'function') target.focus({ preventScroll: true });
+}
+
 export function reconcile(parent, items, keyOf, render) {
+  const spot = focusSpot(parent);
   const old = new Map();
   for (const el of Array.from(parent.children)) {
     if (el.dataset.key !== undefined) old.set(el.dataset.key, el);
@@ -96,6 +123,7 @@ export function reconcile(parent, items, keyOf, render) {
     if (el === ref) { ref = ref.nextSibling; continue; }
     parent.insertBefore(el, ref);
   }
+  restoreFocus(parent, spot);
 }
 
 // ---------- time ----------

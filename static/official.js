@@ -31,7 +31,27 @@ const el = {
   transferred: $('transferred'),
   transferredEmpty: $('transferred-empty'),
   transferredCount: $('transferred-count'),
+  status: $('console-status'),
 };
+
+// What just happened, for screen readers (a status region): the question taken on air, the answer
+// published. Emptied first so that the same words are announced again.
+function announce(text) {
+  el.status.textContent = '';
+  window.setTimeout(() => { el.status.textContent = text; }, 50);
+}
+
+// After an action the button pressed is gone: the keyboard focus goes where the work continues —
+// the answer box once on air, else the next question's 开始回答 (or the list's heading).
+function focusNext(action) {
+  const box = $('answer-text');
+  if (action === 'on-air' && box) {
+    box.focus();
+    return;
+  }
+  const next = el.queue.querySelector('[data-action="on-air"]') || $('queue-title');
+  next.focus();
+}
 
 const draftKey = (id) => `wzft.draft.${slug}.${id}`;
 
@@ -217,6 +237,13 @@ function renderAll() {
 
 // ---------------- actions ----------------
 
+const SAID = {
+  'on-air': (q) => `已开始回答：${excerpt(q.text, 40)}`,
+  answer: () => '回答已发布，观众已可看到。',
+  'off-air': () => '已撤回，问题回到待回答。',
+  transfer: () => '已转办留言板。',
+};
+
 function itemError(li, text) {
   const p = li && li.querySelector('.q-error');
   if (!p) return;
@@ -313,6 +340,11 @@ async function act(li, action, btn) {
     if (nq && nq.id !== undefined) store.upsert(nq);
     if (action === 'answer') ls.remove(draftKey(id));
     renderAll();
+    const said = SAID[action];
+    if (said) {
+      announce(said(q));
+      focusNext(action);
+    }
   } catch (e) {
     btn.disabled = false;
     btn.textContent = label;

@@ -18,12 +18,14 @@ export function qMeta(q) {
 
 export function voteButton(q) {
   const done = voted.has(q.id);
-  // the name is what the button shows ("同问 +1", the count) and, for screen readers, "人同问"
+  // the name is what the button shows ("同问 +1", the count) and, for screen readers, "人同问";
+  // once given, the +1 stays focusable (aria-disabled) so that the keyboard focus stays on it
   return h('button', {
     type: 'button',
     class: ['vote', done && 'is-voted'],
     dataset: { questionId: q.id },
-    disabled: done || state.status === 'closed',
+    'aria-disabled': done ? 'true' : null,
+    disabled: state.status === 'closed',
   }, h('span', { class: 'vote-label' }, done ? '已同问' : '同问 +1'), ' ',
   h('span', { class: 'vote-count' }, String(q.votes || 0), h('span', { class: 'sr-only' }, ' 人同问')));
 }
