@@ -29,6 +29,7 @@ from studio.board.categories import load_taxonomy
 from studio.board.life import CaseAction
 from studio.board.workdays import add_working_days, is_working_day
 from studio.cli.demo_archive import seed_archive
+from studio.cli.demo_media import VIDEO_URL, seed_photos
 from studio.clock import Clock
 from studio.desk import wordlist
 from studio.desk.screener import Screener
@@ -107,6 +108,7 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
     async with db.write() as tx:
         await meta.add_value(tx, DEMO_CREDENTIALS, json.dumps(passwords, ensure_ascii=False))
     admin = made["admin"]
+    await seed_photos(db, clock, admin)
     start = clock.now().replace(minute=0, second=0)
     live = await manage.create_event(db, clock, admin, {
         "slug": LIVE_SLUG,
@@ -117,6 +119,7 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
         "ends_at": (start + timedelta(hours=2)).isoformat(),
         "guests": ["renshe", "jiaoyu", "jiaotong"],
         "moderators": ["mod1", "mod2"],
+        "video_url": VIDEO_URL,
         "agenda": "开场：主持人介绍嘉宾\n第一环节：就业与租房补贴（区人社局）\n第二环节：学校周边交通（区交通运输局）\n"
                   "第三环节：新建学校招生（区教育局）\n结束：未现场回答的问题转留言板限时办理",
     })

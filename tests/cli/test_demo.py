@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import re
 import subprocess
@@ -11,12 +12,17 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from studio.board import records
 from studio.board.workdays import is_working_day
 from studio.cli.demo import LIVE_SLUG, holds_the_demo, moved_deadline, prepare
+from studio.cli.demo_media import VIDEO_URL
 from studio.clock import Clock
+from studio.events.feed import public_event
 from studio.store.database import Database
+from studio.store.events import event_row
+from studio.store.photos import photo_by_token
 from support.servers import ADMIN_PASSWORD, free_port
 
 SEEDED = "2026-03-05T10:20:00+08:00"
@@ -104,6 +110,27 @@ async def test_a_demo_started_again_days_later_is_moved_so_that_its_live_event_r
         assert days == working_days_between(datetime.fromisoformat(old["routed_at"]).date(),
                                             datetime.fromisoformat(old["due_at"]).date(), holidays, workdays)
         assert due > now
+
+
+@pytest.mark.asyncio
+async def test_the_demo_guests_have_drawn_photos_and_the_live_event_a_video_link(tmp_path: Path) -> None:
+    """Each guest of the live event has a photo kept as a square JPEG (drawn at demo time, uploaded like an admin's); the event carries its partner player's address."""
+    db = Database(str(tmp_path / "demo.db"))
+    await db.open()
+    try:
+        await prepare(db, SetClock(SEEDED))
+        async with db.read() as conn:
+            event = await public_event(conn, await event_row(conn, LIVE_SLUG))
+            guests = event["guests"]
+            images = [await photo_by_token(conn, guest["photo"].removeprefix("/photos/").removesuffix(".jpg"))
+                      for guest in guests]
+    finally:
+        await db.close()
+    assert len(guests) == 3 and all(guest["photo"] for guest in guests)
+    for row in images:
+        with Image.open(io.BytesIO(row["image"])) as image:
+            assert (image.format, image.size) == ("JPEG", (400, 400))
+    assert event["video_url"] == VIDEO_URL and VIDEO_URL.startswith("https://")
 
 
 def test_a_deadline_moved_over_a_weekend_stays_on_a_working_day() -> None:
