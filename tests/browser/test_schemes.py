@@ -1,5 +1,6 @@
-"""Colour schemes in Chromium: ``prefers-color-scheme: dark`` darkens the public pages, the embedded
-feed and the staff consoles; the elderly mode's black on white wins over it; print stays light."""
+"""Colour schemes and motion in Chromium: ``prefers-color-scheme: dark`` darkens the public pages, the
+embedded feed and the staff consoles; the elderly mode's black on white wins over it; print stays
+light; with ``prefers-reduced-motion`` a scroll the page makes is instant, not smooth."""
 
 from __future__ import annotations
 
@@ -68,3 +69,27 @@ def test_print_stays_black_on_white_in_dark_mode(browser: Any, studio: Studio) -
     page.emulate_media(media="print")
     background, text = colours(page)
     assert background == 1.0 and text == 0.0
+
+
+def test_reduced_motion_makes_the_on_air_toast_jump_at_once(browser: Any, studio: Studio) -> None:
+    """Scrolled away from 正在回答, a new question on air shows the toast; its click moves the page at once under reduced motion, smoothly otherwise."""
+    unit = studio.units["人社局"]
+    for motion, instant in (("reduce", True), ("no-preference", False)):
+        slug = studio.new_event()
+        for n in range(6):
+            studio.mod1.act(studio.question(slug, studio.ask(slug, f"第{n + 1}个问题：小区充电桩怎么装？", unit=unit)
+                                            ["question_id"]), "approve")
+        question = studio.question(slug, studio.ask(slug, "夜班公交能加密吗？", unit=unit)["question_id"])
+        question = studio.mod1.act(question, "approve").json()
+        page = browser.new_context(viewport={"width": 1280, "height": 500}, reduced_motion=motion).new_page()
+        page.goto(f"{studio.server.base}/events/{slug}")
+        page.locator("#published .q-card").nth(6).wait_for(timeout=WAIT)
+        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_function("() => window.scrollY > 300", timeout=WAIT)
+        assert studio.guest1.act(question, "on-air").status_code == 200
+        page.locator("#on-air-toast").wait_for(timeout=WAIT)
+        before, after = page.evaluate("() => { const y = window.scrollY; document.querySelector('#on-air-toast').click();"
+                                      " return [y, window.scrollY]; }")
+        assert (after < before) is instant, (motion, before, after)
+        page.locator("#on-air", has_text="夜班公交").wait_for(timeout=WAIT)
+        page.context.close()
