@@ -61,6 +61,27 @@ def test_the_elderly_mode_wins_over_dark_mode(browser: Any, studio: Studio) -> N
         assert background == 1.0 and text == 0.0, selector
 
 
+BODY_SEEN = """() => { window.elderAtBody = null;
+  new MutationObserver((changes, observer) => { if (document.body) {
+    window.elderAtBody = document.documentElement.classList.contains('elder'); observer.disconnect(); } })
+  .observe(document, { childList: true, subtree: true }); }"""
+"""Records, as the page's <body> is parsed, whether <html> already has the elderly mode's class."""
+
+
+def test_a_remembered_elderly_mode_applies_before_the_body_is_drawn(browser: Any, studio: Studio) -> None:
+    """Switched on once, the mode is on <html> before the body exists on the next page, so a dark-scheme reader never sees the dark page first."""
+    context = browser.new_context(color_scheme="dark")
+    context.add_init_script(script=f"({BODY_SEEN})()")
+    page = context.new_page()
+    page.goto(f"{studio.server.base}/board")
+    assert page.evaluate("window.elderAtBody") is False
+    page.locator("[data-elder-toggle]").click()
+    page.goto(f"{studio.server.base}/privacy")
+    assert page.evaluate("window.elderAtBody") is True
+    assert page.locator("[data-elder-toggle]").get_attribute("aria-pressed") == "true"
+    context.close()
+
+
 def test_print_stays_black_on_white_in_dark_mode(browser: Any, studio: Studio) -> None:
     """Printing a page from a browser in dark mode uses the light colours."""
     page = browser.new_context(color_scheme="dark").new_page()
