@@ -11,16 +11,23 @@ from typing import Any
 from studio.store.database import Queryable, Tx
 
 FIRST_REPLY_AFTER = """(SELECT MIN(r.at) FROM case_replies r
-    WHERE r.case_id = g.case_id AND r.unit_id = g.unit_id AND r.at >= g.at)"""
-"""The unit's first reply to the case after the urging ``g`` (``NULL`` while it has not replied);
-times are kept to the second, so a reply in the same second as the urging counts as after it."""
+    WHERE r.case_id = g.case_id AND r.unit_id = g.unit_id AND r.id > g.after_reply)"""
+"""The time of the unit's first reply to the case after the urging ``g`` (``NULL`` while it has not
+replied): replies written after it, by id, since times are kept only to the second."""
+
+
+async def last_reply_id(conn: Queryable, case_id: int) -> int:
+    """The id of the case's latest reply (0 without one)."""
+    row = await conn.fetchone("SELECT MAX(id) AS id FROM case_replies WHERE case_id = ?", (case_id,))
+    return int(row["id"] or 0) if row else 0
 
 
 async def insert_urging(tx: Tx, case_id: int, *, unit_id: int, text: str, actor: str, at: str) -> int:
-    """One urging notice; its id."""
+    """One urging notice, remembering the case's latest reply so far; its id."""
     return await tx.insert(
-        "INSERT INTO case_urgings (case_id, unit_id, text, actor, at) VALUES (?, ?, ?, ?, ?)",
-        (case_id, unit_id, text, actor, at),
+        """INSERT INTO case_urgings (case_id, unit_id, text, after_reply, actor, at)
+           VALUES (?, ?, ?, ?, ?, ?)""",
+        (case_id, unit_id, text, await last_reply_id(tx, case_id), actor, at),
     )
 
 

@@ -114,6 +114,7 @@ MIGRATIONS: list[str] = [
     );
     """,
     # Supervision (督办): the supervisor role (督查考评), the urging notices sent to a unit on a case
+    # (after_reply: the case's latest reply id then, so a later reply is one after the urging)
     # and the follow-up calls and meetings with their outcomes. The role check gains 'supervisor'
     # (SQLite rebuilds the table to change a CHECK; migrations run with foreign keys off and are
     # checked with foreign_key_check before they commit).
@@ -137,6 +138,7 @@ MIGRATIONS: list[str] = [
         case_id INTEGER NOT NULL REFERENCES cases(id),
         unit_id INTEGER NOT NULL REFERENCES units(id),
         text TEXT NOT NULL,
+        after_reply INTEGER NOT NULL DEFAULT 0,
         actor TEXT NOT NULL,
         at TEXT NOT NULL
     );
