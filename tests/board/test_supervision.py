@@ -50,6 +50,9 @@ def test_only_supervisors_and_admins_supervise(studio: Studio) -> None:
     assert sup.get("/api/board/supervision").status_code == 200
     assert studio.admin.get("/api/board/supervision").status_code == 200
     assert sup.get("/studio/supervision").status_code == 200
+    for page in ("/studio/", "/studio/board"):
+        shown = sup.get(page)
+        assert shown.status_code == 200 and 'href="/studio/supervision"' in shown.text
     # A supervisor takes no unit action and works on no event.
     assert code(sup.post(f"/api/board/cases/{made['id']}/accept")) == (403, "forbidden")
     assert sup.get("/api/board/submissions").status_code == 403
