@@ -42,6 +42,7 @@ async def insert_followup(tx: Tx, case_id: int, *, unit_id: int | None, kind: st
 
 
 async def urging_count(conn: Queryable, case_id: int) -> int:
+    """How many urgings the case has had (over all its units)."""
     row = await conn.fetchone("SELECT COUNT(*) AS n FROM case_urgings WHERE case_id = ?", (case_id,))
     return int(row["n"]) if row else 0
 
@@ -97,6 +98,7 @@ async def urging_summaries(conn: Queryable) -> dict[int, Any]:
 
 
 async def followup_counts(conn: Queryable) -> dict[int, int]:
+    """How many follow-ups each case has had, by case id (cases without one left out)."""
     rows = await conn.fetchall("SELECT case_id, COUNT(*) AS n FROM case_followups GROUP BY case_id")
     return {row["case_id"]: int(row["n"]) for row in rows}
 
