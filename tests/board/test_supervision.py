@@ -111,6 +111,7 @@ def test_urging_is_public_as_a_line_counted_and_waits_for_the_reply(studio: Stud
 
     console = studio.guest1.get("/studio/board").text
     assert 'id="unit-urged"' in console and "第二次催办（内部）" in console
+    assert f'data-case-id="{made["id"]}"' in console and 'data-part="urged"' in console
     assert listed(sup.get("/api/board/supervision"))[made["id"]]["waiting"] is True
     assert studio.guest2.get("/studio/board").text.count("第二次催办") == 0
 
