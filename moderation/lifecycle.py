@@ -56,6 +56,8 @@ class Role(StrEnum):
     MODERATOR = "moderator"
     OFFICIAL = "official"
     ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    """督查考评: follows every unit's late and 不满意 cases (docs/board.md, "Supervision")."""
 
 
 class EventStatus(StrEnum):

@@ -36,6 +36,7 @@ from studio.web import (
     metrics,
     pages,
     photos,
+    supervision,
     trust,
 )
 from studio.web.templating import configure
@@ -257,6 +258,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/board/overdue", board_api.overdue),
             Route("/api/board/cases/{id:int}/audit", board_api.case_audit),
             Route("/api/board/cases/{id:int}/rating", board_api.case_rating, methods=["POST"]),
+            Route("/api/board/supervision", supervision.console_api),
+            Route("/api/board/supervision/report", supervision.report_api),
+            Route("/api/board/cases/{id:int}/supervision", supervision.case_record),
+            Route("/api/board/cases/{id:int}/urge", supervision.urge, methods=["POST"]),
+            Route("/api/board/cases/{id:int}/follow-ups", supervision.follow_up, methods=["POST"]),
+            Route("/studio/supervision", supervision.console_page),
+            Route("/studio/supervision/report", supervision.report_page),
+            Route("/studio/supervision/report.xlsx", supervision.report_xlsx),
             Route("/api/board/cases/{id:int}/{action}", board_api.case_action, methods=["POST"]),
             Route("/api/board/calendar", board_api.calendar, methods=["GET", "POST"]),
             Route("/api/board/calendar/{day}", board_api.calendar_day, methods=["DELETE"]),

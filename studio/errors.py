@@ -23,6 +23,11 @@ STATUS_OF_CODE = {
     "not_accepting": 409,
     "claimed": 409,
     "nothing_to_learn": 409,
+    "not_supervisor": 403,
+    "case_closed": 409,
+    "case_withdrawn": 409,
+    "case_replied": 409,
+    "no_unit": 409,
     "too_large": 413,
     "too_fast": 429,
 }

@@ -68,7 +68,7 @@ CASE_ACTION = {
 RATING = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
 
 ROLE = {"admin": "管理员", "moderator": "审核员", "official": "嘉宾", "audience": "网友",
-        "system": "系统"}
+        "system": "系统", "supervisor": "督查考评"}
 
 ACTION = {
     "submit": "提交", "approve": "通过", "reject": "驳回", "merge": "合并", "assign": "指派单位",
@@ -81,6 +81,7 @@ ACTION = {
     "case.reply": "答复诉求件", "staff.photo": "上传嘉宾照片", "staff.photo.delete": "删除嘉宾照片",
     "duty.set": "安排轮值",
     "case.rate": "满意度评价", "unit.create": "新增单位", "staff.create": "新增账号",
+    "case.urge": "督办", "case.follow_up": "督办跟进",
 }
 """What someone did: question actions (the desk's and the officials') and audit-log actions."""
 
@@ -93,7 +94,7 @@ AUDIT_DETAIL = {
     "role": "角色", "username": "用户名", "name": "名称",
     "reason_code": "理由分类", "edited": "已修改", "redactions": "隐去处数", "submission": "留言",
     "description": "简介", "parent": "上级单位", "corrected": "已更正",
-    "day": "日期", "units": "轮值单位",
+    "day": "日期", "units": "轮值单位", "count": "第几次", "kind": "方式", "outcome": "结果",
 }
 """The names of the audit log's detail fields (``studio/events/auditlog.py`` shows their values)."""
 
@@ -107,7 +108,7 @@ CASE_TIMELINE = {
     "transferred": "已转办", "replied": "已回复", "answered": "现场回答", "overdue": "已超期",
     "extended": "已延期", "open": "办理中", "created": "已受理", "posted": "已发布",
     "screened": "审核通过", "archived": "转入留言板", "routing": "待分派", "accepted": "单位已接收",
-    "returned": "单位退回（非本单位职责）", "reopened": "重新办理",
+    "returned": "单位退回（非本单位职责）", "reopened": "重新办理", "urged": "已督办",
 }
 """The kinds of lines on a case's public timeline."""
 
@@ -127,6 +128,12 @@ WORD_CATEGORY = {
     "sex": "色情", "violence": "暴力", "gambling": "赌博", "fraud": "诈骗", "drugs": "毒品",
     "rumor": "谣言",
 }
+
+FOLLOW_UP = {"call": "电话督办", "meeting": "约谈"}
+"""The kinds of supervision follow-up recorded on a case (``studio/board/supervision.py``)."""
+
+SUPERVISION_KIND = {"overdue": "超期未办结", "unsatisfied": "不满意"}
+"""Why a case is on the supervision console."""
 
 SCREEN_SHOW = {"on_air": "正在回答的问题", "message": "主持人发言", "question": "一条已答问答"}
 """What the big screen can show, as the desk names the choice (``studio/events/screen.py``)."""

@@ -16,7 +16,8 @@ from studio.store import units as unit_rows
 from studio.store.database import Database, Queryable, Tx
 from studio.store.sessions import end_sessions_of
 
-STAFF_ROLES = (Role.ADMIN, Role.MODERATOR, Role.OFFICIAL)
+STAFF_ROLES = (Role.ADMIN, Role.MODERATOR, Role.OFFICIAL, Role.SUPERVISOR)
+ROLE_CHOICES = "角色须为 admin、moderator、official 或 supervisor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +118,9 @@ async def create_staff(
     try:
         staff_role = Role(role)
     except ValueError:
-        raise invalid("role", "角色须为 admin、moderator 或 official") from None
+        raise invalid("role", ROLE_CHOICES) from None
     if staff_role not in STAFF_ROLES:
-        raise invalid("role", "角色须为 admin、moderator 或 official")
+        raise invalid("role", ROLE_CHOICES)
     password_hash = await hash_password_async(password)
     async with db.write() as tx:
         unit_id = await resolve_unit(tx, unit)

@@ -30,6 +30,7 @@ from studio.board.life import CaseAction
 from studio.board.workdays import add_working_days, is_working_day
 from studio.cli.demo_archive import seed_archive
 from studio.cli.demo_media import VIDEO_URL, seed_photos
+from studio.cli.demo_supervision import SUPERVISOR, seed_supervision
 from studio.clock import Clock
 from studio.desk import wordlist
 from studio.desk.screener import Screener
@@ -65,6 +66,7 @@ STAFF: list[dict[str, Any]] = [
     {"username": "renshe", "role": "official", "unit": "区人社局", "display_name": "张建国", "title": "局长"},
     {"username": "jiaoyu", "role": "official", "unit": "区教育局", "display_name": "刘芳", "title": "副局长"},
     {"username": "jiaotong", "role": "official", "unit": "区交通运输局", "display_name": "陈立", "title": "局长"},
+    SUPERVISOR,
 ]
 
 QUESTIONS: list[dict[str, Any]] = [
@@ -301,8 +303,8 @@ PAST_QUESTIONS: list[dict[str, Any]] = [
 async def seed_past_event(db: Database, clock: Clock, screener: Screener, made: dict[str, Staff],
                           unit_ids: dict[str, int], start: Any) -> None:
     """A closed event from last week: two questions answered live (board posts), three left for
-    the board as cases — one replied and rated by its asker, one accepted, one waiting — and one
-    its asker retracted before review."""
+    the board as cases — one replied and rated by its asker, one rated 不满意 and urged by the
+    supervision group, one waiting — and one its asker retracted before review."""
     admin = made["admin"]
     past = await manage.create_event(db, clock, admin, {
         "slug": "wenjiuye-2026",
@@ -328,8 +330,10 @@ async def seed_past_event(db: Database, clock: Clock, screener: Screener, made: 
                 "报名方式：在区人社局公众号“技能培训”栏目选择课程，或到各街道人社服务站现场报名，"
                 "培训合格取得证书后按规定申领补贴。"})
     await actions.rate(db, clock, training_case, {"code": training.rating_code, "rating": "satisfied"})
-    parking_case = case_of[receipts[PAST_QUESTIONS[3]["text"]].question_id]
+    parking = receipts[PAST_QUESTIONS[3]["text"]]
+    parking_case = case_of[parking.question_id]
     await actions.act(db, clock, made["jiaotong"], parking_case, CaseAction.ACCEPT, {})
+    await seed_supervision(db, clock, made["jiaotong"], made["ducha"], parking_case, parking.rating_code)
 
 
 BOARD_SUBMISSIONS: list[dict[str, Any]] = [

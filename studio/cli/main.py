@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_parser = commands.add_parser("create-user", help="create a staff account (password on stdin)")
     add_store_option(user_parser)
     user_parser.add_argument("username")
-    user_parser.add_argument("--role", required=True, choices=["admin", "moderator", "official"])
+    user_parser.add_argument("--role", required=True, choices=["admin", "moderator", "official", "supervisor"])
     user_parser.add_argument("--unit", help="unit name or id (required for officials)")
     user_parser.add_argument("--display-name")
     user_parser.add_argument("--title", help="job title shown to the audience, e.g. 局长")

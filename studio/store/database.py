@@ -235,23 +235,34 @@ async def migrate(conn: aiosqlite.Connection) -> int:
 
     Each one runs in its own ``BEGIN IMMEDIATE`` and re-reads the version inside
     it, so several processes starting on one file apply each migration once.
+    Foreign keys are off meanwhile (SQLite's way to rebuild a table others refer
+    to) and each migration must leave none broken (``PRAGMA foreign_key_check``)
+    before it commits; they are on again afterwards.
     """
-    while True:
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            async with conn.execute("PRAGMA user_version") as cursor:
-                row = await cursor.fetchone()
-            version = int(row[0]) if row else 0
-            if version >= len(MIGRATIONS):
-                await conn.execute("COMMIT")
-                return len(MIGRATIONS)
-            for statement in _statements(MIGRATIONS[version]):
-                await conn.execute(statement)
-            await conn.execute(f"PRAGMA user_version = {version + 1}")
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
-        await conn.execute("COMMIT")
+    await conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        while True:
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                async with conn.execute("PRAGMA user_version") as cursor:
+                    row = await cursor.fetchone()
+                version = int(row[0]) if row else 0
+                if version >= len(MIGRATIONS):
+                    await conn.execute("COMMIT")
+                    return len(MIGRATIONS)
+                for statement in _statements(MIGRATIONS[version]):
+                    await conn.execute(statement)
+                async with conn.execute("PRAGMA foreign_key_check") as cursor:
+                    broken = list(await cursor.fetchall())
+                if broken:
+                    raise sqlite3.IntegrityError(f"migration {version + 1} breaks foreign keys: {broken[:5]}")
+                await conn.execute(f"PRAGMA user_version = {version + 1}")
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
+    finally:
+        await conn.execute("PRAGMA foreign_keys = ON")
 
 
 def _statements(script: str) -> list[str]:

@@ -19,6 +19,7 @@ from studio.board import (
     search,
     submissions,
     suggest,
+    supervision,
 )
 from studio.clock import FIRST_YEAR, LAST_YEAR
 from studio.desk import reasons
@@ -96,6 +97,7 @@ async def console_page(request: Request) -> Response:
                 for case in groups[group]:
                     details[case["id"]] = await actions.staff_case(conn, case["id"], now)
             context["groups"] = groups
+            context["urged"] = await supervision.waiting_for_unit(conn, unit_id)
             context["details"] = details
             context["unit_id"] = unit_id
             context["unit_name"] = next((u["name"] for u in context["units"] if u["id"] == unit_id), "")

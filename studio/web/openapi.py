@@ -26,6 +26,8 @@ ERROR_CODES = sorted({*STATUS_OF_CODE, "internal", "unavailable", "unknown_type"
 
 ANYONE: tuple[str, ...] = ()
 STAFF = ("admin", "moderator", "official")
+SUPERVISION = ("admin", "supervisor")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DESK = ("admin", "moderator")
 ADMIN = ("admin",)
 
@@ -78,6 +80,8 @@ SCHEMAS: dict[str, Any] = {
                      hash={"type": "string", "pattern": "^[0-9a-f]{64}$"}, algorithm={"const": "sha256"}),
     "Case": obj("id", "status", id=INT, status=TEXT, title=TEXT, text=TEXT, unit={"type": ["object", "null"]}),
     "Submission": obj("id", "status", id=INT, status=TEXT, text=TEXT),
+    "Supervision": obj("case_id", "urgings", "followups", case_id=INT, urgings=array(ANY_OBJECT),
+                       followups=array(ANY_OBJECT)),
     "Ask": obj("text", "client_key", text={"type": "string", "minLength": 1, "maxLength": 2000},
                client_key={"type": "string", "minLength": 8, "maxLength": 64}, nickname={"type": "string", "maxLength": 20},
                unit={"type": ["integer", "null"]}),
@@ -150,6 +154,10 @@ OPERATIONS: dict[str, Operation] = {
     "GET /studio/reasons": page("the rejection reasons", ADMIN),
     "GET /studio/board": page("the board console", STAFF),
     "GET /studio/calendar": page("the holiday calendar", ADMIN),
+    "GET /studio/supervision": page("the supervision console (督办台)", SUPERVISION),
+    "GET /studio/supervision/report": page("the weekly supervision report, printable", SUPERVISION),
+    "GET /studio/supervision/report.xlsx": Operation("the weekly supervision report as a spreadsheet", SUPERVISION,
+                                                     answer=TEXT, media=XLSX),
     "GET /healthz": Operation("liveness and the store's answer", answer=ANY_OBJECT),
     "PUT /api/staff/{username}/photo": Operation("a guest's photo (the image bytes as the body: JPEG, PNG or WebP)",
                                                  ADMIN, answer=ANY_OBJECT),
@@ -220,6 +228,18 @@ OPERATIONS: dict[str, Operation] = {
     "POST /api/board/cases/{id}/rating": Operation("rate a reply with the rating code",
                                                    body=obj("code", "rating", code=TEXT, rating=TEXT, comment=TEXT)),
     "POST /api/board/cases/{id}/{action}": Operation("a case action", STAFF, ANY_OBJECT, ref("Case")),
+    "GET /api/board/supervision": Operation("every unit's overdue and 不满意 cases (query: unit, kind)", SUPERVISION,
+                                            answer=obj("cases", "counts", cases=array(ANY_OBJECT),
+                                                       counts=ANY_OBJECT)),
+    "GET /api/board/supervision/report": Operation("the weekly supervision report (query: week)", SUPERVISION,
+                                                   answer=ANY_OBJECT),
+    "GET /api/board/cases/{id}/supervision": Operation("a case's urgings and follow-ups", SUPERVISION,
+                                                       answer=ref("Supervision")),
+    "POST /api/board/cases/{id}/urge": Operation("an urging notice (督办) to the case's unit", SUPERVISION,
+                                                 obj("text", text=TEXT), ref("Supervision"), 201),
+    "POST /api/board/cases/{id}/follow-ups": Operation(
+        "a follow-up call or meeting and its outcome", SUPERVISION,
+        obj("kind", "outcome", kind={"enum": ["call", "meeting"]}, outcome=TEXT), ref("Supervision"), 201),
     "GET /api/board/submissions": Operation("pending board messages", DESK, answer=array(ref("Submission"))),
     "POST /api/board/submissions": Operation("write to the board", body=obj(
         "text", "client_key", text=TEXT, client_key=TEXT, nickname=TEXT, unit={"type": ["integer", "null"]}),

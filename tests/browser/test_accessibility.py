@@ -21,6 +21,7 @@ import pytest
 from support.browser import PHONE_VIEWPORT
 from support.clients import Studio
 from support.servers import ADMIN_PASSWORD, STAFF_PASSWORD
+from support.supervision import make_overdue, supervisor
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WAIT = 10_000
@@ -105,11 +106,13 @@ def build(studio: Studio) -> Site:
     answer(studio, closed, live_answer, "下月起增设临时站点。")
     left = studio.ask(closed, "就业补贴怎么申请？", unit=unit)
     approve(studio, closed, left)
-    approve(studio, closed, studio.ask(closed, "职业培训在哪里报名？", unit=unit))
+    training = studio.ask(closed, "职业培训在哪里报名？", unit=unit)
+    approve(studio, closed, training)
     assert studio.admin.post(f"/api/events/{closed}/close").status_code == 200
     with studio.server.http() as client:
         case_id = client.get(f"/api/track/{left['tracking_code']}").json()["case"]["id"]
         post_id = client.get(f"/api/track/{live_answer['tracking_code']}").json()["case"]["id"]
+        urged_id = client.get(f"/api/track/{training['tracking_code']}").json()["case"]["id"]
         submitted = client.post("/api/board/submissions", json={
             "text": "建议延长夜间公交运营时间", "client_key": "a11y-submission-1"})
         assert submitted.status_code == 201, submitted.text
@@ -120,6 +123,8 @@ def build(studio: Studio) -> Site:
     assert studio.guest1.post(f"/api/board/cases/{case_id}/accept").status_code == 200
     assert studio.guest1.post(f"/api/board/cases/{case_id}/reply",
                               {"text": "毕业两年内可申请就业补贴。"}).status_code == 200
+    make_overdue(studio, urged_id)
+    assert supervisor(studio).post(f"/api/board/cases/{urged_id}/urge", {"text": "请尽快答复"}).status_code == 201
 
     site = Site()
     asked = [("fill", "#ask-text", "图书馆周末开放吗？"), ("fill", "#ask-nickname", "读者"),
@@ -170,6 +175,8 @@ def build(studio: Studio) -> Site:
         "lexicon": Page("/studio/lexicon", "admin"),
         "rejection reasons": Page("/studio/reasons", "admin"),
         "holiday calendar": Page("/studio/calendar", "admin"),
+        "supervision console": Page("/studio/supervision", "sup1", "#supervision-cases .sv-case"),
+        "supervision report": Page("/studio/supervision/report", "sup1", "#report-table"),
         "refusal page": Page("/studio/lexicon", "mod1"),
     }
     site.pages.update(public)
@@ -184,7 +191,7 @@ PUBLIC_PAGES = ["home", "live event", "live event on a phone", "scheduled event"
 STAFF_PAGES = ["studio home (admin pages)", "studio home (moderator)", "studio home (official)",
                "moderation desk", "official console", "board console (unit)", "board console (moderator)",
                "board console (admin)", "audit log", "lexicon", "rejection reasons", "holiday calendar",
-               "refusal page"]
+               "refusal page", "supervision console", "supervision report"]
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,7 @@ def test_demo_prints_working_credentials_and_serves_a_live_event(tmp_path: Path)
             assert [e["slug"] for e in events["past"]] == ["wenjiuye-2026"]
             board = {c["title"][:6]: c for c in client.get("/api/board/cases").json()["cases"]}
             assert board["灵活就业人员"]["kind"] == "post" and board["灵活就业人员"]["status"] == "replied"
-            assert board["区里的职业技"]["stage"] == "closed" and board["学校周边的违"]["stage"] == "accepted"
+            assert board["区里的职业技"]["stage"] == "closed" and board["学校周边的违"]["stage"] == "reopened"
             assert client.get("/events/wenjiuye-2026/transcript.md").status_code == 200
         with connect(f"ws://127.0.0.1:{port}/ws/events/xiaozhao-2026", open_timeout=10) as ws:
             snapshot = json.loads(ws.recv(timeout=10))

@@ -136,7 +136,7 @@ def test_enums_hold_the_documented_names() -> None:
         "approve", "reject", "merge", "assign", "on_air", "off_air", "answer", "transfer",
         "unpublish", "edit", "correct", "restore", "retract",
     }
-    assert {r.value for r in Role} == {"audience", "moderator", "official", "admin"}
+    assert {r.value for r in Role} == {"audience", "moderator", "official", "admin", "supervisor"}
     assert {e.value for e in EventStatus} == {"scheduled", "live", "closed"}
 
 

@@ -113,4 +113,47 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (unit_id, category_id)
     );
     """,
+    # Supervision (督办): the supervisor role (督查考评), the urging notices sent to a unit on a case
+    # (after_reply: the case's latest reply id then, so a later reply is one after the urging)
+    # and the follow-up calls and meetings with their outcomes. The role check gains 'supervisor'
+    # (SQLite rebuilds the table to change a CHECK; migrations run with foreign keys off and are
+    # checked with foreign_key_check before they commit).
+    """
+    CREATE TABLE staff_new (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'moderator', 'official', 'supervisor')),
+        unit_id INTEGER REFERENCES units(id),
+        display_name TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO staff_new SELECT * FROM staff;
+    DROP TABLE staff;
+    ALTER TABLE staff_new RENAME TO staff;
+    CREATE TABLE case_urgings (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        text TEXT NOT NULL,
+        after_reply INTEGER NOT NULL DEFAULT 0,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX case_urgings_case ON case_urgings(case_id, at);
+    CREATE INDEX case_urgings_at ON case_urgings(at);
+    CREATE TABLE case_followups (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        unit_id INTEGER REFERENCES units(id),
+        kind TEXT NOT NULL CHECK (kind IN ('call', 'meeting')),
+        outcome TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX case_followups_case ON case_followups(case_id, at);
+    CREATE INDEX case_followups_at ON case_followups(at);
+    """,
 ]
