@@ -290,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
         "suggest", help="suggest categories and units for JSON Lines of {title, text}")
     add_store_option(suggest_parser)
     suggest_parser.add_argument("file", nargs="?", help="input file (default: standard input)")
+    digest_parser = commands.add_parser(
+        "notify-digest", help="queue the units' daily digest of cases due soon and overdue, and send it now")
+    add_store_option(digest_parser)
     return parser
 
 
@@ -324,6 +327,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "suggest":
             return routing.suggest_command(settings, args.file)
         return routing.train_command(settings, Clock(settings.timezone).stamp())
+    if args.command == "notify-digest":
+        from studio.cli import notify
+
+        return notify.digest_command(settings_from(args))
     return 2
 
 
