@@ -138,7 +138,7 @@ def demo(args: argparse.Namespace) -> int:
         print(f"演示数据的时间已整体{describe(found.moved)}，直播场次正在进行。"
               "要重新生成演示数据：studio demo --reset（scripts/demo --reset）。")
     base = f"http://{args.host}:{args.port}"
-    print(f"观众页：{base}/events/xiaozhao-2026   工作台：{base}/studio/")
+    print(f"观众页：{base}/events/xiaozhao-2026   工作台：{base}/studio/   通知发件箱：{base}/studio/notifications")
     sys.stdout.flush()
     serve(settings, args.host, args.port)
     return 0

@@ -45,11 +45,12 @@ def link(public_url: str | None, path: str) -> str:
 
 
 def outgoing(row: Any, public_url: str | None) -> Outgoing:
-    """A stored message as senders get it, its tracking link on the last line."""
+    """A stored message as senders get it, its link on the last line (the asker's tracking page,
+    or a unit's console for the digest)."""
     text = row["body"]
     address = link(public_url, row["link_path"])
     if address:
-        text += f"\n查询进度：{address}"
+        text += f"\n{'办理入口' if row['kind'] == 'digest' else '查询进度'}：{address}"
     return Outgoing(id=row["id"], kind=row["kind"], channel=row["channel"], recipient=row["recipient"],
                     subject=row["subject"], text=text)
 

@@ -1,4 +1,6 @@
-"""``log://``: each message goes to the log (development and the demo), the address masked."""
+"""``log://``: one log line per message (development and the demo): its number, kind, channel and
+masked recipient. The text (with its tracking link and any code) stays on the admins' outbox page,
+as the log carries no tracking codes (docs/operations.md, ``STUDIO_LOG_FORMAT``)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,6 @@ class LogSender:
         self.url = url
 
     async def send(self, message: Outgoing) -> None:
-        """Log the message (recipient masked); the full text stays in the admins' outbox page."""
+        """Log that the message went out (recipient masked)."""
         log.info("notification %s (%s, %s) to %s: %s", message.id, message.kind, message.channel,
-                 mask(message.recipient), message.text)
+                 mask(message.recipient), message.subject)
