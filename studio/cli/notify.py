@@ -23,7 +23,7 @@ async def _digest(settings: Settings) -> int:
     db = Database(settings.db_path)
     await db.open()
     try:
-        queued = await queue_digests(db, clock)
+        queued = await queue_digests(db, clock, again=True)
         deliverer = deliverer_from_settings(db, clock, settings)
         await deliverer.tick()
     finally:

@@ -2,10 +2,12 @@
 
 Policy: every unit with an e-mail address (set on the studio home's unit form) and at least
 one open case due within :data:`DUE_SOON_HOURS` hours (overdue ones included) gets one
-message listing them, soonest first, each with its public link; units with nothing due get
-nothing. The server queues it once a day (:class:`DailyDigest`, from the lifespan) and
-``studio notify-digest`` queues and sends it at once. It goes through the same outbox,
-retries and dead-letter list as the askers' notifications.
+message a day listing them, soonest first, each with its public link; units with nothing due
+get nothing. The server looks every hour (:class:`DailyDigest`, from the lifespan) and, from
+:data:`DIGEST_HOUR` o'clock local time, queues the digest of each unit that has none yet
+today (checked in the same write, so several processes or restarts never send two);
+``studio notify-digest`` queues it at once, today's or not, and sends it. It goes through
+the same outbox, retries and dead-letter list as the askers' notifications.
 """
 
 from __future__ import annotations
@@ -20,19 +22,24 @@ from studio.store.database import Database
 
 log = logging.getLogger(__name__)
 
-DAY_SECONDS = 24 * 60 * 60.0
+HOUR_SECONDS = 60 * 60.0
+DIGEST_HOUR = 8
 DUE_SOON_HOURS = 48
 MAX_LISTED = 50
 
 
-async def queue_digests(db: Database, clock: Clock) -> int:
-    """Queue today's digest for every unit with an address and something due; how many."""
+async def queue_digests(db: Database, clock: Clock, *, again: bool = False) -> int:
+    """Queue today's digest for every unit with an address and something due (skipping units
+    that had theirs today unless ``again``); how many."""
     now = clock.now()
     stamp = now.isoformat()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0).isoformat()
     until = (now + timedelta(hours=DUE_SOON_HOURS)).isoformat()
     queued = 0
     async with db.write() as tx:
         for unit in await rows.units_with_email(tx):
+            if not again and await rows.digest_queued_since(tx, unit["id"], midnight):
+                continue
             due = await rows.due_case_rows(tx, unit["id"], until)
             if not due:
                 continue
@@ -53,13 +60,17 @@ async def queue_digests(db: Database, clock: Clock) -> int:
 
 
 class DailyDigest(Periodic):
-    """Queues :func:`queue_digests` once a day from the server."""
+    """Queues :func:`queue_digests` from the server: checked hourly, once a day per unit."""
 
-    def __init__(self, db: Database, clock: Clock, interval: float = DAY_SECONDS) -> None:
+    def __init__(self, db: Database, clock: Clock, interval: float = HOUR_SECONDS) -> None:
         self.db = db
         self.clock = clock
         self.interval = interval
 
     async def tick(self) -> None:
-        """One round; the count goes to the log."""
-        log.info("units' daily digest: %s queued", await queue_digests(self.db, self.clock))
+        """From :data:`DIGEST_HOUR` o'clock, queue the units' digests not yet queued today."""
+        if self.clock.now().hour < DIGEST_HOUR:
+            return
+        queued = await queue_digests(self.db, self.clock)
+        if queued:
+            log.info("units' daily digest: %s queued", queued)

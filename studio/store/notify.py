@@ -164,6 +164,14 @@ async def unit_email(conn: Queryable, unit_id: int) -> str:
     return str(row[0]) if row else ""
 
 
+async def digest_queued_since(conn: Queryable, unit_id: int, since: str) -> bool:
+    """Whether the unit's digest was queued at or after ``since``."""
+    row = await conn.fetchone(
+        "SELECT 1 FROM notifications WHERE kind = 'digest' AND unit_id = ? AND created_at >= ? LIMIT 1",
+        (unit_id, since))
+    return row is not None
+
+
 async def due_case_rows(conn: Queryable, unit_id: int, until: str) -> list[Any]:
     """A unit's open cases due at or before ``until`` (overdue ones included), soonest first."""
     return await conn.fetchall(

@@ -38,8 +38,10 @@ async def test_a_unit_with_an_address_gets_its_due_and_overdue_cases(db: Databas
         await cases.set_due(tx, soon, (now + timedelta(hours=30)).isoformat())
         await cases.set_due(tx, replied, (now - timedelta(days=2)).isoformat())
     assert await queue_digests(db, CLOCK) == 1
+    assert await queue_digests(db, CLOCK) == 0
     async with db.read() as conn:
         sent = await rows.notification_rows(conn, None, 10)
+    assert await queue_digests(db, CLOCK, again=True) == 1
     assert len(sent) == 1 and sent[0]["recipient"] == "renshe@example.gov.cn" and sent[0]["kind"] == "digest"
     body = sent[0]["body"]
     assert "2 件诉求即将到期或已超期（其中超期 1 件）" in body
