@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from moderation.lifecycle import Role
+from studio import labels
 from studio.errors import ApiError, invalid
 from studio.notify import contacts, outbox
 from studio.web.pages import admin_session, render
@@ -74,11 +75,13 @@ async def unit_email(request: Request) -> Response:
 
 
 async def outbox_page(request: Request) -> Response:
-    """Admins: the outbox and the dead-letter list, with a retry button on dead messages."""
+    """Admins: the outbox and the dead-letter list (``?status=``; anything else lists all), with a
+    retry button on dead messages."""
     session = await admin_session(request, "只有管理员可以查看通知发件箱")
     if isinstance(session, Response):
         return session
-    status = request.query_params.get("status") or None
+    asked = request.query_params.get("status")
+    status = asked if asked in labels.NOTIFICATION_STATUS else None
     async with studio(request).db.read() as conn:
         listing = await outbox.listing(conn, status)
     return render(request, "studio/notifications.html", me=session.staff.public(),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 import uuid
 from pathlib import Path
 from typing import Any
 
-from support.clients import Studio, running_studio
+from support.clients import Studio, recv_until, running_studio
 from support.notify import Gateway, eventually, failing_gateway, smtp_server
 
 PUBLIC = "https://wenzheng.example.gov.cn"
@@ -154,3 +155,25 @@ def test_a_failing_gateway_leaves_the_action_committed_and_the_message_dead(tmp_
                 f"/api/board/cases/{case_id}", f"/board/cases/{case_id}", "/board", "/api/board/cases")]
         for text in public:
             assert "5678" not in text and "13812345678" not in text
+
+
+def test_a_contact_asked_over_the_audience_socket(studio: Studio) -> None:
+    """The socket's ``ask`` takes ``contact`` like HTTP: ``ask.ok`` carries it masked; a bad one is
+    an ``invalid`` error naming ``contact`` and stores nothing; the public feed never carries it."""
+    slug = studio.new_event()
+    ws = studio.server.ws(f"/ws/events/{slug}")
+    try:
+        recv_until(ws, "snapshot")
+        key = str(uuid.uuid4())
+        ws.send(json.dumps({"type": "ask", "text": "地铁站出口太少", "client_key": key, "contact": "12"}))
+        refused = recv_until(ws, "error")
+        assert refused["code"] == "invalid" and refused["field"] == "contact"
+        ws.send(json.dumps({"type": "ask", "text": "地铁站出口太少", "client_key": key,
+                            "contact": "13712345678"}))
+        ok = recv_until(ws, "ask.ok")
+        assert ok["contact"] == "137****5678" and ok["client_key"] == key
+        assert studio.mod1.act(studio.question(slug, ok["question_id"]), "approve").status_code == 200
+        approved = recv_until(ws, "question.published")
+        assert "5678" not in json.dumps(approved, ensure_ascii=False)
+    finally:
+        ws.close()
