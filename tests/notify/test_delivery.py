@@ -11,6 +11,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from prometheus_client.parser import text_string_to_metric_families
+
 from support.clients import Studio, recv_until, running_studio
 from support.notify import Gateway, eventually, failing_gateway, smtp_server
 
@@ -143,6 +145,11 @@ def test_a_failing_gateway_leaves_the_action_committed_and_the_message_dead(tmp_
         assert len(posts(gateway, "您的留言已通过审核")) == 3
         assert studio.admin.get("/studio/notifications?status=dead").status_code == 200
         assert studio.mod1.get("/api/notifications").status_code == 403
+        with studio.server.http() as client:
+            page = client.get("/metrics").text
+        gauge = {s.labels["status"]: s.value for f in text_string_to_metric_families(page)
+                 if f.name == "studio_notifications" for s in f.samples}
+        assert gauge["dead"] >= 1 and "5678" not in page
 
         retried = studio.admin.post(f"/api/notifications/{message['id']}/retry")
         assert retried.status_code == 200 and retried.json()["status"] == "pending"
