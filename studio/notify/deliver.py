@@ -109,11 +109,15 @@ class Deliverer(Periodic):
 
 
 def deliverer_from_settings(db: Database, clock: Clock, settings: Settings) -> Deliverer:
-    """The deliverer with the senders ``STUDIO_NOTIFY_EMAIL_URL`` and ``STUDIO_NOTIFY_SMS_URL`` name."""
-    senders = {
-        "email": sender_from_url(settings.notify_email_url),
-        "sms": sender_from_url(settings.notify_sms_url, signing_key=settings.notify_sms_key),
-    }
+    """The deliverer with the senders ``STUDIO_NOTIFY_EMAIL_URL`` and ``STUDIO_NOTIFY_SMS_URL`` name;
+    an unknown scheme stops the start with a message naming the variable."""
+    try:
+        senders = {
+            "email": sender_from_url(settings.notify_email_url),
+            "sms": sender_from_url(settings.notify_sms_url, signing_key=settings.notify_sms_key),
+        }
+    except ValueError as error:
+        raise SystemExit(f"STUDIO_NOTIFY_EMAIL_URL / STUDIO_NOTIFY_SMS_URL: {error}") from None
     return Deliverer(db, clock, senders, public_url=settings.public_url,
                      max_attempts=settings.notify_max_attempts,
                      retry_seconds=settings.notify_retry_seconds, interval=settings.notify_interval)

@@ -166,7 +166,8 @@ def test_a_failing_gateway_leaves_the_action_committed_and_the_message_dead(tmp_
 
 def test_a_contact_asked_over_the_audience_socket(studio: Studio) -> None:
     """The socket's ``ask`` takes ``contact`` like HTTP: ``ask.ok`` carries it masked; a bad one is
-    an ``invalid`` error naming ``contact`` and stores nothing; the public feed never carries it."""
+    an ``invalid`` error naming ``contact`` and stores nothing; the public feed never carries it;
+    /privacy says how long contacts are kept."""
     slug = studio.new_event()
     ws = studio.server.ws(f"/ws/events/{slug}")
     try:
@@ -184,3 +185,6 @@ def test_a_contact_asked_over_the_audience_socket(studio: Studio) -> None:
         assert "5678" not in json.dumps(approved, ensure_ascii=False)
     finally:
         ws.close()
+    with studio.server.http() as client:
+        privacy = client.get("/privacy").text
+    assert "接收通知的手机号或邮箱" in privacy and "办结后 90 天内无新进展即清除" in privacy
