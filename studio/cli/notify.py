@@ -25,7 +25,10 @@ async def _digest(settings: Settings) -> int:
     try:
         queued = await queue_digests(db, clock, again=True)
         deliverer = deliverer_from_settings(db, clock, settings)
-        await deliverer.tick()
+        try:
+            await deliverer.tick()
+        finally:
+            await deliverer.stop()
     finally:
         await db.close()
     print(f"已生成 {queued} 份单位提醒；发送成功 {deliverer.sent} 条，失败 {deliverer.failed} 条。")

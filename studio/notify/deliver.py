@@ -71,6 +71,12 @@ class Deliverer(Periodic):
         self.sent = 0
         self.failed = 0
 
+    async def stop(self) -> None:
+        """Stop delivering, then close the senders."""
+        await super().stop()
+        for sender in self.senders.values():
+            await sender.close()
+
     async def tick(self) -> None:
         """Deliver until nothing is due."""
         while await self.deliver_due():

@@ -35,6 +35,10 @@ class Sender(Protocol):
         """Hand ``message`` over, or raise (any exception counts as a failed attempt)."""
         ...
 
+    async def close(self) -> None:
+        """Release what the sender keeps open between messages (called when the deliverer stops)."""
+        ...
+
 
 SENDERS = {
     "log": "studio.notify.senders.logsender:LogSender",

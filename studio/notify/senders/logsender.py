@@ -22,3 +22,6 @@ class LogSender:
         """Log that the message went out (recipient masked)."""
         log.info("notification %s (%s, %s) to %s: %s", message.id, message.kind, message.channel,
                  mask(message.recipient), message.subject)
+
+    async def close(self) -> None:
+        """Nothing is kept open."""
