@@ -39,7 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # the store: SQL lives here
     ("studio.store",),
     # services shared by the web and live layers
-    ("studio.accounts", "studio.desk", "studio.board", "studio.events"),
+    ("studio.accounts", "studio.desk", "studio.board", "studio.events", "studio.notify"),
     # the long-lived resources the services run on
     ("studio.runtime",),
     # what talks to clients

@@ -51,6 +51,11 @@ function showReceipt(form, answer) {
   const link = box.querySelector('[data-field="tracking_link"]');
   link.href = `/board/track/${encodeURIComponent(answer.tracking_code)}`;
   link.textContent = `${location.origin}/board/track/${answer.tracking_code}`;
+  const contact = box.querySelector('[data-field="contact"]');
+  if (contact) {
+    contact.textContent = answer.contact || '';
+    contact.parentElement.hidden = !answer.contact;
+  }
   box.hidden = false;
   form.hidden = true;
 }

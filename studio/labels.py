@@ -138,6 +138,16 @@ SUPERVISION_KIND = {"overdue": "超期未办结", "unsatisfied": "不满意"}
 SCREEN_SHOW = {"on_air": "正在回答的问题", "message": "主持人发言", "question": "一条已答问答"}
 """What the big screen can show, as the desk names the choice (``studio/events/screen.py``)."""
 
+NOTIFICATION_KIND = {
+    "verify": "验证码", "approved": "审核通过", "answered": "现场回答", "case_opened": "转为诉求件",
+    "accepted": "单位已接收", "replied": "单位已答复", "extended": "办理延期", "reopened": "重新办理",
+    "digest": "单位每日提醒",
+}
+"""What a notification reports (``studio/notify/notices.py``), as staff and the message name it."""
+
+NOTIFICATION_STATUS = {"pending": "待发送", "sent": "已发送", "dead": "发送失败"}
+"""Where a notification is in the outbox."""
+
 ANY_STATUS = {**CASE_STATUS, **EVENT_STATUS, **QUESTION_STATUS}
 """Every status by its code, for places that show several kinds (the audit log, the filter)."""
 

@@ -61,6 +61,8 @@ class Figures:
     reader_lag: float | None = None
     writes: Histogram | None = None
     write_failures: int = 0
+    notifications: dict[str, int] = field(default_factory=dict)
+    """Messages in the notifications' outbox by status (``pending``, ``sent``, ``dead``)."""
 
 
 def _gauge(name: str, doc: str, process: str, value: float) -> GaugeMetricFamily:
@@ -140,6 +142,11 @@ class FiguresCollector:
         yield store
         yield _counter("studio_store_write_failures", "Store write transactions rolled back.",
                        f.process, f.write_failures)
+        outbox = GaugeMetricFamily("studio_notifications", "Messages in the notifications' outbox, by status.",
+                                   labels=["status"])
+        for status in ("pending", "sent", "dead"):
+            outbox.add_metric([status], f.notifications.get(status, 0))
+        yield outbox
 
 
 def render(figures: Figures) -> bytes:

@@ -34,6 +34,8 @@ from studio.desk.screener import Screener
 from studio.events.asking import AskService
 from studio.events.stats import StatsFrames
 from studio.events.votes import VoteBuffer
+from studio.notify.deliver import Deliverer, deliverer_from_settings
+from studio.notify.digest import DailyDigest
 from studio.ratelimit import KeyedLimiter, Limits, SignIns
 from studio.settings import Settings
 from studio.store.changelog import StoreChangeLog
@@ -150,6 +152,10 @@ class Studio:
     stats_frames: StatsFrames | None = None
     purge: DailyPurge | None = None
     """The daily purge of personal data past ``STUDIO_ADDRESS_RETENTION_DAYS``."""
+    deliverer: Deliverer | None = None
+    """Sends the notifications' outbox (``studio/notify/``)."""
+    digest: DailyDigest | None = None
+    """Queues the units' daily digest."""
     _viewers: dict[int, int] = field(default_factory=dict)
     _snapshots: dict[int, tuple[int, float, str]] = field(default_factory=dict)
 
@@ -206,6 +212,9 @@ class Studio:
         await self.claim_sweeper.stop()
         if self.purge is not None:
             await self.purge.stop()
+        for background in (self.digest, self.deliverer):
+            if background is not None:
+                await background.stop()
         await self.screener.stop()
         await self.votes.stop()
         await self.hub.stop()
@@ -264,9 +273,14 @@ async def open_studio(settings: Settings) -> Studio:
     studio.screener.start_board_index()
     studio.stats_frames = StatsFrames(hub, studio.audience, studio, settings.stats_interval)
     studio.stats_frames.start()
-    studio.purge = DailyPurge(db, clock, settings.address_retention_days, limits, address_limiter)
+    studio.purge = DailyPurge(db, clock, settings.address_retention_days, limits, address_limiter,
+                              contact_days=settings.contact_retention_days)
     await studio.purge.tick()
     studio.purge.start()
+    studio.deliverer = deliverer_from_settings(db, clock, settings)
+    studio.deliverer.start()
+    studio.digest = DailyDigest(db, clock)
+    studio.digest.start()
     return studio
 
 

@@ -79,6 +79,22 @@ class Settings:
     """SO_SNDBUF of WebSocket connections (0: the kernel's default, which grows to several MiB)."""
     send_timeout: float = 10.0
     """Seconds a client may take no bytes while some wait for it before it is closed (0: never)."""
+    notify_email_url: str = "log://"
+    """Where e-mail notifications go: ``log://`` (the log) or ``smtp://user:pass@host:port?from=…&starttls=1``
+    (``smtps://`` for TLS from the start)."""
+    notify_sms_url: str = "log://"
+    """Where SMS notifications go: ``log://`` or an HTTP gateway URL (``https://…``, may hold ``{to}``)."""
+    notify_sms_key: str | None = None
+    """The key that signs what is posted to the SMS gateway (HMAC-SHA256 in ``X-Studio-Signature``)."""
+    notify_max_attempts: int = 5
+    """Tries of a notification before it goes to the dead-letter list."""
+    notify_retry_seconds: float = 30.0
+    """The first retry's wait; each further one doubles it (at most an hour)."""
+    notify_interval: float = 2.0
+    """Seconds between the deliverer's looks at the outbox."""
+    contact_retention_days: int = 90
+    """Days an asker's contact is kept once their case is replied or closed and nothing happened on it
+    (or, without a case, from when it was left)."""
     workers: int = 1
     log_level: str = "info"
     """uvicorn's log level."""

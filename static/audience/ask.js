@@ -79,6 +79,7 @@ export function askFrame(p) {
   const frame = { type: 'ask', text: p.text, client_key: p.client_key };
   if (p.unit !== null && p.unit !== undefined) frame.unit = p.unit;
   if (p.nickname) frame.nickname = p.nickname;
+  if (p.contact) frame.contact = p.contact;
   return frame;
 }
 
@@ -117,6 +118,7 @@ export async function httpFallback() {
   const body = { text: p.text, client_key: p.client_key };
   if (p.unit !== null && p.unit !== undefined) body.unit = p.unit;
   if (p.nickname) body.nickname = p.nickname;
+  if (p.contact) body.contact = p.contact;
   try {
     const res = await post(`/api/events/${encodeURIComponent(slug)}/questions`, body);
     onAskOk({ ...res, client_key: p.client_key });
@@ -163,6 +165,9 @@ export function onAskOk(f) {
   el.askLink.href = href;
   el.askLink.textContent = `${window.location.origin}${href}`;
   el.askRating.textContent = f.rating_code || '—';
+  el.askContactTo.textContent = f.contact || '—';
+  show(el.askContactSent, !!f.contact);
+  el.askContact.value = '';
   show(el.askResult, true);
   askError('');
   el.askText.value = '';
@@ -176,6 +181,7 @@ const FIELD_TEXT = {
   text: `问题内容需为 1–${MAX_TEXT} 个字`,
   nickname: '昵称不能超过 20 个字',
   unit: '所选提问对象无效，请重新选择',
+  contact: '请填写正确的手机号码或电子邮箱（也可以不填）',
 };
 
 export function errorMessage(f) {
@@ -274,6 +280,7 @@ export function bindAsk() {
       text,
       unit: unitVal ? Number(unitVal) : null,
       nickname: nickname || null,
+      contact: el.askContact.value.trim() || null,
     };
     store.set(PENDING_KEY, pending);
     sendPending();

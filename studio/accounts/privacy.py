@@ -26,28 +26,34 @@ log = logging.getLogger(__name__)
 DAY_SECONDS = 24 * 60 * 60.0
 
 
-async def purge(db: Database, clock: Clock, retention_days: int) -> dict[str, int]:
-    """Blank or remove the personal data older than ``retention_days`` days; counts by table."""
+async def purge(db: Database, clock: Clock, retention_days: int,
+                contact_days: int | None = None) -> dict[str, int]:
+    """Blank or remove the personal data older than ``retention_days`` days, and askers' contacts
+    ``contact_days`` days after their case ended (``studio/store/retention.py``); counts by table."""
     now = clock.now()
     cutoff = (now - timedelta(days=max(retention_days, 0))).isoformat()
+    contact_cutoff = (None if contact_days is None
+                      else (now - timedelta(days=max(contact_days, 0))).isoformat())
     async with db.write() as tx:
-        return await retention.purge(tx, cutoff, now.isoformat())
+        return await retention.purge(tx, cutoff, now.isoformat(), contact_cutoff)
 
 
 class DailyPurge(Periodic):
     """Runs :func:`purge` every day from the server, and forgets the limiters' addresses."""
 
     def __init__(self, db: Database, clock: Clock, retention_days: int, limits: Limits,
-                 address_limiter: KeyedLimiter, interval: float = DAY_SECONDS) -> None:
+                 address_limiter: KeyedLimiter, interval: float = DAY_SECONDS,
+                 contact_days: int | None = None) -> None:
         self.db = db
         self.clock = clock
         self.retention_days = retention_days
         self.limits = limits
         self.address_limiter = address_limiter
         self.interval = interval
+        self.contact_days = contact_days
 
     async def tick(self) -> None:
         """One purge; its counts go to the log."""
-        counts = await purge(self.db, self.clock, self.retention_days)
+        counts = await purge(self.db, self.clock, self.retention_days, self.contact_days)
         counts["limiter_keys"] = self.limits.forget() + self.address_limiter.forget()
         log.info("personal data purge: %s", counts)

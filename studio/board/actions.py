@@ -28,6 +28,7 @@ from studio.clock import Clock
 from studio.codes import same_secret
 from studio.errors import ApiError, invalid
 from studio.inputs import clean_text
+from studio.notify import notices
 from studio.store import audit, cases
 from studio.store.database import Database, Queryable
 
@@ -79,6 +80,7 @@ async def act(db: Database, clock: Clock, staff: Staff, case_id: int, action: Ca
             await cases.set_accepted(tx, case_id, new_stage.value, stamp)
             await cases.add_timeline(tx, case_id, "accepted",
                                      f"{unit_name}已接收，将于 {_day(row['due_at'])} 前答复", stamp)
+            await notices.queue(tx, notices.CaseAccepted(case_id, row["due_at"]), stamp)
         elif action is CaseAction.REPLY:
             text = clean_text(body.get("text"), "text", MAX_REPLY_CHARS)
             after_text = text
@@ -90,6 +92,7 @@ async def act(db: Database, clock: Clock, staff: Staff, case_id: int, action: Ca
                                     status=public_status(new_stage), at=stamp)
             note = "补充答复" if stage is Stage.REPLIED else "答复"
             await cases.add_timeline(tx, case_id, "replied", f"{unit_name}{note}", stamp)
+            await notices.queue(tx, notices.CaseReplied(case_id), stamp)
         elif action is CaseAction.EXTEND:
             reason = clean_text(body.get("reason"), "reason", MAX_REASON_CHARS)
             has_extension = await cases.extension_row(tx, case_id)
@@ -111,6 +114,7 @@ async def act(db: Database, clock: Clock, staff: Staff, case_id: int, action: Ca
                 f"延期理由：{reason}", stamp)
             detail = {"days": rules.extension_days, "due_before": row["due_at"], "due_after": new_due}
             after_text = reason
+            await notices.queue(tx, notices.CaseExtended(case_id, new_due), stamp)
         elif action is CaseAction.OUT_OF_SCOPE:
             reason = clean_text(body.get("reason"), "reason", MAX_REASON_CHARS)
             after_text = reason
@@ -173,6 +177,7 @@ async def rate(db: Database, clock: Clock, case_id: int, body: dict[str, Any]) -
             await cases.add_timeline(
                 tx, case_id, "reopened",
                 f"网友不满意，重新交{row['unit_name'] or '办理单位'}办理，办理时限至 {_day(due)}", stamp)
+            await notices.queue(tx, notices.CaseReopened(case_id, due), stamp)
         else:
             await cases.set_closed(tx, case_id)
         await audit.record(tx, at=stamp, actor="网友", role=Role.AUDIENCE.value, action="case.rate",

@@ -13,6 +13,7 @@ from typing import Any
 from studio.board import categories
 from studio.board.life import RATING_LABELS, Rating, Rules, Stage, deadline
 from studio.clock import Clock
+from studio.notify import notices
 from studio.shapes import DEFAULT_NICKNAME, unit_ref
 from studio.store import calendar as calendar_days
 from studio.store import cases, duty, meta
@@ -85,6 +86,7 @@ async def open_case_from_question(
         await route_case(tx, case_id, unit_id, hard, now, actor="system")
     else:
         await cases.add_timeline(tx, case_id, "routing", "等待分派办理单位", stamp)
+    await notices.queue(tx, notices.CaseOpened(case_id), stamp)
     return case_id
 
 

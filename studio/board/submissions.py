@@ -23,6 +23,7 @@ from studio.desk import reasons
 from studio.desk.screener import Screener, screen_board_submission
 from studio.errors import ApiError, invalid
 from studio.inputs import MAX_NICKNAME, clean_client_key, clean_text
+from studio.notify import contacts, notices
 from studio.shapes import DEFAULT_NICKNAME, unit_ref
 from studio.store import audit, cases
 from studio.store import submissions as submission_rows
@@ -60,17 +61,20 @@ async def submit(db: Database, clock: Clock, screener: Screener, body: dict[str,
     nickname = body.get("nickname") or ""
     if not isinstance(nickname, str) or len(nickname.strip()) > MAX_NICKNAME:
         raise invalid("nickname", f"昵称不能超过 {MAX_NICKNAME} 个字")
+    contact = contacts.parse_contact(body.get("contact"))
     flags = await screen_submission(screener, db, text, address)
     async with db.write() as tx:
         existing = await submission_rows.submission_by_client_key(tx, client_key)
         if existing is not None:
             return _receipt(existing), False
         unit_id = await resolve_unit(tx, body.get("unit"))
-        now = clock.stamp()
+        moment = clock.now()
+        now = moment.isoformat()
+        tracking_code = secrets.token_urlsafe(12)
         try:
             submission_id = await submission_rows.insert_submission(
                 tx, original_text=text, nickname=nickname.strip(), unit_id=unit_id,
-                client_key=client_key, tracking_code=secrets.token_urlsafe(12),
+                client_key=client_key, tracking_code=tracking_code,
                 rating_code=new_rating_code(), address=address,
                 flags=json.dumps(flags, ensure_ascii=False), submitted_at=now,
             )
@@ -79,8 +83,14 @@ async def submit(db: Database, clock: Clock, screener: Screener, body: dict[str,
         await audit.record(tx, at=now, actor=nickname.strip() or DEFAULT_NICKNAME,
                            role=Role.AUDIENCE.value, action="board.submit", to_status="pending",
                            after_text=text, detail={"submission": submission_id})
+        left = await contacts.attach(tx, contact, tracking_code=tracking_code,
+                                     track_path=f"/board/track/{tracking_code}",
+                                     submission_id=submission_id, client=address, now=moment)
         row = await submission_rows.submission_row(tx, submission_id)
-    return _receipt(row), True
+    receipt = _receipt(row)
+    if left and contact is not None:
+        receipt["contact"] = contacts.mask(contact.address)
+    return receipt, True
 
 
 def _receipt(row: Any) -> dict[str, Any]:
@@ -173,6 +183,7 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
                                after_text=public_text,
                                detail={"submission": submission_id, "unit": unit_id, "hard": hard,
                                        "edited": public_text != row["original_text"]})
+            await notices.queue(tx, notices.SubmissionApproved(submission_id, case_id), stamp)
         row = await submission_rows.submission_row(tx, submission_id)
         return staff_submission(row)
 

@@ -31,6 +31,7 @@ from studio.board.workdays import add_working_days, is_working_day
 from studio.cli.demo_archive import seed_archive
 from studio.cli.demo_media import VIDEO_URL, seed_photos
 from studio.cli.demo_supervision import SUPERVISOR, seed_supervision
+from studio.cli.demo_notify import seed_notifications
 from studio.clock import Clock
 from studio.desk import wordlist
 from studio.desk.screener import Screener
@@ -145,6 +146,7 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
     await seed_past_event(db, clock, screener, made, unit_ids, start)
     await seed_archive(db, clock)
     await seed_board(db, clock, screener, made, unit_ids)
+    await seed_notifications(db, clock, screener, made, unit_ids)
     await screener.stop()
     return passwords
 

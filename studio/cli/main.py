@@ -138,7 +138,7 @@ def demo(args: argparse.Namespace) -> int:
         print(f"演示数据的时间已整体{describe(found.moved)}，直播场次正在进行。"
               "要重新生成演示数据：studio demo --reset（scripts/demo --reset）。")
     base = f"http://{args.host}:{args.port}"
-    print(f"观众页：{base}/events/xiaozhao-2026   工作台：{base}/studio/")
+    print(f"观众页：{base}/events/xiaozhao-2026   工作台：{base}/studio/   通知发件箱：{base}/studio/notifications")
     sys.stdout.flush()
     serve(settings, args.host, args.port)
     return 0
@@ -290,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
         "suggest", help="suggest categories and units for JSON Lines of {title, text}")
     add_store_option(suggest_parser)
     suggest_parser.add_argument("file", nargs="?", help="input file (default: standard input)")
+    digest_parser = commands.add_parser(
+        "notify-digest", help="queue the units' daily digest of cases due soon and overdue, and send it now")
+    add_store_option(digest_parser)
     return parser
 
 
@@ -324,6 +327,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "suggest":
             return routing.suggest_command(settings, args.file)
         return routing.train_command(settings, Clock(settings.timezone).stamp())
+    if args.command == "notify-digest":
+        from studio.cli import notify
+
+        return notify.digest_command(settings_from(args))
     return 2
 
 

@@ -16,7 +16,8 @@ from studio.store import audit
 from studio.store.database import Database
 
 PURGED = {"questions": "问题（地址、观众标识）", "submissions": "留言（地址）",
-          "votes": "同问（投票人标识）", "sessions": "已过期的工作人员会话"}
+          "votes": "同问（投票人标识）", "sessions": "已过期的工作人员会话",
+          "contacts": "网友联系方式（诉求办结后）"}
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -62,7 +63,7 @@ async def _purge(settings: Settings, days: int) -> int:
     db = Database(settings.db_path)
     await db.open()
     try:
-        counts = await purge(db, Clock(settings.timezone), days)
+        counts = await purge(db, Clock(settings.timezone), days, settings.contact_retention_days)
     finally:
         await db.close()
     print(f"已清除保存超过 {days} 天的个人信息：")

@@ -38,6 +38,7 @@ from studio.desk.screener import Screener
 from studio.errors import ApiError, invalid, whole_number
 from studio.events import changes, takeback
 from studio.inputs import clean_client_key, clean_nickname, clean_text
+from studio.notify import contacts, notices
 from studio.shapes import staff_question
 from studio.store import audit
 from studio.store.database import Database, Tx
@@ -74,13 +75,18 @@ class Receipt:
     tracking_code: str
     rating_code: str
     created: bool
+    contact: str = ""
+    """The contact left with the ask, masked (a code was sent to it); empty when none."""
 
     def body(self) -> dict[str, Any]:
-        return {
+        body = {
             "question_id": self.question_id,
             "tracking_code": self.tracking_code,
             "rating_code": self.rating_code,
         }
+        if self.contact:
+            body["contact"] = self.contact
+        return body
 
     def frame(self, client_key: Any) -> dict[str, Any]:
         """The ``ask.ok`` frame answering the ask sent with ``client_key``."""
@@ -90,7 +96,7 @@ class Receipt:
     def from_frame(cls, frame: dict[str, Any]) -> Receipt:
         """The receipt an ``ask.ok`` frame carries (whether it was new is not in the frame)."""
         return cls(int(frame["question_id"]), str(frame["tracking_code"]), str(frame["rating_code"]),
-                   created=True)
+                   created=True, contact=str(frame.get("contact") or ""))
 
 
 async def ask(
@@ -112,6 +118,7 @@ async def ask(
     client_key = clean_client_key(body.get("client_key"))
     text = clean_text(body.get("text"), "text", max_chars)
     nickname = clean_nickname(body.get("nickname"))
+    contact = contacts.parse_contact(body.get("contact"))
     flags, priority = await _screen(screener, slug, text, viewer=viewer, address=address)
     async with db.write() as tx:
         event = await event_row(tx, slug)
@@ -140,10 +147,14 @@ async def ask(
             event_id=event["id"], question_id=question_id, to_status=Status.PENDING.value,
             after_text=text,
         )
+        await contacts.attach(tx, contact, tracking_code=tracking_code,
+                              track_path=f"/track/{tracking_code}", question_id=question_id,
+                              client=address, now=clock.parse(now))
         row = await question_row(tx, question_id)
         tx.send(channels.moderators(event["id"]),
                 {"type": "question.submitted", "question": staff_question(row)})
-    return Receipt(question_id, tracking_code, rating_code, True)
+    return Receipt(question_id, tracking_code, rating_code, True,
+                   contact=contacts.mask(contact.address) if contact else "")
 
 
 async def _screen(screener: Screener | None, slug: str, text: str, *,
@@ -376,4 +387,8 @@ async def _finish(
         await takeback.follow_question(tx, clock, new_row, event)
         new_row = await question_row(tx, row["id"])
     await changes.emit(tx, event, row, new_row, action, staff.username, now)
+    if action is Action.APPROVE and not row["unpublished_from"] and "case_id" not in change.fields:
+        await notices.queue(tx, notices.QuestionApproved(row["id"]), now)
+    elif action is Action.ANSWER:
+        await notices.queue(tx, notices.QuestionAnswered(row["id"]), now)
     return staff_question(new_row, moderation=staff.role is not Role.OFFICIAL)

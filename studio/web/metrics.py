@@ -23,6 +23,7 @@ from studio.metrics import REFUSED, Figures, Histogram, allowed, render
 from studio.runtime import Studio
 from studio.store import gauges
 from studio.store.database import WRITE_BUCKETS
+from studio.store.notify import notification_counts
 from studio.web.requests import studio
 
 ANSWER_WINDOW = timedelta(hours=1)
@@ -43,6 +44,7 @@ async def gather(app: Studio) -> Figures:
             figures.oldest_wait[slug] = max(0.0, (now - app.clock.parse(oldest)).total_seconds()) if oldest else 0.0
         for row in await gauges.answer_waits(conn, (now - ANSWER_WINDOW).isoformat()):
             figures.answer_seconds.setdefault(live[int(row["event_id"])], []).append(float(row["seconds"]))
+        figures.notifications = await notification_counts(conn)
     figures.viewers = {watched[event]: n for event, n in app.audience.items() if event in watched}
     figures.connections = sum(app.connections.values())
     figures.waiting_bytes = waiting_bytes()

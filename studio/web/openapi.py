@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 from studio.errors import STATUS_OF_CODE
 
 ERROR_CODES = sorted({*STATUS_OF_CODE, "internal", "unavailable", "unknown_type", "bad_rating_code",
-                      "already_rated"})
+                      "already_rated", "bad_code", "code_expired"})
 """Every ``error.code`` an answer or an ``error`` frame may carry."""
 
 ANYONE: tuple[str, ...] = ()
@@ -73,7 +73,7 @@ SCHEMAS: dict[str, Any] = {
     "Tracking": obj("tracking_code", "status", tracking_code=TEXT, question_id=INT, status=TEXT,
                     followed_status=TEXT, retractable=BOOL, timeline=array(ANY_OBJECT)),
     "Receipt": obj("question_id", "tracking_code", "rating_code", question_id=INT, tracking_code=TEXT,
-                   rating_code=TEXT, client_key=TEXT),
+                   rating_code=TEXT, client_key=TEXT, contact=TEXT),
     "Transcript": obj("event", "items", event=ref("Event"), audit_head={"type": ["object", "null"]},
                       items=array(ANY_OBJECT), transferred=array(ANY_OBJECT)),
     "AuditHead": obj("entry", "hash", "algorithm", entry={"type": "integer", "minimum": 0},
@@ -84,7 +84,9 @@ SCHEMAS: dict[str, Any] = {
                        followups=array(ANY_OBJECT)),
     "Ask": obj("text", "client_key", text={"type": "string", "minLength": 1, "maxLength": 2000},
                client_key={"type": "string", "minLength": 8, "maxLength": 64}, nickname={"type": "string", "maxLength": 20},
-               unit={"type": ["integer", "null"]}),
+               unit={"type": ["integer", "null"]}, contact={"type": "string", "maxLength": 254}),
+    "ContactStatus": obj("channel", "contact", "verified", channel={"enum": ["sms", "email"]}, contact=TEXT,
+                         verified=BOOL, code_sent=BOOL),
     "Action": obj("version", version=INT, text=TEXT, unit={"type": ["integer", "null"]}, hard=BOOL, reason=TEXT,
                   note=TEXT, into=INT, take_over=BOOL),
 }
@@ -173,6 +175,20 @@ OPERATIONS: dict[str, Operation] = {
                                              units=array(ANY_OBJECT))),
     "GET /api/board/unit-categories": Operation("the categories each unit handles (the admin's mapping)", STAFF,
                                                 answer=array(ANY_OBJECT)),
+    "POST /api/contacts/verify": Operation("verify the contact left with a tracking code by its one-time code",
+                                           body=obj("tracking_code", "code", tracking_code=TEXT, code=TEXT),
+                                           answer=ref("ContactStatus")),
+    "POST /api/contacts/resend": Operation("a new one-time code for the contact left with a tracking code",
+                                           body=obj("tracking_code", tracking_code=TEXT),
+                                           answer=ref("ContactStatus")),
+    "GET /api/notifications": Operation("the notifications' outbox (?status=pending|sent|dead)", ADMIN,
+                                        answer=obj("counts", "notifications", counts=ANY_OBJECT,
+                                                   notifications=array(ANY_OBJECT))),
+    "POST /api/notifications/{id}/retry": Operation("put a dead notification back in the outbox", ADMIN,
+                                                    answer=obj("id", "status", id=INT, status=TEXT)),
+    "PUT /api/units/{id}/email": Operation("the e-mail address a unit's daily digest goes to", ADMIN,
+                                           obj("email", email=TEXT), obj("id", "email", id=INT, email=TEXT)),
+    "GET /studio/notifications": page("the notifications' outbox and dead-letter list", ADMIN),
     "PUT /api/units/{id}/categories": Operation("the categories a unit handles", ADMIN,
                                                 obj("categories", categories=array(INT)), ANY_OBJECT),
     "GET /api/board/duty": Operation("the week's units on duty (轮值)", answer=array(ANY_OBJECT)),
@@ -242,8 +258,8 @@ OPERATIONS: dict[str, Operation] = {
         obj("kind", "outcome", kind={"enum": ["call", "meeting"]}, outcome=TEXT), ref("Supervision"), 201),
     "GET /api/board/submissions": Operation("pending board messages", DESK, answer=array(ref("Submission"))),
     "POST /api/board/submissions": Operation("write to the board", body=obj(
-        "text", "client_key", text=TEXT, client_key=TEXT, nickname=TEXT, unit={"type": ["integer", "null"]}),
-        status=201),
+        "text", "client_key", text=TEXT, client_key=TEXT, nickname=TEXT, unit={"type": ["integer", "null"]},
+        contact=TEXT), status=201),
     "POST /api/board/submissions/{id}/{action}": Operation("approve or reject a board message", DESK, ANY_OBJECT,
                                                            ref("Submission")),
     "GET /api/board/track/{code}": Operation("a board message's tracking view", answer=ANY_OBJECT),

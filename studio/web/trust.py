@@ -33,7 +33,9 @@ async def audit_page(request: Request) -> Response:
 
 async def privacy_page(request: Request) -> Response:
     """``/privacy``: what personal data is kept, why and for how long (from the settings)."""
-    return render(request, "privacy.html", retention_days=studio(request).settings.address_retention_days)
+    settings = studio(request).settings
+    return render(request, "privacy.html", retention_days=settings.address_retention_days,
+                  contact_days=settings.contact_retention_days)
 
 
 async def retract_question(request: Request) -> Response:

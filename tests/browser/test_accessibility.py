@@ -139,7 +139,9 @@ def build(studio: Studio) -> Site:
             [("click", "#tab-ask"), *asked], [("click", "#tab-mine"), ("wait", "#my-questions .my-item")]]),
         "scheduled event": Page(f"/events/{scheduled}", ready="#ask-form"),
         "closed event (transcript)": Page(f"/events/{closed}", states=[[("click", "[data-elder-toggle]")]]),
-        "question tracking": Page(f"/track/{waiting['tracking_code']}", ready=".track-body"),
+        "question tracking": Page(f"/track/{waiting['tracking_code']}", ready=".track-body", states=[[
+            ("click", "#contact-verify summary"), ("fill", "#contact-code", "12"), ("click", "#contact-submit"),
+            ("wait", "#contact-error")]]),
         "board": Page("/board"),
         "board: new": Page("/board/new", states=[[
             ("fill", "#ask-text", "建议在菜市场门口增设公交站"), ("click", "#ask-submit"), ("wait", "#receipt")]]),
@@ -177,6 +179,7 @@ def build(studio: Studio) -> Site:
         "holiday calendar": Page("/studio/calendar", "admin"),
         "supervision console": Page("/studio/supervision", "sup1", "#supervision-cases .sv-case"),
         "supervision report": Page("/studio/supervision/report", "sup1", "#report-table"),
+        "notifications outbox": Page("/studio/notifications", "admin"),
         "refusal page": Page("/studio/lexicon", "mod1"),
     }
     site.pages.update(public)
@@ -191,7 +194,7 @@ PUBLIC_PAGES = ["home", "live event", "live event on a phone", "scheduled event"
 STAFF_PAGES = ["studio home (admin pages)", "studio home (moderator)", "studio home (official)",
                "moderation desk", "official console", "board console (unit)", "board console (moderator)",
                "board console (admin)", "audit log", "lexicon", "rejection reasons", "holiday calendar",
-               "refusal page", "supervision console", "supervision report"]
+               "refusal page", "supervision console", "supervision report", "notifications outbox"]
 
 
 @pytest.fixture(scope="module")

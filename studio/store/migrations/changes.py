@@ -156,4 +156,47 @@ MIGRATIONS: list[str] = [
     CREATE INDEX case_followups_case ON case_followups(case_id, at);
     CREATE INDEX case_followups_at ON case_followups(at);
     """,
+    # Notifications: askers' verified contacts (personal data, purged), the outbox the deliverer
+    # sends from (written in the action's own transaction), and a unit's e-mail for its digest.
+    """
+    CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        tracking_code TEXT NOT NULL UNIQUE,
+        track_path TEXT NOT NULL,
+        question_id INTEGER REFERENCES questions(id),
+        submission_id INTEGER REFERENCES board_submissions(id),
+        channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+        address TEXT NOT NULL,
+        client TEXT NOT NULL DEFAULT '',
+        code_hash TEXT NOT NULL DEFAULT '',
+        code_expires_at TEXT NOT NULL DEFAULT '',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        verified_at TEXT,
+        created_at TEXT NOT NULL,
+        purged_at TEXT
+    );
+    CREATE INDEX contacts_question ON contacts(question_id);
+    CREATE INDEX contacts_submission ON contacts(submission_id);
+    CREATE INDEX contacts_address ON contacts(address, created_at);
+    CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+        recipient TEXT NOT NULL,
+        contact_id INTEGER REFERENCES contacts(id),
+        unit_id INTEGER REFERENCES units(id),
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        link_path TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at TEXT NOT NULL,
+        lease_until TEXT NOT NULL DEFAULT '',
+        last_error TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+    );
+    CREATE INDEX notifications_due ON notifications(status, next_at);
+    ALTER TABLE units ADD COLUMN email TEXT NOT NULL DEFAULT '';
+    """,
 ]
