@@ -30,8 +30,8 @@ from studio.board.life import CaseAction
 from studio.board.workdays import add_working_days, is_working_day
 from studio.cli.demo_archive import seed_archive
 from studio.cli.demo_media import VIDEO_URL, seed_photos
-from studio.cli.demo_supervision import SUPERVISOR, seed_supervision
 from studio.cli.demo_notify import seed_notifications
+from studio.cli.demo_supervision import SUPERVISOR, seed_supervision
 from studio.clock import Clock
 from studio.desk import wordlist
 from studio.desk.screener import Screener
