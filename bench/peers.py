@@ -43,6 +43,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -296,6 +297,25 @@ async def watch(port: int, path: str, count: int, socketio: bool) -> None:
             print(json.dumps({"arrivals": arrivals, "order_errors": tally.order_errors}), flush=True)
 
 
+class Profile:
+    """``py-spy record`` of the server during one phase (``--py-spy PREFIX``: PREFIX-server-size-phase.txt,
+    py-spy's raw collapsed stacks), stopped with SIGINT so it writes its file."""
+
+    def __init__(self, prefix: str | None, server: Server, size: int, phase: str) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        if prefix:
+            spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+            self.process = subprocess.Popen(
+                [spy, "record", "-p", str(server.pid), "-r", "250", "-f", "raw",
+                 "-o", f"{prefix}-{server.name}-{size}-{phase}.txt"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(30)
+
+
 async def run_one(name: str, size: int, args: argparse.Namespace) -> Figures:
     """Storm, idle and steady on one fresh server process with ``size`` viewers."""
     figures = Figures(name, size)
@@ -309,6 +329,7 @@ async def run_one(name: str, size: int, args: argparse.Namespace) -> Figures:
         await watchers.ready()
         await asyncio.sleep(1)
         storm = Tally()
+        profile = Profile(args.py_spy, server, size, "storm")
         cpu_before = cpu_seconds(server.pid)
         started = time.perf_counter()
         joining = asyncio.create_task(connect(server, size - args.watchers, storm, args.gate, viewers))
@@ -328,6 +349,7 @@ async def run_one(name: str, size: int, args: argparse.Namespace) -> Figures:
             await asyncio.sleep(args.interval)
         await asyncio.sleep(2)
         storm_cpu = cpu_seconds(server.pid) - cpu_before
+        profile.stop()
         watched, _ = await watchers.report(storm.sent_at)  # order errors: counted at the end
         waits = [v.ready_at - v.connect_at for v in viewers]
         deliveries = storm.received + len(watched)
@@ -359,6 +381,7 @@ async def run_one(name: str, size: int, args: argparse.Namespace) -> Figures:
         steady = Tally()
         for viewer in viewers:
             viewer.tally = steady
+        profile = Profile(args.py_spy, server, size, "steady")
         cpu_before = cpu_seconds(server.pid)
         for _ in range(args.messages):
             steady.sent_at[number] = time.perf_counter()
@@ -368,6 +391,7 @@ async def run_one(name: str, size: int, args: argparse.Namespace) -> Figures:
         await wait_for(steady, len(viewers) * args.messages, 120)
         await asyncio.sleep(1)
         steady_cpu = cpu_seconds(server.pid) - cpu_before
+        profile.stop()
         watched, more_errors = await watchers.report(steady.sent_at)
         latencies = steady.latencies + watched
         delivered = steady.received + len(watched)
@@ -428,6 +452,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20, help="messages in the steady phase")
     parser.add_argument("--settle", type=float, default=10.0)
     parser.add_argument("--idle", type=float, default=20.0, help="seconds of silence measured")
+    parser.add_argument("--py-spy", metavar="PREFIX", help="record each server's storm and steady phases "
+                        "with py-spy into PREFIX-SERVER-SIZE-PHASE.txt (profiling costs the server CPU)")
     parser.add_argument("--watch", nargs=4, help=argparse.SUPPRESS)  # PORT PATH COUNT socketio|plain
     args = parser.parse_args()
     if args.watch:
