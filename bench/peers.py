@@ -211,18 +211,32 @@ async def connect(server: Server, count: int, tally: Tally, gate: int,
     """Open ``count`` viewers, at most ``gate`` handshakes in flight; each is added once it is ready."""
     loop = asyncio.get_running_loop()
     limit = asyncio.Semaphore(gate)
+    failed: list[PeerViewer] = []
 
     async def one() -> None:
         async with limit:
             viewer = PeerViewer(f"127.0.0.1:{server.port}", server.path, tally, socketio=server.socketio)
             sock = socket.socket()
             sock.setblocking(False)
-            await loop.sock_connect(sock, ("127.0.0.1", server.port))
-            await loop.create_connection(lambda: viewer, sock=sock)
-            await asyncio.wait_for(viewer.ready, 120)
+            try:
+                await loop.sock_connect(sock, ("127.0.0.1", server.port))
+                await loop.create_connection(lambda: viewer, sock=sock)
+                await asyncio.wait_for(viewer.ready, 120)
+            except (TimeoutError, OSError):  # ConnectionError is an OSError
+                failed.append(viewer)
+                if viewer.transport is not None:
+                    viewer.transport.abort()
+                sock.close()
+                return
         viewers.append(viewer)
 
     await asyncio.gather(*(one() for _ in range(count)))
+    if failed:
+        raise NotServed(f"{len(failed):,} of {count:,} viewers got no first frame within 120 s")
+
+
+class NotServed(Exception):
+    """Some viewers could not join: the server is reported as failing the storm."""
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -425,7 +439,11 @@ async def main_async(args: argparse.Namespace) -> None:
     for size in args.viewers:
         for name in args.servers:
             print(f"[{name}] {size:,} viewers", flush=True)
-            figures = await run_one(name, size, args)
+            try:
+                figures = await run_one(name, size, args)
+            except NotServed as exc:
+                print(f"  not served: {exc}", flush=True)
+                continue
             print("\n".join(figures.lines), flush=True)
             results.append(figures)
     print("\nsummary (same run; compare rows of one size only)")
