@@ -40,9 +40,14 @@ from studio.ratelimit import KeyedLimiter, Limits, SignIns
 from studio.settings import Settings
 from studio.store.changelog import StoreChangeLog
 from studio.store.database import Database, encode
-from studio.store.events import event_seq
+from studio.store.events import event_row, event_seq
 from studio.store.questions import question_counts
 from studio.store.secret import keep_secret_key, kept_secret_key
+
+EVENT_REFS = 1000
+"""Slugs whose event id is kept (a bound against requests for made-up slugs)."""
+JOINS_AT_ONCE = 32
+"""WebSocket connections set up at once per process; the others wait their turn (docs/scaling.md)."""
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +151,8 @@ class Studio:
     """Audience connections per event on this process."""
     connections: Counter[str] = field(default_factory=Counter)
     """Open WebSocket connections per client address."""
+    joins: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(JOINS_AT_ONCE))
+    """Connections being set up at once (``studio.live.connection.Host.joins``)."""
     presence: dict[int, dict[int, Presence]] = field(default_factory=dict)
     suggester: Suggester = field(default_factory=Suggester)
     """The routing suggestion model of this process (trained on demand)."""
@@ -158,6 +165,8 @@ class Studio:
     """Queues the units' daily digest."""
     _viewers: dict[int, int] = field(default_factory=dict)
     _snapshots: dict[int, tuple[int, float, str]] = field(default_factory=dict)
+    _event_refs: dict[str, tuple[tuple[int, str], float]] = field(default_factory=dict)
+    _snapshot_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
 
     async def publish_presence(self, event_id: int) -> None:
         people = self.presence.get(event_id, {})
@@ -172,19 +181,46 @@ class Studio:
         unique = {(p.username, p.role) for p in self.presence.get(event_id, {}).values()}
         return [{"username": name, "role": role} for name, role in sorted(unique)]
 
-    def cached_snapshot(self, event_id: int, seq: int) -> tuple[int, str | None]:
+    def snapshot_lock(self, event_id: int) -> asyncio.Lock:
+        """Held while one connection builds the event's snapshot, so a crowd builds it once."""
+        lock = self._snapshot_locks.get(event_id)
+        if lock is None:
+            lock = self._snapshot_locks[event_id] = asyncio.Lock()
+        return lock
+
+    def cached_snapshot(self, event_id: int, seq: int | None) -> tuple[int, str | None]:
         """The encoded snapshot at ``seq`` if one was built in the last ``stats_interval`` seconds.
 
         A crowd joining at once costs one snapshot query per change, not one per viewer;
         only its ``stats.viewers`` may be that old.
         """
         cached = self._snapshots.get(event_id)
+        if seq is None:
+            return 0, None
         if cached and cached[0] == seq and time.monotonic() - cached[1] < self.settings.stats_interval:
             return seq, cached[2]
         return seq, None
 
     def keep_snapshot(self, event_id: int, seq: int, text: str) -> None:
         self._snapshots[event_id] = (seq, time.monotonic(), text)
+
+    async def event_ref(self, slug: str) -> tuple[int, str] | None:
+        """The id and slug of the event at ``slug``, read from the store at most once per
+        ``stats_interval`` per slug: a crowd joining at once costs one read, not one per viewer."""
+        now = time.monotonic()
+        cached = self._event_refs.get(slug)
+        if cached is not None and now - cached[1] < self.settings.stats_interval:
+            return cached[0]
+        async with self.db.read() as reader:
+            event = await event_row(reader, slug)
+        if event is None:
+            self._event_refs.pop(slug, None)
+            return None
+        ref = (int(event["id"]), str(event["slug"]))
+        if len(self._event_refs) > EVENT_REFS:
+            self._event_refs.clear()
+        self._event_refs[slug] = (ref, now)
+        return ref
 
     def viewers(self, event_id: int) -> int:
         """Viewers of the event on every process (as last tallied), at least this process's own."""

@@ -34,7 +34,6 @@ from studio.live.connection import (
 )
 from studio.live.feed import StoreFeed
 from studio.runtime import Studio, studio_of
-from studio.store.events import event_row
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +75,8 @@ async def serve_audience(websocket: WebSocket, host: AudienceHost, feed: Feed, d
     host.audience[event_id] += 1
     try:
         async with serving(conn), host.hub.subscribe(channels.public(event_id)) as subscription:
-            await conn.start(event_id, parse_since(websocket))
+            async with host.joins:
+                await conn.start(event_id, parse_since(websocket))
             await run_connection(conn, subscription, conn.pump(subscription, event_id), handlers)
     finally:
         host.audience[event_id] -= 1
@@ -91,13 +91,11 @@ async def audience_socket(websocket: WebSocket) -> None:
 
 
 async def _owner_audience(websocket: WebSocket, studio: Studio) -> None:
-    async with studio.db.read() as reader:
-        event = await event_row(reader, websocket.path_params["slug"])
-    if event is None:
+    # only the id and slug live as long as the connection (not the row, description and all)
+    found = await studio.event_ref(websocket.path_params["slug"])
+    if found is None:
         await refuse(websocket, CLOSE_NOT_FOUND, "no such event")
         return
-    # only the id and slug live as long as the connection (not the row, description and all)
-    event_id, slug = int(event["id"]), str(event["slug"])
-    del event
+    event_id, slug = found
     await serve_audience(websocket, studio, StoreFeed(studio), studio.asking, event_id=event_id, slug=slug,
                          viewer=viewer_of(websocket.cookies, studio.viewer_signer))

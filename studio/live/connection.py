@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any, Protocol
+from urllib.parse import parse_qsl
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
@@ -56,6 +57,10 @@ class Host(Protocol):
     settings: Settings
     connections: Counter[str]
     """Open WebSocket connections per client address."""
+    joins: asyncio.Semaphore
+    """Bounds the connections being set up at once (the handshake's answer, the snapshot or
+    replay): a crowd arriving is served a few at a time, so frames to those already watching
+    wait for a few joins, not for all of them."""
 
 
 class Feed(Protocol):
@@ -303,7 +308,8 @@ async def admit(websocket: WebSocket, host: Host) -> AsyncIterator[bool]:
     connections[address] += 1
     try:
         try:
-            await websocket.accept()
+            async with host.joins:
+                await websocket.accept()
         except WebSocketDisconnect:
             yield False  # the client left during its handshake
         else:
@@ -331,4 +337,7 @@ async def on_ping(conn: Connection, frame: dict[str, Any]) -> None:
 
 def parse_since(websocket: WebSocket) -> int | None:
     """``?since=N``: the last ``seq`` the client saw (0 or more); ``None`` when absent or not such a number."""
-    return number_text(websocket.query_params.get("since"), 0)
+    query = websocket.scope.get("query_string", b"").decode("latin-1")
+    found = [value for key, value in parse_qsl(query, keep_blank_values=True) if key == "since"]
+    # the last one counts, as in Starlette's query_params (not used: it stays on the socket)
+    return number_text(found[-1] if found else None, 0)

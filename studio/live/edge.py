@@ -57,7 +57,7 @@ from studio.live.protocol import lifespan_state, waiting_bytes
 from studio.live.relay import ASKS, FORWARD_MAXLEN, VOTES, event_key, replies_key, snapshot_key
 from studio.metrics import REFUSED, Figures, allowed, render
 from studio.ratelimit import Limits
-from studio.runtime import limits_of
+from studio.runtime import JOINS_AT_ONCE, limits_of
 from studio.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ class Edge:
     edge_id: str = field(default_factory=lambda: secrets.token_hex(6))
     audience: Counter[int] = field(default_factory=Counter)
     connections: Counter[str] = field(default_factory=Counter)
+    joins: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(JOINS_AT_ONCE))
     pending: dict[str, asyncio.Future[str]] = field(default_factory=dict)
     signer: Signer | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)

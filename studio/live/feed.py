@@ -3,12 +3,15 @@
 The store's ``changes`` hold every public frame of an event, so a replay after
 any ``since`` up to the head is always complete. Snapshots are cached for one
 ``stats_interval`` per ``seq`` (:meth:`Studio.cached_snapshot`), so a crowd
-joining at once costs one snapshot query per change, not one per viewer.
+joining at once costs one snapshot query per change, not one per viewer; while
+the cached one stands at the last ``seq`` the process delivered, a joining
+viewer costs no store read at all.
 """
 
 from __future__ import annotations
 
 from broadcast import Message
+from studio import channels
 from studio.events.feed import snapshot
 from studio.runtime import Studio
 from studio.store.changelog import changes_after
@@ -36,12 +39,24 @@ class StoreFeed:
             return await changes_after(reader, event_id, after, upto)
 
     async def snapshot(self, event_id: int) -> tuple[int, str]:
+        """The cached snapshot when it stands at the last ``seq`` this process delivered (the
+        connection subscribed first, so every later frame reaches it): no store read. Else one
+        joining viewer at a time reads the event's ``seq`` and builds the snapshot when the
+        cache is behind it; those waiting meanwhile take what it built."""
         studio = self.studio
-        async with studio.db.read() as reader:
-            event = await event_by_id(reader, event_id)
-            seq, text = studio.cached_snapshot(event_id, event["seq"])
-            if text is None:
-                frame = await snapshot(reader, event, studio.viewers(event_id))
-                seq, text = frame["seq"], encode(frame)
-                studio.keep_snapshot(event_id, seq, text)
+        channel = channels.public(event_id)
+        seq, text = studio.cached_snapshot(event_id, studio.hub.last_seq(channel))
+        if text is not None:
+            return seq, text
+        async with studio.snapshot_lock(event_id):
+            seq, text = studio.cached_snapshot(event_id, studio.hub.last_seq(channel))
+            if text is not None:
+                return seq, text
+            async with studio.db.read() as reader:
+                event = await event_by_id(reader, event_id)
+                seq, text = studio.cached_snapshot(event_id, event["seq"])
+                if text is None:
+                    frame = await snapshot(reader, event, studio.viewers(event_id))
+                    seq, text = frame["seq"], encode(frame)
+                    studio.keep_snapshot(event_id, seq, text)
         return seq, text

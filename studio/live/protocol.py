@@ -1,6 +1,6 @@
 """uvicorn's sans-I/O WebSocket protocol with a fast, bounded send path for the live feed.
 
-Four additions, all per connection:
+Five additions, all per connection:
 
 - the kernel send buffer is capped (``SO_SNDBUF`` = ``STUDIO_SOCKET_SEND_BUFFER``),
   so a client that stops reading fills it quickly instead of hiding megabytes
@@ -17,7 +17,11 @@ Four additions, all per connection:
   So a viewer that stops reading is gone after at most that long plus four
   seconds, whatever the traffic, holding at most the bytes bound meanwhile;
 - a text frame that is not UTF-8 closes the connection with 1007 and one log
-  line (uvicorn itself logs a traceback for it).
+  line (uvicorn itself logs a traceback for it);
+- less memory held by an idle connection: the receive queue and the flow-control
+  flag are a list and a flag with futures made only while someone waits
+  (:class:`Inbox`, :class:`Writable`), and the handshake's request and answer
+  are let go once it is done.
 
 The limits come from the settings the app was created with: its lifespan
 yields :func:`lifespan_state`, which uvicorn hands to every connection's
@@ -194,9 +198,77 @@ async def _sweep(limit: float) -> None:
                 log.exception("send sweep failed for one client")
 
 
+class Inbox:
+    """uvicorn's receive queue, lighter: a list, and a future only while the app waits on it
+    (an ``asyncio.Queue`` holds three deques and an ``Event`` per connection, ≈3 KiB idle)."""
+
+    __slots__ = ("_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: list[Any] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, item: Any) -> None:
+        self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def get(self) -> Any:
+        """The oldest item, waiting for one (one reader at a time: the connection's app)."""
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.pop(0)
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+    def empty(self) -> bool:
+        return not self._items
+
+
+class Writable:
+    """uvicorn's flow-control flag, lighter: futures only while a send waits for the client."""
+
+    __slots__ = ("_set", "_waiters")
+
+    def __init__(self) -> None:
+        self._set = True
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        self._set = True
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def clear(self) -> None:
+        self._set = False
+
+    async def wait(self) -> bool:
+        if not self._set:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            await waiter
+        return True
+
+
 class StudioWebSocketProtocol(WebSocketsSansIOProtocol):
     fd = -1
     fast: FastSend | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queue = Inbox()  # type: ignore[assignment]
+        self.writable = Writable()  # type: ignore[assignment]
 
     @property
     def limits(self) -> SocketLimits:
@@ -258,6 +330,9 @@ class StudioWebSocketProtocol(WebSocketsSansIOProtocol):
             data = message.get("bytes")
             self.fast.written += len(text.encode()) + 4 if text is not None else len(data or b"") + 4
         await super().send(message)
+        if self.handshake_complete and getattr(self, "response", None) is not None:
+            # the handshake's request and answer (headers and all) are not read again
+            del self.request, self.response
 
 
 def fast_send(scope: Any) -> FastSend | None:

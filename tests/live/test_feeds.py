@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,12 +25,26 @@ class SnapshotCache:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.kept: dict[int, tuple[int, str]] = {}
+        self.built = 0
+        self.delivered: int | None = None
+        """The last seq the hub delivered (``hub.last_seq``)."""
+        self.hub = self
+        self._lock = asyncio.Lock()
 
-    def cached_snapshot(self, event_id: int, seq: int) -> tuple[int, str | None]:
+    def last_seq(self, channel: str) -> int | None:
+        return self.delivered
+
+    def snapshot_lock(self, event_id: int) -> asyncio.Lock:
+        return self._lock
+
+    def cached_snapshot(self, event_id: int, seq: int | None) -> tuple[int, str | None]:
         kept = self.kept.get(event_id)
+        if seq is None:
+            return 0, None
         return (seq, kept[1]) if kept and kept[0] == seq else (seq, None)
 
     def keep_snapshot(self, event_id: int, seq: int, text: str) -> None:
+        self.built += 1
         self.kept[event_id] = (seq, text)
 
     def viewers(self, event_id: int) -> int:
@@ -73,6 +88,43 @@ async def test_the_store_snapshot_is_built_once_per_seq(tmp_path: Path) -> None:
         assert (seq, frame["type"], frame["seq"], frame["stats"]["viewers"]) == (2, "snapshot", 2, 5)
         cache.kept[event_id] = (2, "cached")
         assert await feed.snapshot(event_id) == (2, "cached")
+
+
+class NoStore:
+    """A store that must not be read."""
+
+    def read(self) -> None:
+        raise AssertionError("the store was read")
+
+
+async def test_a_joining_viewer_takes_the_cached_snapshot_without_a_store_read(tmp_path: Path) -> None:
+    """While the cached snapshot stands at the seq the hub last delivered, joining reads nothing."""
+    async with event_with_frames(tmp_path, 2) as (db, event_id):
+        cache = SnapshotCache(db)
+        feed = StoreFeed(cache)
+        cache.kept[event_id], cache.delivered = (2, "cached"), 2
+        cache.db = NoStore()  # type: ignore[assignment]
+        assert await feed.snapshot(event_id) == (2, "cached")
+
+
+async def test_a_snapshot_behind_the_hub_is_built_again_from_the_store(tmp_path: Path) -> None:
+    """A cached snapshot older than what the hub delivered is not served: the store's is."""
+    async with event_with_frames(tmp_path, 2) as (db, event_id):
+        cache = SnapshotCache(db)
+        cache.kept[event_id], cache.delivered = (1, "old"), 2
+        seq, text = await StoreFeed(cache).snapshot(event_id)
+        assert (seq, json.loads(text)["seq"]) == (2, 2)
+
+
+async def test_a_crowd_joining_at_once_builds_the_snapshot_once(tmp_path: Path) -> None:
+    """Fifty viewers asking for the snapshot at the same moment: one build, all the same frame."""
+    async with event_with_frames(tmp_path, 3) as (db, event_id):
+        cache = SnapshotCache(db)
+        cache.delivered = 3
+        feed = StoreFeed(cache)
+        answers = await asyncio.gather(*(feed.snapshot(event_id) for _ in range(50)))
+        assert cache.built == 1
+        assert {seq for seq, _ in answers} == {3} and len({text for _, text in answers}) == 1
 
 
 class Stream:
