@@ -74,6 +74,11 @@ def photo_path(token: str | None) -> str | None:
     return f"/photos/{token}.jpg" if token else None
 
 
+def media_url(token: str) -> str:
+    """Where the kept photo of a message named ``token`` is served (a stable address)."""
+    return f"/media/{token}.jpg"
+
+
 def too_large(limit: int) -> PhotoRefused:
     """The refusal of an upload over ``limit`` bytes."""
     return PhotoRefused("image_too_large", f"照片文件过大，最大 {limit // (1024 * 1024)} MB")
@@ -108,7 +113,7 @@ def _png_end(data: bytes) -> int:
     at = 8
     while at + 8 <= len(data):
         length, kind = struct.unpack(">I4s", data[at:at + 8])
-        at += 12 + length
+        at += 12 + int(length)
         if kind == b"IEND":
             return at
     return len(data)
@@ -136,7 +141,7 @@ def image_end(data: bytes, kind: str) -> int:
     if kind == "PNG":
         return _png_end(data)
     if kind == "WEBP":
-        riff = struct.unpack("<I", data[4:8])[0] + 8
+        riff = int(struct.unpack("<I", data[4:8])[0]) + 8
         return riff + (riff % 2)
     return _box_end(data)
 

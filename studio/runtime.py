@@ -39,6 +39,7 @@ from studio.settings import Settings
 from studio.store.changelog import StoreChangeLog
 from studio.store.database import Database, encode
 from studio.store.events import event_seq
+from studio.store.media import Media
 from studio.store.questions import question_counts
 from studio.store.secret import keep_secret_key, kept_secret_key
 
@@ -125,6 +126,8 @@ class StaffSockets:
 class Studio:
     settings: Settings
     db: Database
+    media: Media
+    """The media folder: the kept photos on messages."""
     hub: Hub
     clock: Clock
     sessions: Sessions
@@ -231,6 +234,8 @@ async def open_studio(settings: Settings) -> Studio:
     await hub.start()
     db = Database(settings.db_path, publish=hub.publish)
     await db.open()
+    media = Media(settings.media_path())
+    media.open()
     hub.changelog = StoreChangeLog(db)
     key = await secret_key(db, settings.secret_key)
     async with db.write() as tx:
@@ -243,6 +248,7 @@ async def open_studio(settings: Settings) -> Studio:
     studio = Studio(
         settings=settings,
         db=db,
+        media=media,
         hub=hub,
         clock=clock,
         sessions=Sessions(db, clock, key, settings.session_hours),

@@ -219,13 +219,14 @@ def backup_command(args: argparse.Namespace) -> int:
     """``studio backup DEST`` / ``studio restore BACKUP``: a message and 0, or the refusal and 1."""
     from studio.store import backup
 
-    db_path = settings_from(args).db_path
+    settings = settings_from(args)
+    db_path, media = settings.db_path, settings.media_path()
     try:
         if args.command == "backup":
-            size = backup.backup(db_path, args.destination)
-            print(f"backed up {db_path} to {args.destination} ({size} bytes, integrity_check ok)")
+            size = backup.backup(db_path, args.destination, media)
+            print(f"backed up {db_path} and {media} to {args.destination}(.media) ({size} bytes, integrity_check ok)")
         else:
-            backup.restore(args.source, db_path)
+            backup.restore(args.source, db_path, media)
             print(f"restored {args.source} to {db_path} (integrity_check ok)")
     except backup.BackupError as error:
         print(f"studio {args.command}: {error}", file=sys.stderr)

@@ -21,6 +21,7 @@ from studio.board import (
     suggest,
 )
 from studio.clock import FIRST_YEAR, LAST_YEAR
+from studio.desk import photos as message_photos
 from studio.desk import reasons
 from studio.errors import number_text
 from studio.events import manage
@@ -82,6 +83,7 @@ async def console_page(request: Request) -> Response:
             unit_id = number_text(request.query_params.get("unit"))
         if staff.role in (Role.MODERATOR, Role.ADMIN):
             context["submissions"] = await submissions.pending(conn)
+            context["added_photos"] = await message_photos.added_pending(conn)
             context["reasons"] = await reasons.list_reasons(conn)
             context["routing"] = await actions.routing_queue(conn, now)
             context["can_suggest"] = await suggest.can_learn(conn)
