@@ -11,7 +11,7 @@ from typing import Any
 
 from PIL import Image, ImageChops, ImageStat
 
-from support.clients import Studio
+from support.clients import Studio, frames_until, recv_until
 from support.images import gif, html_polyglot, phone_photo, png_header_bomb, zip_polyglot
 
 
@@ -152,19 +152,23 @@ def test_a_message_carries_six_photos_at_most_and_each_upload_once(studio: Studi
 
 
 def test_a_live_question_photo_is_public_once_approved_and_leaves_the_feed_when_hidden(studio: Studio) -> None:
-    """The queue shows it to moderators; approved, the public snapshot carries it; hidden, it is gone."""
+    """The queue shows it to moderators; approved, the audience's snapshot carries it; hidden, the feed drops it."""
     slug = studio.new_event()
-    status, body = upload(studio, phone_photo())
+    _, body = upload(studio, phone_photo())
     receipt = studio.ask(slug, "这条路什么时候修？", photos=[body["photo"]])
     question = studio.question(slug, receipt["question_id"])
     url = question["photos"][0]["url"]
+    assert question["photos"][0]["state"] == "visible"
     assert public_get(studio, url).status_code == 404
     assert studio.mod1.act(question, "approve").status_code == 200
     assert public_get(studio, url).status_code == 200
-    with studio.server.http() as client:
-        transcript = client.get(f"/api/events/{slug}/transcript").text
     token = url.rsplit("/", 1)[1].removesuffix(".jpg")
-    assert studio.mod2.post(f"/api/photos/{token}/hide", {"reason": "与提问无关"}).status_code == 200
+    with studio.server.ws(f"/ws/events/{slug}") as ws:
+        snapshot = recv_until(ws, "snapshot")
+        shown = next(q for q in snapshot["published"] if q["id"] == receipt["question_id"])
+        assert [p["url"] for p in shown["photos"]] == [url]
+        assert studio.mod2.post(f"/api/photos/{token}/hide", {"reason": "与提问无关"}).status_code == 200
+        updated = frames_until(ws, "question.updated", {})
+        assert updated["question"]["id"] == receipt["question_id"] and updated["question"]["photos"] == []
     assert public_get(studio, url).status_code == 404
     assert studio.question(slug, receipt["question_id"])["photos"][0]["state"] == "hidden"
-    del transcript
