@@ -1,5 +1,5 @@
 """Guest photos against a real server: a good one is re-encoded and shown on the guest card; bad
-uploads (wrong type, too big, a renamed executable, decompression bombs) get a clear error and store nothing."""
+uploads (wrong type, too big, a renamed executable, decompression bombs) get a clear error by code and store nothing."""
 
 from __future__ import annotations
 
