@@ -23,7 +23,8 @@ class Settings:
     db_path: str = field(default="studio.db", metadata={"env": "STUDIO_DB"})
     broadcast_url: str = field(default="memory://", metadata={"env": "STUDIO_BROADCAST"})
     media_dir: str | None = None
-    """The folder of the photos on messages; unset: ``media`` beside the store file."""
+    """The folder of the photos on messages; unset: beside the store file, named after it
+    (``studio.media`` for ``studio.db``)."""
     secret_key: str | None = None
     """Signs session cookies; when unset, one is generated and kept in the store."""
     allowed_origins: tuple[str, ...] = ()
@@ -93,8 +94,8 @@ class Settings:
     static_dir: Path = field(default=ROOT / "static", metadata={"env": None})
 
     def media_path(self) -> Path:
-        """The media folder: ``STUDIO_MEDIA_DIR``, else ``media`` beside the store file."""
-        return Path(self.media_dir) if self.media_dir else Path(self.db_path).resolve().parent / "media"
+        """The media folder: ``STUDIO_MEDIA_DIR``, else ``<store>.media`` beside the store file."""
+        return Path(self.media_dir) if self.media_dir else Path(self.db_path).resolve().with_suffix(".media")
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

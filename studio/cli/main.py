@@ -109,11 +109,14 @@ def serve_edge(settings: Settings, host: str, port: int) -> None:
 
 async def seed_demo(settings: Settings) -> Demo:
     from studio.cli.demo import prepare
+    from studio.store.media import Media
 
     db = Database(settings.db_path)
     await db.open()
+    media = Media(settings.media_path())
+    media.open()
     try:
-        return await prepare(db, Clock(settings.timezone))
+        return await prepare(db, Clock(settings.timezone), media)
     finally:
         await db.close()
 
@@ -123,7 +126,7 @@ def demo(args: argparse.Namespace) -> int:
     from studio.cli.demo import describe, reset
 
     settings = settings_from(args)
-    if args.reset and not reset(settings.db_path):
+    if args.reset and not reset(settings.db_path, settings.media_path()):
         print(f"错误：{settings.db_path} 不是演示库，--reset 不会删除它。", file=sys.stderr)
         return 2
     found = asyncio.run(seed_demo(settings))

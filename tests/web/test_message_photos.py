@@ -28,7 +28,7 @@ def public_get(studio: Studio, url: str) -> Any:
 
 
 def media_files(studio: Studio) -> list[Path]:
-    return sorted((Path(studio.server.db).parent / "media" / "photos").rglob("*.jpg"))
+    return sorted((Path(studio.server.db).with_suffix(".media") / "photos").rglob("*.jpg"))
 
 
 def photo_rows(studio: Studio) -> int:
@@ -133,7 +133,7 @@ def test_heic_and_webp_from_phones_are_kept_as_jpeg(studio: Studio) -> None:
     for fmt, kind in (("HEIF", "image/heic"), ("WEBP", "image/webp")):
         status, body = upload(studio, phone_photo((900, 600), fmt), kind)
         assert status == 201, (fmt, body)
-        path = Path(studio.server.db).parent / "media" / "photos" / body["photo"][:2] / f"{body['photo']}.jpg"
+        path = Path(studio.server.db).with_suffix(".media") / "photos" / body["photo"][:2] / f"{body['photo']}.jpg"
         kept = Image.open(path)
         assert kept.format == "JPEG" and not kept.getexif(), fmt
 
