@@ -107,6 +107,27 @@ async def refresh_question(tx: Tx, question_id: int) -> None:
         for row in found])
 
 
+async def forget(db: Database, media: Media, *, question_id: int | None = None,
+                 submission_id: int | None = None) -> int:
+    """Delete the photos of a message its asker retracted (rows and files); how many there were.
+
+    A retracted message is never published, so its photos are personal data with no purpose left.
+    """
+    async with db.write() as tx:
+        if question_id is not None:
+            tokens = await rows.question_tokens(tx, question_id)
+        elif submission_id is not None:
+            tokens = await rows.submission_tokens(tx, submission_id)
+        else:
+            return 0
+        await rows.delete_photos(tx, tokens)
+        if question_id is not None and tokens:
+            await refresh_question(tx, question_id)
+    for token in tokens:
+        media.delete(token)
+    return len(tokens)
+
+
 async def submission_photos(conn: Queryable, submission_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """The photos of these submissions by submission id (moderators' view)."""
     found: dict[int, list[dict[str, Any]]] = {}

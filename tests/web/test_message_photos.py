@@ -172,3 +172,40 @@ def test_a_live_question_photo_is_public_once_approved_and_leaves_the_feed_when_
         assert updated["question"]["id"] == receipt["question_id"] and updated["question"]["photos"] == []
     assert public_get(studio, url).status_code == 404
     assert studio.question(slug, receipt["question_id"])["photos"][0]["state"] == "hidden"
+
+
+def test_an_asker_adds_a_photo_to_their_open_case_which_waits_for_a_moderator(studio: Studio) -> None:
+    """Before approval: 409; on the open case: pending (public 404) until approved; the board's queue lists it."""
+    submission_id, code, first = submit_with_photo(studio, phone_photo((600, 400)))
+    _, extra = upload(studio, phone_photo((600, 400)))
+    with studio.server.http() as client:
+        early = client.post(f"/api/board/track/{code}/photos", json={"photos": [extra["photo"]]})
+        assert (early.status_code, early.json()["error"]["code"]) == (409, "not_allowed")
+        case_id = studio.mod1.post(f"/api/board/submissions/{submission_id}/approve", {}).json()["case_id"]
+        assert client.post("/api/board/track/nosuchcode/photos", json={"photos": [extra["photo"]]}).status_code == 404
+        added = client.post(f"/api/board/track/{code}/photos", json={"photos": [extra["photo"]]})
+        assert added.status_code == 200 and added.json() == {"case_id": case_id, "added": 1, "state": "pending"}
+        url = f"/media/{extra['photo']}.jpg"
+        assert client.get(url).status_code == 404
+        assert client.get(first).status_code == 200
+        page = client.get(f"/board/track/{code}").text
+        assert "补充的 1 张审核中" in page and 'id="track-photos"' in page
+    waiting = studio.mod1.get("/api/board/photos").json()
+    assert [(p["url"], p["case_id"], p["state"]) for p in waiting] == [(url, case_id, "pending")]
+    assert studio.mod1.post(f"/api/photos/{extra['photo']}/approve", {}).json()["state"] == "visible"
+    assert public_get(studio, url).status_code == 200
+    assert studio.mod1.get("/api/board/photos").json() == []
+    with studio.server.http() as client:
+        assert f'src="{url}"' in client.get(f"/board/cases/{case_id}").text
+
+
+def test_retracting_a_message_deletes_its_photos(studio: Studio) -> None:
+    """The asker's retraction removes the photo's row and its file."""
+    _, code, url = submit_with_photo(studio, phone_photo((600, 400)))
+    token = url.rsplit("/", 1)[1].removesuffix(".jpg")
+    path = Path(studio.server.db).with_suffix(".media") / "photos" / token[:2] / f"{token}.jpg"
+    assert path.exists()
+    with studio.server.http() as client:
+        assert client.post(f"/api/board/track/{code}/retract").status_code == 200
+    assert not path.exists()
+    assert studio.mod1.client.get(url).status_code == 404
