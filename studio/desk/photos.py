@@ -4,7 +4,7 @@ what may see them, and the moderators' decisions on board photos.
 Policy: an upload is checked and re-encoded before anything is kept
 (:func:`studio.photos.process_message_photo`): a refusal answers its code and keeps nothing.
 A kept upload is named by a random token, known only to its sender until a message carries it;
-an upload no message carries within ``UNATTACHED_HOURS`` is deleted. A message carries at most
+an upload no message carries within ``UNATTACHED_HOURS`` is deleted at the next upload after that. A message carries at most
 ``MAX_MESSAGE_PHOTOS``. Nothing is public before its message is: a photo is served to everyone
 only while it is ``visible`` and its message public (:func:`studio.store.message_photos.is_public`);
 moderators and admins see every attached photo, from the same stable address.
