@@ -5,6 +5,7 @@ and hidden by a moderator from the pages; a bad file is refused with the server'
 from __future__ import annotations
 
 import io
+import uuid
 from typing import Any
 
 from PIL import Image, ImageChops, ImageStat
@@ -113,4 +114,25 @@ def test_a_live_question_photo_from_a_phone_shows_once_approved(browser: Any, st
     viewer.goto(f"{studio.server.base}/events/{slug}")
     viewer.locator(f"img[src='{url}']").first.wait_for(state="attached", timeout=WAIT)
     assert fetch(studio, url).status_code == 200
+    assert not errors, errors
+
+
+def test_an_asker_adds_a_photo_from_the_tracking_page_while_the_case_is_open(browser: Any, studio: Studio) -> None:
+    """On a phone, the tracking page of an approved message takes a photo; it waits for a moderator."""
+    with studio.server.http() as client:
+        receipt = client.post("/api/board/submissions", json={
+            "text": "菜市场门口的排水沟堵了", "client_key": str(uuid.uuid4())}).json()
+    studio.mod1.post(f"/api/board/submissions/{receipt['submission_id']}/approve", {})
+    errors: list[str] = []
+    page = phone_page(browser, errors)
+    page.goto(f"{studio.server.base}/board/track/{receipt['tracking_code']}")
+    page.set_input_files("#track-photo-file", {"name": "IMG_0003.jpg", "mimeType": "image/jpeg",
+                                               "buffer": phone_photo((800, 600))})
+    page.locator(".photo-item", has_text="已上传").wait_for(timeout=WAIT)
+    with page.expect_navigation():
+        page.click("#track-photo-submit")
+    page.locator("#track-photo-count", has_text="补充的 1 张审核中").wait_for(timeout=WAIT)
+    waiting = studio.mod1.get("/api/board/photos").json()
+    assert [p["state"] for p in waiting] == ["pending"]
+    assert fetch(studio, waiting[0]["url"]).status_code == 404
     assert not errors, errors
