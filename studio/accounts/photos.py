@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from studio.accounts.directory import Staff
@@ -23,7 +24,7 @@ async def upload_photo(db: Database, clock: Clock, admin: Staff, username: str, 
     reason and stores nothing; no such account: 404.
     """
     try:
-        photo = process_photo(data, declared)
+        photo = await asyncio.to_thread(process_photo, data, declared)  # off the event loop
     except PhotoRefused as refused:
         raise ApiError(refused.code, refused.message) from None
     async with db.write() as tx:

@@ -12,6 +12,7 @@ moderators and admins see every attached photo, from the same stable address.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 UNATTACHED_HOURS = 24
 """Hours an upload waits for a message to carry it before it is deleted."""
 MODERATORS = (Role.MODERATOR, Role.ADMIN)
+DECODING = asyncio.Semaphore(2)
+"""At most two photos decoded at once per process: one at the pixel limit takes some 120 MB."""
 
 
 def photo_view(row: Any) -> dict[str, Any]:
@@ -64,12 +67,13 @@ async def upload(db: Database, media: Media, clock: Clock, data: bytes,
     The file is written before the row and removed again if the row cannot be written, so a
     refusal or a failure leaves nothing behind.
     """
-    try:
-        photo = process_message_photo(data, declared)
+    try:  # decoding a phone's photo takes a good part of a second: off the event loop
+        async with DECODING:
+            photo = await asyncio.to_thread(process_message_photo, data, declared)
     except PhotoRefused as refused:
         raise ApiError(refused.code, refused.message) from None
     token = new_token()
-    media.write(token, photo.data)
+    await asyncio.to_thread(media.write, token, photo.data)
     now = clock.now()
     try:
         async with db.write() as tx:
@@ -161,7 +165,7 @@ async def served(db: Database, media: Media, token: str, staff: Staff | None) ->
     moderator = staff is not None and staff.role in MODERATORS
     if row is None or not (public or (moderator and row["state"] != "upload")):
         raise ApiError("not_found", "没有这张照片")
-    data = media.read(token)
+    data = await asyncio.to_thread(media.read, token)
     if data is None:
         log.warning("photo %s has a row but no file", token)
         raise ApiError("not_found", "没有这张照片")
@@ -208,8 +212,8 @@ async def decide(tx: Tx, media: Media, staff: Staff, row: Any, action: str, body
         data = media.read(row["token"])
         if data is None:
             raise ApiError("not_found", "没有这张照片")
-        blurred = blur_region(data, box)
-        media.write(row["token"], blurred)
+        blurred = await asyncio.to_thread(blur_region, data, box)
+        await asyncio.to_thread(media.write, row["token"], blurred)
         await rows.set_size(tx, row["id"], len(blurred), by=staff.username, at=at)
         detail["region"] = dict(zip(("x", "y", "width", "height"), box, strict=True))
     else:
