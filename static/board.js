@@ -1,7 +1,9 @@
 // Board forms without page-specific code: every <form data-api="/api/..."> posts
 // its fields as JSON (with data-method, another method than POST; the CSRF
-// header is added on staff pages) and, on success,
+// header is added on staff pages), with the photos its picker uploaded (photos.js) as
+// ``photos``, and, on success,
 // reloads the page or, with data-after="receipt", shows the submission receipt.
+// Photos waiting for a moderator get the moderators' tools (hide, show, approve, blur).
 // On the board console, the submissions waiting for review get the live desk's
 // screening presentation (desk/flags.js): flagged spans highlighted, the flags'
 // Chinese names, one button that applies the suggested redactions to the public
@@ -9,6 +11,7 @@
 import { api } from './api.js';
 import { h } from './dom.js';
 import { flagList, originalText, redactable, redacted } from './desk/flags.js';
+import { bindModeratedPhotos, pickedPhotos } from './photos.js';
 
 function newKey() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -93,6 +96,7 @@ function showScreening(li) {
 }
 
 for (const li of document.querySelectorAll('[data-submission]')) showScreening(li);
+bindModeratedPhotos();
 
 document.addEventListener('click', (ev) => {
   const button = ev.target instanceof Element ? ev.target.closest('[data-apply-suggestions]') : null;
@@ -124,11 +128,18 @@ document.addEventListener('submit', async (ev) => {
   if (!(form instanceof HTMLFormElement) || !form.dataset.api) return;
   ev.preventDefault();
   if (!confirmedPublic(form)) return;
+  const photos = pickedPhotos(form);
+  if (photos === null) {
+    message(form, 'form-error', '照片仍在上传，请稍候再提交');
+    return;
+  }
+  const body = fields(form);
+  if (photos.length) body.photos = photos;
   const button = form.querySelector('[type="submit"]');
   if (button) button.disabled = true;
   message(form, 'form-error', '');
   try {
-    const answer = await api(form.dataset.method || 'POST', form.dataset.api, fields(form));
+    const answer = await api(form.dataset.method || 'POST', form.dataset.api, body);
     if (form.dataset.after === 'receipt') showReceipt(form, answer);
     else location.reload();
   } catch (err) {

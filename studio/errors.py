@@ -10,6 +10,8 @@ STATUS_OF_CODE = {
     "invalid": 400,
     "bad_json": 400,
     "bad_image": 400,
+    "image_bomb": 400,
+    "image_disguised": 400,
     "unauthenticated": 401,
     "bad_credentials": 401,
     "forbidden": 403,
@@ -29,6 +31,8 @@ STATUS_OF_CODE = {
     "case_replied": 409,
     "no_unit": 409,
     "too_large": 413,
+    "image_too_large": 413,
+    "image_type": 415,
     "too_fast": 429,
 }
 

@@ -41,6 +41,7 @@ from studio.settings import Settings
 from studio.store.changelog import StoreChangeLog
 from studio.store.database import Database, encode
 from studio.store.events import event_row, event_seq
+from studio.store.media import Media
 from studio.store.questions import question_counts
 from studio.store.secret import keep_secret_key, kept_secret_key
 
@@ -132,6 +133,8 @@ class StaffSockets:
 class Studio:
     settings: Settings
     db: Database
+    media: Media
+    """The media folder: the kept photos on messages."""
     hub: Hub
     clock: Clock
     sessions: Sessions
@@ -276,6 +279,8 @@ async def open_studio(settings: Settings) -> Studio:
     await hub.start()
     db = Database(settings.db_path, publish=hub.publish)
     await db.open()
+    media = Media(settings.media_path())
+    media.open()
     hub.changelog = StoreChangeLog(db)
     key = await secret_key(db, settings.secret_key)
     async with db.write() as tx:
@@ -288,6 +293,7 @@ async def open_studio(settings: Settings) -> Studio:
     studio = Studio(
         settings=settings,
         db=db,
+        media=media,
         hub=hub,
         clock=clock,
         sessions=Sessions(db, clock, key, settings.session_hours),

@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 class Settings:
     db_path: str = field(default="studio.db", metadata={"env": "STUDIO_DB"})
     broadcast_url: str = field(default="memory://", metadata={"env": "STUDIO_BROADCAST"})
+    media_dir: str | None = None
+    """The folder of the photos on messages; unset: beside the store file, named after it
+    (``studio.media`` for ``studio.db``)."""
     secret_key: str | None = None
     """Signs session cookies; when unset, one is generated and kept in the store."""
     allowed_origins: tuple[str, ...] = ()
@@ -105,6 +108,10 @@ class Settings:
     """When set, ``/metrics`` answers only ``Authorization: Bearer <token>``; unset, loopback only."""
     templates_dir: Path = field(default=ROOT / "templates", metadata={"env": None})
     static_dir: Path = field(default=ROOT / "static", metadata={"env": None})
+
+    def media_path(self) -> Path:
+        """The media folder: ``STUDIO_MEDIA_DIR``, else ``<store>.media`` beside the store file."""
+        return Path(self.media_dir) if self.media_dir else Path(self.db_path).resolve().with_suffix(".media")
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

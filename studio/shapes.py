@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from moderation.lifecycle import PUBLIC_STATUSES, Status
+from studio.photos import media_url
 
 DEFAULT_NICKNAME = "网友"
 
@@ -38,6 +39,20 @@ def collected(row: Any) -> bool:
     return "collected" in row.keys() and bool(row["collected"])
 
 
+def photos_of(row: Any, *, public: bool) -> list[dict[str, Any]]:
+    """The question's photos (``{url, width, height}``, with ``state`` for staff); the public
+    sees only the visible ones."""
+    if "photos" not in row.keys():
+        return []
+    found = []
+    for photo in json.loads(row["photos"] or "[]"):
+        if public and photo["state"] != "visible":
+            continue
+        shape = {"url": media_url(photo["token"]), "width": photo["width"], "height": photo["height"]}
+        found.append(shape if public else {**shape, "state": photo["state"]})
+    return found
+
+
 def public_question(row: Any) -> dict[str, Any]:
     """The audience's view of a question; refuses questions that are not public."""
     if Status(row["status"]) not in PUBLIC_STATUSES:
@@ -53,6 +68,7 @@ def public_question(row: Any) -> dict[str, Any]:
         "published_at": row["published_at"],
         "answer": answer_of(row),
         "collected": collected(row),
+        "photos": photos_of(row, public=True),
     }
 
 
@@ -84,6 +100,7 @@ def staff_question(row: Any, moderation: bool = True) -> dict[str, Any]:
         "case_id": row["case_id"],
         "handled": handled,
         "collected": collected(row),
+        "photos": photos_of(row, public=not moderation),
     }
 
 

@@ -5,6 +5,7 @@ import { renderMine } from './mine.js';
 import { renderStatus } from './render.js';
 import { MAX_TEXT, MY_KEY, NICK_KEY, PENDING_KEY, el, root, slug, state, view } from './state.js';
 import { post } from '../api.js';
+import { clearPicker, pickedPhotos } from '../photos.js';
 import { excerpt, scrollMotion, show, store } from '../dom.js';
 import { limits } from '../labels.js';
 
@@ -80,6 +81,7 @@ export function askFrame(p) {
   if (p.unit !== null && p.unit !== undefined) frame.unit = p.unit;
   if (p.nickname) frame.nickname = p.nickname;
   if (p.contact) frame.contact = p.contact;
+  if (p.photos && p.photos.length) frame.photos = p.photos;
   return frame;
 }
 
@@ -119,6 +121,7 @@ export async function httpFallback() {
   if (p.unit !== null && p.unit !== undefined) body.unit = p.unit;
   if (p.nickname) body.nickname = p.nickname;
   if (p.contact) body.contact = p.contact;
+  if (p.photos && p.photos.length) body.photos = p.photos;
   try {
     const res = await post(`/api/events/${encodeURIComponent(slug)}/questions`, body);
     onAskOk({ ...res, client_key: p.client_key });
@@ -171,6 +174,7 @@ export function onAskOk(f) {
   show(el.askResult, true);
   askError('');
   el.askText.value = '';
+  clearPicker(el.askForm);
   updateCounter();
   afterAsked();
   renderMine();
@@ -272,6 +276,11 @@ export function bindAsk() {
       askError(`昵称不能超过 ${limits.nickname_chars} 个字。`);
       return;
     }
+    const photos = pickedPhotos(el.askForm);
+    if (photos === null) {
+      askError('照片仍在上传，请稍候再提交。');
+      return;
+    }
     const unitVal = el.askUnit.value;
     askError('');
     show(el.askResult, false);
@@ -281,6 +290,7 @@ export function bindAsk() {
       unit: unitVal ? Number(unitVal) : null,
       nickname: nickname || null,
       contact: el.askContact.value.trim() || null,
+      photos,
     };
     store.set(PENDING_KEY, pending);
     sendPending();

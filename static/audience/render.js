@@ -7,6 +7,7 @@ import { stopCountdown } from '../countdown.js';
 import {
   clear, excerpt, h, personLine, reconcile, scrollMotion, show, timeEl, timeSpan, unitName, EVENT_STATUS, Q_STATUS,
 } from '../dom.js';
+import { photoStrip } from '../photos.js';
 
 export function qMeta(q) {
   const unit = unitName(q.unit);
@@ -30,19 +31,24 @@ export function voteButton(q) {
   h('span', { class: 'vote-count' }, String(q.votes || 0), h('span', { class: 'sr-only' }, ' 人同问')));
 }
 
+function photoSig(q) {
+  return (q.photos || []).map((p) => p.url).join(',');
+}
+
 function renderPublishedItem(q, prev) {
-  const sig = `${q.text}|${unitName(q.unit)}|${q.votes}|${voted.has(q.id)}|${state.status}`;
+  const sig = `${q.text}|${unitName(q.unit)}|${q.votes}|${voted.has(q.id)}|${state.status}|${photoSig(q)}`;
   if (prev && prev.dataset.sig === sig) return prev;
   const li = h('li', { class: ['q-card', view.animate && !prev && 'fresh'], dataset: { questionId: q.id, sig } },
     qMeta(q),
     h('p', { class: 'q-text' }, q.text),
+    photoStrip(q.photos),
     h('div', { class: 'q-foot' }, voteButton(q)));
   return li;
 }
 
 function renderAnsweredItem(q, prev) {
   const a = q.answer || {};
-  const sig = `${q.text}|${a.text}|${a.corrected_at || ''}|${q.votes}`;
+  const sig = `${q.text}|${a.text}|${a.corrected_at || ''}|${q.votes}|${photoSig(q)}`;
   if (prev && prev.dataset.sig === sig) return prev;
   return h('li', { class: ['qa', view.animate && !prev && 'fresh'], dataset: { questionId: q.id, sig } },
     h('div', { class: 'qa-q' },
@@ -50,6 +56,7 @@ function renderAnsweredItem(q, prev) {
       h('div', { class: 'qa-body' },
         qMeta(q),
         h('p', { class: 'q-text' }, q.text),
+        photoStrip(q.photos),
         q.votes ? h('p', { class: 'q-votes' }, `${q.votes} 人同问`) : null)),
     h('div', { class: 'qa-a' },
       h('span', { class: 'qa-tag qa-tag-a', 'aria-hidden': 'true' }, '答'), h('span', { class: 'sr-only' }, '嘉宾回答：'),

@@ -4,6 +4,7 @@ import { $, byAskedAsc, claims, desk, el, filters, me, notes, resolved, selected
 import { duplicateOf, flagList, originalText } from './flags.js';
 import { clear, excerpt, fmtTime, fmtWait, h, reconcile, show, statusName, timeEl, unitName } from '../dom.js';
 import { unitId, unitLabel } from '../staff.js';
+import { moderatedPhoto } from '../photos.js';
 
 export { duplicateOf, flagList, originalText };
 
@@ -26,12 +27,23 @@ export function claimOf(id) {
   return c;
 }
 
+// A question's photos with the moderators' tools; the question.changed frame re-renders the item.
+function photoSig(q) {
+  return (q.photos || []).map((p) => `${p.url}:${p.state}`).join(',');
+}
+
+function photoTools(q) {
+  if (!q.photos || !q.photos.length) return null;
+  return h('div', { class: 'photo-moderation', 'aria-label': `提问照片（${q.photos.length} 张）` },
+    q.photos.map((p) => moderatedPhoto(p, () => {})));
+}
+
 export function renderQueueItem(q, prev) {
   const res = resolved.get(q.id);
   const note = notes.get(q.id);
   const claim = claimOf(q.id);
   const claimBy = claim && claim.by !== me.username ? claim.by : '';
-  const sig = `${q.version}|${q.status}|${res ? res.text : ''}|${note || ''}|${claimBy}`;
+  const sig = `${q.version}|${q.status}|${res ? res.text : ''}|${note || ''}|${claimBy}|${photoSig(q)}`;
   if (prev && prev.dataset.sig === sig) {
     markItem(prev, q.id);
     return prev;
@@ -57,6 +69,7 @@ export function renderQueueItem(q, prev) {
     ? h('div', { class: 'q-public' }, h('span', { class: 'label' }, '公开文本'), h('p', { class: 'q-text' }, q.text))
     : null,
   flagList(q),
+  photoTools(q),
   note ? h('p', { class: 'q-note', role: 'status' }, note) : null,
   res
     ? h('div', { class: 'q-resolved', role: 'status' },
@@ -85,7 +98,7 @@ export function markItem(li, id) {
 }
 
 export function renderApprovedItem(q, prev) {
-  const sig = `${q.version}|${q.status}|${q.votes}|${unitName(q.unit)}`;
+  const sig = `${q.version}|${q.status}|${q.votes}|${unitName(q.unit)}|${photoSig(q)}`;
   if (prev && prev.dataset.sig === sig) return prev;
   return h('li', { class: ['a-item', q.status === 'on_air' && 'is-on-air'], dataset: { questionId: q.id, status: q.status, version: q.version, sig } },
     h('div', { class: 'q-head' },
@@ -94,6 +107,7 @@ export function renderApprovedItem(q, prev) {
       h('span', { class: 'q-unit' }, unitLabel(q.unit)),
       h('span', { class: 'q-votes' }, `同问 ${q.votes || 0}`)),
     h('p', { class: 'q-text' }, q.text),
+    photoTools(q),
     h('div', { class: 'q-actions' },
       q.status === 'approved' ? [
         h('button', { type: 'button', class: 'btn btn-xs', dataset: { action: 'assign' }, 'aria-expanded': 'false' }, '指派单位'),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from studio.accounts.directory import Staff
@@ -13,17 +14,19 @@ from studio.store.database import Database
 from studio.store.staff import staff_by_username
 
 
-async def upload_photo(db: Database, clock: Clock, admin: Staff, username: str, data: bytes) -> dict[str, Any]:
+async def upload_photo(db: Database, clock: Clock, admin: Staff, username: str, data: bytes,
+                       declared: str | None = None) -> dict[str, Any]:
     """Keep the re-encoded photo of ``username`` (replacing any earlier one) and audit it.
 
     Policy: the bytes are checked and re-encoded before anything is written
-    (``studio.photos.process_photo``): a refused upload answers 400
-    ``bad_image`` with the reason and stores nothing; no such account: 404.
+    (``studio.photos.process_photo``): a refused upload answers its code
+    (``image_type``, ``image_bomb``, ``image_disguised``, ``bad_image``) with the
+    reason and stores nothing; no such account: 404.
     """
     try:
-        photo = process_photo(data)
+        photo = await asyncio.to_thread(process_photo, data, declared)  # off the event loop
     except PhotoRefused as refused:
-        raise ApiError("bad_image", refused.message) from None
+        raise ApiError(refused.code, refused.message) from None
     async with db.write() as tx:
         row = await staff_by_username(tx, username)
         if row is None:

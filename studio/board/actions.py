@@ -8,6 +8,7 @@ lines. Staff lists (routing queue, a unit's cases, overdue cases) live here too.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from moderation.lifecycle import Refusal, Role
@@ -245,11 +246,13 @@ async def overdue_cases(conn: Queryable, now: str, unit_id: int | None = None) -
 
 async def audit_entries(conn: Queryable, case_id: int) -> list[dict[str, Any]]:
     """Every audited action on a case, in order (admins only), with the text before and after
-    (an approved submission's original and its public text)."""
+    (an approved submission's original and its public text) and the entry's detail (a hidden
+    photo's reason, a blurred region)."""
     rows = await audit.case_rows(conn, case_id)
     return [
         {"at": r["at"], "actor": r["actor"], "role": r["role"], "action": r["action"],
          "from_status": r["from_status"], "to_status": r["to_status"],
-         "before_text": r["before_text"], "after_text": r["after_text"]}
+         "before_text": r["before_text"], "after_text": r["after_text"],
+         "detail": json.loads(r["detail"] or "{}")}
         for r in rows
     ]

@@ -13,6 +13,7 @@ from typing import Any
 from studio.board import categories
 from studio.board.life import RATING_LABELS, Rating, Rules, Stage, deadline
 from studio.clock import Clock
+from studio.desk import photos as message_photos
 from studio.notify import notices
 from studio.shapes import DEFAULT_NICKNAME, unit_ref
 from studio.store import calendar as calendar_days
@@ -222,4 +223,5 @@ async def public_case(conn: Queryable, case_id: int, now: str) -> dict[str, Any]
     case = await get_case(conn, case_id, now)
     if case is not None:
         case.update(await _extras(conn, case))
+        case["photos"] = await message_photos.case_photos(conn, row, public=True)
     return case

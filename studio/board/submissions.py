@@ -19,13 +19,16 @@ from studio.board import records
 from studio.board.life import Stage
 from studio.clock import Clock
 from studio.codes import new_rating_code, same_secret
+from studio.desk import photos as message_photos
 from studio.desk import reasons
 from studio.desk.screener import Screener, screen_board_submission
 from studio.errors import ApiError, invalid
 from studio.inputs import MAX_NICKNAME, clean_client_key, clean_text
 from studio.notify import contacts, notices
+from studio.photos import MAX_MESSAGE_PHOTOS
 from studio.shapes import DEFAULT_NICKNAME, unit_ref
 from studio.store import audit, cases
+from studio.store import message_photos as photo_rows
 from studio.store import submissions as submission_rows
 from studio.store.database import Database, Queryable
 
@@ -62,6 +65,7 @@ async def submit(db: Database, clock: Clock, screener: Screener, body: dict[str,
     if not isinstance(nickname, str) or len(nickname.strip()) > MAX_NICKNAME:
         raise invalid("nickname", f"昵称不能超过 {MAX_NICKNAME} 个字")
     contact = contacts.parse_contact(body.get("contact"))
+    photo_tokens = message_photos.clean_tokens(body.get("photos"))
     flags = await screen_submission(screener, db, text, address)
     async with db.write() as tx:
         existing = await submission_rows.submission_by_client_key(tx, client_key)
@@ -80,9 +84,11 @@ async def submit(db: Database, clock: Clock, screener: Screener, body: dict[str,
             )
         except sqlite3.IntegrityError:
             raise ApiError("conflict", "请重试") from None
+        await message_photos.attach(tx, photo_tokens, now, submission_id=submission_id)
         await audit.record(tx, at=now, actor=nickname.strip() or DEFAULT_NICKNAME,
                            role=Role.AUDIENCE.value, action="board.submit", to_status="pending",
-                           after_text=text, detail={"submission": submission_id})
+                           after_text=text, detail={"submission": submission_id,
+                                                    "photos": len(photo_tokens)})
         left = await contacts.attach(tx, contact, tracking_code=tracking_code,
                                      track_path=f"/board/track/{tracking_code}",
                                      submission_id=submission_id, client=address, now=moment)
@@ -98,7 +104,8 @@ def _receipt(row: Any) -> dict[str, Any]:
             "rating_code": row["rating_code"]}
 
 
-def staff_submission(row: Any) -> dict[str, Any]:
+def staff_submission(row: Any, photos: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A submission as moderators see it, with its ``photos`` when they were read."""
     return {
         "id": row["id"],
         "status": row["status"],
@@ -111,13 +118,15 @@ def staff_submission(row: Any) -> dict[str, Any]:
         "reason": row["reason"],
         "case_id": row["case_id"],
         "retractable": row["status"] == "pending",
+        "photos": photos or [],
     }
 
 
 async def pending(conn: Queryable) -> list[dict[str, Any]]:
     """The moderation queue of direct submissions, oldest first."""
     rows = await submission_rows.pending_rows(conn)
-    return [staff_submission(row) for row in rows]
+    photos = await message_photos.submission_photos(conn, [row["id"] for row in rows])
+    return [staff_submission(row, photos.get(row["id"])) for row in rows]
 
 
 async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, action: str,
@@ -174,6 +183,7 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
                 await records.route_case(tx, case_id, unit_id, hard, now, actor=staff.username)
             else:
                 await cases.add_timeline(tx, case_id, "routing", "等待分派办理单位", stamp)
+            await photo_rows.link_submission_case(tx, submission_id, case_id)
             await submission_rows.set_approved(tx, submission_id, public_text=public_text,
                                                case_id=case_id, hard=hard, by=staff.username,
                                                at=stamp)
@@ -185,7 +195,8 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
                                        "edited": public_text != row["original_text"]})
             await notices.queue(tx, notices.SubmissionApproved(submission_id, case_id), stamp)
         row = await submission_rows.submission_row(tx, submission_id)
-        return staff_submission(row)
+        photos = await message_photos.submission_photos(tx, [submission_id])
+        return staff_submission(row, photos.get(submission_id))
 
 
 async def retract(db: Database, clock: Clock, code: str) -> dict[str, Any]:
@@ -206,11 +217,20 @@ async def retract(db: Database, clock: Clock, code: str) -> dict[str, Any]:
 
 
 async def track(conn: Queryable, code: str) -> dict[str, Any] | None:
-    """What the asker sees with their tracking code: status, the reason or the case."""
+    """What the asker sees with their tracking code: status, the reason or the case, and whether
+    they may add photos to it (an open case with fewer than ``MAX_MESSAGE_PHOTOS``)."""
     row = await submission_rows.submission_by_tracking_code(conn, code)
     if row is None:
         return None
-    return {
+    photos: dict[str, Any] = {"can_add_photos": False, "photos_shown": 0, "photos_waiting": 0}
+    case = await cases.case_row(conn, row["case_id"]) if row["case_id"] else None
+    if case is not None:
+        kept = await photo_rows.case_photos(conn, case["id"], case["question_id"])
+        photos = {"can_add_photos": case["status"] == "open" and not case["withdrawn_at"]
+                  and len(kept) < MAX_MESSAGE_PHOTOS,
+                  "photos_shown": sum(1 for p in kept if p["state"] == "visible"),
+                  "photos_waiting": sum(1 for p in kept if p["state"] == "pending")}
+    return {**photos,
         "tracking_code": code,
         "status": row["status"],
         "submitted_at": row["submitted_at"],

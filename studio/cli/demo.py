@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import shutil
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -29,8 +30,9 @@ from studio.board.categories import load_taxonomy
 from studio.board.life import CaseAction
 from studio.board.workdays import add_working_days, is_working_day
 from studio.cli.demo_archive import seed_archive
-from studio.cli.demo_media import VIDEO_URL, seed_photos
+from studio.cli.demo_media import VIDEO_URL, seed_guest_photos
 from studio.cli.demo_notify import seed_notifications
+from studio.cli.demo_photos import seed_message_photos
 from studio.cli.demo_supervision import SUPERVISOR, seed_supervision
 from studio.clock import Clock
 from studio.desk import wordlist
@@ -40,6 +42,7 @@ from studio.store import meta, timeshift
 from studio.store.cases import event_case_ids
 from studio.store.database import Database
 from studio.store.events import event_row
+from studio.store.media import Media
 from studio.store.staff import any_staff
 
 DEMO_CREDENTIALS = "demo_credentials"
@@ -88,7 +91,7 @@ QUESTIONS: list[dict[str, Any]] = [
 ]
 
 
-async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
+async def seed(db: Database, clock: Clock, media: Media | None = None) -> dict[str, str] | None:
     """Fill an empty store with the demo; returns the staff passwords, or ``None`` if not empty."""
     async with db.read() as conn:
         if await any_staff(conn):
@@ -111,7 +114,7 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
     async with db.write() as tx:
         await meta.add_value(tx, DEMO_CREDENTIALS, json.dumps(passwords, ensure_ascii=False))
     admin = made["admin"]
-    await seed_photos(db, clock, admin)
+    await seed_guest_photos(db, clock, admin)
     start = clock.now().replace(minute=0, second=0)
     live = await manage.create_event(db, clock, admin, {
         "slug": LIVE_SLUG,
@@ -147,6 +150,8 @@ async def seed(db: Database, clock: Clock) -> dict[str, str] | None:
     await seed_archive(db, clock)
     await seed_board(db, clock, screener, made, unit_ids)
     await seed_notifications(db, clock, screener, made, unit_ids)
+    if media is not None:
+        await seed_message_photos(db, media, clock, screener, made["mod1"], unit_ids, live["slug"])
     await screener.stop()
     return passwords
 
@@ -161,9 +166,10 @@ class Demo:
     """How far an existing demo's times were moved so that its live event runs now."""
 
 
-async def prepare(db: Database, clock: Clock) -> Demo:
-    """Seed an empty store; bring an existing demo up to now; leave any other store alone."""
-    passwords = await seed(db, clock)
+async def prepare(db: Database, clock: Clock, media: Media | None = None) -> Demo:
+    """Seed an empty store (its photos into ``media``); bring an existing demo up to now; leave any
+    other store alone."""
+    passwords = await seed(db, clock, media)
     if passwords is None:
         return Demo(None)
     return Demo(passwords, await bring_to_now(db, clock))
@@ -218,8 +224,9 @@ def describe(delta: timedelta) -> str:
     return f"{'后移' if delta > timedelta(0) else '前移'} {span or '不到 1 小时'}"
 
 
-def reset(path: str) -> bool:
-    """Remove the demo store at ``path`` (with its WAL files) so that it is seeded afresh.
+def reset(path: str, media: Path | None = None) -> bool:
+    """Remove the demo store at ``path`` (with its WAL files and its ``media`` folder) so that it is
+    seeded afresh.
 
     False, removing nothing, when the file holds something other than the demo
     (staff of its own, or not a store at all); a missing file is already reset.
@@ -230,6 +237,8 @@ def reset(path: str) -> bool:
         return False
     for suffix in ("", "-wal", "-shm"):
         Path(path + suffix).unlink(missing_ok=True)
+    if media is not None:
+        shutil.rmtree(media, ignore_errors=True)
     return True
 
 

@@ -48,7 +48,7 @@ def portrait(initials: str, colour: str) -> bytes:
     return out.getvalue()
 
 
-async def seed_photos(db: Database, clock: Clock, admin: Staff) -> None:
+async def seed_guest_photos(db: Database, clock: Clock, admin: Staff) -> None:
     """Give each demo guest a drawn photo, as an admin's upload would."""
     for username, (initials, colour) in PORTRAITS.items():
         await upload_photo(db, clock, admin, username, portrait(initials, colour))

@@ -109,11 +109,14 @@ def serve_edge(settings: Settings, host: str, port: int) -> None:
 
 async def seed_demo(settings: Settings) -> Demo:
     from studio.cli.demo import prepare
+    from studio.store.media import Media
 
     db = Database(settings.db_path)
     await db.open()
+    media = Media(settings.media_path())
+    media.open()
     try:
-        return await prepare(db, Clock(settings.timezone))
+        return await prepare(db, Clock(settings.timezone), media)
     finally:
         await db.close()
 
@@ -123,7 +126,7 @@ def demo(args: argparse.Namespace) -> int:
     from studio.cli.demo import describe, reset
 
     settings = settings_from(args)
-    if args.reset and not reset(settings.db_path):
+    if args.reset and not reset(settings.db_path, settings.media_path()):
         print(f"错误：{settings.db_path} 不是演示库，--reset 不会删除它。", file=sys.stderr)
         return 2
     found = asyncio.run(seed_demo(settings))
@@ -219,13 +222,14 @@ def backup_command(args: argparse.Namespace) -> int:
     """``studio backup DEST`` / ``studio restore BACKUP``: a message and 0, or the refusal and 1."""
     from studio.store import backup
 
-    db_path = settings_from(args).db_path
+    settings = settings_from(args)
+    db_path, media = settings.db_path, settings.media_path()
     try:
         if args.command == "backup":
-            size = backup.backup(db_path, args.destination)
-            print(f"backed up {db_path} to {args.destination} ({size} bytes, integrity_check ok)")
+            size = backup.backup(db_path, args.destination, media)
+            print(f"backed up {db_path} and {media} to {args.destination}(.media) ({size} bytes, integrity_check ok)")
         else:
-            backup.restore(args.source, db_path)
+            backup.restore(args.source, db_path, media)
             print(f"restored {args.source} to {db_path} (integrity_check ok)")
     except backup.BackupError as error:
         print(f"studio {args.command}: {error}", file=sys.stderr)

@@ -34,6 +34,7 @@ from studio.board import records
 from studio.clock import Clock
 from studio.codes import new_rating_code, new_tracking_code
 from studio.desk import claims, reasons
+from studio.desk import photos as message_photos
 from studio.desk.screener import Screener
 from studio.errors import ApiError, invalid, whole_number
 from studio.events import changes, takeback
@@ -119,6 +120,7 @@ async def ask(
     text = clean_text(body.get("text"), "text", max_chars)
     nickname = clean_nickname(body.get("nickname"))
     contact = contacts.parse_contact(body.get("contact"))
+    photo_tokens = message_photos.clean_tokens(body.get("photos"))
     flags, priority = await _screen(screener, slug, text, viewer=viewer, address=address)
     async with db.write() as tx:
         event = await event_row(tx, slug)
@@ -142,10 +144,11 @@ async def ask(
         except sqlite3.IntegrityError:
             raise ApiError("conflict", "请重试") from None
         await add_timeline(tx, question_id, Status.PENDING.value, now)
+        await message_photos.attach(tx, photo_tokens, now, question_id=question_id)
         await audit.record(
             tx, at=now, actor=nickname or "网友", role=Role.AUDIENCE.value, action="ask",
             event_id=event["id"], question_id=question_id, to_status=Status.PENDING.value,
-            after_text=text,
+            after_text=text, detail={"photos": len(photo_tokens)} if photo_tokens else None,
         )
         await contacts.attach(tx, contact, tracking_code=tracking_code,
                               track_path=f"/track/{tracking_code}", question_id=question_id,

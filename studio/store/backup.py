@@ -7,11 +7,19 @@ restore refuses a copy that fails ``integrity_check`` or comes from a newer
 version of the studio, writes it beside the target, checks it again and only
 then moves it into place (with the target's stale ``-wal``/``-shm`` removed);
 the server must be stopped while it runs.
+
+The media folder (the photos on messages) is copied after the store, file by
+file, into ``DEST.media`` beside the copy: every photo the snapshot names is
+there (photos are written before the rows that name them), and a photo
+written meanwhile is there too, unnamed and harmless. A restore with a
+``.media`` folder beside the backup stages it beside the media folder and
+swaps it in whole.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -41,8 +49,14 @@ def schema_version(path: str) -> int:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def backup(source: str, destination: str) -> int:
-    """Copy the live store at ``source`` to a new file ``destination``; its size in bytes."""
+def media_copy(destination: str) -> Path:
+    """Where a backup at ``destination`` keeps the media folder's files."""
+    return Path(destination + ".media")
+
+
+def backup(source: str, destination: str, media: Path | None = None) -> int:
+    """Copy the live store at ``source`` to a new file ``destination`` (and the ``media`` folder
+    to ``destination.media``); the bytes copied."""
     if Path(destination).exists():
         raise BackupError(f"{destination} exists: choose a new file")
     if not Path(source).is_file():
@@ -54,11 +68,16 @@ def backup(source: str, destination: str) -> int:
     if problems:
         Path(destination).unlink(missing_ok=True)
         raise BackupError("the copy failed integrity_check: " + "; ".join(problems[:5]))
-    return Path(destination).stat().st_size
+    size = Path(destination).stat().st_size
+    if media is not None and media.is_dir():
+        copied = shutil.copytree(media, media_copy(destination), ignore=shutil.ignore_patterns("*.part"))
+        size += sum(path.stat().st_size for path in Path(copied).rglob("*") if path.is_file())
+    return size
 
 
-def restore(source: str, target: str) -> None:
-    """Put the backup ``source`` in place of the store ``target`` (the server stopped)."""
+def restore(source: str, target: str, media: Path | None = None) -> None:
+    """Put the backup ``source`` in place of the store ``target`` (the server stopped), and its
+    media files in place of the ``media`` folder when the backup has them."""
     problems = integrity(source)
     if problems:
         raise BackupError(f"{source} failed integrity_check: " + "; ".join(problems[:5]))
@@ -75,3 +94,18 @@ def restore(source: str, target: str) -> None:
     for suffix in ("-wal", "-shm"):
         Path(target + suffix).unlink(missing_ok=True)
     os.replace(staging, target)
+    if media is not None and media_copy(source).is_dir():
+        restore_media(media_copy(source), media)
+
+
+def restore_media(copy: Path, media: Path) -> None:
+    """Replace the folder ``media`` by the backup's ``copy``: staged beside it, then swapped."""
+    staged = media.with_name(media.name + ".restoring")
+    old = media.with_name(media.name + ".old")
+    for leftover in (staged, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(copy, staged)
+    if media.exists():
+        os.replace(media, old)
+    os.replace(staged, media)
+    shutil.rmtree(old, ignore_errors=True)

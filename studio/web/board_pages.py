@@ -22,6 +22,7 @@ from studio.board import (
     supervision,
 )
 from studio.clock import FIRST_YEAR, LAST_YEAR
+from studio.desk import photos as message_photos
 from studio.desk import reasons
 from studio.errors import number_text
 from studio.events import manage
@@ -83,6 +84,7 @@ async def console_page(request: Request) -> Response:
             unit_id = number_text(request.query_params.get("unit"))
         if staff.role in (Role.MODERATOR, Role.ADMIN):
             context["submissions"] = await submissions.pending(conn)
+            context["added_photos"] = await message_photos.added_pending(conn)
             context["reasons"] = await reasons.list_reasons(conn)
             context["routing"] = await actions.routing_queue(conn, now)
             context["can_suggest"] = await suggest.can_learn(conn)
@@ -131,9 +133,14 @@ async def board_page(request: Request) -> Response:
 
 
 async def case_page(request: Request) -> Response:
+    """A public case; a signed-in moderator or admin also gets every photo of it with their tools."""
     app = studio_of(request.app)
+    session = await staff_session(request)
+    moderator = session is not None and session.staff.role in message_photos.MODERATORS
     async with app.db.read() as conn:
         case = await records.public_case(conn, request.path_params["id"], app.clock.stamp())
+        photos = await message_photos.case_photos(conn, case, public=False) if case and moderator else []
     if case is None:
         return not_found(request, "没有这条留言")
-    return render(request, "case.html", case=case)
+    return render(request, "case.html", case=case, moderated_photos=photos,
+                  csrf_token=session.csrf_token if moderator and session else None)

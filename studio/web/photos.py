@@ -8,7 +8,7 @@ from starlette.responses import JSONResponse, Response
 from moderation.lifecycle import Role
 from studio.accounts import photos as guest_photos
 from studio.errors import ApiError
-from studio.photos import MAX_PHOTO_BYTES
+from studio.photos import MAX_PHOTO_BYTES, too_large
 from studio.store.photos import photo_by_token
 from studio.web.requests import read_body, require_staff, studio
 
@@ -23,8 +23,20 @@ async def staff_photo(request: Request) -> Response:
     if request.method == "DELETE":
         await guest_photos.remove_photo(app.db, app.clock, session.staff, username)
         return Response(status_code=204)
-    data = await read_body(request, MAX_PHOTO_BYTES)
-    return JSONResponse(await guest_photos.upload_photo(app.db, app.clock, session.staff, username, data))
+    data = await read_image(request, MAX_PHOTO_BYTES)
+    return JSONResponse(await guest_photos.upload_photo(app.db, app.clock, session.staff, username, data,
+                                                        request.headers.get("content-type")))
+
+
+async def read_image(request: Request, limit: int) -> bytes:
+    """An uploaded image (the request body): 413 ``image_too_large`` past ``limit`` bytes."""
+    try:
+        return await read_body(request, limit)
+    except ApiError as error:
+        if error.code != "too_large":
+            raise
+        refused = too_large(limit)
+        raise ApiError(refused.code, refused.message) from None
 
 
 async def served_photo(request: Request) -> Response:

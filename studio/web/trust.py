@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from studio.board import submissions
+from studio.desk import photos
 from studio.errors import ApiError
 from studio.events import retract
 from studio.store import audit
@@ -42,14 +43,18 @@ async def retract_question(request: Request) -> Response:
     """``POST /api/track/{code}/retract``: the asker retracts their pending question (the code is the proof)."""
     check_origin(request)
     app = studio(request)
-    return JSONResponse(await retract.retract(app.db, app.clock.stamp(), request.path_params["code"]))
+    done = await retract.retract(app.db, app.clock.stamp(), request.path_params["code"])
+    await photos.forget(app.db, app.media, question_id=done["question_id"])
+    return JSONResponse(done)
 
 
 async def retract_submission(request: Request) -> Response:
     """``POST /api/board/track/{code}/retract``: the author retracts their pending board message."""
     check_origin(request)
     app = studio(request)
-    return JSONResponse(await submissions.retract(app.db, app.clock, request.path_params["code"]))
+    done = await submissions.retract(app.db, app.clock, request.path_params["code"])
+    await photos.forget(app.db, app.media, submission_id=done["submission_id"])
+    return JSONResponse(done)
 
 
 async def retract_form(request: Request) -> Response:
@@ -61,9 +66,11 @@ async def retract_form(request: Request) -> Response:
     board = request.url.path.startswith("/board/")
     try:
         if board:
-            await submissions.retract(app.db, app.clock, code)
+            done = await submissions.retract(app.db, app.clock, code)
+            await photos.forget(app.db, app.media, submission_id=done["submission_id"])
         else:
-            await retract.retract(app.db, app.clock.stamp(), code)
+            done = await retract.retract(app.db, app.clock.stamp(), code)
+            await photos.forget(app.db, app.media, question_id=done["question_id"])
     except ApiError as error:
         return render(request, "error.html", error.status_code, status_code=error.status_code,
                       message=error.message)

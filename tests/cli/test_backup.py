@@ -85,3 +85,33 @@ def test_backup_and_restore_refuse_what_would_lose_data(tmp_path: Path) -> None:
     assert bad.returncode == 1 and "integrity_check" in bad.stderr
     with closing(sqlite3.connect(store)) as conn:
         assert conn.execute("SELECT x FROM t").fetchall() == [(1,)]
+
+
+def test_a_backup_carries_the_photos_and_restore_puts_them_back(tmp_path: Path) -> None:
+    """``studio backup`` copies the media folder beside the copy; ``studio restore`` puts it in place
+    of the target's media folder, so the restored store's photos are served again."""
+    from support.images import phone_photo
+
+    folder = tmp_path / "server"
+    folder.mkdir()
+    copy = tmp_path / "copy.db"
+    with running_studio(folder) as studio:
+        with studio.server.http() as client:
+            token = client.post("/api/photos", content=phone_photo((300, 200)),
+                                headers={"Content-Type": "image/jpeg"}).json()["photo"]
+            client.post("/api/board/submissions", json={"text": "带照片的留言", "client_key": str(uuid.uuid4()),
+                                                         "photos": [token]})
+        done = studio_command("backup", "--db", studio.server.db, str(copy))
+    assert done.returncode == 0, done.stderr
+    kept = Path(str(copy) + ".media") / "photos" / token[:2] / f"{token}.jpg"
+    assert kept.is_file()
+    restored = tmp_path / "restored" / "studio.db"
+    restored.parent.mkdir()
+    stale = restored.with_suffix(".media") / "photos" / "stale.jpg"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    back = studio_command("restore", "--db", str(restored), str(copy))
+    assert back.returncode == 0, back.stderr
+    again = restored.with_suffix(".media") / "photos" / token[:2] / f"{token}.jpg"
+    assert again.read_bytes() == kept.read_bytes()
+    assert not stale.exists()

@@ -199,4 +199,30 @@ MIGRATIONS: list[str] = [
     CREATE INDEX notifications_due ON notifications(status, next_at);
     ALTER TABLE units ADD COLUMN email TEXT NOT NULL DEFAULT '';
     """,
+    # Photos on messages: each kept JPEG lives in the media folder under its token; the row says
+    # whose it is (a question, a board submission, a case) and where it stands. A question keeps
+    # the list of its photos (JSON) so that its frames carry them.
+    """
+    CREATE TABLE message_photos (
+        id INTEGER PRIMARY KEY,
+        token TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL CHECK (state IN ('upload', 'pending', 'visible', 'hidden')),
+        question_id INTEGER REFERENCES questions(id),
+        submission_id INTEGER REFERENCES board_submissions(id),
+        case_id INTEGER REFERENCES cases(id),
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        uploaded_at TEXT NOT NULL,
+        attached_at TEXT,
+        reason TEXT,
+        handled_by TEXT,
+        handled_at TEXT
+    );
+    CREATE INDEX message_photos_question ON message_photos(question_id);
+    CREATE INDEX message_photos_submission ON message_photos(submission_id);
+    CREATE INDEX message_photos_case ON message_photos(case_id);
+    CREATE INDEX message_photos_state ON message_photos(state, uploaded_at);
+    ALTER TABLE questions ADD COLUMN photos TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
