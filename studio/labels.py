@@ -131,6 +131,12 @@ WORD_CATEGORY = {
 SCREEN_SHOW = {"on_air": "正在回答的问题", "message": "主持人发言", "question": "一条已答问答"}
 """What the big screen can show, as the desk names the choice (``studio/events/screen.py``)."""
 
+REPLY_QUALITY = {
+    "addresses": "切题", "action": "办理措施", "by_when": "办理时间", "basis": "政策依据",
+    "contact": "联系方式", "boilerplate": "套话（与其他答复雷同）",
+}
+"""The reply quality indicators as the staff console names them (``studio/replyquality.py``)."""
+
 ANY_STATUS = {**CASE_STATUS, **EVENT_STATUS, **QUESTION_STATUS}
 """Every status by its code, for places that show several kinds (the audit log, the filter)."""
 
