@@ -3,9 +3,11 @@
 The policy (docs/board.md, "Hot topics", says the same):
 
 - Each message (a live question or a board case) is read as its title twice
-  and its text. Features are TF-IDF over character 2–3-grams, fitted on the
-  messages being grouped, so what they share beyond the common words of
-  complaints (a place name, a school, a kind of nuisance) weighs most.
+  and its text, cut into words by ``jieba``; single characters and the
+  phrasing every message uses (``STOP``: 什么时候, 能不能, 希望, 反映 …) are
+  left out. Features are TF-IDF over those words, fitted on the messages
+  being grouped, so what they share that few others do (a place name, a
+  school, a kind of nuisance) weighs most.
 - Messages are grouped by average-linkage agglomerative clustering on cosine
   distance, cut at ``DISTANCE`` (scikit-learn): two groups join when their
   messages are, on average, closer than that.
@@ -26,16 +28,22 @@ recognised as such. Topics are an aid for the analysis group, not a finding.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-DISTANCE = 0.93
+DISTANCE = 0.9
 SUPPORT_WEIGHT = 0.1
 HOT_MIN = 2.0
 TITLE_REPEAT = 2
+STOP = frozenset({
+    "什么", "什么时候", "能不能", "怎么", "为什么", "希望", "请问", "是否", "可以", "问题", "如何", "没有",
+    "我们", "你们", "他们", "这个", "那个", "一个", "还是", "现在", "已经", "非常", "严重", "能否", "为何",
+    "领导", "您好", "反映", "相关", "部门", "情况",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +97,18 @@ def _text(item: Item) -> str:
     return (item.title.strip() + "\n") * TITLE_REPEAT + item.text.strip()
 
 
+def _words(text: str) -> list[str]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return [word for word in jieba.lcut(text) if len(word.strip()) > 1 and word not in STOP]
+
+
 def _vectors(items: Sequence[Item]) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True).fit_transform(
-        [_text(item) for item in items])
+    return TfidfVectorizer(tokenizer=_words, token_pattern=None, lowercase=False,
+                           sublinear_tf=True).fit_transform([_text(item) for item in items])
 
 
 def _labels(vectors: Any, distance: float) -> list[int]:

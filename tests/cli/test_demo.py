@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from studio.board import records
+from studio.board import ranking, records, topics
+from studio.board.stats import week_of
 from studio.board.workdays import is_working_day
 from studio.cli.demo import LIVE_SLUG, holds_the_demo, moved_deadline, prepare
 from studio.clock import Clock
@@ -104,6 +105,23 @@ async def test_a_demo_started_again_days_later_is_moved_so_that_its_live_event_r
         assert days == working_days_between(datetime.fromisoformat(old["routed_at"]).date(),
                                             datetime.fromisoformat(old["due_at"]).date(), holidays, workdays)
         assert due > now
+
+
+@pytest.mark.asyncio
+async def test_the_demo_has_a_hot_topic_and_rated_replies(tmp_path: Path) -> None:
+    """The demo's week shows the school-gate traffic as a hot topic; its replies carry indicators."""
+    db = Database(str(tmp_path / "demo.db"))
+    await db.open()
+    try:
+        clock = SetClock(SEEDED)
+        await prepare(db, clock)
+        async with db.read() as conn:
+            hot = await topics.week_topics(conn, week_of(clock.now().date()), clock.now(), 5)
+            week = await ranking.weekly(conn, "2026-W10", clock.now())
+    finally:
+        await db.close()
+    assert any(topic["count"] >= 3 and "实验小学门口" in topic["title"] for topic in hot["topics"])
+    assert any(unit["reply_quality"] is not None for unit in week["units"])
 
 
 def test_a_deadline_moved_over_a_weekend_stays_on_a_working_day() -> None:
