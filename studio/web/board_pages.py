@@ -155,7 +155,7 @@ async def board_page(request: Request) -> Response:
         past = (await manage.list_events(conn))["past"]
         on_duty = (await duty.roster(conn, app.clock.now().date(), 1))[0]
         now = app.clock.now()
-        hot = await topics.week_topics(conn, week_of(now.date()), now, TOPICS_PUBLIC)
+        hot = await topics.week_topics(conn, week_of(now.date()), now, TOPICS_PUBLIC, wait=False)
     return render(request, "board.html", result=result, query=query, q=query.q, status=query.status,
                   unit=query.unit, units=units, categories=tree, events=past, on_duty=on_duty, hot=hot)
 
