@@ -255,6 +255,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/board/ranking.xlsx", board_pages.ranking_xlsx),
             Route("/studio/board", board_pages.console_page),
             Route("/studio/calendar", board_pages.calendar_page),
+            Route("/studio/topics", board_pages.topics_page),
             Route("/api/board/submissions", board_api.submissions_collection, methods=["GET", "POST"]),
             Route("/api/board/submissions/{id:int}/{action}", board_api.submission_action,
                   methods=["POST"]),
@@ -281,6 +282,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/board/duty/{day}", board_api.duty_day, methods=["PUT"]),
             Route("/api/board/stats", board_api.stats),
             Route("/api/board/ranking", board_api.weekly_ranking),
+            Route("/api/board/topics", board_api.hot_topics),
             Route("/api/units/{id:int}/cases", board_api.unit_cases),
             # Board search, categories, transcript exports and feeds.
             Route("/api/board/categories", api.board_categories),

@@ -147,6 +147,11 @@ NOTIFICATION_KIND = {
 
 NOTIFICATION_STATUS = {"pending": "待发送", "sent": "已发送", "dead": "发送失败"}
 """Where a notification is in the outbox."""
+REPLY_QUALITY = {
+    "addresses": "切题", "action": "办理措施", "by_when": "办理时间", "basis": "政策依据",
+    "contact": "联系方式", "boilerplate": "套话（与其他答复雷同）",
+}
+"""The reply quality indicators as the staff console names them (``studio/replyquality.py``)."""
 
 ANY_STATUS = {**CASE_STATUS, **EVENT_STATUS, **QUESTION_STATUS}
 """Every status by its code, for places that show several kinds (the audit log, the filter)."""

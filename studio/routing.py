@@ -5,7 +5,7 @@ routed and categorised cases, and gets back a trained ``Router``.
 
 The policy:
 
-- Text is the title (weighted three times, titles being the densest part) and
+- Text is the title (weighted five times, titles being the densest part) and
   the body. Features are TF-IDF over character 1–3-grams and over words cut
   by ``jieba``; the level-1 model is a linear SVM on those features averaged
   with a complement naive Bayes over character 1–2-grams (both standardised
@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-TITLE_WEIGHT = 3
+TITLE_WEIGHT = 5
 TAXONOMY_REPEAT = 2
 CATEGORY_SUGGESTIONS = 3
 UNIT_SUGGESTIONS = 3

@@ -25,6 +25,7 @@ from studio.board.life import (
     parse_rating,
     public_status,
 )
+from studio.board.quality import add_quality
 from studio.clock import Clock
 from studio.codes import same_secret
 from studio.errors import ApiError, invalid
@@ -129,7 +130,7 @@ async def act(db: Database, clock: Clock, staff: Staff, case_id: int, action: Ca
         await audit.record(tx, at=stamp, actor=staff.username, role=staff.role.value,
                            action=f"case.{action.value}", case_id=case_id, from_status=stage.value,
                            to_status=new_stage.value, after_text=after_text, detail=detail)
-        return await staff_case(tx, case_id, stamp)
+        return await staff_case(tx, case_id, stamp, quality=False)
 
 
 def _day(value: str | None) -> str:
@@ -190,8 +191,10 @@ async def rate(db: Database, clock: Clock, case_id: int, body: dict[str, Any]) -
         return case
 
 
-async def staff_case(conn: Queryable, case_id: int, now: str) -> dict[str, Any]:
-    """The public case plus what only staff see: rating comments and the routing history."""
+async def staff_case(conn: Queryable, case_id: int, now: str, *, quality: bool = True) -> dict[str, Any]:
+    """The public case plus what only staff see: rating comments, the routing history and each
+    board reply's quality indicators (``quality``, :mod:`studio.board.quality`; left out when
+    answering an action, so the writer is not held while they are computed)."""
     case = await records.get_case(conn, case_id, now)
     if case is None:
         raise ApiError("not_found", "没有这件诉求")
@@ -199,6 +202,8 @@ async def staff_case(conn: Queryable, case_id: int, now: str) -> dict[str, Any]:
     for rating in case["ratings"]:
         rating["comment"] = by_round.get(rating["round"], "")
     case["routes"] = [dict(r) for r in await cases.route_rows(conn, case_id)]
+    if quality:
+        await add_quality(conn, case)
     return case
 
 

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font
 
 from studio.board.exports import cell
 from studio.board.stats import CaseFacts, UnitStats, unit_stats, week_bounds, week_of
+from studio.replyquality import MAX_POINTS, assess_all
 from studio.store import board_stats
 from studio.store.database import Queryable
 from studio.store.units import all_units
@@ -29,18 +30,26 @@ def _time(value: str | None) -> datetime | None:
 
 
 async def load_facts(conn: Queryable, start: datetime, end: datetime) -> list[CaseFacts]:
-    """The board cases routed in ``[start, end)`` with their first reply and their ratings."""
+    """The board cases routed in ``[start, end)`` with their first reply, its quality indicators
+    (boilerplate judged among the period's first replies) and their ratings."""
     window = (start.isoformat(), end.isoformat())
     ratings = await board_stats.ratings_by_case(conn, *window)
+    rows = await board_stats.routed_cases(conn, *window)
+    replied = [row for row in rows if row["first_reply_text"] is not None]
+    judged = assess_all([(row["title"] + "\n" + row["text"], row["first_reply_text"]) for row in replied])
+    quality = {row["id"]: found for row, found in zip(replied, judged, strict=True)}
     facts = []
-    for row in await board_stats.routed_cases(conn, *window):
+    for row in rows:
         routed = _time(row["routed_at"])
         assert routed is not None
+        found = quality.get(row["id"])
         facts.append(CaseFacts(
             unit_id=row["unit_id"], routed_at=routed, due_at=_time(row["due_at"]),
             is_open=row["status"] == "open", first_reply_at=_time(row["first_reply_at"]),
             first_reply_due=_time(row["first_reply_due"]),
             ratings=tuple(ratings.get(row["id"], ())),
+            quality_points=None if found is None else found.points,
+            boilerplate=found is not None and found.boilerplate,
         ))
     return facts
 
@@ -96,6 +105,7 @@ COLUMNS = [
     ("avg_reply_hours", "平均答复用时(小时)"), ("ratings", "评价数"),
     ("satisfied", "满意及基本满意数"), ("unsatisfied", "不满意数"),
     ("satisfaction_rate", "满意率(%)"), ("open_overdue", "超期未办结数"),
+    ("reply_quality", f"答复质量(满分{MAX_POINTS})"), ("boilerplate", "套话答复数"),
 ]
 
 

@@ -18,6 +18,10 @@ Definitions (docs/board.md, "Statistics", says the same):
   every reply round counting once; none without ratings.
 - **open overdue**: the unit's open cases (any routing time) past their
   deadline at ``now``.
+- **reply quality**: the mean points (0–5, :mod:`studio.replyquality`) of the
+  first replies of the replied cohort cases; none when nothing was replied.
+  **boilerplate**: how many of those first replies are near copies of another
+  reply given in the period.
 
 The ranking orders units by on-time rate, then satisfaction rate (both
 descending, none last), then average time to reply (ascending, none last),
@@ -48,6 +52,8 @@ class CaseFacts:
     first_reply_at: datetime | None = None
     first_reply_due: datetime | None = None
     ratings: tuple[str, ...] = ()
+    quality_points: int | None = None
+    boilerplate: bool = False
 
 
 @dataclass(slots=True)
@@ -63,6 +69,9 @@ class UnitStats:
     satisfied: int = 0
     unsatisfied: int = 0
     open_overdue: int = 0
+    assessed: int = 0
+    quality_total: int = 0
+    boilerplate: int = 0
     rank: int = 0
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -77,6 +86,10 @@ class UnitStats:
     @property
     def satisfaction_rate(self) -> float | None:
         return self.satisfied / self.ratings if self.ratings else None
+
+    @property
+    def reply_quality(self) -> float | None:
+        return self.quality_total / self.assessed if self.assessed else None
 
     def as_dict(self) -> dict[str, object]:
         def pct(value: float | None) -> float | None:
@@ -97,6 +110,8 @@ class UnitStats:
             "unsatisfied": self.unsatisfied,
             "satisfaction_rate": pct(self.satisfaction_rate),
             "open_overdue": self.open_overdue,
+            "reply_quality": None if self.reply_quality is None else round(self.reply_quality, 1),
+            "boilerplate": self.boilerplate,
         }
 
 
@@ -129,6 +144,10 @@ def unit_stats(facts: Iterable[CaseFacts], units: dict[int, str], *, start: date
             stats.reply_hours_total += (case.first_reply_at - case.routed_at).total_seconds() / 3600
             if case.first_reply_due is None or case.first_reply_at <= case.first_reply_due:
                 stats.on_time += 1
+            if case.quality_points is not None:
+                stats.assessed += 1
+                stats.quality_total += case.quality_points
+                stats.boilerplate += case.boilerplate
         elif overdue_now:
             stats.due += 1
         for rating in case.ratings:

@@ -36,3 +36,17 @@ def due_at(
     """The deadline: the end of the ``days``-th working day after the day a case was received."""
     day = add_working_days(received.date(), days, holidays, workdays)
     return datetime.combine(day, time(23, 59, 59), tzinfo=received.tzinfo)
+
+
+def working_days_between(
+    start: date, end: date, holidays: Container[date] = (), workdays: Container[date] = ()
+) -> int:
+    """How many working days come after ``start`` up to and including ``end`` (0 when ``end`` is
+    not after ``start``): a reply on the next working day took one."""
+    count = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if is_working_day(current, holidays, workdays):
+            count += 1
+    return count

@@ -84,6 +84,8 @@ QUESTIONS: list[dict[str, Any]] = [
      "nickname": "家长", "then": ["approve"]},
     {"text": "新建的实验小学明年秋季能招生吗？学区怎么划分？", "unit": "区教育局",
      "then": ["approve"]},
+    {"text": "实验小学门口早晚高峰接送孩子的车太多，堵得走不动，能不能安排交警疏导？",
+     "unit": "区交通运输局", "nickname": "实验小学家长", "then": ["approve"]},
     {"text": "社区公交线路能不能延长到新开的产业园？", "nickname": "通勤族", "then": []},
     {"text": "我家老人社保卡丢了怎么补办？我的电话是13800001234，麻烦联系我。",
      "unit": "区人社局", "then": []},
@@ -351,6 +353,8 @@ BOARD_SUBMISSIONS: list[dict[str, Any]] = [
     {"text": "小区旁边的幼儿园放学时段没有交通协管员，孩子过马路很危险，希望能安排。",
      "unit": "区交通运输局", "nickname": "宝妈", "approve": True},
     {"text": "新建小区的配套小学什么时候开工？", "unit": "区教育局", "approve": True},
+    {"text": "实验小学门口放学时段堵车严重，接送的车辆乱停，孩子过马路很危险。", "unit": "区交通运输局",
+     "nickname": "路过的居民", "approve": True},
     {"text": "楼下烧烤店油烟太大，晚上十二点还很吵。", "nickname": "业主", "approve": False},
     {"text": "12 路公交末班车太早了，晚上加班回家已经没车，能不能延长到十点半？", "nickname": "加班族",
      "approve": True},
@@ -359,7 +363,7 @@ BOARD_SUBMISSIONS: list[dict[str, Any]] = [
 
 async def seed_board(db: Database, clock: Clock, screener: Screener, made: dict[str, Staff],
                      unit_ids: dict[str, int]) -> None:
-    """Board demo: netizens' direct submissions, two approved and routed, one waiting for review."""
+    """Board demo: netizens' direct submissions, most approved and routed, one waiting for review."""
     for spec in BOARD_SUBMISSIONS:
         receipt, _ = await submissions.submit(db, clock, screener, {
             "text": spec["text"], "unit": unit_ids.get(spec.get("unit", "")),

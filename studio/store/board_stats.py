@@ -13,11 +13,13 @@ from typing import Any
 from studio.store.database import Queryable
 
 FACTS_SQL = """
-    SELECT c.id, c.unit_id, c.routed_at, c.due_at, c.status,
+    SELECT c.id, c.unit_id, c.routed_at, c.due_at, c.status, c.title, c.text,
            (SELECT r.at FROM case_replies r WHERE r.case_id = c.id AND r.live = 0 AND r.round = 1
               AND r.unit_id = c.unit_id ORDER BY r.at, r.id LIMIT 1) AS first_reply_at,
            (SELECT r.due_at FROM case_replies r WHERE r.case_id = c.id AND r.live = 0 AND r.round = 1
-              AND r.unit_id = c.unit_id ORDER BY r.at, r.id LIMIT 1) AS first_reply_due
+              AND r.unit_id = c.unit_id ORDER BY r.at, r.id LIMIT 1) AS first_reply_due,
+           (SELECT r.text FROM case_replies r WHERE r.case_id = c.id AND r.live = 0 AND r.round = 1
+              AND r.unit_id = c.unit_id ORDER BY r.at, r.id LIMIT 1) AS first_reply_text
     FROM cases c
     WHERE c.kind = 'case' AND c.unit_id IS NOT NULL AND c.routed_at IS NOT NULL
       AND c.routed_at >= ? AND c.routed_at < ?
@@ -32,8 +34,9 @@ OVERDUE_SQL = """
 
 
 async def routed_cases(conn: Queryable, start: str, end: str) -> list[Any]:
-    """Board cases routed in ``[start, end)`` as ``(id, unit_id, routed_at, due_at, status,
-    first_reply_at, first_reply_due)``: the first reply of round 1 by the case's unit."""
+    """Board cases routed in ``[start, end)`` as ``(id, unit_id, routed_at, due_at, status, title,
+    text, first_reply_at, first_reply_due, first_reply_text)``: the first reply of round 1 by the
+    case's unit."""
     return await conn.fetchall(FACTS_SQL, (start, end))
 
 

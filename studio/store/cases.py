@@ -222,11 +222,21 @@ async def timeline_rows(conn: Queryable, case_id: int) -> list[Any]:
 async def reply_rows(conn: Queryable, case_id: int) -> list[Any]:
     """The replies with their unit's name, in time order."""
     return await conn.fetchall(
-        """SELECT r.author, r.text, r.live, r.at, r.unit_id, r.round, u.name AS unit_name
+        """SELECT r.author, r.text, r.live, r.at, r.unit_id, r.round, r.due_at, u.name AS unit_name
            FROM case_replies r LEFT JOIN units u ON u.id = r.unit_id
            WHERE r.case_id = ? ORDER BY r.at, r.id""",
         (case_id,),
     )
+
+
+async def unit_reply_texts(conn: Queryable, unit_id: int, case_id: int, limit: int) -> list[str]:
+    """The texts of the unit's latest ``limit`` board replies to cases other than ``case_id``."""
+    rows = await conn.fetchall(
+        """SELECT text FROM case_replies WHERE unit_id = ? AND case_id <> ? AND live = 0
+           ORDER BY id DESC LIMIT ?""",
+        (unit_id, case_id, limit),
+    )
+    return [row["text"] for row in rows]
 
 
 async def extension_row(conn: Queryable, case_id: int) -> Any:

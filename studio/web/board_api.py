@@ -14,13 +14,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from moderation.lifecycle import Role
-from studio.board import actions, duty, holidays, ranking, submissions
+from studio.board import actions, duty, holidays, ranking, submissions, topics
 from studio.board import suggest as suggest_service
 from studio.board.life import CaseAction
 from studio.clock import FIRST_YEAR, LAST_YEAR, parse_day
 from studio.errors import ApiError, invalid, number_text
 from studio.store.units import unit_by_id
 from studio.web.requests import check_origin, int_param, json_body, require_staff, studio
+
+TOPICS_MAX = 20
 
 
 def _limit(request: Request, kind: str) -> None:
@@ -211,6 +213,22 @@ async def weekly_ranking(request: Request) -> Response:
         raise invalid("week", "week 须为 ISO 周，如 2026-W47")
     async with app.db.read() as conn:
         return JSONResponse(await ranking.weekly(conn, chosen, now))
+
+
+async def hot_topics(request: Request) -> Response:
+    """A week's hot topics (``?week=2026-W47``, default this week) or an event's (``?event=slug``)."""
+    app = studio(request)
+    now = app.clock.now()
+    limit = number_text(request.query_params.get("limit"), 1, TOPICS_MAX) or TOPICS_MAX
+    event = request.query_params.get("event")
+    week = request.query_params.get("week")
+    chosen = ranking.parse_week(week, now.date())
+    if week and chosen != week:
+        raise invalid("week", "week 须为 ISO 周，如 2026-W47")
+    async with app.db.read() as conn:
+        if event:
+            return JSONResponse(await topics.event_topics(conn, event, limit))
+        return JSONResponse(await topics.week_topics(conn, chosen, now, limit))
 
 
 async def case_audit(request: Request) -> Response:

@@ -1,4 +1,5 @@
-"""The board's pages: the search page, a case, 我要留言, tracking, the ranking report, the unit console, the calendar."""
+"""The board's pages: the search page, a case, 我要留言, tracking, the ranking report, the unit console, the calendar,
+hot topics."""
 
 from __future__ import annotations
 
@@ -20,14 +21,19 @@ from studio.board import (
     submissions,
     suggest,
     supervision,
+    topics,
 )
+from studio.board.stats import week_of
 from studio.clock import FIRST_YEAR, LAST_YEAR
 from studio.desk import photos as message_photos
 from studio.desk import reasons
-from studio.errors import number_text
+from studio.errors import ApiError, number_text
 from studio.events import manage
 from studio.runtime import studio_of
 from studio.web.pages import admin_session, not_found, render, staff_session, to_login
+
+TOPICS_SHOWN = 10
+TOPICS_PUBLIC = 5
 
 
 async def new_case_page(request: Request) -> Response:
@@ -106,6 +112,30 @@ async def console_page(request: Request) -> Response:
     return render(request, "studio/board.html", **context)
 
 
+async def topics_page(request: Request) -> Response:
+    """Hot topics for staff: a week's (``?week=``) or an event's (``?event=``), with a heat chart."""
+    session = await staff_session(request)
+    if session is None:
+        return to_login(request)
+    app = studio_of(request.app)
+    now = app.clock.now()
+    week = ranking.parse_week(request.query_params.get("week"), now.date())
+    slug = request.query_params.get("event") or ""
+    async with app.db.read() as conn:
+        events = await manage.list_events(conn)
+        choices = [e for group in ("live", "upcoming", "past") for e in events.get(group, [])]
+        report = await topics.week_topics(conn, week, now, TOPICS_SHOWN)
+        if slug:
+            try:
+                report = {**report, **await topics.event_topics(conn, slug, TOPICS_SHOWN)}
+            except ApiError:
+                return not_found(request, "没有这场访谈")
+    title = f"《{report['event']['title']}》的热点问题" if slug else f"{week} 的热点问题"
+    return render(request, "studio/topics.html", me=session.staff.public(), csrf_token=session.csrf_token,
+                  report=report, week=week, slug=slug, events=choices, heading=title,
+                  chart=topics.chart("热度指数", report["topics"]) if report["topics"] else None)
+
+
 async def calendar_page(request: Request) -> Response:
     session = await admin_session(request, "只有管理员可以维护节假日")
     if isinstance(session, Response):
@@ -128,8 +158,10 @@ async def board_page(request: Request) -> Response:
         tree = [c for c in await categories.tree(conn) if c["level"] <= 2]
         past = (await manage.list_events(conn))["past"]
         on_duty = (await duty.roster(conn, app.clock.now().date(), 1))[0]
+        now = app.clock.now()
+        hot = await topics.week_topics(conn, week_of(now.date()), now, TOPICS_PUBLIC, wait=False)
     return render(request, "board.html", result=result, query=query, q=query.q, status=query.status,
-                  unit=query.unit, units=units, categories=tree, events=past, on_duty=on_duty)
+                  unit=query.unit, units=units, categories=tree, events=past, on_duty=on_duty, hot=hot)
 
 
 async def case_page(request: Request) -> Response:

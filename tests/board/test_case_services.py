@@ -129,3 +129,23 @@ async def test_out_of_scope_sends_the_case_back_to_routing(seeded: Seeded) -> No
     rerouted = await actions.act(seeded.db, seeded.clock, seeded.staff["mod1"], case["id"],
                                  CaseAction.ROUTE, {"unit": seeded.units["交通局"]})
     assert rerouted["stage"] == "assigned" and rerouted["unit"]["name"] == "交通局"
+
+
+@pytest.mark.asyncio
+async def test_the_staff_case_shows_each_replys_quality(seeded: Seeded) -> None:
+    """Staff see each board reply's indicators and working days; a copied reply is boilerplate."""
+    cases = []
+    for text in ("已安排维修人员，将于3个工作日内修复小区门口的路灯。咨询电话 0731-12345678。",
+                 "已安排维修人员，将于3个工作日内修复小区门口的路灯。咨询电话 0731-12345678。"):
+        case, _ = await submitted_case(seeded)
+        await actions.act(seeded.db, seeded.clock, seeded.staff["guest1"], case["id"], CaseAction.ACCEPT, {})
+        replied = await actions.act(seeded.db, seeded.clock, seeded.staff["guest1"], case["id"],
+                                    CaseAction.REPLY, {"text": text})
+        assert "quality" not in replied["replies"][0]  # not computed while answering the action
+        cases.append(case["id"])
+    async with seeded.db.read() as conn:
+        first = await actions.staff_case(conn, cases[0], seeded.clock.stamp())
+    quality = first["replies"][0]["quality"]
+    assert quality["addresses"] and quality["action"] and quality["by_when"] and quality["contact"]
+    assert not quality["basis"] and quality["boilerplate"] and quality["points"] == 0
+    assert quality["working_days"] == 0 and quality["on_time"] is True

@@ -43,6 +43,9 @@ EXPECTED = [
      "on_time_rate": None, "avg_reply_hours": None, "ratings": 0, "satisfied": 0,
      "unsatisfied": 0, "satisfaction_rate": None, "open_overdue": 0},
 ]
+# the replies of the server's dataset are one word ("答复"): assessed, 0 points, not copies
+NO_QUALITY = {"reply_quality": None, "boilerplate": 0}
+ASSESSED = [{"reply_quality": 0.0, "boilerplate": 0}, {"reply_quality": 0.0, "boilerplate": 0}, NO_QUALITY]
 T = datetime.fromisoformat
 
 
@@ -63,7 +66,18 @@ def test_unit_stats_known_answers() -> None:
     ]
     start, end = (T(f"{day}T00:00:00+08:00") for day in map(str, week_bounds("2026-W10")))
     rows = unit_stats(facts, UNITS, start=start, end=end, now=T("2026-03-20T12:00:00+08:00"))
-    assert [flatten(r.as_dict()) for r in rows] == EXPECTED
+    assert [flatten(r.as_dict()) for r in rows] == [{**row, **NO_QUALITY} for row in EXPECTED]
+
+
+def test_reply_quality_is_averaged_over_first_replies() -> None:
+    """A unit's reply quality is the mean points of its assessed first replies; copies are counted."""
+    start, end = T("2026-03-02T00:00:00+08:00"), T("2026-03-09T00:00:00+08:00")
+    routed, due = T("2026-03-02T09:00:00+08:00"), T("2026-03-05T23:59:59+08:00")
+    facts = [CaseFacts(1, routed, due, False, routed, due, (), points, copied)
+             for points, copied in ((5, False), (2, False), (0, True))]
+    facts.append(CaseFacts(1, routed, due, True))
+    [row] = unit_stats(facts, {1: "甲局"}, start=start, end=end, now=end)
+    assert (row.as_dict()["reply_quality"], row.as_dict()["boilerplate"]) == (2.3, 1)
 
 
 def test_ranking_ties_break_on_satisfaction_then_speed() -> None:
@@ -129,8 +143,9 @@ def test_stats_api_known_answers(dataset_server: Server) -> None:
         stats = client.get("/api/board/stats?from=2026-03-02&to=2026-03-08").json()
         assert client.get("/api/board/ranking?week=nonsense").status_code == 400
         assert client.get("/api/board/stats?from=2026-03-09&to=2026-03-02").status_code == 400
-    assert [flatten(r) for r in ranking["units"]] == EXPECTED
-    assert [flatten(r) for r in stats["units"]] == EXPECTED
+    expected = [{**row, **extra} for row, extra in zip(EXPECTED, ASSESSED, strict=True)]
+    assert [flatten(r) for r in ranking["units"]] == expected
+    assert [flatten(r) for r in stats["units"]] == expected
     assert ranking["start"] == "2026-03-02" and ranking["end"] == "2026-03-08"
 
 
@@ -153,4 +168,4 @@ def test_ranking_page_and_xlsx_show_the_same_table(dataset_server: Server) -> No
         (2, "甲局", 3, 2, 1, 3, 33.3, 60.0),
         (3, "丙局", 0, 0, 0, 0, None, None),
     ]
-    assert [row[11:] for row in rows] == [(100.0, 0), (66.7, 2), (None, 0)]
+    assert [row[11:] for row in rows] == [(100.0, 0, 0.0, 0), (66.7, 2, 0.0, 0), (None, 0, None, 0)]

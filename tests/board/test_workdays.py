@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from studio.board.workdays import add_working_days, due_at, is_working_day
+from studio.board.workdays import add_working_days, due_at, is_working_day, working_days_between
 
 D = date.fromisoformat
 
@@ -167,3 +167,12 @@ def test_due_at_uses_the_local_calendar_day() -> None:
     # 2026-11-20 Fri 07:00 in Shanghai is still Thursday 23:00 UTC.
     received = datetime(2026, 11, 20, 7, 0, tzinfo=SHANGHAI)
     assert due_at(received, 1) == datetime(2026, 11, 23, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+def test_working_days_between_counts_after_the_start() -> None:
+    """Working days after the start up to the end: the next working day is one, holidays skipped."""
+    assert working_days_between(D("2026-11-16"), D("2026-11-16")) == 0
+    assert working_days_between(D("2026-11-16"), D("2026-11-17")) == 1
+    assert working_days_between(D("2026-11-20"), D("2026-11-23")) == 1  # Friday to Monday
+    assert working_days_between(D("2026-09-30"), D("2026-10-10"), NATIONAL_DAY, MAKE_UP) == 3
+    assert working_days_between(D("2026-11-17"), D("2026-11-16")) == 0

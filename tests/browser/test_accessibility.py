@@ -88,6 +88,9 @@ def build(studio: Studio) -> Site:
     approve(studio, live, waiting)
     answer(studio, live, studio.ask(live, "租房补贴怎么申请？", unit=unit), "登录人社服务平台即可申请。")
     transferred = approve(studio, live, studio.ask(live, "社保卡丢了怎么补办？", unit=unit))
+    for text in ("滨河路公交站台没有遮雨棚，下雨天等车全身湿透，希望加装遮雨棚。",
+                 "滨河路公交站台下雨天没地方躲雨，能不能加装遮雨棚？"):  # a hot topic of the week
+        approve(studio, live, studio.ask(live, text, unit=unit))
     assert studio.guest1.act(transferred, "transfer", unit=unit).status_code == 200
     studio.guest1.act(approve(studio, live, studio.ask(live, "技能培训补贴还有吗？", unit=unit)), "on-air")
     studio.ask(live, "我的电话13912345678，小区停水三天了")
@@ -129,6 +132,8 @@ def build(studio: Studio) -> Site:
     site = Site()
     asked = [("fill", "#ask-text", "图书馆周末开放吗？"), ("fill", "#ask-nickname", "读者"),
              ("click", "#ask-submit"), ("wait", "#ask-result .ask-result-title")]
+    with studio.server.http() as client:  # the week's topics grouped once, so the board shows them
+        assert client.get("/api/board/topics").json()["topics"]
     public = {
         "home": Page("/"),
         "live event": Page(f"/events/{live}", ready="#on-air .on-air-card", states=[
@@ -142,7 +147,7 @@ def build(studio: Studio) -> Site:
         "question tracking": Page(f"/track/{waiting['tracking_code']}", ready=".track-body", states=[[
             ("click", "#contact-verify summary"), ("fill", "#contact-code", "12"), ("click", "#contact-submit"),
             ("wait", "#contact-error")]]),
-        "board": Page("/board"),
+        "board": Page("/board", ready="#hot-topics"),
         "board: new": Page("/board/new", states=[[
             ("fill", "#ask-text", "建议在菜市场门口增设公交站"), ("click", "#ask-submit"), ("wait", "#receipt")]]),
         "board: case": Page(f"/board/cases/{case_id}", states=[[
@@ -180,6 +185,7 @@ def build(studio: Studio) -> Site:
         "supervision console": Page("/studio/supervision", "sup1", "#supervision-cases .sv-case"),
         "supervision report": Page("/studio/supervision/report", "sup1", "#report-table"),
         "notifications outbox": Page("/studio/notifications", "admin"),
+        "hot topics": Page("/studio/topics", "mod1", "#topics-chart"),
         "refusal page": Page("/studio/lexicon", "mod1"),
     }
     site.pages.update(public)
@@ -194,7 +200,8 @@ PUBLIC_PAGES = ["home", "live event", "live event on a phone", "scheduled event"
 STAFF_PAGES = ["studio home (admin pages)", "studio home (moderator)", "studio home (official)",
                "moderation desk", "official console", "board console (unit)", "board console (moderator)",
                "board console (admin)", "audit log", "lexicon", "rejection reasons", "holiday calendar",
-               "refusal page", "supervision console", "supervision report", "notifications outbox"]
+               "refusal page", "supervision console", "supervision report", "notifications outbox",
+               "hot topics"]
 
 
 @pytest.fixture(scope="module")

@@ -35,12 +35,17 @@ def test_reply_rate_and_rank(browser: Any, studio: Studio) -> None:
     reply = "您好！毕业两年内的高校毕业生可申请就业补贴。\n\n请登录人社服务平台提交申请。"
     card.locator("textarea[name=text]").fill(reply)
     card.locator('[data-action="reply"]').click()
-    official.locator(f'#unit-replied [data-case-id="{case_id}"]').wait_for(timeout=10_000)
+    replied = official.locator(f'#unit-replied [data-case-id="{case_id}"]')
+    replied.wait_for(timeout=10_000)
+    quality = replied.locator(".reply-quality")  # staff only: about the message, nothing promised
+    assert quality.get_attribute("data-points") == "1"
+    assert (quality.locator('[data-indicator="addresses"]').text_content() or "").startswith("✓")
 
     viewer = phone_page(browser, errors, has_touch=True, timezone_id="Asia/Shanghai")
     viewer.goto(f"{studio.server.base}/board/ranking")
     assert ranking_cell(viewer, "人社局", "replied") == "1"
     assert ranking_cell(viewer, "人社局", "satisfaction_rate") == "—"
+    assert ranking_cell(viewer, "人社局", "reply_quality") == "1.0"
 
     viewer.goto(f"{studio.server.base}/board/cases/{case_id}")
     viewer.get_by_text("请登录人社服务平台提交申请。").wait_for(timeout=10_000)

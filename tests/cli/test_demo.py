@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from studio.board import records
+from studio.board import ranking, records, topics
+from studio.board.stats import week_of
 from studio.board.workdays import is_working_day
 from studio.cli.demo import LIVE_SLUG, holds_the_demo, moved_deadline, prepare
 from studio.cli.demo_media import VIDEO_URL
@@ -131,6 +132,20 @@ async def test_the_demo_guests_have_drawn_photos_and_the_live_event_a_video_link
         with Image.open(io.BytesIO(row["image"])) as image:
             assert (image.format, image.size) == ("JPEG", (400, 400))
     assert event["video_url"] == VIDEO_URL and VIDEO_URL.startswith("https://")
+async def test_the_demo_has_a_hot_topic_and_rated_replies(tmp_path: Path) -> None:
+    """The demo's week shows the school-gate traffic as a hot topic; its replies carry indicators."""
+    db = Database(str(tmp_path / "demo.db"))
+    await db.open()
+    try:
+        clock = SetClock(SEEDED)
+        await prepare(db, clock)
+        async with db.read() as conn:
+            hot = await topics.week_topics(conn, week_of(clock.now().date()), clock.now(), 5)
+            week = await ranking.weekly(conn, "2026-W10", clock.now())
+    finally:
+        await db.close()
+    assert any(topic["count"] >= 3 and "实验小学门口" in topic["title"] for topic in hot["topics"])
+    assert any(unit["reply_quality"] is not None for unit in week["units"])
 
 
 def test_a_deadline_moved_over_a_weekend_stays_on_a_working_day() -> None:
