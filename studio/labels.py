@@ -141,7 +141,7 @@ SCREEN_SHOW = {"on_air": "正在回答的问题", "message": "主持人发言", 
 NOTIFICATION_KIND = {
     "verify": "验证码", "approved": "审核通过", "answered": "现场回答", "case_opened": "转为诉求件",
     "accepted": "单位已接收", "replied": "单位已答复", "extended": "办理延期", "reopened": "重新办理",
-    "digest": "单位每日提醒",
+    "digest": "单位每日提醒", "urged": "督办通知",
 }
 """What a notification reports (``studio/notify/notices.py``), as staff and the message name it."""
 

@@ -21,6 +21,7 @@ from studio.clock import Clock
 from studio.errors import ApiError, invalid, number_text
 from studio.inputs import clean_text
 from studio.labels import FOLLOW_UP, SUPERVISION_KIND
+from studio.notify import notices
 from studio.shapes import unit_ref
 from studio.store import audit, cases
 from studio.store import supervision as rows
@@ -157,6 +158,11 @@ async def urge(db: Database, clock: Clock, staff: Staff, case_id: int,
                            action="case.urge", case_id=case_id, from_status=row["stage"],
                            to_status=row["stage"], after_text=text,
                            detail={"unit": row["unit_id"], "count": count})
+        await notices.queue_for_unit(
+            tx, row["unit_id"], kind="urged", subject=f"督办通知：第 {case_id} 号诉求（第 {count} 次）",
+            body=f"督查考评组就第 {case_id} 号诉求「{row['title']}」向{row['unit_name']}发出第 {count} 次督办通知：\n\n"
+                 f"{text}\n\n请尽快办理答复。",
+            link_path=f"/board/cases/{case_id}", at=stamp)
         return await record(tx, case_id)
 
 

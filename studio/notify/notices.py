@@ -119,6 +119,18 @@ async def _contact(tx: Tx, notice: Notice) -> Any:
             return await rows.verified_for_case(tx, notice.case_id)
 
 
+async def queue_for_unit(tx: Tx, unit_id: int, *, kind: str, subject: str, body: str, link_path: str,
+                         at: str) -> int | None:
+    """Queue an e-mail to unit ``unit_id``'s address (the one its daily digest goes to) in ``tx``;
+    its id, or ``None`` when the unit has no address. ``kind`` names it in the outbox."""
+    email = await rows.unit_email(tx, unit_id)
+    if not email:
+        return None
+    return await rows.insert_notification(
+        tx, kind=kind, channel="email", recipient=email, subject=SUBJECT_PREFIX + subject, body=body,
+        link_path=link_path, at=at, unit_id=unit_id)
+
+
 async def queue(tx: Tx, notice: Notice, at: str) -> int | None:
     """Queue the message of ``notice`` for the asker's verified contact in ``tx``; its id, or
     ``None`` when the asker left no verified contact (or it was purged)."""

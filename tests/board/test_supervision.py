@@ -167,3 +167,25 @@ def test_follow_ups_are_recorded_for_staff_only(studio: Studio) -> None:
     assert "约谈" not in str(body) and "电话督办" not in str(body)
     actions = [e["action"] for e in studio.admin.get(f"/api/board/cases/{made['id']}/audit").json()]
     assert actions.count("case.follow_up") == 2
+
+
+def test_an_urging_is_mailed_to_a_unit_with_an_address(studio: Studio) -> None:
+    """With the unit's e-mail set, an urging queues a 督办通知 carrying its text for the unit; a unit
+    without an address gets none (the console still shows it)."""
+    sup = supervisor(studio)
+    unit = studio.units["人社局"]
+    assert studio.admin.put(f"/api/units/{unit}/email", {"email": "renshe@example.gov.cn"}).status_code == 200
+    try:
+        made = board_case(studio, "小区门口路灯不亮")
+        make_overdue(studio, made["id"])
+        assert sup.post(f"/api/board/cases/{made['id']}/urge", {"text": "请三日内答复（内部）"}).status_code == 201
+        other = board_case(studio, "公交站台破损", unit="交通局")
+        make_overdue(studio, other["id"])
+        assert sup.post(f"/api/board/cases/{other['id']}/urge", {"text": "请尽快办理"}).status_code == 201
+        outbox = studio.admin.get("/api/notifications").json()["notifications"]
+    finally:
+        studio.admin.put(f"/api/units/{unit}/email", {"email": ""})
+    urged = [n for n in outbox if n["kind"] == "urged"]
+    assert [n["link_path"] for n in urged] == [f"/board/cases/{made['id']}"]
+    assert urged[0]["channel"] == "email" and "请三日内答复（内部）" in urged[0]["text"]
+    assert urged[0]["subject"].startswith("【网络问政】督办通知")

@@ -38,6 +38,9 @@ class StaffClient:
     def post(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
         return self.client.post(path, json=body or {}, headers={"X-CSRF-Token": self.csrf})
 
+    def put(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
+        return self.client.put(path, json=body or {}, headers={"X-CSRF-Token": self.csrf})
+
     def get(self, path: str) -> httpx.Response:
         return self.client.get(path)
 
