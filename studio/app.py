@@ -257,6 +257,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/board/overdue", board_api.overdue),
             Route("/api/board/cases/{id:int}/audit", board_api.case_audit),
             Route("/api/board/cases/{id:int}/rating", board_api.case_rating, methods=["POST"]),
+            Route("/api/board/cases/{id:int}/support", board_api.case_support, methods=["POST"]),
             Route("/api/board/cases/{id:int}/{action}", board_api.case_action, methods=["POST"]),
             Route("/api/board/calendar", board_api.calendar, methods=["GET", "POST"]),
             Route("/api/board/calendar/{day}", board_api.calendar_day, methods=["DELETE"]),

@@ -13,6 +13,7 @@ STATUS_OF_CODE = {
     "unauthenticated": 401,
     "bad_credentials": 401,
     "forbidden": 403,
+    "no_viewer": 403,
     "csrf": 403,
     "origin": 403,
     "not_found": 404,
@@ -23,6 +24,7 @@ STATUS_OF_CODE = {
     "not_accepting": 409,
     "claimed": 409,
     "nothing_to_learn": 409,
+    "withdrawn": 409,
     "too_large": 413,
     "too_fast": 429,
 }

@@ -40,7 +40,7 @@ async def load_facts(conn: Queryable, start: datetime, end: datetime) -> list[Ca
             unit_id=row["unit_id"], routed_at=routed, due_at=_time(row["due_at"]),
             is_open=row["status"] == "open", first_reply_at=_time(row["first_reply_at"]),
             first_reply_due=_time(row["first_reply_due"]),
-            ratings=tuple(ratings.get(row["id"], ())),
+            ratings=tuple(ratings.get(row["id"], ())), supports=int(row["supports"]),
         ))
     return facts
 
@@ -96,6 +96,7 @@ COLUMNS = [
     ("avg_reply_hours", "平均答复用时(小时)"), ("ratings", "评价数"),
     ("satisfied", "满意及基本满意数"), ("unsatisfied", "不满意数"),
     ("satisfaction_rate", "满意率(%)"), ("open_overdue", "超期未办结数"),
+    ("supported", "同问诉求数"), ("supports", "同问人次"),
 ]
 
 

@@ -15,7 +15,7 @@ from studio.board.life import RATING_LABELS, Rating, Rules, Stage, deadline
 from studio.clock import Clock
 from studio.shapes import DEFAULT_NICKNAME, unit_ref
 from studio.store import calendar as calendar_days
-from studio.store import cases, duty, meta
+from studio.store import cases, duty, meta, supports
 from studio.store.database import Queryable, Tx
 from studio.store.staff import staff_by_id
 from studio.store.units import unit_by_id
@@ -67,6 +67,7 @@ async def open_case_from_question(
     The timeline starts with the question's own times: received (asked),
     screened (approved by a moderator), then routed to the unit now, with the
     deadline counted from now; without a unit the case waits in the routing queue.
+    The question's +1s (its supporters and merged askers) become the case's 同问.
     """
     now = clock.now()
     stamp = now.isoformat()
@@ -85,6 +86,7 @@ async def open_case_from_question(
         await route_case(tx, case_id, unit_id, hard, now, actor="system")
     else:
         await cases.add_timeline(tx, case_id, "routing", "等待分派办理单位", stamp)
+    await supports.copy_question_votes(tx, question["id"], case_id)
     return case_id
 
 
@@ -153,6 +155,7 @@ def case_summary(row: Any, now: str) -> dict[str, Any]:
         "round": row["round"],
         "routed_at": row["routed_at"],
         "accepted_at": row["accepted_at"],
+        "supports": row["supports"],
     }
 
 

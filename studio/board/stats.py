@@ -18,6 +18,10 @@ Definitions (docs/board.md, "Statistics", says the same):
   every reply round counting once; none without ratings.
 - **open overdue**: the unit's open cases (any routing time) past their
   deadline at ``now``.
+- **supported** (同问诉求数): cohort cases at least one other person supports
+  (同问: a viewer's "我也遇到了", a merged asker); **supports** (同问人次): the
+  同问 on cohort cases, summed. Both as the cases stand now; neither changes
+  the order.
 
 The ranking orders units by on-time rate, then satisfaction rate (both
 descending, none last), then average time to reply (ascending, none last),
@@ -48,6 +52,7 @@ class CaseFacts:
     first_reply_at: datetime | None = None
     first_reply_due: datetime | None = None
     ratings: tuple[str, ...] = ()
+    supports: int = 0
 
 
 @dataclass(slots=True)
@@ -63,6 +68,8 @@ class UnitStats:
     satisfied: int = 0
     unsatisfied: int = 0
     open_overdue: int = 0
+    supported: int = 0
+    supports: int = 0
     rank: int = 0
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -97,6 +104,8 @@ class UnitStats:
             "unsatisfied": self.unsatisfied,
             "satisfaction_rate": pct(self.satisfaction_rate),
             "open_overdue": self.open_overdue,
+            "supported": self.supported,
+            "supports": self.supports,
         }
 
 
@@ -123,6 +132,9 @@ def unit_stats(facts: Iterable[CaseFacts], units: dict[int, str], *, start: date
         if not start <= case.routed_at < end:
             continue
         stats.received += 1
+        if case.supports:
+            stats.supported += 1
+            stats.supports += case.supports
         if case.first_reply_at is not None:
             stats.replied += 1
             stats.due += 1

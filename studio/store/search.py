@@ -54,12 +54,15 @@ INDEXED_DEPTH = 2
 def conditions(*, unit_id: int | None = None, category_id: int | None = None,
                subtree: Sequence[tuple[int, int]] = (), event_id: int | None = None,
                status: str | None = None, date_from: str | None = None,
-               date_to: str | None = None, now: str = "") -> Conditions:
+               date_to: str | None = None, now: str = "", min_support: int | None = None,
+               by_support: bool = False) -> Conditions:
     """The conditions of a search's filters (all of them must hold).
 
     ``subtree`` is the category and every category below it as ``(id, depth)``;
     ``status`` is ``open``, ``replied`` or ``overdue`` (open and due before
-    ``now``); ``date_from``/``date_to`` are inclusive days.
+    ``now``); ``date_from``/``date_to`` are inclusive days; ``min_support``
+    the fewest 同问. The index holds neither 同问 nor its order: with
+    ``min_support`` or ``by_support`` (sorting by it) the search goes through SQL.
     """
     found = Conditions()
     where, values, tags = found.where, found.values, found.tags
@@ -89,6 +92,12 @@ def conditions(*, unit_id: int | None = None, category_id: int | None = None,
         where.append("c.status = ?")
         values.append(status)
         tags.append(f"s{status}")
+    if min_support is not None:
+        where.append("c.supports >= ?")
+        values.append(min_support)
+        found.exact = False
+    if by_support:
+        found.exact = False
     if date_from:
         where.append("c.created_at >= ?")
         values.append(date_from)
@@ -183,7 +192,8 @@ async def page_from_sql(conn: Queryable, expression: str | None, found: Conditio
                         offset: int, limit: int) -> tuple[int, list[Any]]:
     """Total and one page through SQL conditions on ``cases`` (over the index's matches, if words).
 
-    Newest first; ``sort=relevance`` with words orders by BM25 first.
+    Newest first; ``sort=relevance`` with words orders by BM25 first, ``sort=support`` by
+    the most 同问 first.
     """
     values = list(found.values)
     source = "cases c"
@@ -200,6 +210,8 @@ async def page_from_sql(conn: Queryable, expression: str | None, found: Conditio
     order = "c.created_at DESC, c.id DESC"
     if expression is not None and sort == "relevance":
         order = "m.rank, " + order
+    elif sort == "support":
+        order = "c.supports DESC, " + order
     rows = await conn.fetchall(
         f"{CASE_COLUMNS} FROM {source} {CASE_JOINS}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
         [*values, limit, offset],

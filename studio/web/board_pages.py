@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from moderation.lifecycle import Role
 from studio.accounts import directory
+from studio.accounts.viewer import viewer_of
 from studio.board import (
     actions,
     categories,
@@ -19,19 +20,20 @@ from studio.board import (
     search,
     submissions,
     suggest,
+    support,
 )
 from studio.clock import FIRST_YEAR, LAST_YEAR
 from studio.desk import reasons
 from studio.errors import number_text
 from studio.events import manage
 from studio.runtime import studio_of
-from studio.web.pages import admin_session, not_found, render, staff_session, to_login
+from studio.web.pages import admin_session, not_found, render, staff_session, to_login, with_viewer
 
 
 async def new_case_page(request: Request) -> Response:
     async with studio_of(request.app).db.read() as conn:
         units = await directory.list_units(conn)
-    return render(request, "board_new.html", units=units)
+    return with_viewer(request, render(request, "board_new.html", units=units))
 
 
 async def track_page(request: Request) -> Response:
@@ -129,9 +131,12 @@ async def board_page(request: Request) -> Response:
 
 
 async def case_page(request: Request) -> Response:
+    """A public case; the viewer cookie given here is who its 同问 button counts."""
     app = studio_of(request.app)
+    viewer = viewer_of(request.cookies, app.viewer_signer)
     async with app.db.read() as conn:
         case = await records.public_case(conn, request.path_params["id"], app.clock.stamp())
+        supported = case is not None and await support.supported(conn, case["id"], viewer)
     if case is None:
         return not_found(request, "没有这条留言")
-    return render(request, "case.html", case=case)
+    return with_viewer(request, render(request, "case.html", case=case, supported=supported))

@@ -8,7 +8,7 @@ from typing import Any
 from studio.accounts.directory import Staff
 from studio.board import submissions
 from studio.clock import Clock
-from studio.store.database import Database
+from studio.store.database import Database, Tx
 from studio.store.submissions import insert_submission
 
 RATING_CODE = "ABCD2345"
@@ -33,3 +33,12 @@ async def new_case(db: Database, clock: Clock, moderator: Staff, text: str, *,
                                     max_chars=2000)
     case_id: int = view["case_id"]
     return case_id
+
+
+async def pending_submission(tx: Tx, clock: Clock, text: str) -> int:
+    """A direct submission waiting for review, written in ``tx``; its id."""
+    submission_id: int = await insert_submission(
+        tx, original_text=text, nickname="", unit_id=None, client_key=secrets.token_hex(8),
+        tracking_code=secrets.token_urlsafe(12), rating_code=RATING_CODE, address="",
+        flags="[]", submitted_at=clock.stamp())
+    return submission_id
