@@ -56,8 +56,8 @@ function askerActions(t, c) {
     }
     return null;
   }).filter(Boolean);
-  return h('section', { class: ['card', 'track-actions'], id: 'track-actions' },
-    h('h2', { class: 'card-title' }, '您现在可以'),
+  return h('section', { class: ['card', 'track-actions'], id: 'track-actions', 'aria-labelledby': 'track-actions-title' },
+    h('h2', { class: 'card-title', id: 'track-actions-title' }, '您现在可以'),
     h('p', { class: 'track-supports' }, h('strong', { id: 'track-supports' }, String(count)), ` ${SUPPORT.count || ''}`,
       count ? '：其他网友也遇到了同样的问题，同问人数随诉求件公开' : ''),
     items.length ? h('ul', { class: 'asker-actions' }, items)

@@ -3,7 +3,7 @@
 Each action runs in one write transaction: :func:`studio.board.life.decide`
 says whether it is allowed, the case row changes (through
 :mod:`studio.store.cases`), the public timeline and the audit log get their
-lines. Staff lists (routing queue, a unit's cases, overdue cases) live here too.
+lines, and the live trackers of the case's askers are nudged to read it again. Staff lists (routing queue, a unit's cases, overdue cases) live here too.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from studio.board.life import (
     parse_rating,
     public_status,
 )
+from studio.board.support import nudge_askers
 from studio.clock import Clock
 from studio.codes import same_secret
 from studio.errors import ApiError, invalid
@@ -137,6 +138,7 @@ async def act(db: Database, clock: Clock, staff: Staff, case_id: int, action: Ca
         await audit.record(tx, at=stamp, actor=staff.username, role=staff.role.value,
                            action=f"case.{action.value}", case_id=case_id, from_status=stage.value,
                            to_status=new_stage.value, after_text=after_text, detail=detail)
+        await nudge_askers(tx, case_id)
         return await staff_case(tx, case_id, stamp)
 
 
@@ -193,6 +195,7 @@ async def rate(db: Database, clock: Clock, case_id: int, body: dict[str, Any]) -
                            case_id=case_id, from_status=stage.value, to_status=new_stage.value,
                            after_text=comment or None,
                            detail={"rating": rating.value, "round": row["round"], **asker})
+        await nudge_askers(tx, case_id)
         case = await records.get_case(tx, case_id, stamp)
         assert case is not None
         return case

@@ -17,11 +17,12 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.lifecycle import Role
+from studio import channels
 from studio.board.life import Stage
 from studio.clock import Clock
 from studio.errors import ApiError
 from studio.store import audit, cases, supports
-from studio.store.database import Database, Queryable
+from studio.store.database import Database, Queryable, Tx
 
 
 async def support(db: Database, clock: Clock, case_id: int, supporter: str) -> dict[str, Any]:
@@ -47,6 +48,7 @@ async def support(db: Database, clock: Clock, case_id: int, supporter: str) -> d
             await audit.record(tx, at=stamp, actor="网友", role=Role.AUDIENCE.value,
                                action="case.support", case_id=case_id,
                                detail={"supports": count})
+            await nudge_askers(tx, case_id)
     return {"case_id": case_id, "supports": count, "supported": True, "counted": counted}
 
 
@@ -69,3 +71,10 @@ def asker_actions(case: dict[str, Any] | None, *, retractable: bool) -> list[str
     if case is not None and case.get("kind", "case") == "case" and case.get("stage") == Stage.REPLIED.value:
         actions.append("rate")
     return actions
+
+
+async def nudge_askers(tx: Tx, case_id: int) -> None:
+    """After a change to the case, the live trackers of its askers (the question it came from and
+    those merged into it) read their view again (``track.changed`` on each question's channel)."""
+    for question_id in await supports.asker_questions(tx, case_id):
+        tx.send(channels.question(question_id), {"type": "track.changed"})

@@ -65,3 +65,12 @@ async def asker_codes(conn: Queryable, case_id: int) -> list[Any]:
            SELECT q.rating_code, NULL, q.id FROM questions q JOIN cases c ON q.merged_into = c.question_id
              WHERE c.id = ? AND q.status = 'merged' AND q.rating_code IS NOT NULL AND q.rating_code != ''""",
         (case_id, case_id, case_id))
+
+
+async def asker_questions(conn: Queryable, case_id: int) -> list[int]:
+    """The live questions whose askers follow the case: the one it came from and those merged into it."""
+    rows = await conn.fetchall(
+        """SELECT question_id AS id FROM cases WHERE id = ? AND question_id IS NOT NULL
+           UNION SELECT q.id FROM questions q JOIN cases c ON q.merged_into = c.question_id
+           WHERE c.id = ?""", (case_id, case_id))
+    return [int(row["id"]) for row in rows]

@@ -235,3 +235,28 @@ def test_live_plus_ones_become_the_cases_support(studio: Studio) -> None:
         assert '<strong id="track-supports">1</strong>' in tracked
     with sqlite3.connect(studio.server.db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM case_supports WHERE case_id = ?", (case_id,)).fetchone()[0] == 1
+
+
+def test_a_live_question_merged_on_the_desk_rates_the_case(studio: Studio) -> None:
+    """A question merged on the desk into one that becomes a case: its asker counts as a 同问, their
+    tracker shows the case with 评价 once replied, and their rating code rates it."""
+    slug = studio.new_event()
+    kept = studio.ask(slug, "老城区的自来水最近有异味，能否检测一下？", unit=studio.units["人社局"])
+    repeat = studio.ask(slug, "老城区自来水有异味，请检测水质")
+    merged = studio.mod1.act(studio.question(slug, repeat["question_id"]), "merge", into=kept["question_id"])
+    assert merged.status_code == 200, merged.text
+    assert studio.mod1.act(studio.question(slug, kept["question_id"]), "approve").status_code == 200
+    assert studio.admin.post(f"/api/events/{slug}/close").status_code == 200
+    with studio.server.http() as client:
+        view = client.get(f"/api/track/{repeat['tracking_code']}").json()
+        case_id = view["case"]["id"]
+        assert view["case"]["supports"] == 1 and view["actions"] == []
+    for action, fields in (("accept", {}), ("reply", {"text": "已安排水务部门采样检测。"})):
+        assert studio.guest1.post(f"/api/board/cases/{case_id}/{action}", fields).status_code == 200
+    with studio.server.http() as client:
+        assert client.get(f"/api/track/{repeat['tracking_code']}").json()["actions"] == ["rate"]
+        rated = client.post(f"/api/board/cases/{case_id}/rating",
+                            json={"code": repeat["rating_code"], "rating": "basically_satisfied"})
+        assert rated.status_code == 200, rated.text
+        assert rated.json()["stage"] == "closed"
+        assert client.get(f"/api/track/{repeat['tracking_code']}").json()["actions"] == []

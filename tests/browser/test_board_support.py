@@ -121,3 +121,42 @@ def test_merging_keeps_both_askers_codes(browser: Any, studio: Studio) -> None:
         moderator.context.close()
         phone.context.close()
     assert errors == []
+
+
+def test_the_live_tracker_shows_the_case_and_what_its_asker_can_do(browser: Any, studio: Studio) -> None:
+    """A question merged on the desk into one that became a case: the asker's open tracker shows
+    2 人同问 (their voice and a viewer's +1), and the unit's reply brings 评价 without a reload;
+    their rating code rates the case."""
+    slug = studio.new_event()
+    kept = studio.ask(slug, "菜市场周边的流动摊贩占道，早高峰过不去", unit=studio.units["交通局"])
+    repeat = studio.ask(slug, "菜市场门口流动摊贩占道严重")
+    assert studio.mod1.act(studio.question(slug, repeat["question_id"]), "merge",
+                           into=kept["question_id"]).status_code == 200
+    assert studio.mod1.act(studio.question(slug, kept["question_id"]), "approve").status_code == 200
+    assert studio.admin.post(f"/api/events/{slug}/close").status_code == 200
+    with studio.server.http() as client:
+        case_id = client.get(f"/api/track/{kept['tracking_code']}").json()["case"]["id"]
+    assert studio.guest2.post(f"/api/board/cases/{case_id}/accept").status_code == 200
+
+    errors: list[str] = []
+    neighbour = phone_page(browser, errors, timezone_id="Asia/Shanghai")
+    phone = phone_page(browser, errors, has_touch=True, timezone_id="Asia/Shanghai")
+    try:
+        phone.goto(f"{studio.server.base}/track/{repeat['tracking_code']}")
+        phone.locator("#track-actions", has_text="暂时无需您操作").wait_for(timeout=10_000)
+        assert phone.locator("#track-supports").inner_text() == "1"
+        neighbour.goto(f"{studio.server.base}/board/cases/{case_id}")
+        neighbour.click("#support-button")
+        neighbour.locator("#support-button[disabled]").wait_for(timeout=10_000)
+        phone.locator("#track-supports", has_text="2").wait_for(timeout=10_000)
+        assert studio.guest2.post(f"/api/board/cases/{case_id}/reply",
+                                  {"text": "已联合市场监管部门设置疏导点。"}).status_code == 200
+        phone.locator('[data-asker-action="rate"] a').click()
+        phone.fill("#rating-code", repeat["rating_code"])
+        phone.check('input[name="rating"][value="satisfied"]')
+        phone.click("#rating-submit")
+        phone.locator("#case-stage[data-stage='closed']").wait_for(timeout=10_000)
+    finally:
+        neighbour.context.close()
+        phone.context.close()
+    assert errors == []
