@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
 
-import httpx
 import pytest
 
 from studio.accounts.directory import Staff
@@ -18,43 +15,15 @@ from studio.clock import Clock
 from studio.errors import ApiError
 from studio.store import cases
 from studio.store.database import Database
-from support.cases import new_case, pending_submission
-from support.clients import Studio, recv_until
+from support.cases import case_viewer, new_case, open_case, pending_submission, submit_message
+from support.clients import Studio, recv_until, running_studio
 from support.people import People
-
-
-def submit(client: httpx.Client, text: str) -> dict[str, Any]:
-    """A netizen's direct submission through the API; its receipt."""
-    answer = client.post("/api/board/submissions", json={"text": text, "client_key": str(uuid.uuid4())})
-    assert answer.status_code == 201, answer.text
-    receipt: dict[str, Any] = answer.json()
-    return receipt
-
-
-def open_case(studio: Studio, text: str, unit: str = "交通局") -> tuple[int, dict[str, Any]]:
-    """A submission approved and routed to ``unit``: the case id and the asker's receipt."""
-    with studio.server.http() as client:
-        receipt = submit(client, text)
-    approved = studio.mod1.post(f"/api/board/submissions/{receipt['submission_id']}/approve",
-                                {"unit": studio.units[unit]})
-    assert approved.status_code == 200, approved.text
-    case_id: int = approved.json()["case_id"]
-    return case_id, receipt
-
-
-@contextmanager
-def viewer(studio: Studio, case_id: int) -> Iterator[httpx.Client]:
-    """A browser-like client that opened the case page (and so holds a viewer cookie)."""
-    with studio.server.http() as client:
-        assert client.get(f"/board/cases/{case_id}").status_code == 200
-        assert "studio_viewer" in client.cookies
-        yield client
 
 
 def test_two_viewers_count_two_and_a_repeat_counts_once(studio: Studio) -> None:
     """Two viewers' 同问 count two, a repeat is not counted; the API, page, list and audit agree."""
     case_id, _ = open_case(studio, "夜里十点后小区门口的路灯全部熄灭，行人摔倒过好几次")
-    with viewer(studio, case_id) as first, viewer(studio, case_id) as second:
+    with case_viewer(studio, case_id) as first, case_viewer(studio, case_id) as second:
         one = first.post(f"/api/board/cases/{case_id}/support")
         assert one.status_code == 200, one.text
         assert one.json() == {"case_id": case_id, "supports": 1, "supported": True, "counted": True}
@@ -79,7 +48,7 @@ def test_a_client_without_a_viewer_cookie_is_refused(studio: Studio) -> None:
         assert refused.status_code == 403 and refused.json()["error"]["code"] == "no_viewer"
         client.cookies.set("studio_viewer", "forged.value")
         assert client.post(f"/api/board/cases/{case_id}/support").json()["error"]["code"] == "no_viewer"
-    with viewer(studio, case_id) as client:
+    with case_viewer(studio, case_id) as client:
         missing = client.post("/api/board/cases/999999999/support")
         assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 
@@ -92,7 +61,7 @@ def test_sort_and_filter_by_support(studio: Studio) -> None:
     none, _ = open_case(studio, f"{word} 垃圾站夏天异味")
     for case_id, count in ((little, 1), (much, 3)):
         for _ in range(count):
-            with viewer(studio, case_id) as client:
+            with case_viewer(studio, case_id) as client:
                 assert client.post(f"/api/board/cases/{case_id}/support").status_code == 200
     with studio.server.http() as client:
         ranked = client.get("/api/board/cases", params={"q": word, "sort": "support"}).json()
@@ -115,8 +84,7 @@ def test_merging_keeps_both_askers_codes(studio: Studio) -> None:
     """A near-duplicate merged into an open case: both tracking codes show the case, its asker counts
     as a 同问, and both rating codes rate it (the merged asker round 1, the first asker round 2)."""
     case_id, first = open_case(studio, "学校门口早上违停严重，接送孩子的车开不进去，希望交警管一管")
-    with studio.server.http() as client:
-        second = submit(client, "学校门口早上违停严重，接送孩子的车都开不进去，希望管一管")
+    second = submit_message(studio, "学校门口早上违停严重，接送孩子的车都开不进去，希望管一管")
     queued = next(s for s in studio.mod1.get("/api/board/submissions").json()
                   if s["id"] == second["submission_id"])
     assert [c["id"] for c in queued["merge_candidates"]] == [case_id]
@@ -169,8 +137,7 @@ def test_merging_keeps_both_askers_codes(studio: Studio) -> None:
 
 def test_merge_refusals(studio: Studio) -> None:
     """Merging names an open public case: a missing id is 400, an unknown one 404, a closed one 409."""
-    with studio.server.http() as client:
-        receipt = submit(client, "河道里垃圾很多，希望清理")
+    receipt = submit_message(studio, "河道里垃圾很多，希望清理")
     path = f"/api/board/submissions/{receipt['submission_id']}/merge"
     assert studio.mod1.post(path, {}).json()["error"]["field"] == "case"
     assert studio.mod1.post(path, {"case": "7"}).status_code == 400
@@ -260,3 +227,16 @@ def test_a_live_question_merged_on_the_desk_rates_the_case(studio: Studio) -> No
         assert rated.status_code == 200, rated.text
         assert rated.json()["stage"] == "closed"
         assert client.get(f"/api/track/{repeat['tracking_code']}").json()["actions"] == []
+
+
+def test_support_takes_the_live_vote_limits(tmp_path: Path) -> None:
+    """With limits on, a viewer's 同问 beyond the +1 burst is 429 ``too_fast`` with ``retry_after``."""
+    with running_studio(tmp_path, env={"STUDIO_RATE_LIMITS": "true", "STUDIO_VOTE_BURST": "2",
+                                       "STUDIO_VOTES_PER_MINUTE": "1"}) as limited:
+        ids = [open_case(limited, f"第 {n} 件：限流时的同问")[0] for n in range(3)]
+        with case_viewer(limited, ids[0]) as client:
+            assert [client.post(f"/api/board/cases/{n}/support").status_code for n in ids[:2]] == [200, 200]
+            refused = client.post(f"/api/board/cases/{ids[2]}/support")
+            assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_fast"
+            assert refused.json()["error"]["retry_after"] > 0
+            assert client.get(f"/api/board/cases/{ids[2]}").json()["supports"] == 0

@@ -3,21 +3,12 @@ the board console, and both askers follow and rate the one case with their own c
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from support.browser import SCREENSHOTS, log_in, phone_page
+from support.cases import submit_message
 from support.clients import Studio
 from support.servers import STAFF_PASSWORD
-
-
-def submit(studio: Studio, text: str) -> dict[str, Any]:
-    """A netizen's board message sent through the API; its receipt."""
-    with studio.server.http() as client:
-        answer = client.post("/api/board/submissions", json={"text": text, "client_key": str(uuid.uuid4())})
-    assert answer.status_code == 201, answer.text
-    receipt: dict[str, Any] = answer.json()
-    return receipt
 
 
 def support_count(page: Any) -> str:
@@ -28,7 +19,7 @@ def support_count(page: Any) -> str:
 def test_two_viewers_count_two_and_a_repeat_counts_once(browser: Any, studio: Studio) -> None:
     """Two phones press 我也遇到了 on a case: it shows 2 人同问; pressing again (a repeat request from
     the first phone) still counts 2, and the board list shows the count."""
-    receipt = submit(studio, "江边步道的护栏松动了，晚上散步的人很多，存在安全隐患")
+    receipt = submit_message(studio, "江边步道的护栏松动了，晚上散步的人很多，存在安全隐患")
     approved = studio.mod1.post(f"/api/board/submissions/{receipt['submission_id']}/approve",
                                 {"unit": studio.units["交通局"]})
     case_id = approved.json()["case_id"]
@@ -73,11 +64,11 @@ def test_merging_keeps_both_askers_codes(browser: Any, studio: Studio) -> None:
     tracking page shows that case and 1 人同问; after the reply the merged asker rates 不满意 with
     their code, and after the second reply the first asker rates 满意 with theirs."""
     text = "新区第二小学放学时门口没有交警，家长的车把路堵死了，希望安排警力疏导"
-    first = submit(studio, text)
+    first = submit_message(studio, text)
     approved = studio.mod1.post(f"/api/board/submissions/{first['submission_id']}/approve",
                                 {"unit": studio.units["交通局"]})
     case_id = approved.json()["case_id"]
-    second = submit(studio, "新区第二小学放学的时候门口没有交警，家长的车把路都堵死了")
+    second = submit_message(studio, "新区第二小学放学的时候门口没有交警，家长的车把路都堵死了")
 
     errors: list[str] = []
     moderator = log_in(browser, studio.server, "mod1", STAFF_PASSWORD, "/studio/board", errors)
