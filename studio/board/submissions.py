@@ -17,7 +17,7 @@ from moderation.lifecycle import Role
 from studio.accounts.directory import Staff, resolve_unit
 from studio.board import records
 from studio.board.life import Stage
-from studio.board.support import asker_actions
+from studio.board.support import asker_actions, nudge_askers
 from studio.clock import Clock
 from studio.codes import new_rating_code, same_secret
 from studio.desk import reasons
@@ -227,6 +227,7 @@ async def _merge(tx: Tx, row: Any, staff: Staff, body: dict[str, Any], stamp: st
     await supports.add_support(tx, case_id, row["viewer_key"] or f"asker:submission:{submission_id}", stamp)
     count = await supports.supports_of(tx, case_id)
     await cases.add_timeline(tx, case_id, "merged", f"合并网友的相同留言，共 {count} 人同问", stamp)
+    await nudge_askers(tx, case_id)
     await audit.record(tx, at=stamp, actor=staff.username, role=staff.role.value, action="board.merge",
                        case_id=case_id, from_status="pending", to_status="merged",
                        before_text=row["original_text"],
