@@ -193,16 +193,18 @@ async def page_from_sql(conn: Queryable, expression: str | None, found: Conditio
     """Total and one page through SQL conditions on ``cases`` (over the index's matches, if words).
 
     Newest first; ``sort=relevance`` with words orders by BM25 first, ``sort=support`` by
-    the most 同问 first.
+    the most 同问 first. The page is chosen by id (narrow index entries, not whole rows),
+    then its rows are read.
     """
     values = list(found.values)
     source = "cases c"
     if expression is not None:
         # CROSS JOIN keeps the index as the outer loop: otherwise SQLite may walk a
-        # filter's index and run the MATCH once per case.
+        # filter's index and run the MATCH once per case. Each match is looked up in
+        # cases_narrow (every column a condition or an order names), not in the wide rows.
         where, bounds = _range(found.low, found.high)
         source = (f"(SELECT rowid % {KEY_SCALE} AS id, rank FROM case_fts WHERE case_fts MATCH ?{where}) m "
-                  "CROSS JOIN cases c ON c.id = m.id")
+                  "CROSS JOIN cases c INDEXED BY cases_narrow ON c.id = m.id")
         values = [expression, *bounds, *values]
     clause = (" WHERE " + " AND ".join(found.where)) if found.where else ""
     total_row = await conn.fetchone(f"SELECT COUNT(*) AS n FROM {source}{clause}", values)
@@ -212,8 +214,6 @@ async def page_from_sql(conn: Queryable, expression: str | None, found: Conditio
         order = "m.rank, " + order
     elif sort == "support":
         order = "c.supports DESC, " + order
-    rows = await conn.fetchall(
-        f"{CASE_COLUMNS} FROM {source} {CASE_JOINS}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
-        [*values, limit, offset],
-    )
-    return total, rows
+    ids = await conn.fetchall(f"SELECT c.id FROM {source}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
+                              [*values, limit, offset])
+    return total, await listed_cases(conn, [int(row["id"]) for row in ids])

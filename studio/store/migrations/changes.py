@@ -113,7 +113,9 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (unit_id, category_id)
     );
     """,
-    # 同问 on board cases: one row per (case, supporter), the count kept on the case; a
+    # 同问 on board cases: one row per (case, supporter), the count kept on the case (the board's
+    # lists sort and filter on it: cases_listed; cases_narrow holds every column a search filters
+    # on, so a search through SQL reads it instead of the wide rows, studio/store/search.py); a
     # submission merged into a case (merged_at, case_id) and the viewer who sent it. Supporters of
     # event cases start with the +1s their question had.
     """
@@ -124,7 +126,9 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (case_id, supporter)
     );
     ALTER TABLE cases ADD COLUMN supports INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX cases_supports ON cases(supports, created_at, id);
+    CREATE INDEX cases_listed ON cases(withdrawn_at, supports, created_at);
+    CREATE INDEX cases_narrow ON cases(id, withdrawn_at, supports, created_at, status, due_at, unit_id,
+                                       category_id, event_id);
     ALTER TABLE board_submissions ADD COLUMN merged_at TEXT;
     ALTER TABLE board_submissions ADD COLUMN viewer_key TEXT NOT NULL DEFAULT '';
     INSERT OR IGNORE INTO case_supports (case_id, supporter, at)
