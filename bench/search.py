@@ -6,7 +6,7 @@ index and its triggers are the production ones), loads the category tree
 is resampled from the real messages and replies of the sample: a real title,
 a body of real sentences drawn from random messages up to the length of a
 random real message, and, for 70% of cases, a reply built the same way from
-real replies. Cases get one of 118 units, a level-3 category under the
+real replies. Cases get one of 118 units, 同问 (20% of cases: a Pareto count, 1 to 500), a level-3 category under the
 source message's level-1 category when it has one (else a random one), a
 status (70% replied), a creation time spread over two years and, for 5%, one
 of 20 events. Then it times ``studio.board.search.search_cases`` — the function
@@ -99,6 +99,7 @@ async def build(db: Database, cases: int, rng: random.Random) -> dict[str, Any]:
             (f"ev-{i}", f"访谈 {i}", now, now, now)) for i in range(20)]
     start = datetime.fromisoformat("2024-01-01T08:00:00+08:00")
     every_leaf = [leaf for group in leaves.values() for leaf in group]
+    voices = random.Random(7)  # 同问 counts from their own generator: the cases stay those of ``rng``
     began = time.perf_counter()
     for first in range(0, cases, 5000):
         async with db.write() as tx:
@@ -109,12 +110,13 @@ async def build(db: Database, cases: int, rng: random.Random) -> dict[str, Any]:
                 category = rng.choice(leaves.get(source.get("category", ""), every_leaf))
                 case_id = await tx.insert(
                     """INSERT INTO cases (kind, origin, status, title, text, unit_id, hard, event_id,
-                       created_at, due_at, replied_at, category_id)
-                       VALUES ('case', 'import', ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)""",
+                       created_at, due_at, replied_at, category_id, supports)
+                       VALUES ('case', 'import', ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)""",
                     ("replied" if replied else "open", source["title"], body(), rng.choice(units),
                      rng.choice(events) if rng.random() < 0.05 else None, created.isoformat(),
                      (created + timedelta(days=5)).isoformat(),
-                     (created + timedelta(days=3)).isoformat() if replied else None, category),
+                     (created + timedelta(days=3)).isoformat() if replied else None, category,
+                     min(500, int(voices.paretovariate(1.2))) if voices.random() < 0.2 else 0),
                 )
                 if replied:
                     await tx.execute(
@@ -253,6 +255,11 @@ async def main() -> None:
                 ("3-4 chars + unit", lambda: {"q": long(), "unit": str(rng.choice(units))}),
                 ("1 char, no filter", lambda: {"q": one()}),
                 ("no words, unit + status (list)", lambda: {"unit": str(rng.choice(units)), "status": "open"}),
+                ("no words, most 同问 first", lambda: {"sort": "support"}),
+                ("no words, 5+ 同问", lambda: {"min_support": "5"}),
+                ("no words, unit, most 同问 first", lambda: {"unit": str(rng.choice(units)), "sort": "support"}),
+                ("2 chars, most 同问 first", lambda: {"q": two(), "sort": "support"}),
+                ("2 chars + 5+ 同问", lambda: {"q": two(), "min_support": "5"}),
             ]
             print(f"\n{args.queries} queries per scenario; times in ms (parse + count + page of 20 + highlight)\n")
             print("| scenario | median | p95 | max | median matches |")

@@ -4,6 +4,8 @@ import { labels } from './labels.js';
 import { LiveSocket, bindBanner } from './live.js';
 
 const TIMELINE = labels.question_timeline || {};
+const SUPPORT = labels.support || {};
+const ASKER = labels.asker_action || {};
 
 const root = document.getElementById('track');
 const code = root.dataset.trackingCode;
@@ -39,6 +41,27 @@ function time(s) {
 
 function card(title, ...children) {
   return h('section', { class: 'card' }, h('h2', { class: 'card-title' }, title), ...children);
+}
+
+// What the asker can do now on the board case (t.actions, as templates/_asker_actions.html shows
+// them): each action has its branch here; an action added to studio.board.support.asker_actions
+// gets one too.
+function askerActions(t, c) {
+  const count = c.supports || 0;
+  const items = (t.actions || []).map((action) => {
+    if (action === 'rate') {
+      return h('li', { dataset: { askerAction: action } },
+        h('a', { class: 'btn primary', href: `/board/cases/${encodeURIComponent(c.id)}#rating` }, ASKER.rate || action),
+        h('span', { class: 'hint' }, '办理单位已答复：凭您的评价码评价本轮答复（不满意将重新办理一次）。'));
+    }
+    return null;
+  }).filter(Boolean);
+  return h('section', { class: ['card', 'track-actions'], id: 'track-actions', 'aria-labelledby': 'track-actions-title' },
+    h('h2', { class: 'card-title', id: 'track-actions-title' }, '您现在可以'),
+    h('p', { class: 'track-supports' }, h('strong', { id: 'track-supports' }, String(count)), ` ${SUPPORT.count || ''}`,
+      count ? '：其他网友也遇到了同样的问题，同问人数随诉求件公开' : ''),
+    items.length ? h('ul', { class: 'asker-actions' }, items)
+      : h('p', { class: 'muted' }, `暂时无需您操作${c.status === 'open' ? '：办理单位答复后，可凭评价码评价' : ''}。`));
 }
 
 function render(t) {
@@ -86,6 +109,7 @@ function render(t) {
         h('div', null, h('dt', null, '办理状态'), h('dd', null, CASE_STATUS[c.status] || c.status || '')),
         c.due_at ? h('div', null, h('dt', null, '办理时限'), h('dd', null, `${fmtDateTime(c.due_at)} 前`)) : null),
       h('p', null, h('a', { class: 'btn', href: `/board/cases/${encodeURIComponent(c.id)}` }, '查看办理详情'))));
+    if (c.kind !== 'post') out.push(askerActions(t, c));
   }
 
   let aired = false;

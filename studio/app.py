@@ -275,6 +275,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/studio/supervision", supervision.console_page),
             Route("/studio/supervision/report", supervision.report_page),
             Route("/studio/supervision/report.xlsx", supervision.report_xlsx),
+            Route("/api/board/cases/{id:int}/support", board_api.case_support, methods=["POST"]),
             Route("/api/board/cases/{id:int}/{action}", board_api.case_action, methods=["POST"]),
             Route("/api/board/calendar", board_api.calendar, methods=["GET", "POST"]),
             Route("/api/board/calendar/{day}", board_api.calendar_day, methods=["DELETE"]),

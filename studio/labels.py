@@ -82,6 +82,7 @@ ACTION = {
     "duty.set": "安排轮值",
     "case.rate": "满意度评价", "unit.create": "新增单位", "staff.create": "新增账号",
     "case.urge": "督办", "case.follow_up": "督办跟进",
+    "case.support": "同问", "board.merge": "合并留言",
 }
 """What someone did: question actions (the desk's and the officials') and audit-log actions."""
 
@@ -108,7 +109,7 @@ CASE_TIMELINE = {
     "transferred": "已转办", "replied": "已回复", "answered": "现场回答", "overdue": "已超期",
     "extended": "已延期", "open": "办理中", "created": "已受理", "posted": "已发布",
     "screened": "审核通过", "archived": "转入留言板", "routing": "待分派", "accepted": "单位已接收",
-    "returned": "单位退回（非本单位职责）", "reopened": "重新办理", "urged": "已督办",
+    "returned": "单位退回（非本单位职责）", "reopened": "重新办理", "urged": "已督办", "merged": "合并同问",
 }
 """The kinds of lines on a case's public timeline."""
 
@@ -134,6 +135,11 @@ FOLLOW_UP = {"call": "电话督办", "meeting": "约谈"}
 
 SUPERVISION_KIND = {"overdue": "超期未办结", "unsatisfied": "不满意"}
 """Why a case is on the supervision console."""
+SUPPORT = {"action": "我也遇到了", "done": "已同问", "count": "人同问", "merged": "已合并（同问）"}
+"""同问 on a board case: the button, after pressing it, the count's unit, a merged message's status."""
+
+ASKER_ACTION = {"withdraw": "撤回留言", "rate": "满意度评价"}
+"""What an asker can do on their tracking page (``studio.board.support.asker_actions``)."""
 
 SCREEN_SHOW = {"on_air": "正在回答的问题", "message": "主持人发言", "question": "一条已答问答"}
 """What the big screen can show, as the desk names the choice (``studio/events/screen.py``)."""
@@ -182,5 +188,7 @@ def client_labels(*, staff: bool) -> dict[str, Any]:
         "flag_detail": FLAG_DETAIL,
         "word_category": WORD_CATEGORY,
         "screen_show": SCREEN_SHOW,
+        "support": SUPPORT,
+        "asker_action": ASKER_ACTION,
     }
     return every if staff else {name: names for name, names in every.items() if name not in STAFF_ONLY}

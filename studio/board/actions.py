@@ -3,7 +3,7 @@
 Each action runs in one write transaction: :func:`studio.board.life.decide`
 says whether it is allowed, the case row changes (through
 :mod:`studio.store.cases`), the public timeline and the audit log get their
-lines. Staff lists (routing queue, a unit's cases, overdue cases) live here too.
+lines, and the live trackers of the case's askers are nudged to read it again. Staff lists (routing queue, a unit's cases, overdue cases) live here too.
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ from studio.board.life import (
     public_status,
 )
 from studio.board.quality import add_quality
+from studio.board.support import nudge_askers
 from studio.clock import Clock
 from studio.codes import same_secret
 from studio.errors import ApiError, invalid
 from studio.inputs import clean_text
 from studio.notify import notices
-from studio.store import audit, cases
+from studio.store import audit, cases, supports
 from studio.store.database import Database, Queryable
 
 MAX_REPLY_CHARS = 10_000
@@ -46,6 +47,19 @@ async def _case_for(tx: Queryable, case_id: int) -> Any:
     if row["withdrawn_at"]:
         raise ApiError("not_allowed", "这件诉求已撤回复核，复核通过后才能继续办理")
     return row
+
+
+async def _asker_of(tx: Queryable, case_id: int, code: str) -> dict[str, Any]:
+    """Whose rating code ``code`` is (``{}``: the case's own; else the merged submission or
+    question), every code compared in constant time; 403 ``bad_rating_code`` when none matches."""
+    found: dict[str, Any] | None = None
+    for asker in await supports.asker_codes(tx, case_id):
+        if same_secret(asker["code"], code, ignore_case=True) and found is None:
+            found = ({"merged_submission": asker["submission_id"]} if asker["submission_id"]
+                     else {"merged_question": asker["question_id"]} if asker["question_id"] else {})
+    if found is None:
+        raise ApiError("bad_rating_code", "评价码不正确，请核对提问时获得的评价码", http_status=403)
+    return found
 
 
 async def act(db: Database, clock: Clock, staff: Staff, case_id: int, action: CaseAction,
@@ -130,6 +144,7 @@ async def act(db: Database, clock: Clock, staff: Staff, case_id: int, action: Ca
         await audit.record(tx, at=stamp, actor=staff.username, role=staff.role.value,
                            action=f"case.{action.value}", case_id=case_id, from_status=stage.value,
                            to_status=new_stage.value, after_text=after_text, detail=detail)
+        await nudge_askers(tx, case_id)
         return await staff_case(tx, case_id, stamp, quality=False)
 
 
@@ -139,6 +154,10 @@ def _day(value: str | None) -> str:
 
 async def rate(db: Database, clock: Clock, case_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """The asker rates the current reply round with their rating code.
+
+    Any of the case's askers rates it with their own code: the case's, or that of
+    a message merged into it (a board submission, or a live question merged into
+    the case's question); each round is rated once, whoever rates it.
 
     403 ``bad_rating_code`` for a wrong code; 409 ``already_rated`` when this
     round is rated; 409 ``not_allowed`` before any reply. 不满意 on the first
@@ -157,10 +176,7 @@ async def rate(db: Database, clock: Clock, case_id: int, body: dict[str, Any]) -
     comment = comment.strip()
     async with db.write() as tx:
         row = await _case_for(tx, case_id)
-        expected = row["rating_code"] or ""
-        if not expected or not same_secret(expected, code.strip(), ignore_case=True):
-            raise ApiError("bad_rating_code", "评价码不正确，请核对提问时获得的评价码",
-                           http_status=403)
+        asker = await _asker_of(tx, case_id, code.strip())
         stage = Stage(row["stage"])
         if await cases.round_rated(tx, case_id, row["round"]) or stage is Stage.CLOSED:
             raise ApiError("already_rated", "本轮答复已经评价过了", http_status=409)
@@ -185,7 +201,8 @@ async def rate(db: Database, clock: Clock, case_id: int, body: dict[str, Any]) -
         await audit.record(tx, at=stamp, actor="网友", role=Role.AUDIENCE.value, action="case.rate",
                            case_id=case_id, from_status=stage.value, to_status=new_stage.value,
                            after_text=comment or None,
-                           detail={"rating": rating.value, "round": row["round"]})
+                           detail={"rating": rating.value, "round": row["round"], **asker})
+        await nudge_askers(tx, case_id)
         case = await records.get_case(tx, case_id, stamp)
         assert case is not None
         return case

@@ -47,7 +47,7 @@ async def load_facts(conn: Queryable, start: datetime, end: datetime) -> list[Ca
             unit_id=row["unit_id"], routed_at=routed, due_at=_time(row["due_at"]),
             is_open=row["status"] == "open", first_reply_at=_time(row["first_reply_at"]),
             first_reply_due=_time(row["first_reply_due"]),
-            ratings=tuple(ratings.get(row["id"], ())),
+            ratings=tuple(ratings.get(row["id"], ())), supports=int(row["supports"]),
             quality_points=None if found is None else found.points,
             boilerplate=found is not None and found.boilerplate,
         ))
@@ -106,6 +106,7 @@ COLUMNS = [
     ("satisfied", "满意及基本满意数"), ("unsatisfied", "不满意数"),
     ("satisfaction_rate", "满意率(%)"), ("open_overdue", "超期未办结数"),
     ("reply_quality", f"答复质量(满分{MAX_POINTS})"), ("boilerplate", "套话答复数"),
+    ("supported", "同问诉求数"), ("supports", "同问人次"),
 ]
 
 

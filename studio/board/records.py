@@ -17,7 +17,7 @@ from studio.desk import photos as message_photos
 from studio.notify import notices
 from studio.shapes import DEFAULT_NICKNAME, unit_ref
 from studio.store import calendar as calendar_days
-from studio.store import cases, duty, meta
+from studio.store import cases, duty, meta, supports
 from studio.store.database import Queryable, Tx
 from studio.store.staff import staff_by_id
 from studio.store.units import unit_by_id
@@ -69,6 +69,7 @@ async def open_case_from_question(
     The timeline starts with the question's own times: received (asked),
     screened (approved by a moderator), then routed to the unit now, with the
     deadline counted from now; without a unit the case waits in the routing queue.
+    The question's +1s (its supporters and merged askers) become the case's 同问.
     """
     now = clock.now()
     stamp = now.isoformat()
@@ -88,6 +89,7 @@ async def open_case_from_question(
     else:
         await cases.add_timeline(tx, case_id, "routing", "等待分派办理单位", stamp)
     await notices.queue(tx, notices.CaseOpened(case_id), stamp)
+    await supports.copy_question_votes(tx, question["id"], case_id)
     return case_id
 
 
@@ -156,6 +158,7 @@ def case_summary(row: Any, now: str) -> dict[str, Any]:
         "round": row["round"],
         "routed_at": row["routed_at"],
         "accepted_at": row["accepted_at"],
+        "supports": row["supports"],
     }
 
 

@@ -32,7 +32,8 @@ MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 100
 MAX_PAGE = 10_000
 STATUSES = ("open", "replied", "overdue")
-SORTS = ("relevance", "date")
+SORTS = ("relevance", "date", "support")
+MAX_SUPPORT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class BoardQuery:
     date_from: str | None = None
     date_to: str | None = None
     event: str | None = None
+    min_support: int | None = None
     sort: str = "date"
     page: int = 1
     per_page: int = PER_PAGE
@@ -56,7 +58,8 @@ class BoardQuery:
         values = {
             "q": self.q, "unit": self.unit, "category": self.category, "status": self.status,
             "from": self.date_from, "to": self.date_to, "event": self.event,
-            "sort": self.sort if self.q else None, "page": self.page,
+            "min_support": self.min_support,
+            "sort": self.sort if (self.q or self.sort == "support") else None, "page": self.page,
             "per_page": self.per_page if self.per_page != PER_PAGE else None,
         }
         values.update(changes)
@@ -86,8 +89,10 @@ def _day(params: QueryParams, name: str) -> str | None:
 def parse(params: QueryParams) -> BoardQuery:
     """Validate the board's query parameters; 400 ``invalid`` naming the field otherwise.
 
-    ``sort`` defaults to relevance when there is a text query, else date;
-    ``from``/``to`` are inclusive days in the studio's timezone.
+    ``sort`` defaults to relevance when there is a text query, else date
+    (``support``: the most 同问 first, then the newest); ``from``/``to`` are
+    inclusive days in the studio's timezone; ``min_support`` keeps the cases
+    with at least that many 同问.
     """
     q = params.get("q", "").strip()
     if len(q) > MAX_QUERY_CHARS:
@@ -98,12 +103,13 @@ def parse(params: QueryParams) -> BoardQuery:
     terms = fulltext.terms_of(q)
     sort = params.get("sort", "").strip() or ("relevance" if terms else "date")
     if sort not in SORTS:
-        raise invalid("sort", "sort 须为 relevance 或 date")
+        raise invalid("sort", "sort 须为 relevance、date 或 support")
     date_from, date_to = _day(params, "from"), _day(params, "to")
     if date_from and date_to and date_to < date_from:
         raise invalid("to", "结束日期不能早于开始日期")
     return BoardQuery(
-        q=q, terms=terms, status=status, sort=sort if terms else "date",
+        q=q, terms=terms, status=status, sort=sort if (terms or sort == "support") else "date",
+        min_support=_whole(params, "min_support", 1, MAX_SUPPORT, None),
         unit=_whole(params, "unit", 1, 2**62, None),
         category=_whole(params, "category", 1, 2**62, None),
         date_from=date_from, date_to=date_to,
@@ -136,6 +142,7 @@ async def _conditions(conn: Queryable, query: BoardQuery, now: str) -> Condition
     return store_search.conditions(
         unit_id=query.unit, category_id=query.category, subtree=subtree, event_id=event_id,
         status=query.status, date_from=query.date_from, date_to=query.date_to, now=now,
+        min_support=query.min_support, by_support=query.sort == "support",
     )
 
 
@@ -145,14 +152,15 @@ async def search_cases(conn: Queryable, query: BoardQuery, now: str) -> dict[str
     With words, a case matches when every word occurs in its title, question,
     live answer or replies; ``sort=relevance`` orders by BM25 (title weighs
     four times the body) — the newest 1,000 matches when there are more, the
-    rest following by date — and ``sort=date`` newest day first (within a day,
-    the case recorded last first). Each hit's highlight is its title and a
+    rest following by date — ``sort=date`` newest day first (within a day,
+    the case recorded last first), and ``sort=support`` the most 同问 first,
+    then by date. Each hit's highlight is its title and a
     snippet of its question (without the title's words when the title was
     taken from it) or replies, empty when nothing else is left to show. A page past the
     last answers the last page. With words, the filters go to the index (tags
     and a rowid range, docs/search.md), which then answers alone; filters it
-    cannot hold exactly (overdue, a category more than two levels deep) fall
-    back to SQL over the index's matches.
+    cannot hold exactly (overdue, a category more than two levels deep, 同问)
+    fall back to SQL over the index's matches.
     """
     found = await _conditions(conn, query, now)
     expression = store_search.index_expression(query.terms, found.tags)

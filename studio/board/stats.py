@@ -22,6 +22,10 @@ Definitions (docs/board.md, "Statistics", says the same):
   first replies of the replied cohort cases; none when nothing was replied.
   **boilerplate**: how many of those first replies are near copies of another
   reply given in the period.
+- **supported** (同问诉求数): cohort cases at least one other person supports
+  (同问: a viewer's "我也遇到了", a merged asker); **supports** (同问人次): the
+  同问 on cohort cases, summed. Both as the cases stand now; neither changes
+  the order.
 
 The ranking orders units by on-time rate, then satisfaction rate (both
 descending, none last), then average time to reply (ascending, none last),
@@ -54,6 +58,7 @@ class CaseFacts:
     ratings: tuple[str, ...] = ()
     quality_points: int | None = None
     boilerplate: bool = False
+    supports: int = 0
 
 
 @dataclass(slots=True)
@@ -72,6 +77,8 @@ class UnitStats:
     assessed: int = 0
     quality_total: int = 0
     boilerplate: int = 0
+    supported: int = 0
+    supports: int = 0
     rank: int = 0
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -112,6 +119,8 @@ class UnitStats:
             "open_overdue": self.open_overdue,
             "reply_quality": None if self.reply_quality is None else round(self.reply_quality, 1),
             "boilerplate": self.boilerplate,
+            "supported": self.supported,
+            "supports": self.supports,
         }
 
 
@@ -138,6 +147,9 @@ def unit_stats(facts: Iterable[CaseFacts], units: dict[int, str], *, start: date
         if not start <= case.routed_at < end:
             continue
         stats.received += 1
+        if case.supports:
+            stats.supported += 1
+            stats.supports += case.supports
         if case.first_reply_at is not None:
             stats.replied += 1
             stats.due += 1

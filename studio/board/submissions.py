@@ -17,20 +17,21 @@ from moderation.lifecycle import Role
 from studio.accounts.directory import Staff, resolve_unit
 from studio.board import records
 from studio.board.life import Stage
+from studio.board.support import asker_actions, nudge_askers
 from studio.clock import Clock
 from studio.codes import new_rating_code, same_secret
 from studio.desk import photos as message_photos
 from studio.desk import reasons
 from studio.desk.screener import Screener, screen_board_submission
-from studio.errors import ApiError, invalid
+from studio.errors import ApiError, invalid, whole_number
 from studio.inputs import MAX_NICKNAME, clean_client_key, clean_text
 from studio.notify import contacts, notices
 from studio.photos import MAX_MESSAGE_PHOTOS
 from studio.shapes import DEFAULT_NICKNAME, unit_ref
-from studio.store import audit, cases
+from studio.store import audit, cases, supports
 from studio.store import message_photos as photo_rows
 from studio.store import submissions as submission_rows
-from studio.store.database import Database, Queryable
+from studio.store.database import Database, Queryable, Tx
 
 MAX_REASON = reasons.MAX_NOTE
 """The longest note after a rejection reason of the catalogue (the live desk's)."""
@@ -57,8 +58,11 @@ async def screen_submission(screener: Screener, db: Database, text: str, address
 
 
 async def submit(db: Database, clock: Clock, screener: Screener, body: dict[str, Any], *,
-                 max_chars: int, address: str = "") -> tuple[dict[str, Any], bool]:
-    """Store a pending submission; idempotent per ``client_key``. Returns (receipt, created)."""
+                 max_chars: int, address: str = "", viewer: str | None = None) -> tuple[dict[str, Any], bool]:
+    """Store a pending submission; idempotent per ``client_key``. Returns (receipt, created).
+
+    ``viewer`` (the viewer cookie's id, when the browser has one) is kept so that,
+    merged into a case, the asker's voice and their own 同问 count once."""
     client_key = clean_client_key(body.get("client_key"))
     text = clean_text(body.get("text"), "text", max_chars)
     nickname = body.get("nickname") or ""
@@ -81,6 +85,7 @@ async def submit(db: Database, clock: Clock, screener: Screener, body: dict[str,
                 client_key=client_key, tracking_code=tracking_code,
                 rating_code=new_rating_code(), address=address,
                 flags=json.dumps(flags, ensure_ascii=False), submitted_at=now,
+                viewer_key=viewer or "",
             )
         except sqlite3.IntegrityError:
             raise ApiError("conflict", "请重试") from None
@@ -104,11 +109,16 @@ def _receipt(row: Any) -> dict[str, Any]:
             "rating_code": row["rating_code"]}
 
 
+def status_of(row: Any) -> str:
+    """A submission's status as shown: ``merged`` for one merged into a case (stored as approved)."""
+    return "merged" if row["merged_at"] else str(row["status"])
+
+
 def staff_submission(row: Any, photos: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """A submission as moderators see it, with its ``photos`` when they were read."""
     return {
         "id": row["id"],
-        "status": row["status"],
+        "status": status_of(row),
         "text": row["public_text"] or row["original_text"],
         "original_text": row["original_text"],
         "flags": json.loads(row["flags"]),
@@ -123,15 +133,29 @@ def staff_submission(row: Any, photos: list[dict[str, Any]] | None = None) -> di
 
 
 async def pending(conn: Queryable) -> list[dict[str, Any]]:
-    """The moderation queue of direct submissions, oldest first."""
+    """The moderation queue of direct submissions, oldest first; each with ``merge_candidates``:
+    the open, public board cases its ``duplicate`` flags name, best first (``id``, ``title``,
+    ``supports``), into which a moderator may merge it."""
     rows = await submission_rows.pending_rows(conn)
     photos = await message_photos.submission_photos(conn, [row["id"] for row in rows])
-    return [staff_submission(row, photos.get(row["id"])) for row in rows]
+    queue = []
+    for row in rows:
+        item = staff_submission(row, photos.get(row["id"]))
+        candidates: list[dict[str, Any]] = []
+        for flag in item["flags"]:
+            case_id = flag.get("question_id") if flag.get("kind") == "duplicate" else None
+            case = await cases.case_row(conn, case_id) if isinstance(case_id, int) else None
+            if (case is not None and case["kind"] == "case" and case["status"] == "open"
+                    and not case["withdrawn_at"] and all(c["id"] != case["id"] for c in candidates)):
+                candidates.append({"id": case["id"], "title": case["title"], "supports": case["supports"]})
+        item["merge_candidates"] = candidates
+        queue.append(item)
+    return queue
 
 
 async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, action: str,
                  body: dict[str, Any], *, max_chars: int) -> dict[str, Any]:
-    """Approve (optionally with edited text, unit, hard) or reject (with a reason) a submission.
+    """Approve (optionally with edited text, unit, hard), reject (with a reason) or merge a submission.
 
     Approving opens a board case with the public ``text`` (the moderator's
     edit, say with personal data redacted; the original text when absent):
@@ -139,12 +163,13 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
     staff-only, in the submission and in the audit log (before/after).
     Rejecting names a ``reason`` of the live desk's catalogue and an optional
     ``note`` (:func:`studio.desk.reasons.resolve_reason`); the asker's tracker
-    shows its wording. Moderators and admins only; 409 when it was already
-    handled.
+    shows its wording. Merging (``{"case": id}``) makes it a 同问 of an open
+    board case instead of a new case (:func:`_merge`). Moderators and admins
+    only; 409 when it was already handled.
     """
     if staff.role not in (Role.MODERATOR, Role.ADMIN):
         raise ApiError("forbidden", "只有审核员或管理员可以审核留言")
-    if action not in ("approve", "reject"):
+    if action not in ("approve", "reject", "merge"):
         raise ApiError("not_found", "未知操作")
     async with db.write() as tx:
         row = await submission_rows.submission_row(tx, submission_id)
@@ -154,7 +179,9 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
             raise ApiError("not_allowed", "这条留言已经审核过了", submission=staff_submission(row))
         now = clock.now()
         stamp = now.isoformat()
-        if action == "reject":
+        if action == "merge":
+            await _merge(tx, row, staff, body, stamp)
+        elif action == "reject":
             code, wording, note = await reasons.resolve_reason(tx, body.get("reason"), body.get("note"))
             reason = reasons.public_wording(wording, note)
             await submission_rows.set_rejected(tx, submission_id, reason=reason,
@@ -199,6 +226,36 @@ async def decide(db: Database, clock: Clock, staff: Staff, submission_id: int, a
         return staff_submission(row, photos.get(submission_id))
 
 
+async def _merge(tx: Tx, row: Any, staff: Staff, body: dict[str, Any], stamp: str) -> None:
+    """Merge a pending submission into the open board case ``body["case"]`` (a near-duplicate).
+
+    Nothing of the submission becomes public: the case gains the asker as a
+    同问 (their viewer id when they had one, so their own +1 does not count
+    twice) and a public timeline line; the asker's tracking code shows the case
+    and their rating code rates it. 404 ``not_found`` for no such case, 409
+    ``withdrawn`` for a case withdrawn for review, 409 ``not_allowed`` unless it
+    is an open case. Audited as ``board.merge`` with the original text.
+    """
+    case_id = whole_number(body.get("case"), "case", "请选择要合并到的诉求件")
+    case = await cases.case_row(tx, case_id)
+    if case is None:
+        raise ApiError("not_found", "没有这件诉求")
+    if case["withdrawn_at"]:
+        raise ApiError("withdrawn", "这件诉求已撤回复核，不能合并")
+    if case["kind"] != "case" or case["status"] != "open":
+        raise ApiError("not_allowed", "只能合并到办理中的诉求件")
+    submission_id = row["id"]
+    await submission_rows.set_merged(tx, submission_id, case_id=case_id, by=staff.username, at=stamp)
+    await supports.add_support(tx, case_id, row["viewer_key"] or f"asker:submission:{submission_id}", stamp)
+    count = await supports.supports_of(tx, case_id)
+    await cases.add_timeline(tx, case_id, "merged", f"合并网友的相同留言，共 {count} 人同问", stamp)
+    await nudge_askers(tx, case_id)
+    await audit.record(tx, at=stamp, actor=staff.username, role=staff.role.value, action="board.merge",
+                       case_id=case_id, from_status="pending", to_status="merged",
+                       before_text=row["original_text"],
+                       detail={"submission": submission_id, "case": case_id, "supports": count})
+
+
 async def retract(db: Database, clock: Clock, code: str) -> dict[str, Any]:
     """The author retracts their message with its tracking code while it is pending (never
     reviewed): it leaves the queue and is never published; audited (actor: the nickname).
@@ -217,24 +274,31 @@ async def retract(db: Database, clock: Clock, code: str) -> dict[str, Any]:
 
 
 async def track(conn: Queryable, code: str) -> dict[str, Any] | None:
-    """What the asker sees with their tracking code: status, the reason or the case, and whether
+    """What the asker sees with their tracking code: status, the reason or the case (for a
+    merged message, the case it was merged into), what they can do now (``actions``) and whether
     they may add photos to it (an open case with fewer than ``MAX_MESSAGE_PHOTOS``)."""
     row = await submission_rows.submission_by_tracking_code(conn, code)
     if row is None:
         return None
     photos: dict[str, Any] = {"can_add_photos": False, "photos_shown": 0, "photos_waiting": 0}
-    case = await cases.case_row(conn, row["case_id"]) if row["case_id"] else None
-    if case is not None:
-        kept = await photo_rows.case_photos(conn, case["id"], case["question_id"])
-        photos = {"can_add_photos": case["status"] == "open" and not case["withdrawn_at"]
-                  and len(kept) < MAX_MESSAGE_PHOTOS,
+    case = None
+    case_row = await cases.case_row(conn, row["case_id"]) if row["case_id"] is not None else None
+    if case_row is not None and not case_row["withdrawn_at"]:
+        case = {"id": case_row["id"], "kind": case_row["kind"], "status": case_row["status"],
+                "stage": case_row["stage"], "due_at": case_row["due_at"],
+                "unit": unit_ref(case_row["unit_id"], case_row["unit_name"]),
+                "title": case_row["title"], "supports": case_row["supports"]}
+        kept = await photo_rows.case_photos(conn, case_row["id"], case_row["question_id"])
+        photos = {"can_add_photos": case_row["status"] == "open" and len(kept) < MAX_MESSAGE_PHOTOS,
                   "photos_shown": sum(1 for p in kept if p["state"] == "visible"),
                   "photos_waiting": sum(1 for p in kept if p["state"] == "pending")}
     return {**photos,
         "tracking_code": code,
-        "status": row["status"],
+        "status": status_of(row),
         "submitted_at": row["submitted_at"],
-        "text_public": row["public_text"] if row["status"] == "approved" else None,
+        "text_public": row["public_text"] if status_of(row) == "approved" else None,
         "reason": row["reason"] if row["status"] == "rejected" else None,
         "case_id": row["case_id"],
+        "case": case,
+        "actions": asker_actions(case, retractable=row["status"] == "pending"),
     }

@@ -25,7 +25,7 @@ from typing import Any
 from moderation.lifecycle import Action
 from studio.accounts import directory
 from studio.accounts.directory import Staff
-from studio.board import actions, duty, records, submissions
+from studio.board import actions, duty, records, submissions, support
 from studio.board.categories import load_taxonomy
 from studio.board.life import CaseAction
 from studio.board.workdays import add_working_days, is_working_day
@@ -317,7 +317,8 @@ async def seed_past_event(db: Database, clock: Clock, screener: Screener, made: 
                           unit_ids: dict[str, int], start: Any) -> None:
     """A closed event from last week: two questions answered live (board posts), three left for
     the board as cases — one replied and rated by its asker, one rated 不满意 and urged by the
-    supervision group, one waiting — and one its asker retracted before review."""
+    supervision group, one waiting, two with 同问 and one with a netizen's message merged into
+    it — and one its asker retracted before review."""
     admin = made["admin"]
     past = await manage.create_event(db, clock, admin, {
         "slug": "wenjiuye-2026",
@@ -347,6 +348,25 @@ async def seed_past_event(db: Database, clock: Clock, screener: Screener, made: 
     parking_case = case_of[parking.question_id]
     await actions.act(db, clock, made["jiaotong"], parking_case, CaseAction.ACCEPT, {})
     await seed_supervision(db, clock, made["jiaotong"], made["ducha"], parking_case, parking.rating_code)
+    await seed_supports(db, clock, screener, made["mod1"], parking_case,
+                        case_of[receipts[PAST_QUESTIONS[4]["text"]].question_id])
+
+
+MERGED_TEXT = "学校门口早上违停严重，送孩子的车根本开不进去，能不能管一管？"
+"""A netizen's message that repeats last week's parking case: the demo merges it into that case."""
+
+
+async def seed_supports(db: Database, clock: Clock, screener: Screener, moderator: Staff,
+                        parking_case: int, kindergarten_case: int) -> None:
+    """同问 on two of last week's cases from demo viewers, and a netizen's near-duplicate board
+    message merged into the parking case (its asker follows that case with their own codes)."""
+    for case_id, count in ((parking_case, 6), (kindergarten_case, 3)):
+        for n in range(count):
+            await support.support(db, clock, case_id, f"v:demo-{case_id}-{n}")
+    receipt, _ = await submissions.submit(db, clock, screener, {
+        "text": MERGED_TEXT, "nickname": "接娃家长", "client_key": str(uuid.uuid4())}, max_chars=2000)
+    await submissions.decide(db, clock, moderator, receipt["submission_id"], "merge",
+                             {"case": parking_case}, max_chars=2000)
 
 
 BOARD_SUBMISSIONS: list[dict[str, Any]] = [

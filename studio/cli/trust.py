@@ -16,8 +16,8 @@ from studio.store import audit
 from studio.store.database import Database
 
 PURGED = {"questions": "问题（地址、观众标识）", "submissions": "留言（地址）",
-          "votes": "同问（投票人标识）", "sessions": "已过期的工作人员会话",
-          "contacts": "网友联系方式（诉求办结后）"}
+          "votes": "同问（投票人标识）", "supports": "留言板同问（同问人标识）",
+          "sessions": "已过期的工作人员会话", "contacts": "网友联系方式（诉求办结后）"}
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser],

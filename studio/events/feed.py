@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.lifecycle import PUBLIC_STATUSES, Status
+from studio.board.support import asker_actions
 from studio.events.screen import screen_view
 from studio.photos import photo_path
 from studio.shapes import answer_of, host_message, public_question, unit_ref
@@ -81,7 +82,8 @@ async def snapshot(conn: Queryable, event: Any, viewers: int) -> dict[str, Any]:
 
 
 async def tracking(conn: Queryable, code: str) -> dict[str, Any] | None:
-    """An asker's view of their own question; a merged one follows its survivor."""
+    """An asker's view of their own question; a merged one follows its survivor. With a board
+    case: its 同问 count and what the asker can do on it (``actions``)."""
     row = await question_by_tracking_code(conn, code)
     if row is None:
         return None
@@ -98,9 +100,12 @@ async def tracking(conn: Queryable, code: str) -> dict[str, Any] | None:
         if case_row is not None:
             case = {
                 "id": case_row["id"],
+                "kind": case_row["kind"],
                 "status": case_row["status"],
+                "stage": case_row["stage"],
                 "due_at": case_row["due_at"],
                 "unit": unit_ref(case_row["unit_id"], case_row["unit_name"]),
+                "supports": case_row["supports"],
             }
     return {
         "tracking_code": code,
@@ -116,4 +121,6 @@ async def tracking(conn: Queryable, code: str) -> dict[str, Any] | None:
         "timeline": [{"status": item["status"], "at": item["at"]} for item in timeline],
         "answer": answer_of(followed) if public else None,
         "case": case,
+        # Withdrawing is the page's own button (``retractable``); the rest follow the case.
+        "actions": asker_actions(case, retractable=False),
     }

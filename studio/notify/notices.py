@@ -109,14 +109,15 @@ def wording(notice: Notice) -> tuple[str, str]:
             return "reopened", f"您的诉求已重新交办理单位办理，办理时限至 {_day(due)}。"
 
 
-async def _contact(tx: Tx, notice: Notice) -> Any:
+async def _contacts(tx: Tx, notice: Notice) -> list[Any]:
     match notice:
         case QuestionApproved(question_id=qid) | QuestionAnswered(question_id=qid):
-            return await rows.verified_for_question(tx, qid)
+            found = await rows.verified_for_question(tx, qid)
         case SubmissionApproved(submission_id=sid):
-            return await rows.verified_for_submission(tx, sid)
+            found = await rows.verified_for_submission(tx, sid)
         case _:
             return await rows.verified_for_case(tx, notice.case_id)
+    return [] if found is None else [found]
 
 
 async def queue_for_unit(tx: Tx, unit_id: int, *, kind: str, subject: str, body: str, link_path: str,
@@ -131,14 +132,16 @@ async def queue_for_unit(tx: Tx, unit_id: int, *, kind: str, subject: str, body:
         link_path=link_path, at=at, unit_id=unit_id)
 
 
-async def queue(tx: Tx, notice: Notice, at: str) -> int | None:
-    """Queue the message of ``notice`` for the asker's verified contact in ``tx``; its id, or
-    ``None`` when the asker left no verified contact (or it was purged)."""
-    contact = await _contact(tx, notice)
-    if contact is None:
-        return None
+async def queue(tx: Tx, notice: Notice, at: str) -> list[int]:
+    """Queue the message of ``notice`` in ``tx`` for each verified contact it concerns: the
+    asker's, and for a case also those of the askers whose messages were merged into it (each
+    with their own tracking link); the ids queued, none when no one left a verified contact
+    (or it was purged)."""
     kind, text = wording(notice)
-    return await rows.insert_notification(
-        tx, kind=kind, channel=contact["channel"], recipient=contact["address"],
-        subject=SUBJECT_PREFIX + labels.NOTIFICATION_KIND[kind], body=text,
-        link_path=contact["track_path"], at=at, contact_id=contact["id"])
+    return [
+        await rows.insert_notification(
+            tx, kind=kind, channel=contact["channel"], recipient=contact["address"],
+            subject=SUBJECT_PREFIX + labels.NOTIFICATION_KIND[kind], body=text,
+            link_path=contact["track_path"], at=at, contact_id=contact["id"])
+        for contact in await _contacts(tx, notice)
+    ]

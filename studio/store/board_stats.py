@@ -1,6 +1,6 @@
 """The facts the board's statistics and weekly ranking are computed from.
 
-Board cases routed in a window, each with its unit, deadline, status and first
+Board cases routed in a window, each with its unit, deadline, status, 同问 count and first
 reply of the first round by that unit; the asker's ratings of those cases; the
 open cases past their deadline per unit. The arithmetic is
 :mod:`studio.board.stats` (pure).
@@ -13,7 +13,7 @@ from typing import Any
 from studio.store.database import Queryable
 
 FACTS_SQL = """
-    SELECT c.id, c.unit_id, c.routed_at, c.due_at, c.status, c.title, c.text,
+    SELECT c.id, c.unit_id, c.routed_at, c.due_at, c.status, c.supports, c.title, c.text,
            (SELECT r.at FROM case_replies r WHERE r.case_id = c.id AND r.live = 0 AND r.round = 1
               AND r.unit_id = c.unit_id ORDER BY r.at, r.id LIMIT 1) AS first_reply_at,
            (SELECT r.due_at FROM case_replies r WHERE r.case_id = c.id AND r.live = 0 AND r.round = 1
@@ -34,9 +34,9 @@ OVERDUE_SQL = """
 
 
 async def routed_cases(conn: Queryable, start: str, end: str) -> list[Any]:
-    """Board cases routed in ``[start, end)`` as ``(id, unit_id, routed_at, due_at, status, title,
-    text, first_reply_at, first_reply_due, first_reply_text)``: the first reply of round 1 by the
-    case's unit."""
+    """Board cases routed in ``[start, end)`` as ``(id, unit_id, routed_at, due_at, status,
+    supports, title, text, first_reply_at, first_reply_due, first_reply_text)``: the first reply
+    of round 1 by the case's unit."""
     return await conn.fetchall(FACTS_SQL, (start, end))
 
 

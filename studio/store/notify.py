@@ -79,12 +79,15 @@ async def verified_for_submission(conn: Queryable, submission_id: int) -> Any:
         "AND purged_at IS NULL", (submission_id,))
 
 
-async def verified_for_case(conn: Queryable, case_id: int) -> Any:
-    """The verified, not yet purged contact of the asker of a case (its question or submission)."""
-    return await conn.fetchone(
+async def verified_for_case(conn: Queryable, case_id: int) -> list[Any]:
+    """The verified, not yet purged contacts of a case's askers: the asker of its question or
+    submission, and of every board submission merged into it (合并同问), oldest first."""
+    return await conn.fetchall(
         f"SELECT {', '.join('c.' + c.strip() for c in CONTACT_COLUMNS.split(','))} "
-        "FROM cases k JOIN contacts c ON (c.question_id = k.question_id OR c.submission_id = k.submission_id) "
-        "WHERE k.id = ? AND c.verified_at IS NOT NULL AND c.purged_at IS NULL", (case_id,))
+        "FROM cases k JOIN contacts c ON (c.question_id = k.question_id OR c.submission_id = k.submission_id "
+        "  OR c.submission_id IN (SELECT s.id FROM board_submissions s WHERE s.case_id = k.id "
+        "                          AND s.merged_at IS NOT NULL)) "
+        "WHERE k.id = ? AND c.verified_at IS NOT NULL AND c.purged_at IS NULL ORDER BY c.id", (case_id,))
 
 
 async def insert_notification(tx: Tx, *, kind: str, channel: str, recipient: str, subject: str,

@@ -79,9 +79,9 @@ async def question_timeline(conn: Queryable, question_id: int) -> list[Any]:
 
 
 async def question_case(conn: Queryable, case_id: int) -> Any:
-    """What an asker sees of the board case their question became: stage, deadline, unit."""
+    """What an asker sees of the board case their question became: stage, deadline, unit, 同问."""
     return await conn.fetchone(
-        """SELECT c.id, c.status, c.due_at, c.unit_id, u.name AS unit_name
+        """SELECT c.id, c.kind, c.status, c.stage, c.due_at, c.unit_id, c.supports, u.name AS unit_name
            FROM cases c LEFT JOIN units u ON u.id = c.unit_id WHERE c.id = ?""",
         (case_id,),
     )

@@ -54,12 +54,15 @@ INDEXED_DEPTH = 2
 def conditions(*, unit_id: int | None = None, category_id: int | None = None,
                subtree: Sequence[tuple[int, int]] = (), event_id: int | None = None,
                status: str | None = None, date_from: str | None = None,
-               date_to: str | None = None, now: str = "") -> Conditions:
+               date_to: str | None = None, now: str = "", min_support: int | None = None,
+               by_support: bool = False) -> Conditions:
     """The conditions of a search's filters (all of them must hold).
 
     ``subtree`` is the category and every category below it as ``(id, depth)``;
     ``status`` is ``open``, ``replied`` or ``overdue`` (open and due before
-    ``now``); ``date_from``/``date_to`` are inclusive days.
+    ``now``); ``date_from``/``date_to`` are inclusive days; ``min_support``
+    the fewest 同问. The index holds neither 同问 nor its order: with
+    ``min_support`` or ``by_support`` (sorting by it) the search goes through SQL.
     """
     found = Conditions()
     where, values, tags = found.where, found.values, found.tags
@@ -89,6 +92,12 @@ def conditions(*, unit_id: int | None = None, category_id: int | None = None,
         where.append("c.status = ?")
         values.append(status)
         tags.append(f"s{status}")
+    if min_support is not None:
+        where.append("c.supports >= ?")
+        values.append(min_support)
+        found.exact = False
+    if by_support:
+        found.exact = False
     if date_from:
         where.append("c.created_at >= ?")
         values.append(date_from)
@@ -183,16 +192,19 @@ async def page_from_sql(conn: Queryable, expression: str | None, found: Conditio
                         offset: int, limit: int) -> tuple[int, list[Any]]:
     """Total and one page through SQL conditions on ``cases`` (over the index's matches, if words).
 
-    Newest first; ``sort=relevance`` with words orders by BM25 first.
+    Newest first; ``sort=relevance`` with words orders by BM25 first, ``sort=support`` by
+    the most 同问 first. The page is chosen by id (narrow index entries, not whole rows),
+    then its rows are read.
     """
     values = list(found.values)
     source = "cases c"
     if expression is not None:
         # CROSS JOIN keeps the index as the outer loop: otherwise SQLite may walk a
-        # filter's index and run the MATCH once per case.
+        # filter's index and run the MATCH once per case. Each match is looked up in
+        # cases_narrow (every column a condition or an order names), not in the wide rows.
         where, bounds = _range(found.low, found.high)
         source = (f"(SELECT rowid % {KEY_SCALE} AS id, rank FROM case_fts WHERE case_fts MATCH ?{where}) m "
-                  "CROSS JOIN cases c ON c.id = m.id")
+                  "CROSS JOIN cases c INDEXED BY cases_narrow ON c.id = m.id")
         values = [expression, *bounds, *values]
     clause = (" WHERE " + " AND ".join(found.where)) if found.where else ""
     total_row = await conn.fetchone(f"SELECT COUNT(*) AS n FROM {source}{clause}", values)
@@ -200,8 +212,8 @@ async def page_from_sql(conn: Queryable, expression: str | None, found: Conditio
     order = "c.created_at DESC, c.id DESC"
     if expression is not None and sort == "relevance":
         order = "m.rank, " + order
-    rows = await conn.fetchall(
-        f"{CASE_COLUMNS} FROM {source} {CASE_JOINS}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
-        [*values, limit, offset],
-    )
-    return total, rows
+    elif sort == "support":
+        order = "c.supports DESC, " + order
+    ids = await conn.fetchall(f"SELECT c.id FROM {source}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
+                              [*values, limit, offset])
+    return total, await listed_cases(conn, [int(row["id"]) for row in ids])

@@ -33,7 +33,7 @@ async def submission_by_client_key(conn: Queryable, client_key: str) -> Any:
 
 async def insert_submission(tx: Tx, *, original_text: str, nickname: str, unit_id: int | None,
                             client_key: str, tracking_code: str, rating_code: str, address: str,
-                            flags: str, submitted_at: str) -> int:
+                            flags: str, submitted_at: str, viewer_key: str = "") -> int:
     """A pending submission (``flags`` as JSON text); its id.
 
     ``client_key`` and ``tracking_code`` are unique: a taken one raises
@@ -41,10 +41,10 @@ async def insert_submission(tx: Tx, *, original_text: str, nickname: str, unit_i
     """
     return await tx.insert(
         """INSERT INTO board_submissions (original_text, nickname, unit_id, client_key,
-           tracking_code, rating_code, address, flags, submitted_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+           tracking_code, rating_code, address, flags, submitted_at, viewer_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (original_text, nickname, unit_id, client_key, tracking_code, rating_code, address, flags,
-         submitted_at),
+         submitted_at, viewer_key),
     )
 
 
@@ -85,4 +85,14 @@ async def set_approved(tx: Tx, submission_id: int, *, public_text: str, case_id:
         """UPDATE board_submissions SET status = 'approved', public_text = ?, case_id = ?,
            hard = ?, handled_by = ?, handled_at = ? WHERE id = ?""",
         (public_text, case_id, int(hard), by, at, submission_id),
+    )
+
+
+async def set_merged(tx: Tx, submission_id: int, *, case_id: int, by: str, at: str) -> None:
+    """Merged into the open case ``case_id`` as a 同问 (its text is never public): recorded as
+    approved with ``merged_at``, the asker following ``case_id``."""
+    await tx.execute(
+        """UPDATE board_submissions SET status = 'approved', case_id = ?, merged_at = ?,
+           handled_by = ?, handled_at = ? WHERE id = ?""",
+        (case_id, at, by, at, submission_id),
     )

@@ -14,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from moderation.lifecycle import Role
-from studio.board import actions, duty, holidays, ranking, submissions, topics
+from studio.accounts.viewer import viewer_of
+from studio.board import actions, duty, holidays, ranking, submissions, support, topics
 from studio.board import suggest as suggest_service
 from studio.board.life import CaseAction
 from studio.clock import FIRST_YEAR, LAST_YEAR, parse_day
@@ -47,6 +48,7 @@ async def submissions_collection(request: Request) -> Response:
     receipt, created = await submissions.submit(
         app.db, app.clock, app.screener, body, max_chars=app.settings.max_question_chars,
         address=request.client.host if request.client else "",
+        viewer=viewer_of(request.cookies, app.viewer_signer),
     )
     return JSONResponse(receipt, 201 if created else 200)
 
@@ -142,6 +144,21 @@ async def case_rating(request: Request) -> Response:
     _limit(request, "rate")
     app = studio(request)
     return JSONResponse(await actions.rate(app.db, app.clock, int_param(request, "id"), body))
+
+
+async def case_support(request: Request) -> Response:
+    """同问 on a case (public, no account): once per viewer cookie, under the live +1 limits."""
+    check_origin(request)
+    app = studio(request)
+    viewer = viewer_of(request.cookies, app.viewer_signer)
+    if viewer is None:
+        raise ApiError("no_viewer", "请先打开这条留言的页面（需允许本站 Cookie），再点“我也遇到了”")
+    if app.settings.rate_limits:
+        address = request.client.host if request.client else ""
+        wait = app.limits.vote(viewer, address, time.monotonic())
+        if wait:
+            raise ApiError("too_fast", "操作太频繁，请稍后再试", retry_after=round(wait, 1))
+    return JSONResponse(await support.support(app.db, app.clock, int_param(request, "id"), viewer))
 
 
 async def calendar(request: Request) -> Response:

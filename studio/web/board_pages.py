@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from moderation.lifecycle import Role
 from studio.accounts import directory
+from studio.accounts.viewer import viewer_of
 from studio.board import (
     actions,
     categories,
@@ -21,6 +22,7 @@ from studio.board import (
     submissions,
     suggest,
     supervision,
+    support,
     topics,
 )
 from studio.board.stats import week_of
@@ -30,7 +32,7 @@ from studio.desk import reasons
 from studio.errors import ApiError, number_text
 from studio.events import manage
 from studio.runtime import studio_of
-from studio.web.pages import admin_session, not_found, render, staff_session, to_login
+from studio.web.pages import admin_session, not_found, render, staff_session, to_login, with_viewer
 
 TOPICS_SHOWN = 10
 TOPICS_PUBLIC = 5
@@ -39,7 +41,7 @@ TOPICS_PUBLIC = 5
 async def new_case_page(request: Request) -> Response:
     async with studio_of(request.app).db.read() as conn:
         units = await directory.list_units(conn)
-    return render(request, "board_new.html", units=units)
+    return with_viewer(request, render(request, "board_new.html", units=units))
 
 
 async def track_page(request: Request) -> Response:
@@ -165,14 +167,18 @@ async def board_page(request: Request) -> Response:
 
 
 async def case_page(request: Request) -> Response:
-    """A public case; a signed-in moderator or admin also gets every photo of it with their tools."""
+    """A public case; the viewer cookie given here is who its 同问 button counts; a signed-in
+    moderator or admin also gets every photo of it with their tools."""
     app = studio_of(request.app)
+    viewer = viewer_of(request.cookies, app.viewer_signer)
     session = await staff_session(request)
     moderator = session is not None and session.staff.role in message_photos.MODERATORS
     async with app.db.read() as conn:
         case = await records.public_case(conn, request.path_params["id"], app.clock.stamp())
+        supported = case is not None and await support.supported(conn, case["id"], viewer)
         photos = await message_photos.case_photos(conn, case, public=False) if case and moderator else []
     if case is None:
         return not_found(request, "没有这条留言")
-    return render(request, "case.html", case=case, moderated_photos=photos,
-                  csrf_token=session.csrf_token if moderator and session else None)
+    return with_viewer(request, render(request, "case.html", case=case, supported=supported,
+                                       moderated_photos=photos,
+                                       csrf_token=session.csrf_token if moderator and session else None))

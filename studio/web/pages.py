@@ -63,6 +63,13 @@ async def event_page(request: Request) -> Response:
         policy: str = request.app.state.content_security_policy
         response.headers["Content-Security-Policy"] = policy.replace(
             "default-src 'self';", f"default-src 'self'; media-src 'self' {media};")
+    return with_viewer(request, response)
+
+
+def with_viewer(request: Request, response: Response) -> Response:
+    """The page gives a browser without a valid viewer cookie a fresh one (the identity of its
+    +1s and 同问, ``studio.accounts.viewer``)."""
+    app = studio_of(request.app)
     if viewer_of(request.cookies, app.viewer_signer) is None:
         response.set_cookie(VIEWER_COOKIE, new_viewer_cookie(app.viewer_signer), max_age=VIEWER_MAX_AGE,
                             httponly=True, samesite="lax", secure=app.settings.https_only_cookies)

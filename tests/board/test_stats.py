@@ -35,13 +35,13 @@ UNITS = {1: "甲局", 2: "乙局", 3: "丙局"}
 EXPECTED = [
     {"rank": 1, "unit": "乙局", "received": 3, "replied": 2, "on_time": 2, "due": 2,
      "on_time_rate": 100.0, "avg_reply_hours": 102.0, "ratings": 1, "satisfied": 1,
-     "unsatisfied": 0, "satisfaction_rate": 100.0, "open_overdue": 0},
+     "unsatisfied": 0, "satisfaction_rate": 100.0, "open_overdue": 0, "supported": 0, "supports": 0},
     {"rank": 2, "unit": "甲局", "received": 3, "replied": 2, "on_time": 1, "due": 3,
      "on_time_rate": 33.3, "avg_reply_hours": 60.0, "ratings": 3, "satisfied": 2,
-     "unsatisfied": 1, "satisfaction_rate": 66.7, "open_overdue": 2},
+     "unsatisfied": 1, "satisfaction_rate": 66.7, "open_overdue": 2, "supported": 0, "supports": 0},
     {"rank": 3, "unit": "丙局", "received": 0, "replied": 0, "on_time": 0, "due": 0,
      "on_time_rate": None, "avg_reply_hours": None, "ratings": 0, "satisfied": 0,
-     "unsatisfied": 0, "satisfaction_rate": None, "open_overdue": 0},
+     "unsatisfied": 0, "satisfaction_rate": None, "open_overdue": 0, "supported": 0, "supports": 0},
 ]
 # the replies of the server's dataset are one word ("答复"): assessed, 0 points, not copies
 NO_QUALITY = {"reply_quality": None, "boilerplate": 0}
@@ -169,3 +169,21 @@ def test_ranking_page_and_xlsx_show_the_same_table(dataset_server: Server) -> No
         (3, "丙局", 0, 0, 0, 0, None, None),
     ]
     assert [row[11:] for row in rows] == [(100.0, 0, 0.0, 0), (66.7, 2, 0.0, 0), (None, 0, None, 0)]
+    assert [row[11:] for row in rows] == [(100.0, 0, 0, 0), (66.7, 2, 0, 0), (None, 0, 0, 0)]
+
+
+def test_supported_demands_are_counted_without_changing_the_order() -> None:
+    """Cohort cases with 同问 count as supported demands, their 同问 summed; the ranking is unchanged."""
+    start, end = T("2026-03-02T00:00:00+08:00"), T("2026-03-09T00:00:00+08:00")
+    routed = T("2026-03-03T09:00:00+08:00")
+    due = T("2026-03-06T23:59:59+08:00")
+    facts = [CaseFacts(1, routed, due, True, supports=3), CaseFacts(1, routed, due, True, supports=1),
+             CaseFacts(1, routed, due, True), CaseFacts(2, routed, due, True, supports=7),
+             CaseFacts(2, T("2026-02-20T09:00:00+08:00"), due, True, supports=9)]  # last week
+    plain = [CaseFacts(f.unit_id, f.routed_at, f.due_at, f.is_open) for f in facts]
+    now = T("2026-03-04T00:00:00+08:00")
+    rows = {r.name: r.as_dict() for r in unit_stats(facts, {1: "A", 2: "B"}, start=start, end=end, now=now)}
+    assert (rows["A"]["supported"], rows["A"]["supports"]) == (2, 4)
+    assert (rows["B"]["supported"], rows["B"]["supports"]) == (1, 7)
+    order = [r.name for r in unit_stats(facts, {1: "A", 2: "B"}, start=start, end=end, now=now)]
+    assert order == [r.name for r in unit_stats(plain, {1: "A", 2: "B"}, start=start, end=end, now=now)]

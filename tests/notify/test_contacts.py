@@ -134,8 +134,31 @@ async def test_only_a_verified_contact_is_notified_and_the_purge_blanks_it(db: D
     async with db.write() as tx:
         assert await retention.purge_contacts(tx, future, future) == 1
     async with db.read() as conn:
-        assert await rows.verified_for_case(conn, heard["case_id"]) is None
+        assert await rows.verified_for_case(conn, heard["case_id"]) == []
         assert await rows.contact_by_tracking_code(conn, silent["tracking_code"]) is not None
     left = {r["recipient"] for r in await outbox(db)}
     assert "heard@example.com" not in left and "never@example.com" not in left
     assert "silent@example.com" in left
+
+
+@pytest.mark.asyncio
+async def test_an_asker_merged_into_a_case_hears_of_it_with_their_own_link(db: Database,
+                                                                           people: People) -> None:
+    """A message merged into an open case (合并同问): its verified asker is told when the surviving
+    case is accepted and replied, each message with the merged asker's own tracking link."""
+    first = await submit(db, "first@example.com")
+    await contacts.verify(db, CLOCK.now(), first["tracking_code"], await last_code(db))
+    repeat = await submit(db, "repeat@example.com", address="10.0.0.2")
+    await contacts.verify(db, CLOCK.now(), repeat["tracking_code"], await last_code(db))
+    mod, guest = people.staff["mod1"], people.staff["guest1"]
+    case_id = (await submissions.decide(db, CLOCK, mod, first["submission_id"], "approve",
+                                        {"unit": people.units["人社局"]}, max_chars=2000))["case_id"]
+    await submissions.decide(db, CLOCK, mod, repeat["submission_id"], "merge", {"case": case_id},
+                             max_chars=2000)
+    await act(db, CLOCK, guest, case_id, CaseAction.ACCEPT, {})
+    await act(db, CLOCK, guest, case_id, CaseAction.REPLY, {"text": "已修好"})
+    sent = [(r["recipient"], r["kind"], r["link_path"]) for r in await outbox(db) if r["kind"] != "verify"]
+    mine, theirs = f"/board/track/{first['tracking_code']}", f"/board/track/{repeat['tracking_code']}"
+    assert sent == [("first@example.com", "approved", mine),
+                    ("first@example.com", "accepted", mine), ("repeat@example.com", "accepted", theirs),
+                    ("first@example.com", "replied", mine), ("repeat@example.com", "replied", theirs)]

@@ -225,4 +225,28 @@ MIGRATIONS: list[str] = [
     CREATE INDEX message_photos_state ON message_photos(state, uploaded_at);
     ALTER TABLE questions ADD COLUMN photos TEXT NOT NULL DEFAULT '[]';
     """,
+    # 同问 on board cases: one row per (case, supporter), the count kept on the case (the board's
+    # lists sort and filter on it: cases_listed; cases_narrow holds every column a search filters
+    # on, so a search through SQL reads it instead of the wide rows, studio/store/search.py); a
+    # submission merged into a case (merged_at, case_id) and the viewer who sent it. Supporters of
+    # event cases start with the +1s their question had.
+    """
+    CREATE TABLE case_supports (
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        supporter TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (case_id, supporter)
+    );
+    ALTER TABLE cases ADD COLUMN supports INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX cases_listed ON cases(withdrawn_at, supports, created_at);
+    CREATE INDEX cases_narrow ON cases(id, withdrawn_at, supports, created_at, status, due_at, unit_id,
+                                       category_id, event_id);
+    ALTER TABLE board_submissions ADD COLUMN merged_at TEXT;
+    ALTER TABLE board_submissions ADD COLUMN viewer_key TEXT NOT NULL DEFAULT '';
+    INSERT OR IGNORE INTO case_supports (case_id, supporter, at)
+        SELECT c.id, v.voter, v.at FROM cases c JOIN votes v ON v.question_id = c.question_id
+        WHERE c.kind = 'case';
+    UPDATE cases SET supports = (SELECT COUNT(*) FROM case_supports s WHERE s.case_id = cases.id)
+        WHERE id IN (SELECT case_id FROM case_supports);
+    """,
 ]
