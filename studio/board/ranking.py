@@ -127,11 +127,18 @@ def xlsx(report: dict[str, Any]) -> bytes:
         heading.alignment = Alignment(horizontal="center", wrap_text=True)
     for unit in report["units"]:
         sheet.append([cell(unit["unit"]["name"] if key == "unit" else unit[key]) for key, _ in COLUMNS])
-    for row in sheet.iter_rows():
-        for written in row:
-            if isinstance(written.value, str):
-                written.data_type = "s"  # text, never a formula, whatever it starts with
     sheet.column_dimensions["B"].width = 24
+    return workbook_bytes(book)
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """The XLSX file of ``book``, every text cell of every sheet stored as text (never a formula,
+    whatever it starts with: the values went through :func:`studio.board.exports.cell` too)."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for written in row:
+                if isinstance(written.value, str):
+                    written.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

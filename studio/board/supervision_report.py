@@ -9,7 +9,6 @@ part: it counts from the week's urgings and follow-ups.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -19,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from studio.board.exports import cell
-from studio.board.ranking import units_by_id
+from studio.board.ranking import units_by_id, workbook_bytes
 from studio.board.stats import week_bounds, week_of
 from studio.store import supervision as rows
 from studio.store.database import Queryable
@@ -154,11 +153,5 @@ def xlsx(report: dict[str, Any]) -> bytes:
         sheet.append([cell(unit["unit"]["name"] if key == "unit" else unit[key]) for key, _ in COLUMNS])
     sheet.append([])
     sheet.append(["被约谈单位", cell("、".join(report["called_in"]) or "无")])
-    for row in sheet.iter_rows():
-        for written in row:
-            if isinstance(written.value, str):
-                written.data_type = "s"  # text, never a formula, whatever it starts with
     sheet.column_dimensions["A"].width = 24
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

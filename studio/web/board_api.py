@@ -21,18 +21,17 @@ from studio.board.life import CaseAction
 from studio.clock import FIRST_YEAR, LAST_YEAR, parse_day
 from studio.errors import ApiError, invalid, number_text
 from studio.store.units import unit_by_id
-from studio.web.requests import check_origin, int_param, json_body, require_staff, studio
+from studio.web.requests import (
+    check_origin,
+    int_param,
+    json_body,
+    limit_address,
+    require_staff,
+    studio,
+)
 
 TOPICS_MAX = 20
 
-
-def _limit(request: Request, kind: str) -> None:
-    app = studio(request)
-    if app.settings.rate_limits:
-        address = request.client.host if request.client else ""
-        wait = app.address_limiter.take(f"{kind}:{address}", time.monotonic())
-        if wait:
-            raise ApiError("too_fast", "操作太频繁，请稍后再试", retry_after=round(wait, 1))
 
 
 async def submissions_collection(request: Request) -> Response:
@@ -44,7 +43,7 @@ async def submissions_collection(request: Request) -> Response:
             return JSONResponse(await submissions.pending(conn))
     check_origin(request)
     body = await json_body(request)
-    _limit(request, "submit")
+    limit_address(request, "submit")
     receipt, created = await submissions.submit(
         app.db, app.clock, app.screener, body, max_chars=app.settings.max_question_chars,
         address=request.client.host if request.client else "",
@@ -141,7 +140,7 @@ async def case_rating(request: Request) -> Response:
     """The asker's rating with their rating code (public, no account)."""
     check_origin(request)
     body = await json_body(request)
-    _limit(request, "rate")
+    limit_address(request, "rate")
     app = studio(request)
     return JSONResponse(await actions.rate(app.db, app.clock, int_param(request, "id"), body))
 

@@ -9,7 +9,6 @@ cached for good: a hidden photo is gone at the next look, a blurred one shows bl
 from __future__ import annotations
 
 import hashlib
-import time
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -17,29 +16,20 @@ from starlette.responses import JSONResponse, Response
 from moderation.lifecycle import Role
 from studio.accounts.sessions import COOKIE_NAME
 from studio.desk import photos as desk_photos
-from studio.errors import ApiError
 from studio.events import photos as photo_actions
 from studio.photos import MAX_MESSAGE_PHOTO_BYTES
 from studio.web.photos import read_image
-from studio.web.requests import check_origin, json_body, require_staff, studio
+from studio.web.requests import check_origin, json_body, limit_address, require_staff, studio
 
 IMAGE_POLICY = "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'none'"
 """The CSP of a served photo: opened on its own, it runs no script and loads nothing."""
 
 
-def _limit(request: Request, kind: str) -> None:
-    app = studio(request)
-    if app.settings.rate_limits:
-        address = request.client.host if request.client else ""
-        wait = app.address_limiter.take(f"{kind}:{address}", time.monotonic())
-        if wait:
-            raise ApiError("too_fast", "操作太频繁，请稍后再试", retry_after=round(wait, 1))
-
 
 async def upload(request: Request) -> Response:
     """``POST /api/photos``: anyone (the ask and board forms) uploads one photo for a message."""
     check_origin(request)
-    _limit(request, "photo")
+    limit_address(request, "photo")
     app = studio(request)
     data = await read_image(request, MAX_MESSAGE_PHOTO_BYTES)
     kept = await desk_photos.upload(app.db, app.media, app.clock, data, request.headers.get("content-type"))
@@ -75,7 +65,7 @@ async def add_to_case(request: Request) -> Response:
     """``POST /api/board/track/{code}/photos``: the asker adds photos to their open case."""
     check_origin(request)
     body = await json_body(request)
-    _limit(request, "photo")
+    limit_address(request, "photo")
     app = studio(request)
     return JSONResponse(await photo_actions.add_to_case(app.db, app.clock, request.path_params["code"], body))
 

@@ -5,34 +5,29 @@ Routes are listed in ``studio/app.py``; the contract is in docs/api.md ("Notific
 
 from __future__ import annotations
 
-import time
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from moderation.lifecycle import Role
 from studio import labels
-from studio.errors import ApiError, invalid
+from studio.errors import invalid
 from studio.notify import contacts, outbox
 from studio.web.pages import admin_session, render
-from studio.web.requests import check_origin, int_param, json_body, require_staff, studio
-
-
-def _limit(request: Request) -> None:
-    """The per-address limit on code checks and resends (besides the code's own tries)."""
-    app = studio(request)
-    if app.settings.rate_limits:
-        address = request.client.host if request.client else ""
-        wait = app.address_limiter.take(f"contact:{address}", time.monotonic())
-        if wait:
-            raise ApiError("too_fast", "操作太频繁，请稍后再试", retry_after=round(wait, 1))
+from studio.web.requests import (
+    check_origin,
+    int_param,
+    json_body,
+    limit_address,
+    require_staff,
+    studio,
+)
 
 
 async def verify_contact(request: Request) -> Response:
     """The asker types the code their contact received, with their tracking code."""
     check_origin(request)
     body = await json_body(request)
-    _limit(request)
+    limit_address(request, "contact")
     app = studio(request)
     return JSONResponse(await contacts.verify(app.db, app.clock.now(), body.get("tracking_code"),
                                               body.get("code")))
@@ -42,7 +37,7 @@ async def resend_code(request: Request) -> Response:
     """A new code for the contact left with a tracking code (hourly limits apply)."""
     check_origin(request)
     body = await json_body(request)
-    _limit(request)
+    limit_address(request, "contact")
     app = studio(request)
     return JSONResponse(await contacts.resend(app.db, app.clock.now(), body.get("tracking_code")))
 

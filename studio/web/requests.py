@@ -6,6 +6,7 @@ Shared by the API modules (:mod:`studio.web.api`, :mod:`studio.web.board_api`,
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from starlette.requests import Request
@@ -86,3 +87,14 @@ def int_param(request: Request, name: str) -> int:
     if isinstance(value, int):
         return value
     raise ApiError("not_found", "未找到")
+
+
+def limit_address(request: Request, kind: str) -> None:
+    """Take one ``kind`` action from the client address's bucket (``Studio.address_limiter``):
+    429 ``too_fast`` with ``Retry-After`` when it is empty; nothing when rate limits are off."""
+    app = studio(request)
+    if app.settings.rate_limits:
+        address = request.client.host if request.client else ""
+        wait = app.address_limiter.take(f"{kind}:{address}", time.monotonic())
+        if wait:
+            raise ApiError("too_fast", "操作太频繁，请稍后再试", retry_after=round(wait, 1))

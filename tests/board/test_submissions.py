@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
+from support.cases import submit_message
 from support.clients import Studio
 
 PHONE = "18612345678"
-
-
-def submit(studio: Studio, text: str) -> dict[str, Any]:
-    """Send a direct submission as a netizen; its receipt."""
-    with studio.server.http() as client:
-        answer = client.post("/api/board/submissions", json={"text": text, "client_key": str(uuid.uuid4())})
-    assert answer.status_code == 201, answer.text
-    receipt: dict[str, Any] = answer.json()
-    return receipt
 
 
 def pending(studio: Studio, submission_id: int) -> dict[str, Any]:
@@ -35,7 +26,7 @@ def tracked(studio: Studio, receipt: dict[str, Any]) -> dict[str, Any]:
 def test_submission_is_screened_with_spans_and_suggestions(studio: Studio) -> None:
     """A mobile and a mistyped ID number are flagged with their spans, suggestions and detail."""
     text = f"我的手机{PHONE}，身份证110101199003074578，小区路灯坏了"
-    sub = pending(studio, submit(studio, text)["submission_id"])
+    sub = pending(studio, submit_message(studio, text)["submission_id"])
     assert sub["original_text"] == text
     mobile, id_number = sub["flags"]
     assert mobile == {"kind": "pii.mobile", "start": 4, "end": 15, "text": PHONE, "suggestion": "186****5678"}
@@ -46,7 +37,7 @@ def test_submission_is_screened_with_spans_and_suggestions(studio: Studio) -> No
 def test_approving_an_edited_text_publishes_only_the_edit(studio: Studio) -> None:
     """The case shows the moderator's redacted text; the original stays in the audit log, before/after."""
     text = f"我的手机{PHONE}，小区门口的路灯坏了一个月"
-    receipt = submit(studio, text)
+    receipt = submit_message(studio, text)
     public = "我的手机186****5678，小区门口的路灯坏了一个月"
     path = f"/api/board/submissions/{receipt['submission_id']}/approve"
     approved = studio.mod1.post(path, {"text": public})
@@ -68,7 +59,7 @@ def test_approving_an_edited_text_publishes_only_the_edit(studio: Studio) -> Non
 def test_rejection_names_a_reason_of_the_catalogue(studio: Studio) -> None:
     """Rejecting takes the live desk's reason codes (and a note); the asker's tracker shows the wording."""
     catalogue = {r["code"]: r["text"] for r in studio.mod1.get("/api/reasons").json()}
-    receipt = submit(studio, "代开发票，加微信")
+    receipt = submit_message(studio, "代开发票，加微信")
     path = f"/api/board/submissions/{receipt['submission_id']}/reject"
     unknown = studio.mod1.post(path, {"reason": "与政务无关"})
     assert unknown.status_code == 400

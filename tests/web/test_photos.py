@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import io
 import sqlite3
-import struct
 import sys
-import zlib
 from pathlib import Path
 
 from PIL import Image
 
 from support.clients import Studio
+from support.images import png_header_bomb
 
 
 def jpeg_with_metadata() -> bytes:
@@ -25,15 +24,6 @@ def jpeg_with_metadata() -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif, comment=b"secret note")
     return out.getvalue()
-
-
-def png_header_bomb() -> bytes:
-    """A PNG whose header claims 100000×100000 pixels (10 gigapixels) with a few bytes of data."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 100_001 * 4)) + chunk(b"IEND", b""))
 
 
 def png_small_bomb() -> bytes:
