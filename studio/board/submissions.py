@@ -206,4 +206,5 @@ async def track(conn: Queryable, code: str) -> dict[str, Any] | None:
         "text_public": row["public_text"] if row["status"] == "approved" else None,
         "reason": row["reason"] if row["status"] == "rejected" else None,
         "case_id": row["case_id"],
+        "retractable": row["status"] == "pending",
     }
