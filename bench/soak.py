@@ -147,6 +147,15 @@ async def actors(night: Night, base: str) -> None:
             await asyncio.sleep(1.0)
 
 
+def uncounted(voted: set[tuple[int, int]], votes: dict[int, int]) -> int:
+    """+1s acknowledged beyond a question's count in the store (the store may count more: a +1
+    whose ``vote.ok`` the viewer did not read before its socket closed)."""
+    acknowledged: dict[int, int] = {}
+    for _, question in voted:
+        acknowledged[question] = acknowledged.get(question, 0) + 1
+    return sum(max(0, n - votes.get(question, 0)) for question, n in acknowledged.items())
+
+
 async def run(minutes: float, viewers: int, every: float) -> list[str]:
     servers = Studio(Path(tempfile.mkdtemp()), 2)
     base = f"http://127.0.0.1:{servers.ports[0]}"
@@ -202,7 +211,7 @@ async def run(minutes: float, viewers: int, every: float) -> list[str]:
             await http.post("/api/login", json={"username": "admin", "password": PASSWORD})  # the queue is staff-only
             stored = (await http.get("/api/events/soak/queue")).json()
             queue = {q["id"] for q in stored}
-            votes = sum(q["votes"] for q in stored)
+            votes = {q["id"]: q["votes"] for q in stored}
             async with websockets.connect(f"ws://127.0.0.1:{servers.ports[0]}/ws/events/soak") as ws:
                 head = json.loads(await ws.recv())["seq"]
         watching = sorted(night.live)
@@ -212,7 +221,8 @@ async def run(minutes: float, viewers: int, every: float) -> list[str]:
         missing = [qid for qid in night.acknowledged if qid not in queue]
         lines += [
             f"  asks acknowledged {len(night.acknowledged)}, missing from the store {len(missing)}",
-            f"  +1s acknowledged {len(night.voted)}, counted in the store {votes}",
+            f"  +1s acknowledged {len(night.voted)}, counted in the store {sum(votes.values())}, "
+            f"acknowledged but not counted {uncounted(night.voted, votes)}",
             f"  frames out of order {night.order_errors}",
             f"  actors' calls that failed {len(night.failed)}" + (f" (first: {night.failed[0]})" if night.failed else ""),
             f"  store seq at the end {head}: {len(watching) - len(behind)} of {len(watching)} viewers "
