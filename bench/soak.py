@@ -13,8 +13,11 @@ Every ``--every`` seconds a line records each process's RSS and open
 descriptors, the viewers connected, and the p50/p99 latency of the host
 messages of that window (a viewer that reconnected counts the messages it
 caught up on from its reconnection, so the restart's window shows the
-reconnect time). At the end: every acknowledged ask is in the store,
-every viewer is at the store's ``seq``, and no frame arrived out of order.
+reconnect time), the reconnections and the asks acknowledged so far. A call
+of the night's actors that fails (a timeout on a loaded machine) is counted
+and the night goes on. At the end: every acknowledged ask is in the store,
+every +1 acknowledged (``vote.ok``) is counted, every viewer is at the
+store's ``seq``, and no frame arrived out of order.
 
     .venv/bin/python bench/soak.py --minutes 30 --viewers 600
 """
@@ -56,7 +59,12 @@ class Night:
         self.connected = 0
         self.seqs: dict[int, int] = {}
         self.acknowledged: list[int] = []
+        self.failed: list[str] = []
         self.live: set[int] = set()
+        self.connections = 0
+        self.voted: set[tuple[int, int]] = set()
+        """(connection, question) of every +1 acknowledged with ``vote.ok`` (a viewer without the
+        cookie counts once per connection)."""
         self.quiet = asyncio.Event()
         self.stop = asyncio.Event()
 
@@ -71,6 +79,8 @@ async def viewer(night: Night, index: int, lifetime: float) -> None:
         try:
             async with websockets.connect(f"ws://127.0.0.1:{port}{path}", open_timeout=20) as ws:
                 night.connected += 1
+                night.connections += 1
+                connection = night.connections
                 night.live.add(index)
                 try:
                     while not night.stop.is_set() and time.monotonic() < leave_at:
@@ -89,6 +99,8 @@ async def viewer(night: Night, index: int, lifetime: float) -> None:
                         if frame["type"] == "host.message":
                             number = int(frame["message"]["text"].split("#", 1)[1])
                             night.latencies.append(time.perf_counter() - night.sent[number])
+                        if frame["type"] == "vote.ok":
+                            night.voted.add((connection, frame["question"]))
                         if frame["type"] == "question.published" and random.random() < 0.2:
                             await ws.send(json.dumps({"type": "vote", "question": frame["question"]["id"]}))
                 finally:
@@ -101,42 +113,54 @@ async def viewer(night: Night, index: int, lifetime: float) -> None:
 
 async def actors(night: Night, base: str) -> None:
     """The netizens' asks, the moderator, the guest and the host, once a second."""
-    async with httpx.AsyncClient(base_url=base, timeout=30) as staff, httpx.AsyncClient(base_url=base) as public:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as staff, httpx.AsyncClient(base_url=base, timeout=30) as public:
         login = (await staff.post("/api/login", json={"username": "admin", "password": PASSWORD})).json()
         headers = {"X-CSRF-Token": login["csrf_token"]}
         number = 0
         while not night.quiet.is_set():
-            for _ in range(random.randint(1, 4)):
-                answer = await public.post("/api/events/soak/questions", json={
-                    "text": f"夜间提问 {uuid.uuid4().hex[:8]}：公交什么时候恢复？", "client_key": str(uuid.uuid4())})
-                if answer.status_code == 201:
-                    night.acknowledged.append(answer.json()["question_id"])
-            queue = (await staff.get("/api/events/soak/queue")).json()
-            for question in queue:
-                if question["status"] == "pending":
-                    action = "reject" if random.random() < 0.1 else "approve"
-                    body = {"version": question["version"], **({"reason": "ads"} if action == "reject" else {})}
-                    await staff.post(f"/api/questions/{question['id']}/{action}", json=body, headers=headers)
-            on_air = [q for q in queue if q["status"] == "on_air"]
-            waiting = sorted((q for q in queue if q["status"] == "approved"), key=lambda q: -q["votes"])
-            if on_air:
-                q = on_air[0]
-                await staff.post(f"/api/questions/{q['id']}/answer", headers=headers,
-                                 json={"version": q["version"], "text": "正在协调，下周一起恢复。"})
-            elif waiting:
-                q = waiting[0]
-                await staff.post(f"/api/questions/{q['id']}/on-air", headers=headers, json={"version": q["version"]})
-            number += 1
-            night.sent[number] = time.perf_counter()
-            await staff.post("/api/events/soak/messages", headers=headers, json={"text": f"主持人 #{number}"})
+            try:
+                for _ in range(random.randint(1, 4)):
+                    answer = await public.post("/api/events/soak/questions", json={
+                        "text": f"夜间提问 {uuid.uuid4().hex[:8]}：公交什么时候恢复？", "client_key": str(uuid.uuid4())})
+                    if answer.status_code == 201:
+                        night.acknowledged.append(answer.json()["question_id"])
+                queue = (await staff.get("/api/events/soak/queue")).json()
+                for question in queue:
+                    if question["status"] == "pending":
+                        action = "reject" if random.random() < 0.1 else "approve"
+                        body = {"version": question["version"], **({"reason": "ads"} if action == "reject" else {})}
+                        await staff.post(f"/api/questions/{question['id']}/{action}", json=body, headers=headers)
+                on_air = [q for q in queue if q["status"] == "on_air"]
+                waiting = sorted((q for q in queue if q["status"] == "approved"), key=lambda q: -q["votes"])
+                if on_air:
+                    q = on_air[0]
+                    await staff.post(f"/api/questions/{q['id']}/answer", headers=headers,
+                                     json={"version": q["version"], "text": "正在协调，下周一起恢复。"})
+                elif waiting:
+                    q = waiting[0]
+                    await staff.post(f"/api/questions/{q['id']}/on-air", headers=headers, json={"version": q["version"]})
+                number += 1
+                night.sent[number] = time.perf_counter()
+                await staff.post("/api/events/soak/messages", headers=headers, json={"text": f"主持人 #{number}"})
+            except (httpx.HTTPError, ValueError, KeyError) as exc:  # a refused or timed-out call: count it, go on
+                night.failed.append(f"{type(exc).__name__}: {exc}")
             await asyncio.sleep(1.0)
+
+
+def uncounted(voted: set[tuple[int, int]], votes: dict[int, int]) -> int:
+    """+1s acknowledged beyond a question's count in the store (the store may count more: a +1
+    whose ``vote.ok`` the viewer did not read before its socket closed)."""
+    acknowledged: dict[int, int] = {}
+    for _, question in voted:
+        acknowledged[question] = acknowledged.get(question, 0) + 1
+    return sum(max(0, n - votes.get(question, 0)) for question, n in acknowledged.items())
 
 
 async def run(minutes: float, viewers: int, every: float) -> list[str]:
     servers = Studio(Path(tempfile.mkdtemp()), 2)
     base = f"http://127.0.0.1:{servers.ports[0]}"
     lines = [f"soak: {minutes:.0f} min, {viewers} viewers at a time on 2 processes + Redis",
-             "  min | RSS MiB p1 / p2 | fds p1 / p2 | viewers | host messages p50 / p99 ms | reconnects"]
+             "  min | RSS MiB p1 / p2 | fds p1 / p2 | viewers | host messages p50 / p99 ms | reconnects | asks so far"]
     try:
         for port in servers.ports:
             await wait_http(f"http://127.0.0.1:{port}")
@@ -179,13 +203,15 @@ async def run(minutes: float, viewers: int, every: float) -> list[str]:
                 f"  {elapsed / 60:5.1f} | {rss_kib(pids[0]) / 1024:6.1f} / {rss_kib(pids[1]) / 1024:6.1f} | "
                 f"{descriptors(pids[0])} / {descriptors(pids[1])} | {night.connected} | "
                 f"{statistics.median(window) * 1000:.0f} / {window[int(len(window) * 0.99)] * 1000:.0f} | "
-                f"{night.reconnects}")
+                f"{night.reconnects} | {len(night.acknowledged)}")
             print(lines[-1], flush=True)
         night.quiet.set()  # the night ends: no more activity, the feed settles
         await asyncio.sleep(10)
         async with httpx.AsyncClient(base_url=base, timeout=60) as http:
             await http.post("/api/login", json={"username": "admin", "password": PASSWORD})  # the queue is staff-only
-            queue = {q["id"] for q in (await http.get("/api/events/soak/queue")).json()}
+            stored = (await http.get("/api/events/soak/queue")).json()
+            queue = {q["id"] for q in stored}
+            votes = {q["id"]: q["votes"] for q in stored}
             async with websockets.connect(f"ws://127.0.0.1:{servers.ports[0]}/ws/events/soak") as ws:
                 head = json.loads(await ws.recv())["seq"]
         watching = sorted(night.live)
@@ -195,7 +221,10 @@ async def run(minutes: float, viewers: int, every: float) -> list[str]:
         missing = [qid for qid in night.acknowledged if qid not in queue]
         lines += [
             f"  asks acknowledged {len(night.acknowledged)}, missing from the store {len(missing)}",
+            f"  +1s acknowledged {len(night.voted)}, counted in the store {sum(votes.values())}, "
+            f"acknowledged but not counted {uncounted(night.voted, votes)}",
             f"  frames out of order {night.order_errors}",
+            f"  actors' calls that failed {len(night.failed)}" + (f" (first: {night.failed[0]})" if night.failed else ""),
             f"  store seq at the end {head}: {len(watching) - len(behind)} of {len(watching)} viewers "
             f"still watching are at it; host messages delivered {len(night.latencies)}",
         ]

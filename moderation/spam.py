@@ -37,6 +37,9 @@ from moderation.normalize import Normalised, compact_key
 FLOOD_SIMILARITY = 0.7
 FLOOD_WINDOW = 20
 """How many of the client's most recent texts are compared."""
+RECENT_KEYS = 256
+"""How many recent texts' compact keys and bigrams are cached (5–7 KB each): the texts of the
+clients asking right now, not of every question a process has ever screened."""
 
 _TLDS = "com|cn|net|org|top|xyz|cc|vip|info|me|io|co|club|shop|site|online|tk|ly|link|wang|ink|fun|icu|live|tv|app"
 _LINK = re.compile(
@@ -126,10 +129,10 @@ def _bigrams(key: str) -> frozenset[str]:
     return frozenset(map(str.__add__, key, key[1:])) if len(key) > 1 else frozenset((key,))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=RECENT_KEYS)
 def _recent_key(text: str) -> tuple[str, frozenset[str]]:
     """Compact key and bigrams of a recent text (the same texts come back with
-    every question of a client, so they are cached)."""
+    every question of a client, so the latest :data:`RECENT_KEYS` are cached)."""
     key = compact_key(text)
     return key, _bigrams(key)
 

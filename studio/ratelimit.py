@@ -29,7 +29,12 @@ class TokenBucket:
 
 
 class KeyedLimiter:
-    """One bucket per key (a client address), keeping at most ``max_keys`` recent keys."""
+    """One bucket per key (a client address), keeping at most ``max_keys`` recent keys.
+
+    A bucket left alone for ``burst / rate`` seconds is full again, the same as a new one, so it
+    is dropped (the least recently used first, as each take goes by): the table holds the clients
+    of the last few minutes, not every client and connection the process has ever seen.
+    """
 
     def __init__(self, burst: float, rate: float, max_keys: int = 100_000) -> None:
         self.burst = burst
@@ -38,6 +43,8 @@ class KeyedLimiter:
         self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
 
     def take(self, key: str, now: float) -> float:
+        """Take one token from ``key``'s bucket: 0.0 if allowed, else the seconds to wait."""
+        self._drop_refilled(now)
         bucket = self._buckets.get(key)
         if bucket is None:
             bucket = self._buckets[key] = TokenBucket(self.burst, self.rate)
@@ -46,6 +53,20 @@ class KeyedLimiter:
         else:
             self._buckets.move_to_end(key)
         return bucket.take(now)
+
+    def _drop_refilled(self, now: float) -> None:
+        """Drop the least recently used buckets that have had time to fill up again."""
+        if self.rate <= 0:
+            return
+        refill = self.burst / self.rate
+        while self._buckets:
+            key, bucket = next(iter(self._buckets.items()))
+            if now - bucket.updated < refill:
+                return
+            del self._buckets[key]
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
     def forget(self) -> int:
         """Drop every bucket (and so every address held as a key); how many there were.

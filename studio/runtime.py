@@ -241,8 +241,10 @@ class Studio:
         return {"viewers": viewers, **counts}
 
     def forget(self, event_id: int) -> None:
-        """No viewers of the event here any more: its last tally no longer stands for this process."""
+        """No viewers of the event here any more: its last tally no longer stands for this process,
+        and its cached snapshot (all its published questions, encoded) is let go."""
         self._viewers.pop(event_id, None)
+        self._snapshots.pop(event_id, None)
 
     async def close(self) -> None:
         await self.staff_sockets.stop()

@@ -132,11 +132,27 @@ def test_keyed_limiter_evicts_in_insertion_order_without_reuse() -> None:
 
 def test_keyed_limiter_holds_at_most_max_keys() -> None:
     """The limiter never keeps more than ``max_keys`` buckets."""
-    limiter = KeyedLimiter(burst=1, rate=1, max_keys=10)
+    limiter = KeyedLimiter(burst=1, rate=0.001, max_keys=10)
     for i in range(100):
         limiter.take(f"10.0.0.{i}", float(i))
-    assert len(limiter._buckets) == 10
+    assert len(limiter) == 10
     assert list(limiter._buckets) == [f"10.0.0.{i}" for i in range(90, 100)]
+
+
+def test_keyed_limiter_drops_buckets_that_filled_up_again() -> None:
+    """A bucket idle for burst / rate seconds is full again and is dropped; one still refilling
+    is kept, and a client coming back after its bucket was dropped gets the same full burst."""
+    limiter = KeyedLimiter(burst=2, rate=0.5)  # full again 4 s after its last take
+    for i in range(1000):
+        limiter.take(f"viewer-{i}", 0.0)
+    assert len(limiter) == 1000
+    limiter.take("a", 3.0)
+    limiter.take("a", 3.0)
+    assert len(limiter) == 1001
+    assert limiter.take("b", 4.0) == 0.0
+    assert list(limiter._buckets) == ["a", "b"]
+    assert limiter.take("a", 4.0) > 0  # still limited: not dropped
+    assert limiter.take("viewer-1", 4.0) == 0.0 and limiter.take("viewer-1", 4.0) == 0.0
 
 
 def test_clock_going_backwards_does_not_refill_the_bucket() -> None:

@@ -301,4 +301,5 @@ async def track(conn: Queryable, code: str) -> dict[str, Any] | None:
         "case_id": row["case_id"],
         "case": case,
         "actions": asker_actions(case, retractable=row["status"] == "pending"),
+        "retractable": row["status"] == "pending",
     }

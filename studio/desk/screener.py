@@ -8,7 +8,9 @@
   first use and topped up before each ask with the questions asked since (by
   id, so questions stored by other processes are included) while questions
   rejected or merged since leave it: suggestions only name questions that can
-  still be merged into;
+  still be merged into. The indexes of the ``EVENT_INDEXES`` events asked in
+  most recently are kept; an older one (a closed event's) is let go and
+  rebuilt from the store if that event is asked in again;
 - ``recent``: the same client's latest texts in the event (the viewer id, or
   the address when there is none), for flood detection;
 - board duplicates: one :class:`DuplicateIndex` of the board's cases for
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +39,8 @@ from studio.store.database import Database, Queryable
 from studio.store.events import event_row
 
 RECENT_TEXTS = 5
+EVENT_INDEXES = 8
+"""How many events' duplicate indexes a process keeps (the most recently asked in)."""
 """How many of the client's previous questions flood detection compares with."""
 MERGEABLE = ("pending", "approved", "on_air", "answered")
 
@@ -54,7 +59,7 @@ class Screener:
         self.db = db
         self._lexicon: Lexicon | None = None
         self._version: str | None = None
-        self._events: dict[int, _EventIndex] = {}
+        self._events: OrderedDict[int, _EventIndex] = OrderedDict()
         self._lock = asyncio.Lock()
         self._board: _EventIndex | None = None
         self._board_task: asyncio.Task[None] | None = None
@@ -143,7 +148,13 @@ class Screener:
 
     async def _duplicates(self, conn: Queryable, event_id: int) -> DuplicateIndex:
         """The event's index, topped up with new questions; rejected and merged ones leave it."""
-        entry = self._events.setdefault(event_id, _EventIndex())
+        entry = self._events.get(event_id)
+        if entry is None:
+            entry = self._events[event_id] = _EventIndex()
+            while len(self._events) > EVENT_INDEXES:
+                self._events.popitem(last=False)
+        else:
+            self._events.move_to_end(event_id)
         for row in await desk_rows.questions_after(conn, event_id, entry.last_id):
             if row["status"] in MERGEABLE:
                 entry.index.add(row["id"], row["original_text"])

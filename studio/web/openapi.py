@@ -5,8 +5,12 @@ Policy: every route and method the app serves must have an entry in
 :func:`document` walks the live routing table, so a route added without an
 entry is named by :func:`missing` (and the contract test fails), and an entry
 without a route by :func:`stale`. Error answers share one shape,
-``{"error": {"code", "message", …}}``, with the codes of ``studio.errors``.
-Shapes are described loosely (the fields clients rely on; more may follow).
+``{"error": {"code", "message", …}}``, with the codes of ``studio.errors``
+(outside ``/api/`` a refusal is an HTML error page). Answers are described in
+full: every field the code writes, with its type, the ones always present as
+required, ``null`` where it may be; objects stay open, since the contract lets
+new fields appear. An operation's ``more`` lists its other successful answers
+(a repeated ``client_key``'s 200, a staff page's redirect to sign-in).
 """
 
 from __future__ import annotations
@@ -18,11 +22,26 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from studio.errors import STATUS_OF_CODE
-
-ERROR_CODES = sorted({*STATUS_OF_CODE, "internal", "unavailable", "unknown_type", "bad_rating_code",
-                      "already_rated", "bad_code", "code_expired"})
-"""Every ``error.code`` an answer or an ``error`` frame may carry."""
+from studio.web.schemas import (
+    ANY_OBJECT,
+    BOOL,
+    ID,
+    INT,
+    NULLABLE_INT,
+    NULLABLE_TEXT,
+    NUMBER,
+    SCHEMAS,
+    TEXT,
+    TEXTS,
+    UNIT_STATS,
+    array,
+    obj,
+    one_of,
+    ref,
+)
+from studio.web.schemas import (
+    ERROR_CODES as ERROR_CODES,
+)
 
 ANYONE: tuple[str, ...] = ()
 STAFF = ("admin", "moderator", "official")
@@ -32,70 +51,6 @@ DESK = ("admin", "moderator")
 ADMIN = ("admin",)
 
 
-def obj(*required: str, **properties: Any) -> dict[str, Any]:
-    """A JSON object with these properties (more may follow) and these required."""
-    schema: dict[str, Any] = {"type": "object", "properties": properties}
-    if required:
-        schema["required"] = list(required)
-    return schema
-
-
-def ref(name: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def array(item: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "array", "items": item}
-
-
-TEXT = {"type": "string"}
-INT = {"type": "integer"}
-BOOL = {"type": "boolean"}
-NULLABLE_TEXT = {"type": ["string", "null"]}
-ID = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
-ANY_OBJECT = {"type": "object"}
-
-SCHEMAS: dict[str, Any] = {
-    "Error": obj("error", error=obj("code", "message", code={"type": "string", "enum": ERROR_CODES},
-                                    message=TEXT, field=TEXT, retry_after={"type": "number"})),
-    "Unit": obj("id", "name", id=INT, name=TEXT),
-    "Event": obj("slug", "title", "status", slug=TEXT, title=TEXT, description=TEXT,
-                 status={"enum": ["scheduled", "live", "closed"]}, starts_at=TEXT, ends_at=TEXT,
-                 opened_at=NULLABLE_TEXT, closed_at=NULLABLE_TEXT, accepting_questions=BOOL,
-                 guests=array(ANY_OBJECT), units=array(ANY_OBJECT)),
-    "Question": obj("id", "status", "text", id=INT, status=TEXT, text=TEXT, nickname=TEXT, votes=INT,
-                    unit={"type": ["object", "null"]}, asked_at=TEXT, answer={"type": ["object", "null"]}),
-    "StaffQuestion": obj("id", "status", "version", id=INT, status=TEXT, version=INT,
-                         original_text={"type": ["string", "null"]}, flags=array(ANY_OBJECT)),
-    "Stats": obj("received", "published", "pending", "merged", "rejected", received=INT, published=INT,
-                 answered=INT, pending=INT, approved=INT, merged=INT, rejected=INT, retracted=INT,
-                 rejected_by_reason=array(obj("count", code=NULLABLE_TEXT, reason=TEXT, count=INT))),
-    "Tracking": obj("tracking_code", "status", tracking_code=TEXT, question_id=INT, status=TEXT,
-                    followed_status=TEXT, retractable=BOOL, timeline=array(ANY_OBJECT)),
-    "Receipt": obj("question_id", "tracking_code", "rating_code", question_id=INT, tracking_code=TEXT,
-                   rating_code=TEXT, client_key=TEXT, contact=TEXT),
-    "Transcript": obj("event", "items", event=ref("Event"), audit_head={"type": ["object", "null"]},
-                      items=array(ANY_OBJECT), transferred=array(ANY_OBJECT)),
-    "AuditHead": obj("entry", "hash", "algorithm", entry={"type": "integer", "minimum": 0},
-                     hash={"type": "string", "pattern": "^[0-9a-f]{64}$"}, algorithm={"const": "sha256"}),
-    "Case": obj("id", "status", id=INT, status=TEXT, title=TEXT, text=TEXT, unit={"type": ["object", "null"]},
-                supports=INT),
-    "Supervision": obj("case_id", "urgings", "followups", case_id=INT, urgings=array(ANY_OBJECT),
-                       followups=array(ANY_OBJECT)),
-    "ContactStatus": obj("channel", "contact", "verified", channel={"enum": ["sms", "email"]}, contact=TEXT,
-                         verified=BOOL, code_sent=BOOL),
-    "Submission": obj("id", "status", id=INT, status=TEXT, text=TEXT, photos=array(ANY_OBJECT)),
-    "Upload": obj("photo", "width", "height", photo={"type": "string", "pattern": "^[0-9a-f]{24}$"},
-                  width=INT, height=INT),
-    "Photo": obj("url", "width", "height", url=TEXT, width=INT, height=INT,
-                 state={"enum": ["pending", "visible", "hidden"]}),
-    "Ask": obj("text", "client_key", text={"type": "string", "minLength": 1, "maxLength": 2000},
-               client_key={"type": "string", "minLength": 8, "maxLength": 64}, nickname={"type": "string", "maxLength": 20},
-               unit={"type": ["integer", "null"]}, photos=array(TEXT),
-               contact={"type": "string", "maxLength": 254}),
-    "Action": obj("version", version=INT, text=TEXT, unit={"type": ["integer", "null"]}, hard=BOOL, reason=TEXT,
-                  note=TEXT, into=INT, take_over=BOOL),
-}
 
 
 @dataclass(frozen=True)
@@ -105,10 +60,13 @@ class Operation:
     summary: str
     auth: tuple[str, ...] = ANYONE
     body: dict[str, Any] | None = None
-    answer: dict[str, Any] = field(default_factory=lambda: ANY_OBJECT)
+    answer: dict[str, Any] | None = field(default_factory=lambda: ANY_OBJECT)
+    """The success body's schema (for JSON media; other media are strings); ``None``: no body."""
     status: int = 200
-    media: str = "application/json"
+    media: str | tuple[str, ...] = "application/json"
     tags: tuple[str, ...] = ()
+    more: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+    """Other successful answers by status: their JSON schema, or ``None`` for no body (a redirect)."""
 
 
 def key(method: str, path: str) -> str:
@@ -117,13 +75,14 @@ def key(method: str, path: str) -> str:
 
 
 def page(summary: str, auth: tuple[str, ...] = ANYONE) -> Operation:
-    """A server-rendered page."""
-    return Operation(summary, auth, answer=TEXT, media="text/html", tags=("pages",))
+    """A server-rendered page; a staff page sends a visitor without a session to sign in (303)."""
+    return Operation(summary, auth, answer=TEXT, media="text/html", tags=("pages",),
+                     more={303: None} if auth else {})
 
 
 def form(summary: str) -> Operation:
-    """A plain form post that redirects (303) to a page."""
-    return Operation(summary, answer=TEXT, status=303, media="text/html", tags=("pages",))
+    """A plain form post that redirects (303) to a page (a refusal is an HTML error page)."""
+    return Operation(summary, answer=None, status=303, media="text/html", tags=("pages",))
 
 
 OPERATIONS: dict[str, Operation] = {
@@ -134,8 +93,8 @@ OPERATIONS: dict[str, Operation] = {
     "GET /events/{slug}/screen": page("the big screen: the question on air, the answer, counts, join QR code"),
     "GET /events/{slug}/embed": page("the read-only live feed for partner sites' frames (STUDIO_EMBED_ORIGINS)"),
     "GET /events/{slug}/qr.{kind}": Operation("the event's join QR code (kind: svg or png)", answer=TEXT,
-                                              media="image/svg+xml"),
-    "GET /j/{id}": Operation("the short join link: a redirect to the event's page", answer=TEXT, status=302,
+                                              media=("image/svg+xml", "image/png")),
+    "GET /j/{id}": Operation("the short join link: a redirect to the event's page", answer=None, status=302,
                              media="text/html"),
     "GET /photos/{token}.jpg": Operation("a guest's photo (re-encoded JPEG)", answer=TEXT, media="image/jpeg"),
     "GET /media/{token}.jpg": Operation("a photo on a message (re-encoded JPEG): public once its message is",
@@ -151,8 +110,9 @@ OPERATIONS: dict[str, Operation] = {
     "GET /board/feed.atom": Operation("newly replied cases (Atom)", answer=TEXT, media="application/atom+xml"),
     "GET /board/units/{id}/feed.atom": Operation("a unit's newly replied cases (Atom)", answer=TEXT,
                                                  media="application/atom+xml"),
-    "GET /events/{slug}/transcript.{fmt}": Operation("a closed event's transcript as md, json or csv", answer=TEXT,
-                                                      media="text/plain"),
+    "GET /events/{slug}/transcript.{fmt}": Operation("a closed event's transcript as md, json or csv",
+                                                      answer=obj("event", "url", "lines"),
+                                                      media=("text/markdown", "application/json", "text/csv")),
     "GET /audit": page("the audit chain's head and how to verify it"),
     "GET /privacy": page("what personal data is kept, why and for how long"),
     "GET /studio/": page("the staff home", STAFF),
@@ -169,10 +129,12 @@ OPERATIONS: dict[str, Operation] = {
     "GET /studio/supervision/report.xlsx": Operation("the weekly supervision report as a spreadsheet", SUPERVISION,
                                                      answer=TEXT, media=XLSX),
     "GET /studio/topics": page("hot topics of a week or an event, with a heat chart", STAFF),
-    "GET /healthz": Operation("liveness and the store's answer", answer=ANY_OBJECT),
+    "GET /healthz": Operation("liveness and the store's answer", answer=obj("status", status={"const": "ok"}),
+                              more={503: obj("status", status={"const": "unavailable"})}),
     "PUT /api/staff/{username}/photo": Operation("a guest's photo (the image bytes as the body: JPEG, PNG or WebP)",
-                                                 ADMIN, answer=ANY_OBJECT),
-    key("DELETE", "/api/staff/{username}/photo"): Operation("remove a guest's photo", ADMIN, answer=TEXT, status=204,
+                                                 ADMIN, answer=obj("username", "photo", "width", "height", username=TEXT,
+                                                                photo=TEXT, width=INT, height=INT)),
+    key("DELETE", "/api/staff/{username}/photo"): Operation("remove a guest's photo", ADMIN, answer=None, status=204,
                                                     media="text/plain"),
     "POST /api/photos": Operation("upload one photo for a message (the image bytes as the body: JPEG, PNG, "
                                   "WebP or HEIC)", answer=ref("Upload"), status=201),
@@ -183,16 +145,19 @@ OPERATIONS: dict[str, Operation] = {
                                                          "case_id", "added", case_id=INT, added=INT, state=TEXT)),
     "GET /api/board/photos": Operation("photos added to open cases, awaiting a moderator", DESK,
                                        answer=array(ref("Photo"))),
-    "GET /api/events/{slug}/screen": Operation("what the big screen shows now", answer=ANY_OBJECT),
+    "GET /api/events/{slug}/screen": Operation("what the big screen shows now", answer=ref("Screen")),
     "POST /api/events/{slug}/screen": Operation("choose what the big screen shows", DESK,
                                                 obj("show", show={"enum": ["on_air", "message", "question"]},
-                                                    message=INT, question=INT), ANY_OBJECT),
+                                                    message=INT, question=INT), ref("Screen")),
     "POST /api/board/suggest": Operation("routing suggestions for a message: categories and units, best first", STAFF,
                                          obj("text", title=TEXT, text=TEXT),
-                                         obj("categories", "units", categories=array(ANY_OBJECT),
-                                             units=array(ANY_OBJECT))),
+                                         obj("categories", "units",
+                                             categories=array(obj("id", "path", "score", id=INT, path=TEXT,
+                                                                  score=NUMBER)),
+                                             units=array(obj("id", "name", "score", id=INT, name=TEXT,
+                                                             score=NUMBER)))),
     "GET /api/board/unit-categories": Operation("the categories each unit handles (the admin's mapping)", STAFF,
-                                                answer=array(ANY_OBJECT)),
+                                                answer=array(ref("UnitCategories"))),
     "POST /api/contacts/verify": Operation("verify the contact left with a tracking code by its one-time code",
                                            body=obj("tracking_code", "code", tracking_code=TEXT, code=TEXT),
                                            answer=ref("ContactStatus")),
@@ -208,21 +173,22 @@ OPERATIONS: dict[str, Operation] = {
                                            obj("email", email=TEXT), obj("id", "email", id=INT, email=TEXT)),
     "GET /studio/notifications": page("the notifications' outbox and dead-letter list", ADMIN),
     "PUT /api/units/{id}/categories": Operation("the categories a unit handles", ADMIN,
-                                                obj("categories", categories=array(INT)), ANY_OBJECT),
-    "GET /api/board/duty": Operation("the week's units on duty (轮值)", answer=array(ANY_OBJECT)),
+                                                obj("categories", categories=array(INT)), ref("UnitCategories")),
+    "GET /api/board/duty": Operation("the week's units on duty (轮值)", answer=array(ref("Duty"))),
     "PUT /api/board/duty/{day}": Operation("the units on duty on a day", ADMIN, obj("units", units=array(INT)),
-                                           ANY_OBJECT),
+                                           ref("Duty")),
     "GET /metrics": Operation("this process's figures in the Prometheus text format (loopback clients, or "
                               "Authorization: Bearer STUDIO_METRICS_TOKEN)", answer=TEXT, media="text/plain"),
     "POST /api/login": Operation("sign in", body=obj("username", "password", username=TEXT, password=TEXT),
-                                 answer=ANY_OBJECT),
-    "POST /api/logout": Operation("sign out", STAFF),
-    "GET /api/me": Operation("the signed-in staff member", STAFF),
+                                 answer={"allOf": [ref("Staff"), obj("csrf_token")]}),
+    "POST /api/logout": Operation("sign out", STAFF, answer=None, status=204),
+    "GET /api/me": Operation("the signed-in staff member", STAFF, answer=ref("Staff")),
     "GET /api/units": Operation("the units", answer=array(ref("Unit"))),
     "POST /api/units": Operation("create a unit", ADMIN, obj("name", name=TEXT, parent=INT), ref("Unit"), 201),
-    "GET /api/staff": Operation("staff accounts", ADMIN, answer=array(ANY_OBJECT)),
-    "POST /api/staff": Operation("create a staff account", ADMIN, ANY_OBJECT, ANY_OBJECT, 201),
-    "PATCH /api/staff/{username}": Operation("change a staff account", ADMIN, ANY_OBJECT),
+    "GET /api/staff": Operation("staff accounts", ADMIN, answer=array({"allOf": [ref("Staff"), obj("active")]})),
+    "POST /api/staff": Operation("create a staff account", ADMIN, ANY_OBJECT, ref("Staff"), 201),
+    "PATCH /api/staff/{username}": Operation("change a staff account", ADMIN, ANY_OBJECT,
+                                             {"allOf": [ref("Staff"), obj("active")]}),
     "GET /api/events": Operation("events by status", answer=obj(live=array(ref("Event")),
                                                                upcoming=array(ref("Event")),
                                                                past=array(ref("Event")))),
@@ -232,35 +198,47 @@ OPERATIONS: dict[str, Operation] = {
     "POST /api/events/{slug}/open": Operation("open an event (live)", DESK, answer=ref("Event")),
     "POST /api/events/{slug}/close": Operation("close an event and archive it to the board", DESK,
                                                answer=ref("Event")),
-    "POST /api/events/{slug}/questions": Operation("ask a question", body=ref("Ask"), answer=ref("Receipt"),
-                                                   status=201),
+    "POST /api/events/{slug}/questions": Operation("ask a question (200: a repeated client_key's first receipt)",
+                                                   body=ref("Ask"), answer=ref("Receipt"), status=201,
+                                                   more={200: ref("Receipt")}),
     "GET /api/events/{slug}/queue": Operation("the staff queue", STAFF, answer=array(ref("StaffQuestion"))),
-    "POST /api/events/{slug}/messages": Operation("a host message", DESK, obj("text", text=TEXT), ANY_OBJECT, 201),
+    "POST /api/events/{slug}/messages": Operation("a host message", DESK, obj("text", text=TEXT),
+                                                  ref("HostMessage"), 201),
     "GET /api/events/{slug}/transcript": Operation("the public record", answer=ref("Transcript")),
-    "GET /api/events/{slug}/audit": Operation("an event's audit entries", ADMIN, answer=array(ANY_OBJECT)),
+    "GET /api/events/{slug}/audit": Operation("an event's audit entries", ADMIN, answer=array(ref("AuditEntry"))),
     "GET /api/events/{slug}/stats": Operation("the transparency counts", answer=ref("Stats")),
-    "POST /api/events/{slug}/bulk": Operation("approve or reject many", DESK, ANY_OBJECT),
+    "POST /api/events/{slug}/bulk": Operation("approve or reject many", DESK, ANY_OBJECT, obj(
+        "action", "results", action=one_of("approve", "reject"), results=array({"oneOf": [
+            obj("id", "ok", "question", id=INT, ok={"const": True}, question=ref("StaffQuestion")),
+            obj("id", "ok", "error", id=INT, ok={"const": False}, error=SCHEMAS["Error"]["properties"]["error"])]}))),
     "GET /api/track/{code}": Operation("an asker's tracking view", answer=ref("Tracking")),
     "POST /api/track/{code}/retract": Operation("retract one's pending question", answer=obj(
         "question_id", "status", question_id=INT, status={"const": "retracted"})),
-    "POST /api/questions/{id}/claim": Operation("claim a question at the desk", DESK),
-    key("DELETE", "/api/questions/{id}/claim"): Operation("release one's claim", DESK),
+    "POST /api/questions/{id}/claim": Operation("claim a question at the desk", DESK, answer=obj(
+        "question", "by", "expires_in", question=INT, by=TEXT, expires_in=NUMBER)),
+    key("DELETE", "/api/questions/{id}/claim"): Operation("release one's claim", DESK, answer=obj(
+        "question", "released", question=INT, released=BOOL)),
     "POST /api/questions/{id}/{action}": Operation("a question action", STAFF, ref("Action"),
                                                    ref("StaffQuestion")),
-    "GET /api/reasons": Operation("the rejection reasons", answer=array(ANY_OBJECT)),
-    "POST /api/reasons": Operation("add a rejection reason", ADMIN, ANY_OBJECT, ANY_OBJECT, 201),
-    "PATCH /api/reasons/{code}": Operation("change a rejection reason", ADMIN, ANY_OBJECT),
-    "GET /api/lexicon": Operation("the lexicon, a page at a time", ADMIN),
-    "POST /api/lexicon": Operation("add a term", ADMIN, ANY_OBJECT, ANY_OBJECT, 201),
-    "POST /api/lexicon/import": Operation("import terms", ADMIN, ANY_OBJECT),
+    "GET /api/reasons": Operation("the rejection reasons", answer=array(ref("Reason"))),
+    "POST /api/reasons": Operation("add a rejection reason", ADMIN, ANY_OBJECT, ref("Reason"), 201),
+    "PATCH /api/reasons/{code}": Operation("change a rejection reason", ADMIN, ANY_OBJECT, ref("Reason")),
+    "GET /api/lexicon": Operation("the lexicon, a page at a time", ADMIN, answer=obj(
+        "terms", "total", "categories", terms=array(ref("Term")), total=INT,
+        categories=array(obj("category", "count", category=TEXT, count=INT)))),
+    "POST /api/lexicon": Operation("add a term", ADMIN, ANY_OBJECT, ref("Term"), 201),
+    "POST /api/lexicon/import": Operation("import terms", ADMIN, ANY_OBJECT, obj(
+        "added", "skipped", "removed", added=INT, skipped=INT, removed=INT)),
     "GET /api/lexicon/export": Operation("export the lexicon", ADMIN, answer=TEXT, media="text/plain"),
-    key("DELETE", "/api/lexicon/{id}"): Operation("remove a term", ADMIN, answer=TEXT, status=204, media="text/plain"),
-    "GET /api/board/cases": Operation("search the board", answer=obj("cases", cases=array(ref("Case")),
-                                                                    total=INT, page=INT, pages=INT)),
+    key("DELETE", "/api/lexicon/{id}"): Operation("remove a term", ADMIN, answer=None, status=204, media="text/plain"),
+    "GET /api/board/cases": Operation("search the board", answer=obj(
+        "cases", "total", "page", "pages", "per_page", "sort", "terms", cases=array(ref("CaseSummary")),
+        total=INT, page=INT, pages=INT, per_page=INT, sort=one_of("relevance", "date"), terms=TEXTS)),
     "GET /api/board/cases/{id}": Operation("one case", answer=ref("Case")),
-    "GET /api/board/cases/{id}/audit": Operation("a case's audit entries", ADMIN, answer=array(ANY_OBJECT)),
+    "GET /api/board/cases/{id}/audit": Operation("a case's audit entries", ADMIN, answer=array(ref("AuditEntry"))),
     "POST /api/board/cases/{id}/rating": Operation("rate a reply with the rating code",
-                                                   body=obj("code", "rating", code=TEXT, rating=TEXT, comment=TEXT)),
+                                                   body=obj("code", "rating", code=TEXT, rating=TEXT, comment=TEXT),
+                                                   answer=ref("Case")),
     "POST /api/board/cases/{id}/support": Operation("同问 (我也遇到了): add one's voice to a case, once per viewer",
                                                     answer=obj("case_id", "supports", "supported", "counted",
                                                                case_id=INT, supports=INT, supported=BOOL,
@@ -279,28 +257,41 @@ OPERATIONS: dict[str, Operation] = {
         "a follow-up call or meeting and its outcome", SUPERVISION,
         obj("kind", "outcome", kind={"enum": ["call", "meeting"]}, outcome=TEXT), ref("Supervision"), 201),
     "GET /api/board/submissions": Operation("pending board messages", DESK, answer=array(ref("Submission"))),
-    "POST /api/board/submissions": Operation("write to the board", body=obj(
+    "POST /api/board/submissions": Operation("write to the board (200: a repeated client_key's first receipt)", body=obj(
         "text", "client_key", text=TEXT, client_key=TEXT, nickname=TEXT, unit={"type": ["integer", "null"]},
         contact=TEXT, photos=array(TEXT)),
-        status=201),
+        answer=ref("SubmissionReceipt"), status=201, more={200: ref("SubmissionReceipt")}),
     "POST /api/board/submissions/{id}/{action}": Operation("approve, reject or merge a board message", DESK, ANY_OBJECT,
                                                            ref("Submission")),
-    "GET /api/board/track/{code}": Operation("a board message's tracking view", answer=ANY_OBJECT),
+    "GET /api/board/track/{code}": Operation("a board message's tracking view", answer=obj(
+        "tracking_code", "status", "submitted_at", "text_public", "reason", "case_id", "retractable",
+        tracking_code=TEXT, status=one_of("pending", "approved", "merged", "rejected", "retracted"),
+        submitted_at=TEXT, text_public=NULLABLE_TEXT, reason=NULLABLE_TEXT, case_id=NULLABLE_INT, retractable=BOOL,
+        case={"type": ["object", "null"]}, actions=TEXTS, can_add_photos=BOOL, photos_shown=INT,
+        photos_waiting=INT)),
     "POST /api/board/track/{code}/retract": Operation("retract one's pending board message", answer=obj(
         "submission_id", "status", submission_id=INT, status={"const": "retracted"})),
-    "GET /api/board/routing": Operation("cases waiting for a unit", DESK, answer=array(ANY_OBJECT)),
-    "GET /api/board/overdue": Operation("cases past their deadline", STAFF, answer=array(ANY_OBJECT)),
-    "GET /api/board/calendar": Operation("holidays and make-up working days", answer=array(ANY_OBJECT)),
-    "POST /api/board/calendar": Operation("set a day", ADMIN, ANY_OBJECT),
-    key("DELETE", "/api/board/calendar/{day}"): Operation("remove a day", ADMIN),
-    "GET /api/board/stats": Operation("the board's figures"),
-    "GET /api/board/ranking": Operation("the weekly ranking"),
+    "GET /api/board/routing": Operation("cases waiting for a unit", DESK, answer=array(ref("CaseSummary"))),
+    "GET /api/board/overdue": Operation("cases past their deadline", STAFF, answer=array(ref("CaseSummary"))),
+    "GET /api/board/calendar": Operation("holidays and make-up working days", answer=array(ref("Day"))),
+    "POST /api/board/calendar": Operation("set a day", ADMIN, ANY_OBJECT, ref("Day")),
+    key("DELETE", "/api/board/calendar/{day}"): Operation("remove a day", ADMIN, answer=None, status=204),
+    "GET /api/board/stats": Operation("the board's figures", answer=obj(
+        "from", "to", "generated_at", "units", to=TEXT, generated_at=TEXT, units=array(UNIT_STATS),
+        **{"from": TEXT})),
+    "GET /api/board/ranking": Operation("the weekly ranking", answer=obj(
+        "week", "title", "start", "end", "previous", "next", "generated_at", "units", week=TEXT, title=TEXT,
+        start=TEXT, end=TEXT, previous=TEXT, next=TEXT, generated_at=TEXT, units=array(UNIT_STATS))),
     "GET /api/board/topics": Operation("a week's or an event's hot topics", answer=ANY_OBJECT),
-    "GET /api/units/{id}/cases": Operation("a unit's cases", answer=ANY_OBJECT),
-    "GET /api/board/categories": Operation("the category tree", answer=array(ANY_OBJECT)),
+    "GET /api/units/{id}/cases": Operation("a unit's cases", STAFF, answer=obj(
+        "to_accept", "accepted", "reopened", "overdue", "replied",
+        **{name: array(ref("CaseSummary")) for name in ("to_accept", "accepted", "reopened", "overdue", "replied")})),
+    "GET /api/board/categories": Operation("the category tree", answer=array(obj(
+        "id", "name", "parent", "level", "path", id=INT, name=TEXT, parent=NULLABLE_INT, level=INT, path=TEXT))),
     "GET /api/audit/head": Operation("the audit chain's head", answer=ref("AuditHead")),
-    "GET /api/openapi.json": Operation("this document", answer=ANY_OBJECT),
-    "GET /api/asyncapi.json": Operation("the WebSocket frames as an AsyncAPI document", answer=ANY_OBJECT),
+    "GET /api/openapi.json": Operation("this document", answer=obj("openapi", "paths", "components")),
+    "GET /api/asyncapi.json": Operation("the WebSocket frames as an AsyncAPI document",
+                                        answer=obj("asyncapi", "channels", "components")),
     **{f"{method} /api/{{rest}}": Operation("any other /api path: 404 not_found", answer=ref("Error"), status=404)
        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")},
 }
@@ -343,6 +334,16 @@ def stale(routes: Iterable[BaseRoute]) -> set[str]:
     return set(OPERATIONS) - served(routes)
 
 
+def _answer(summary: str, media: str | tuple[str, ...], schema: dict[str, Any] | None) -> dict[str, Any]:
+    """One documented answer: its media types with the schema (a string for media other than JSON),
+    or no content at all (``schema`` ``None``: 204, redirects)."""
+    if schema is None:
+        return {"description": summary}
+    kinds = (media,) if isinstance(media, str) else media
+    return {"description": summary,
+            "content": {kind: {"schema": schema if kind.endswith("json") else TEXT} for kind in kinds}}
+
+
 def _operation(key: str, op: Operation) -> dict[str, Any]:
     method, path = key.split(" ", 1)
     names = re.findall(r"\{(\w+)\}", path)
@@ -353,9 +354,12 @@ def _operation(key: str, op: Operation) -> dict[str, Any]:
         "parameters": [{"name": name, "in": "path", "required": True, "schema": PARAMETERS[name]}
                        for name in names],
         "responses": {
-            str(op.status): {"description": op.summary, "content": {op.media: {"schema": op.answer}}},
-            "default": {"description": "a refusal: 4xx with a documented error code",
-                        "content": {"application/json": {"schema": ref("Error")}}},
+            str(op.status): _answer(op.summary, op.media, op.answer),
+            **{str(status): _answer(op.summary, "application/json", schema) for status, schema in op.more.items()},
+            "default": {"description": "a refusal: 4xx with a documented error code (an error page outside "
+                                       "/api/)", "content": (
+                {"application/json": {"schema": ref("Error")}} if path.startswith("/api/") else
+                {"text/html": {"schema": TEXT}})},
         },
     }
     if op.auth:

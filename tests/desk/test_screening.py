@@ -9,6 +9,7 @@ import sys
 import uuid
 from typing import Any
 
+from studio.desk.screener import EVENT_INDEXES
 from support.clients import Studio, drain, recv_until
 
 PHONE = "13912345678"
@@ -146,3 +147,17 @@ def test_screen_command_uses_the_store_lexicon(studio: Studio, tmp_path: Any) ->
                            text=True, env=studio.server.env)
     assert piped.returncode == 1 and "line 2" in piped.stderr
     assert [f["kind"] for f in json.loads(piped.stdout)["flags"]] == ["word.illegal"]
+
+
+def test_an_event_whose_index_was_let_go_still_finds_its_duplicates(studio: Studio) -> None:
+    """A process keeps the duplicate indexes of the last EVENT_INDEXES events asked in; an event
+    asked in again after more than that many others gets its index rebuilt from the store."""
+    slug = studio.new_event()
+    base = "请问我们小区旁边的公交站什么时候能恢复使用，已经停用半年了"
+    first = studio.ask(slug, base)
+    for index in range(EVENT_INDEXES):
+        studio.ask(studio.new_event(), f"第{index}场的问题：学校门口的红绿灯什么时候装好")
+    again = studio.ask(slug, base + "？")
+    dups = [f["question_id"] for f in studio.question(slug, again["question_id"])["flags"]
+            if f["kind"] == "duplicate"]
+    assert dups == [first["question_id"]]

@@ -6,6 +6,8 @@ import pytest
 
 from moderation.normalize import normalise
 from moderation.spam import (
+    RECENT_KEYS,
+    _recent_key,
     find_contacts,
     find_empty,
     find_flood,
@@ -140,6 +142,17 @@ def test_flood_same_and_near_same() -> None:
     assert 0.7 <= score < 1.0
     flags = find_flood(normalise(text), [near])
     assert [(f.kind, f.start, f.end) for f in flags] == [("spam.flood", 0, len(text))]
+
+
+def test_recent_texts_cache_holds_only_the_latest() -> None:
+    """Screening many clients' distinct texts keeps at most RECENT_KEYS of them cached, and a
+    text that fell out of the cache is still compared the same."""
+    first = "强烈要求A市尽快解决星城小区的停水问题，已经三天没有水了！"
+    assert flood_score(normalise(first), [first]) == 1.0
+    for index in range(RECENT_KEYS * 2):
+        flood_score(normalise("别的问题"), [f"第{index}位网友：公交线路什么时候恢复运营？"])
+    assert _recent_key.cache_info().currsize <= RECENT_KEYS
+    assert flood_score(normalise(first), [first]) == 1.0
 
 
 def test_different_texts_are_not_flooding() -> None:

@@ -1,6 +1,7 @@
 """The machine-readable contract: the OpenAPI and AsyncAPI documents list every route and frame of
 the code, and property-based runs against a live server (schemathesis over the OpenAPI document,
-hypothesis over WebSocket frames) find no server error and only documented refusals."""
+hypothesis over WebSocket frames) find no server error, only documented refusals, and answers that
+match the document (status, media type and body schema)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from websockets.exceptions import ConnectionClosed
 
 from studio.app import create_app
@@ -34,6 +40,8 @@ EXAMPLES = settings(max_examples=5, deadline=None, derandomize=True, database=No
                     suppress_health_check=list(HealthCheck))
 FRAMES = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+"""Schemathesis's checks of each answer: no 5xx, a documented status and media type, a body of the schema."""
 CLOSE_CODES = {1000, 1007, 1008, 1009}
 """How the server may close a hostile client's socket (docs/api.md): policy, not UTF-8, too large."""
 
@@ -49,7 +57,7 @@ def frame_types_in_code() -> set[str]:
     """Every ``"type": "…"`` the server's code writes, and the change frames named by table."""
     found: set[str] = set()
     for path in (ROOT / "studio").rglob("*.py"):
-        if path.parent.name == "web" and path.name in ("openapi.py", "asyncapi.py"):
+        if path.parent.name == "web" and path.name in ("openapi.py", "schemas.py", "asyncapi.py"):
             continue
         found |= set(re.findall(r'"type": "([a-z_.]+)"', path.read_text()))
     return found | set(PUBLIC_FRAME.values()) | set(BACK_FRAME.values()) | {UNPUBLISHED}
@@ -114,7 +122,8 @@ def viewer_still_served(studio: Studio, slug: str) -> None:
 
 def test_schemathesis_over_the_openapi_document(live: Studio) -> None:
     """Every operation with generated path values, queries and bodies, as an admin: no 5xx, every
-    refusal a documented error code; afterwards a viewer is still served."""
+    answer's status, media type and body as documented, every refusal a documented error code;
+    afterwards a viewer is still served."""
     slug = live.new_event()
     live.ask(slug, "契约测试的问题")
     with live.server.http() as client:
@@ -134,7 +143,7 @@ def test_schemathesis_over_the_openapi_document(live: Studio) -> None:
         def check(case: Any) -> None:
             response = case.call(base_url=live.server.base, headers=headers, cookies=cookies, timeout=10,
                                  allow_redirects=False)
-            case.validate_response(response, checks=[not_a_server_error])
+            case.validate_response(response, checks=CHECKS)
             refusal_is_documented(response)
             STATUSES.append(response.status_code)
 
