@@ -2,8 +2,8 @@
 
 A week's messages are the public live questions asked in it and the board
 cases received in it (ISO week, the studio's time zone); an event's are its
-public questions. +1s are the questions' live votes; a board case's +1s are
-read by ``case_supports`` (the one place case support counts in). Grouping
+public questions. +1s are the questions' live votes and the board cases' 同问
+(``cases.supports``). Grouping
 runs in a worker thread (the first grouping of a process also loads jieba's
 dictionary: seconds); the result is kept per process until the window's
 messages change (``_CACHE``, the latest ``CACHED_WINDOWS`` windows), so the
@@ -38,18 +38,13 @@ _PENDING: dict[str, asyncio.Task[list[hottopics.Topic]]] = {}
 log = logging.getLogger(__name__)
 
 
-def case_supports(row: Any) -> int:
-    """A board case's +1s (同问): the row's ``supports`` column when the store gives one, else 0."""
-    return int(row["supports"]) if "supports" in row.keys() else 0
-
-
 def _question(row: Any) -> hottopics.Item:
     return hottopics.Item("question", row["id"], title_of(row["text"]), row["text"], row["at"],
                           int(row["votes"]), row["unit_name"], f"/events/{row['event_slug']}#q{row['id']}")
 
 
 def _case(row: Any) -> hottopics.Item:
-    return hottopics.Item("case", row["id"], row["title"], row["text"], row["at"], case_supports(row),
+    return hottopics.Item("case", row["id"], row["title"], row["text"], row["at"], int(row["supports"]),
                           row["unit_name"], f"/board/cases/{row['id']}")
 
 

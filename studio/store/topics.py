@@ -18,7 +18,7 @@ QUESTIONS_SQL = """
     WHERE q.status IN ('approved', 'on_air', 'answered', 'transferred') AND q.public_text IS NOT NULL
 """
 CASES_SQL = """
-    SELECT c.id, c.title, c.text, c.created_at AS at, u.name AS unit_name
+    SELECT c.id, c.title, c.text, c.created_at AS at, c.supports, u.name AS unit_name
     FROM cases c LEFT JOIN units u ON u.id = c.unit_id
     WHERE c.kind = 'case' AND c.question_id IS NULL AND c.withdrawn_at IS NULL
       AND c.created_at >= ? AND c.created_at < ?
@@ -37,5 +37,5 @@ async def event_questions(conn: Queryable, event_id: int) -> list[Any]:
 
 
 async def week_cases(conn: Queryable, start: str, end: str) -> list[Any]:
-    """Public board cases (not from a question) received in ``[start, end)``."""
+    """Public board cases (not from a question) received in ``[start, end)``, with their 同问."""
     return await conn.fetchall(CASES_SQL + " ORDER BY c.id", (start, end))

@@ -19,7 +19,8 @@ CASES = [
 
 
 def test_week_and_event_topics(studio: Studio) -> None:
-    """Questions and cases about one school's traffic form one topic with the questions' +1s."""
+    """Questions and cases about one school's traffic form one topic with the questions' +1s and
+    the case's 同问."""
     slug = studio.new_event()
     ids = []
     for text in [*SCHOOL, "新生儿医保在哪里办理，需要带什么材料？"]:
@@ -28,6 +29,7 @@ def test_week_and_event_topics(studio: Studio) -> None:
         ids.append(receipt["question_id"])
     with sqlite3.connect(studio.server.db, timeout=10) as db:  # the +1s the audience gave
         db.execute("UPDATE questions SET votes = 7 WHERE id = ?", (ids[0],))
+    case_ids: list[int] = []
     with studio.server.http() as client:
         for text in CASES:
             receipt = client.post("/api/board/submissions", json={"text": text, "client_key": str(uuid.uuid4())})
@@ -35,6 +37,11 @@ def test_week_and_event_topics(studio: Studio) -> None:
             answer = studio.mod1.post(f"/api/board/submissions/{receipt.json()['submission_id']}/approve",
                                       {"unit": studio.units["交通局"]})
             assert answer.status_code == 200, answer.text
+            case_ids.append(answer.json()["case_id"])
+        for _ in range(2):  # two viewers press 我也遇到了 on the school case
+            with studio.server.http() as viewer:
+                viewer.get(f"/board/cases/{case_ids[0]}")
+                assert viewer.post(f"/api/board/cases/{case_ids[0]}/support").status_code == 200
         event = client.get(f"/api/board/topics?event={slug}").json()
         week = client.get("/api/board/topics").json()
         assert client.get("/api/board/topics?week=2026-W99").status_code == 400
@@ -46,7 +53,7 @@ def test_week_and_event_topics(studio: Studio) -> None:
     [topic] = week["topics"]
     assert topic["count"] == 4 and sorted(i["kind"] for i in topic["items"]) == ["case", "question", "question",
                                                                                   "question"]
-    assert topic["heat"] == 4.7 and topic["first_at"] <= topic["last_at"]
+    assert topic["supports"] == 9 and topic["heat"] == 4.9 and topic["first_at"] <= topic["last_at"]
     assert 'id="hot-topics"' in board and topic["title"] in board
     page = studio.mod1.get("/studio/topics")
     assert page.status_code == 200 and "<svg" in page.text and 'data-count="4"' in page.text
