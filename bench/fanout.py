@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-1"
 PAD = "各位网友大家好，" * 9  # with the envelope ≈300 bytes per frame
 MARK = b'"text":"B'
+IP_BIND_ADDRESS_NO_PORT = 24  # Linux: pick the local port at connect(), per destination
 
 
 
@@ -120,6 +121,7 @@ class Viewer(asyncio.Protocol):
                 self.ready.set_exception(ConnectionError(buffer[:200].decode(errors="replace")))
                 return
             self.upgraded = True
+            self.upgraded_now()
             buffer = buffer[end + 4:]
         offset, size = 0, len(buffer)
         while size - offset >= 2:
@@ -142,6 +144,14 @@ class Viewer(asyncio.Protocol):
             offset += head + length
             self.frame(opcode, payload)
         self.buffer = buffer[offset:]
+
+    def upgraded_now(self) -> None:
+        """Called at the handshake's answer (``bench/reconnect.py``: a resumed viewer is ready then)."""
+
+    def delivered(self, number: int) -> None:
+        """Host message ``number`` arrived: its latency from the POST."""
+        self.tally.latencies.append(time.perf_counter() - self.tally.sent_at[number])
+        self.tally.received += 1
 
     def frame(self, opcode: int, payload: bytes) -> None:
         assert self.transport is not None
@@ -179,9 +189,7 @@ class Viewer(asyncio.Protocol):
         self.last_seq = seq
         mark = payload.find(MARK)
         if mark >= 0 and not self.stuck:
-            number = int(payload[mark + len(MARK):payload.index(b"|", mark)])
-            self.tally.latencies.append(time.perf_counter() - self.tally.sent_at[number])
-            self.tally.received += 1
+            self.delivered(int(payload[mark + len(MARK):payload.index(b"|", mark)]))
 
     def socketio_frame(self, payload: bytes) -> None:
         assert self.transport is not None
@@ -201,7 +209,10 @@ class Viewer(asyncio.Protocol):
 
 
 async def open_viewers(ports: list[int], path: str, count: int, tally: Tally, socketio: bool = False,
-                       stuck_every: int = 0) -> list[Viewer]:
+                       stuck_every: int = 0, source: str | None = None,
+                       make: type[Viewer] = Viewer) -> list[Viewer]:
+    """``count`` viewers spread over ``ports``, 200 handshakes at a time; ``source``: a local
+    address to connect from (each loopback address has its own ephemeral ports)."""
     loop = asyncio.get_running_loop()
     viewers: list[Viewer] = []
     gate = asyncio.Semaphore(200)
@@ -209,8 +220,11 @@ async def open_viewers(ports: list[int], path: str, count: int, tally: Tally, so
     async def one(index: int) -> None:
         port = ports[index % len(ports)]
         stuck = bool(stuck_every) and index % stuck_every == stuck_every - 1
-        viewer = Viewer(f"127.0.0.1:{port}", path, tally, socketio=socketio, stuck=stuck)
+        viewer = make(f"127.0.0.1:{port}", path, tally, socketio=socketio, stuck=stuck)
         sock = socket.socket()
+        if source:
+            sock.setsockopt(socket.SOL_IP, IP_BIND_ADDRESS_NO_PORT, 1)
+            sock.bind((source, 0))
         if stuck:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sock.setblocking(False)
@@ -275,11 +289,12 @@ class Studio:
             self.env["STUDIO_BROADCAST"] = f"redis://127.0.0.1:{redis_port}/0"
         subprocess.run([sys.executable, "-m", "studio", "create-user", "admin", "--role", "admin"],
                        input=PASSWORD + "\n", text=True, env=self.env, check=True, capture_output=True)
-        self.processes = [
-            subprocess.Popen([*pinned(0), sys.executable, "-m", "studio", "serve", "--port", str(port)],
-                             env=self.env, cwd=ROOT)
-            for port in self.ports
-        ]
+        self.processes = [self.start(port) for port in self.ports]
+
+    def start(self, port: int) -> subprocess.Popen[bytes]:
+        """One ``studio serve`` process on ``port`` (also to restart one that was stopped)."""
+        return subprocess.Popen([*pinned(0), sys.executable, "-m", "studio", "serve", "--port", str(port)],
+                                env=self.env, cwd=ROOT)
 
     def stop(self) -> None:
         for process in [*self.processes, *([self.redis] if self.redis else [])]:
