@@ -46,7 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -126,10 +126,12 @@ class Member:
                     await asyncio.get_running_loop().create_connection(lambda v=viewer: v, "127.0.0.1", port)
                     await asyncio.wait_for(viewer.ready, 60)
                     break
-                except (OSError, ConnectionError, TimeoutError):
+                except (OSError, ConnectionError, TimeoutError) as error:
                     if viewer.transport is not None:
                         viewer.transport.abort()
-                    storm.failed_attempts += 1
+                    reason = str(error).split("\r\n", 1)[0][:40] if isinstance(error, ConnectionError) else ""
+                    storm.failed[f"{'restarted' if port == storm.ports[-1] else 'survivor'}: "
+                                 f"{type(error).__name__} {reason}".strip()] += 1
                     attempt += 1
                     delay = BACKOFF[min(attempt - 1, len(BACKOFF) - 1)] * random.uniform(0.5, 1.0)
             self.viewer = viewer
@@ -145,7 +147,7 @@ class Storm:
         self.phases = {name: Tally(sent_at=self.sent_at) for name in ("before", "during", "after")}
         self.moved = Tally(sent_at=self.sent_at)
         self.resumed: list[tuple[float, float, int]] = []
-        self.failed_attempts = 0
+        self.failed: Counter[str] = Counter()
         self.over = False
         self.quiet = False
 
@@ -239,7 +241,8 @@ async def run_storm(args: argparse.Namespace) -> list[str]:
         f"(holding {len(on_victim):,}) killed after {args.before:.0f}s of messages every {args.interval}s, "
         f"started again {restarted:.1f}s after the kill",
         f"  viewers that dropped {len(dropped):,} (dropped more than once {sum(m.drops > 1 for m in dropped)}); "
-        f"resumed {len(storm.resumed):,} ({dict(landed)}), failed attempts on the way {storm.failed_attempts:,}",
+        f"resumed {len(storm.resumed):,} ({dict(landed)}), failed attempts on the way {storm.failed.total():,}",
+        f"  failed attempts by process and cause: {dict(storm.failed)}",
         f"  every dropped viewer resumed {all_back:.1f}s after the kill",
         f"  reconnect time (drop to handshake answered): {quantiles(seconds)}; mean {statistics.fmean(seconds):.2f}s"
         if seconds else "  nobody resumed",
