@@ -33,6 +33,7 @@ import asyncio
 import base64
 import json
 import os
+import random
 import shutil
 import socket
 import struct
@@ -78,6 +79,7 @@ class Tally:
     vote_ok: int = 0
     vote_count: int = 0
     post_rtt: list[float] = field(default_factory=list)
+    retries: int = 0
 
 
 class Viewer(asyncio.Protocol):
@@ -98,6 +100,7 @@ class Viewer(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.last_seq: int | None = None
         self.bytes = 0
+        self.close_reason = ""
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
@@ -107,7 +110,9 @@ class Viewer(asyncio.Protocol):
         if not self.closed.done():
             self.closed.set_result(None)
         if not self.ready.done():
-            self.ready.set_exception(ConnectionError("closed before ready"))
+            self.ready.set_exception(ConnectionError(f"closed before ready (close code {self.closed.result()} "
+                                                     f"{self.close_reason!r}, "
+                                                     f"{'after' if self.upgraded else 'before'} the handshake)"))
 
     def data_received(self, data: bytes) -> None:
         self.bytes += len(data)
@@ -157,6 +162,7 @@ class Viewer(asyncio.Protocol):
         assert self.transport is not None
         if opcode == 0x8:
             code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None
+            self.close_reason = payload[2:].decode(errors="replace")
             if not self.closed.done():
                 self.closed.set_result(code)
             self.transport.close()
@@ -210,14 +216,26 @@ class Viewer(asyncio.Protocol):
 
 async def open_viewers(ports: list[int], path: str, count: int, tally: Tally, socketio: bool = False,
                        stuck_every: int = 0, source: str | None = None,
-                       make: type[Viewer] = Viewer) -> list[Viewer]:
+                       make: type[Viewer] = Viewer, retry: tuple[float, float] | None = None) -> list[Viewer]:
     """``count`` viewers spread over ``ports``, 200 handshakes at a time; ``source``: a local
-    address to connect from (each loopback address has its own ephemeral ports)."""
+    address to connect from (each loopback address has its own ephemeral ports); ``retry``: a
+    viewer closed before its first frame comes back after a random delay in that window (as
+    static/live.js does after a 4000 close), counted in ``tally.retries``; else it fails the run."""
     loop = asyncio.get_running_loop()
     viewers: list[Viewer] = []
     gate = asyncio.Semaphore(200)
 
     async def one(index: int) -> None:
+        for _ in range(20 if retry else 0):
+            try:
+                return await attempt(index)
+            except ConnectionError:
+                tally.retries += 1
+                assert retry is not None
+                await asyncio.sleep(random.uniform(*retry))
+        await attempt(index)
+
+    async def attempt(index: int) -> None:
         port = ports[index % len(ports)]
         stuck = bool(stuck_every) and index % stuck_every == stuck_every - 1
         viewer = make(f"127.0.0.1:{port}", path, tally, socketio=socketio, stuck=stuck)

@@ -287,11 +287,12 @@ def loader(index: int, ports: list[int], count: int, pipe: Connection) -> None:
     async def hold() -> None:
         tally = Tally()
         try:
-            viewers = await open_viewers(ports, PATH, count, tally, source=f"127.0.0.{index + 2}", make=Counted)
+            viewers = await open_viewers(ports, PATH, count, tally, source=f"127.0.0.{index + 2}", make=Counted,
+                                         retry=RESUME_RETRY)
         except Exception as error:
             pipe.send(("failed", f"{type(error).__name__}: {error}"))
             return
-        pipe.send(("ready", len(viewers)))
+        pipe.send(("ready", len(viewers), tally.retries))
         loop = asyncio.get_running_loop()
         sent_at, head = await loop.run_in_executor(None, pipe.recv)
         at_head = await converge(viewers, head)
@@ -326,19 +327,22 @@ async def run_crowd(args: argparse.Namespace) -> list[str]:
                 process.start()
                 pipes.append(ours)
                 loaders.append(process)
-            held = 0
+            held = retries = 0
             for pipe in pipes:
                 answer = await asyncio.to_thread(pipe.recv)
                 if answer[0] == "failed":
                     lines.append(f"  a load process failed while connecting: {answer[1]}")
                 else:
-                    held += answer[1]
-            lines.append(f"  connected {held:,} viewers in {time.perf_counter() - started:.0f}s")
+                    held, retries = held + answer[1], retries + answer[2]
+            lines.append(f"  connected {held:,} viewers in {time.perf_counter() - started:.0f}s; joins closed "
+                         f"with 4000 and retried (0.2-2 s later, as live.js) {retries:,}")
             if held < args.viewers:
                 return lines
             pids = [pid for process in servers.processes for pid in [process.pid, *children(process.pid)]]
             await asyncio.sleep(3)
             rss = {pid: rss_kib(pid) for pid in pids}
+            sockets = {pid: viewers_of(pid) for pid in pids}
+            roles = {pid: role(pid) for pid in pids}
             cpu_before = {pid: cpu_seconds(pid) for pid in pids}
             sent_at: dict[int, float] = {}
             for number in range(args.messages):
@@ -356,8 +360,6 @@ async def run_crowd(args: argparse.Namespace) -> list[str]:
                 at_head, order_errors, received = at_head + at, order_errors + errors, received + got
                 latencies += measured
             cpu = {pid: cpu_seconds(pid) - cpu_before[pid] for pid in pids}
-            sockets = {pid: viewers_of(pid) for pid in pids}
-            roles = {pid: role(pid) for pid in pids}
     finally:
         for process in loaders:
             process.join(30)
