@@ -33,6 +33,7 @@ import asyncio
 import base64
 import json
 import os
+import random
 import shutil
 import socket
 import struct
@@ -52,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-1"
 PAD = "各位网友大家好，" * 9  # with the envelope ≈300 bytes per frame
 MARK = b'"text":"B'
+IP_BIND_ADDRESS_NO_PORT = 24  # Linux: pick the local port at connect(), per destination
 
 
 
@@ -77,6 +79,7 @@ class Tally:
     vote_ok: int = 0
     vote_count: int = 0
     post_rtt: list[float] = field(default_factory=list)
+    retries: int = 0
 
 
 class Viewer(asyncio.Protocol):
@@ -97,6 +100,7 @@ class Viewer(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.last_seq: int | None = None
         self.bytes = 0
+        self.close_reason = ""
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
@@ -106,7 +110,9 @@ class Viewer(asyncio.Protocol):
         if not self.closed.done():
             self.closed.set_result(None)
         if not self.ready.done():
-            self.ready.set_exception(ConnectionError("closed before ready"))
+            self.ready.set_exception(ConnectionError(f"closed before ready (close code {self.closed.result()} "
+                                                     f"{self.close_reason!r}, "
+                                                     f"{'after' if self.upgraded else 'before'} the handshake)"))
 
     def data_received(self, data: bytes) -> None:
         self.bytes += len(data)
@@ -120,6 +126,7 @@ class Viewer(asyncio.Protocol):
                 self.ready.set_exception(ConnectionError(buffer[:200].decode(errors="replace")))
                 return
             self.upgraded = True
+            self.upgraded_now()
             buffer = buffer[end + 4:]
         offset, size = 0, len(buffer)
         while size - offset >= 2:
@@ -143,10 +150,19 @@ class Viewer(asyncio.Protocol):
             self.frame(opcode, payload)
         self.buffer = buffer[offset:]
 
+    def upgraded_now(self) -> None:
+        """Called at the handshake's answer (``bench/reconnect.py``: a resumed viewer is ready then)."""
+
+    def delivered(self, number: int) -> None:
+        """Host message ``number`` arrived: its latency from the POST."""
+        self.tally.latencies.append(time.perf_counter() - self.tally.sent_at[number])
+        self.tally.received += 1
+
     def frame(self, opcode: int, payload: bytes) -> None:
         assert self.transport is not None
         if opcode == 0x8:
             code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None
+            self.close_reason = payload[2:].decode(errors="replace")
             if not self.closed.done():
                 self.closed.set_result(code)
             self.transport.close()
@@ -179,9 +195,7 @@ class Viewer(asyncio.Protocol):
         self.last_seq = seq
         mark = payload.find(MARK)
         if mark >= 0 and not self.stuck:
-            number = int(payload[mark + len(MARK):payload.index(b"|", mark)])
-            self.tally.latencies.append(time.perf_counter() - self.tally.sent_at[number])
-            self.tally.received += 1
+            self.delivered(int(payload[mark + len(MARK):payload.index(b"|", mark)]))
 
     def socketio_frame(self, payload: bytes) -> None:
         assert self.transport is not None
@@ -201,16 +215,34 @@ class Viewer(asyncio.Protocol):
 
 
 async def open_viewers(ports: list[int], path: str, count: int, tally: Tally, socketio: bool = False,
-                       stuck_every: int = 0) -> list[Viewer]:
+                       stuck_every: int = 0, source: str | None = None,
+                       make: type[Viewer] = Viewer, retry: tuple[float, float] | None = None) -> list[Viewer]:
+    """``count`` viewers spread over ``ports``, 200 handshakes at a time; ``source``: a local
+    address to connect from (each loopback address has its own ephemeral ports); ``retry``: a
+    viewer closed before its first frame comes back after a random delay in that window (as
+    static/live.js does after a 4000 close), counted in ``tally.retries``; else it fails the run."""
     loop = asyncio.get_running_loop()
     viewers: list[Viewer] = []
     gate = asyncio.Semaphore(200)
 
     async def one(index: int) -> None:
+        for _ in range(20 if retry else 0):
+            try:
+                return await attempt(index)
+            except ConnectionError:
+                tally.retries += 1
+                assert retry is not None
+                await asyncio.sleep(random.uniform(*retry))
+        await attempt(index)
+
+    async def attempt(index: int) -> None:
         port = ports[index % len(ports)]
         stuck = bool(stuck_every) and index % stuck_every == stuck_every - 1
-        viewer = Viewer(f"127.0.0.1:{port}", path, tally, socketio=socketio, stuck=stuck)
+        viewer = make(f"127.0.0.1:{port}", path, tally, socketio=socketio, stuck=stuck)
         sock = socket.socket()
+        if source:
+            sock.setsockopt(socket.SOL_IP, IP_BIND_ADDRESS_NO_PORT, 1)
+            sock.bind((source, 0))
         if stuck:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sock.setblocking(False)
@@ -275,11 +307,12 @@ class Studio:
             self.env["STUDIO_BROADCAST"] = f"redis://127.0.0.1:{redis_port}/0"
         subprocess.run([sys.executable, "-m", "studio", "create-user", "admin", "--role", "admin"],
                        input=PASSWORD + "\n", text=True, env=self.env, check=True, capture_output=True)
-        self.processes = [
-            subprocess.Popen([*pinned(0), sys.executable, "-m", "studio", "serve", "--port", str(port)],
-                             env=self.env, cwd=ROOT)
-            for port in self.ports
-        ]
+        self.processes = [self.start(port) for port in self.ports]
+
+    def start(self, port: int) -> subprocess.Popen[bytes]:
+        """One ``studio serve`` process on ``port`` (also to restart one that was stopped)."""
+        return subprocess.Popen([*pinned(0), sys.executable, "-m", "studio", "serve", "--port", str(port)],
+                                env=self.env, cwd=ROOT)
 
     def stop(self) -> None:
         for process in [*self.processes, *([self.redis] if self.redis else [])]:

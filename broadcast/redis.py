@@ -54,6 +54,8 @@ QUEUE_LIMIT = 10_000
 TALLY_STALE = 10.0
 EPOCH_CHECK_SECONDS = 5.0
 COMMAND_TIMEOUT = 2.0
+POOL_SIZE = 100
+"""Connections for commands (besides the reader's); more commands at once wait for one."""
 READ_TIMEOUT = 10.0
 """How long the reader waits past its block time before it calls Redis unreachable (a busy Redis is slow,
 and each reconnect makes every channel resynchronise)."""
@@ -95,9 +97,14 @@ class RedisBackend:
 
     async def connect(self) -> None:
         """Open the clients and start tailing; an unreachable Redis is retried in the background."""
-        self._client = aioredis.Redis.from_url(
+        # A crowd joining an edge asks for the event and its snapshot all at once: past
+        # POOL_SIZE commands in flight, a command waits for a free connection (up to
+        # COMMAND_TIMEOUT) instead of failing with "Too many connections".
+        pool = aioredis.BlockingConnectionPool.from_url(
             self.url, decode_responses=True, socket_timeout=COMMAND_TIMEOUT,
-            socket_connect_timeout=COMMAND_TIMEOUT, retry=Retry(NoBackoff(), 0))
+            socket_connect_timeout=COMMAND_TIMEOUT, retry=Retry(NoBackoff(), 0),
+            max_connections=POOL_SIZE, timeout=COMMAND_TIMEOUT)
+        self._client = aioredis.Redis.from_pool(pool)  # closing the client closes the pool
         self._reader = aioredis.Redis.from_url(
             self.url, decode_responses=True, socket_timeout=BLOCK_MS / 1000 + READ_TIMEOUT,
             socket_connect_timeout=COMMAND_TIMEOUT)

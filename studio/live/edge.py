@@ -27,8 +27,8 @@ import json
 import logging
 import secrets
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,11 +144,22 @@ class Edge:
         """Nothing is kept per event on an edge."""
 
 
+@contextmanager
+def redis_down_resumes() -> Iterator[None]:
+    """A Redis error in the feed becomes :class:`ConnectionError`: the viewer is told to resume."""
+    try:
+        yield
+    except RedisError as exc:
+        raise ConnectionError(f"Redis failed under the feed: {exc}") from exc
+
+
 class StreamFeed:
     """The edge's :class:`~studio.live.connection.Feed`: the owner's cached snapshot and the Redis stream.
 
     The stream holds the latest frames only: a ``since`` or a gap older than it
-    cannot be replayed (a fresh snapshot, or the viewer resumes).
+    cannot be replayed (a fresh snapshot, or the viewer resumes). Redis failing
+    under it raises :class:`ConnectionError`, which closes the socket with 4000
+    (the viewer resumes) instead of breaking the connection's task.
     """
 
     def __init__(self, edge: Edge) -> None:
@@ -158,14 +169,16 @@ class StreamFeed:
         """The stream's frames after ``since`` if they reach the owner's cached snapshot (which
         may lag behind the stream, so ``since`` may be beyond it)."""
         head, _ = await self.snapshot(event_id)
-        found = await self.edge.backend.replay(channels.public(event_id), since)
+        with redis_down_resumes():
+            found = await self.edge.backend.replay(channels.public(event_id), since)
         reached = (found[-1].seq or since) if found else since
         if found is None or reached < head:
             return None
         return without_withdrawn(found)
 
     async def changes(self, event_id: int, after: int, upto: int | None) -> list[Message] | None:
-        found = await self.edge.backend.replay(channels.public(event_id), after)
+        with redis_down_resumes():
+            found = await self.edge.backend.replay(channels.public(event_id), after)
         if found is None:
             return None
         return without_withdrawn([m for m in found if upto is None or m.seq is None or m.seq <= upto])
@@ -175,7 +188,8 @@ class StreamFeed:
         return int(json.loads(raw)["seq"]), raw
 
     async def snapshot_text(self, event_id: int) -> str:
-        raw = await self.edge.snapshot(event_id)
+        with redis_down_resumes():
+            raw = await self.edge.snapshot(event_id)
         if raw is None:
             raise ConnectionError("the owner has not cached this event's snapshot yet")
         return raw

@@ -10,6 +10,7 @@ Nothing is published for a write that rolled back.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sqlite3
@@ -197,7 +198,13 @@ class Database:
         async with self._write_lock:
             assert self._writer is not None, "database is not open"
             tx = Tx(self._writer)
-            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                await self._writer.execute("BEGIN IMMEDIATE")
+            except asyncio.CancelledError:
+                # as in read(): end the transaction the cancelled BEGIN still opens, under the lock
+                with contextlib.suppress(sqlite3.Error):
+                    await self._writer.execute("ROLLBACK")
+                raise
             try:
                 yield tx
             except BaseException:
@@ -218,10 +225,18 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Reader]:
-        """A consistent read: everything inside sees one committed state."""
+        """A consistent read: everything inside sees one committed state. The reader goes back
+        to the pool outside any transaction, also when the task is cancelled while it begins."""
         conn = await self._readers.get()
         try:
-            await conn.execute("BEGIN")
+            try:
+                await conn.execute("BEGIN")
+            except asyncio.CancelledError:
+                # The BEGIN still runs on the connection's thread; the ROLLBACK queued behind it
+                # ends that transaction before anyone else can take this reader.
+                with contextlib.suppress(sqlite3.Error):
+                    await conn.execute("ROLLBACK")
+                raise
             try:
                 yield Reader(conn)
             finally:

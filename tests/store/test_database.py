@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from broadcast import Message
-from studio.store.database import Database
+from studio.store.database import READERS, Database
 from studio.store.migrations import MIGRATIONS
 
 
@@ -92,3 +92,43 @@ async def test_audit_log_is_append_only(tmp_path: Path) -> None:
             async with db.write() as tx:
                 await tx.execute(statement)
     await db.close()
+
+
+@pytest.mark.asyncio
+async def test_a_read_cancelled_while_it_begins_leaves_every_reader_usable(tmp_path: Path) -> None:
+    """A task cancelled while its read is starting (a viewer gone mid-join) leaves no reader inside a transaction."""
+    db = await open_db(tmp_path / "s.db", [])
+    try:
+        for _ in range(READERS * 2):
+
+            async def read_once() -> None:
+                async with db.read() as conn:
+                    await conn.fetchone("SELECT 1")
+
+            task = asyncio.create_task(read_once())
+            await asyncio.sleep(0)  # the task is now waiting for its BEGIN
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        for _ in range(READERS * 2):  # every pooled reader in turn
+            async with db.read() as conn:
+                assert (await conn.fetchone("SELECT 1"))[0] == 1
+    finally:
+        await db.close()
+
+
+@pytest.mark.asyncio
+async def test_a_write_cancelled_while_it_begins_leaves_the_writer_usable(tmp_path: Path) -> None:
+    """A task cancelled while its write transaction is starting: the next write commits as usual."""
+    db = await open_db(tmp_path / "s.db", [])
+    try:
+        task = asyncio.create_task(add_event(db))
+        await asyncio.sleep(0)  # the task is now waiting for its BEGIN IMMEDIATE
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        event_id = await add_event(db)
+        async with db.read() as conn:
+            assert (await conn.fetchone("SELECT id FROM events"))[0] == event_id
+    finally:
+        await db.close()
