@@ -35,7 +35,9 @@ def phone_page(chromium: Any, errors: list[str] | None = None, **options: Any) -
 
 def log_in(chromium: Any, server: Server, username: str, password: str, target: str = "/studio/",
            errors: list[str] | None = None) -> Any:
-    """A new desktop browser context (Shanghai time) signed in through the login page."""
+    """A new desktop browser context (Shanghai time) signed in through the login page, returned once
+    ``target`` has loaded (its scripts run), not while the login page (whose ``?next=`` names the
+    target) is still showing."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, timezone_id="Asia/Shanghai")
     page = context.new_page()
     if errors is not None:
@@ -44,5 +46,5 @@ def log_in(chromium: Any, server: Server, username: str, password: str, target: 
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("#login-submit")
-    page.wait_for_url(f"**{target}")
+    page.wait_for_url(lambda url: "/studio/login" not in url and url.endswith(target), wait_until="load")
     return page
