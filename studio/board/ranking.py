@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from studio.board.exports import cell
 from studio.board.stats import CaseFacts, UnitStats, unit_stats, week_bounds, week_of
@@ -114,21 +115,30 @@ def xlsx(report: dict[str, Any]) -> bytes:
     """The report's table as an XLSX workbook: a title row, a header row, one row per unit; unit
     names are written through :func:`studio.board.exports.cell` and every text cell is stored as
     text."""
+    book, sheet = unit_sheet(report, f"统计范围：{report['start']} 至 {report['end']} 分派的诉求件；"
+                                     f"生成时间 {report['generated_at']}", COLUMNS, report["units"])
+    sheet.column_dimensions["B"].width = 24
+    return workbook_bytes(book)
+
+
+def unit_sheet(report: dict[str, Any], scope: str, columns: list[tuple[str, str]],
+               units: list[dict[str, Any]]) -> tuple[Workbook, Worksheet]:
+    """A workbook whose sheet (named after the report's week) holds the report's title, ``scope``,
+    the header of ``columns`` and one row per unit of ``units``, each value through ``cell``."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = report["week"]
     sheet.append([report["title"]])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"统计范围：{report['start']} 至 {report['end']} 分派的诉求件；生成时间 {report['generated_at']}"])
-    sheet.append([label for _, label in COLUMNS])
+    sheet.append([scope])
+    sheet.append([label for _, label in columns])
     for heading in sheet[3]:
         heading.font = Font(bold=True)
         heading.alignment = Alignment(horizontal="center", wrap_text=True)
-    for unit in report["units"]:
-        sheet.append([cell(unit["unit"]["name"] if key == "unit" else unit[key]) for key, _ in COLUMNS])
-    sheet.column_dimensions["B"].width = 24
-    return workbook_bytes(book)
+    for unit in units:
+        sheet.append([cell(unit["unit"]["name"] if key == "unit" else unit[key]) for key, _ in columns])
+    return book, sheet
 
 
 def workbook_bytes(book: Workbook) -> bytes:

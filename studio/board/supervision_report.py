@@ -14,11 +14,8 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from studio.board.exports import cell
-from studio.board.ranking import units_by_id, workbook_bytes
+from studio.board.ranking import unit_sheet, units_by_id, workbook_bytes
 from studio.board.stats import week_bounds, week_of
 from studio.store import supervision as rows
 from studio.store.database import Queryable
@@ -137,20 +134,9 @@ def xlsx(report: dict[str, Any]) -> bytes:
     """The report as an XLSX workbook: a title row, the period, the header, one row per unit and the
     totals; then the units called in. Text cells go through :func:`studio.board.exports.cell` and are
     stored as text."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = report["week"]
-    sheet.append([report["title"]])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"统计范围：{report['start']} 至 {report['end']} 发出的督办与记录的跟进；"
-                  f"生成时间 {report['generated_at']}"])
-    sheet.append([label for _, label in COLUMNS])
-    for heading in sheet[3]:
-        heading.font = Font(bold=True)
-        heading.alignment = Alignment(horizontal="center", wrap_text=True)
-    for unit in [*report["units"], report["totals"]]:
-        sheet.append([cell(unit["unit"]["name"] if key == "unit" else unit[key]) for key, _ in COLUMNS])
+    book, sheet = unit_sheet(report, f"统计范围：{report['start']} 至 {report['end']} 发出的督办与记录的跟进；"
+                                     f"生成时间 {report['generated_at']}", COLUMNS,
+                             [*report["units"], report["totals"]])
     sheet.append([])
     sheet.append(["被约谈单位", cell("、".join(report["called_in"]) or "无")])
     sheet.column_dimensions["A"].width = 24
