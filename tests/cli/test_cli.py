@@ -55,7 +55,7 @@ def test_demo_prints_working_credentials_and_serves_a_live_event(tmp_path: Path)
             assert client.get("/events/wenjiuye-2026/transcript.md").status_code == 200
         with connect(f"ws://127.0.0.1:{port}/ws/events/xiaozhao-2026", open_timeout=10) as ws:
             snapshot = json.loads(ws.recv(timeout=10))
-        assert len(snapshot["answered"]) == 1 and len(snapshot["published"]) == 3
+        assert len(snapshot["answered"]) == 1 and len(snapshot["published"]) == 4
         assert "13800001234" not in json.dumps(snapshot, ensure_ascii=False)
     finally:
         process.terminate()

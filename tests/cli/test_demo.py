@@ -132,6 +132,7 @@ async def test_the_demo_guests_have_drawn_photos_and_the_live_event_a_video_link
         with Image.open(io.BytesIO(row["image"])) as image:
             assert (image.format, image.size) == ("JPEG", (400, 400))
     assert event["video_url"] == VIDEO_URL and VIDEO_URL.startswith("https://")
+@pytest.mark.asyncio
 async def test_the_demo_has_a_hot_topic_and_rated_replies(tmp_path: Path) -> None:
     """The demo's week shows the school-gate traffic as a hot topic; its replies carry indicators."""
     db = Database(str(tmp_path / "demo.db"))
