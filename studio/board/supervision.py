@@ -176,7 +176,7 @@ async def follow_up(db: Database, clock: Clock, staff: Staff, case_id: int,
     """
     check_supervisor(staff)
     kind = body.get("kind")
-    if kind not in FOLLOW_UP:
+    if not isinstance(kind, str) or kind not in FOLLOW_UP:
         raise invalid("kind", "kind 须为 call（电话督办）或 meeting（约谈）")
     outcome = clean_text(body.get("outcome"), "outcome", MAX_OUTCOME_CHARS)
     async with db.write() as tx:
