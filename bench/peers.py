@@ -72,6 +72,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 SERVERS = ["studio", "node-ws", "node-socketio", "python-socketio"]
 STORM_TAIL = 5.0
+PER_MESSAGE = False
+"""``--per-message``: print each message's slowest delivery to the watchers."""
 
 
 class PeerViewer(Viewer):
@@ -100,10 +102,14 @@ class PeerViewer(Viewer):
         if self.arrivals is not None:
             self.arrivals.append((number, time.perf_counter()))
             return
-        sent = self.tally.sent_at[number]
-        if sent >= self.ready_at:
-            self.tally.latencies.append(time.perf_counter() - sent)
+        now = time.perf_counter()
+        sent = self.tally.sent_at.get(number)
+        if sent is None:  # here before the watchers' process said when it was sent
+            EARLY.append((self.tally, number, now, self.ready_at))
+        elif sent >= self.ready_at:
+            self.tally.latencies.append(now - sent)
             self.tally.received += 1
+
 
     def frame(self, opcode: int, payload: bytes) -> None:
         assert self.transport is not None
@@ -135,6 +141,23 @@ class PeerViewer(Viewer):
             self.arrived(payload)
 
 
+EARLY: list[tuple[Tally, int, float, float]] = []
+"""Arrivals of messages whose send time was not known yet: (tally, number, arrival, viewer ready)."""
+
+
+def count_early() -> None:
+    """Count the arrivals that came before their message's send time was known."""
+    waiting = []
+    for tally, number, at, ready_at in EARLY:
+        sent = tally.sent_at.get(number)
+        if sent is None:
+            waiting.append((tally, number, at, ready_at))
+        elif sent >= ready_at:
+            tally.latencies.append(at - sent)
+            tally.received += 1
+    EARLY[:] = waiting
+
+
 @dataclass
 class Server:
     """One peer server process and how to make it send a message."""
@@ -153,17 +176,17 @@ class Server:
     def pid(self) -> int:
         return self.process.pid
 
-    async def emit(self, number: int) -> None:
-        assert self.http is not None
+    def message(self, number: int) -> dict[str, Any]:
+        """The HTTP request that makes the server send message ``number`` (path, headers, body)."""
         text = f"B{number}|{PAD}"
         if self.studio is not None:
-            answer = await post(self.http, "/api/events/bench/messages", headers=self.headers,
-                                json={"text": text})
-        else:
-            frame = {"type": "host.message", "message": {"id": number, "text": text,
-                                                         "at": "2026-01-01T10:00:00+08:00"}}
-            answer = await post(self.http, "/emit", content=json.dumps(frame, ensure_ascii=False))
-        answer.raise_for_status()
+            assert self.http is not None
+            cookie = "; ".join(f"{name}={value}" for name, value in self.http.cookies.items())
+            return {"path": "/api/events/bench/messages", "headers": {**self.headers, "cookie": cookie},
+                    "json": {"text": text}}
+        frame = {"type": "host.message", "message": {"id": number, "text": text,
+                                                     "at": "2026-01-01T10:00:00+08:00"}}
+        return {"path": "/emit", "headers": {}, "content": json.dumps(frame, ensure_ascii=False)}
 
     async def stop(self) -> None:
         if self.http is not None:
@@ -283,9 +306,21 @@ class Watchers:
         if line.strip() != "ready":
             raise RuntimeError(f"the watchers did not connect: {line!r}")
 
+    async def emit(self, request: dict[str, Any]) -> float:
+        """Have the watchers' process send a message (see :func:`watch`); the time it was sent."""
+        answer = json.loads(await self.ask("emit " + json.dumps(request, ensure_ascii=False)))
+        if "error" in answer:
+            raise RuntimeError(f"the server refused a message: {answer['error']}")
+        return float(answer["sent"])
+
     async def report(self, sent_at: dict[int, float]) -> tuple[list[float], int]:
         """The latencies of every delivery since the last report, and the order errors seen."""
         answer = json.loads(await self.ask("report"))
+        if PER_MESSAGE:
+            worst: dict[int, float] = {}
+            for number, at in answer["arrivals"]:
+                worst[number] = max(worst.get(number, 0.0), at - sent_at[number])
+            print("  worst per message (ms):", {n: round(v * 1000) for n, v in sorted(worst.items())})
         return [at - sent_at[number] for number, at in answer["arrivals"]], answer["order_errors"]
 
     def stop(self) -> None:
@@ -294,7 +329,12 @@ class Watchers:
 
 
 async def watch(port: int, path: str, count: int, socketio: bool) -> None:
-    """The watchers' process: connect, then answer ``ready`` / ``report`` on stdin."""
+    """The watchers' process: connect, then answer ``ready`` / ``emit REQUEST`` / ``report`` on stdin.
+
+    The messages are sent from here, not from the process holding the joining crowd: that one's
+    loop is busy with a thousand handshakes, so a request it sent would leave late and its
+    latency would be the load generator's. Sent and arrival times are both read here.
+    """
     PeerViewer.arrivals = []
     tally = Tally()
     viewers: list[PeerViewer] = []
@@ -303,12 +343,19 @@ async def watch(port: int, path: str, count: int, socketio: bool) -> None:
     reader = asyncio.StreamReader()
     loop = asyncio.get_running_loop()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while line := (await reader.readline()).decode().strip():
-        if line == "ready":
-            print("ready", flush=True)
-        elif line == "report":
-            arrivals, PeerViewer.arrivals = PeerViewer.arrivals, []
-            print(json.dumps({"arrivals": arrivals, "order_errors": tally.order_errors}), flush=True)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
+        while line := (await reader.readline()).decode().strip():
+            if line == "ready":
+                print("ready", flush=True)
+            elif line.startswith("emit "):
+                request = json.loads(line[5:])
+                sent = time.perf_counter()
+                answer = await post(http, request.pop("path"), **request)
+                reply = {"sent": sent} if answer.is_success else {"error": answer.text[:200]}
+                print(json.dumps(reply), flush=True)
+            elif line == "report":
+                arrivals, PeerViewer.arrivals = PeerViewer.arrivals, []
+                print(json.dumps({"arrivals": arrivals, "order_errors": tally.order_errors}), flush=True)
 
 
 class Profile:
@@ -356,8 +403,8 @@ async def run_one(name: str, size: int, args: argparse.Namespace) -> Figures:
                 joined_after = now - started
             if now - started >= max(STORM_TAIL, (joined_after or 1e9) + STORM_TAIL):
                 break
-            storm.sent_at[number] = time.perf_counter()
-            await server.emit(number)
+            storm.sent_at[number] = await watchers.emit(server.message(number))
+            count_early()
             number += 1
             sent_storm += 1
             await asyncio.sleep(args.interval)
@@ -398,8 +445,8 @@ async def run_one(name: str, size: int, args: argparse.Namespace) -> Figures:
         profile = Profile(args.py_spy, server, size, "steady")
         cpu_before = cpu_seconds(server.pid)
         for _ in range(args.messages):
-            steady.sent_at[number] = time.perf_counter()
-            await server.emit(number)
+            steady.sent_at[number] = await watchers.emit(server.message(number))
+            count_early()
             number += 1
             await asyncio.sleep(args.interval)
         await wait_for(steady, len(viewers) * args.messages, 120)
@@ -472,8 +519,12 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=20.0, help="seconds of silence measured")
     parser.add_argument("--py-spy", metavar="PREFIX", help="record each server's storm and steady phases "
                         "with py-spy into PREFIX-SERVER-SIZE-PHASE.txt (profiling costs the server CPU)")
+    parser.add_argument("--per-message", action="store_true",
+                        help="print each message's slowest delivery to the watchers")
     parser.add_argument("--watch", nargs=4, help=argparse.SUPPRESS)  # PORT PATH COUNT socketio|plain
     args = parser.parse_args()
+    global PER_MESSAGE
+    PER_MESSAGE = args.per_message
     if args.watch:
         port, path, count, kind = args.watch
         asyncio.run(watch(int(port), path, int(count), kind == "socketio"))

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from studio.errors import ApiError
 from studio.live import audience, staff, tracker
+from studio.live.collector import freeze_startup
 from studio.live.protocol import lifespan_state
 from studio.runtime import Studio, open_studio
 from studio.settings import Settings, load_settings
@@ -183,6 +184,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         app.state.studio = studio = await open_studio(settings)
         relay = start_relay(studio) if settings.broadcast_url.startswith("redis") else None
+        freeze_startup()
         try:
             yield lifespan_state(settings)
         finally:

@@ -169,6 +169,7 @@ class Studio:
     _viewers: dict[int, int] = field(default_factory=dict)
     _snapshots: dict[int, tuple[int, float, str]] = field(default_factory=dict)
     _event_refs: dict[str, tuple[tuple[int, str], float]] = field(default_factory=dict)
+    _event_ref_reads: dict[str, asyncio.Future[tuple[int, str] | None]] = field(default_factory=dict)
     _snapshot_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
 
     async def publish_presence(self, event_id: int) -> None:
@@ -209,13 +210,25 @@ class Studio:
 
     async def event_ref(self, slug: str) -> tuple[int, str] | None:
         """The id and slug of the event at ``slug``, read from the store at most once per
-        ``stats_interval`` per slug: a crowd joining at once costs one read, not one per viewer."""
+        ``stats_interval`` per slug: a crowd joining at once costs one read, not one per viewer
+        (those arriving while it is read wait for that read rather than queueing their own in
+        front of everyone else's, a host's request included)."""
         now = time.monotonic()
         cached = self._event_refs.get(slug)
         if cached is not None and now - cached[1] < self.settings.stats_interval:
             return cached[0]
-        async with self.db.read() as reader:
-            event = await event_row(reader, slug)
+        pending = self._event_ref_reads.get(slug)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        read = self._event_ref_reads[slug] = asyncio.ensure_future(self._read_event_ref(slug, now))
+        return await asyncio.shield(read)
+
+    async def _read_event_ref(self, slug: str, now: float) -> tuple[int, str] | None:
+        try:
+            async with self.db.read() as reader:
+                event = await event_row(reader, slug)
+        finally:
+            self._event_ref_reads.pop(slug, None)
         if event is None:
             self._event_refs.pop(slug, None)
             return None

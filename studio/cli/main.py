@@ -64,6 +64,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     that dies.
     """
     from studio.app import create_app
+    from studio.live.arrivals import PacedHttpProtocol
     from studio.live.protocol import StudioWebSocketProtocol
 
     app: object = create_app(settings)
@@ -79,6 +80,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         workers=workers,
         host=host,
         port=port,
+        http=PacedHttpProtocol,
         ws=StudioWebSocketProtocol,
         ws_max_size=WS_HARD_LIMIT_BYTES,
         ws_per_message_deflate=False,
@@ -91,6 +93,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
 
 def serve_edge(settings: Settings, host: str, port: int) -> None:
     """An audience-only edge: needs a Redis broadcast shared with the owner, no store."""
+    from studio.live.arrivals import PacedHttpProtocol
     from studio.live.edge import create_edge_app
     from studio.live.protocol import StudioWebSocketProtocol
 
@@ -102,7 +105,7 @@ def serve_edge(settings: Settings, host: str, port: int) -> None:
         os.environ.update(STUDIO_BROADCAST=settings.broadcast_url)
         app, workers = "studio.live.edge:create_edge_app", settings.workers
     uvicorn.run(app, factory=workers is not None, workers=workers, host=host, port=port,  # type: ignore[arg-type]
-                ws=StudioWebSocketProtocol, ws_max_size=WS_HARD_LIMIT_BYTES,
+                http=PacedHttpProtocol, ws=StudioWebSocketProtocol, ws_max_size=WS_HARD_LIMIT_BYTES,
                 ws_per_message_deflate=False, ws_ping_interval=None, proxy_headers=True,
                 log_level=settings.log_level, log_config=log_config(settings.log_format, settings.log_level))
 

@@ -27,7 +27,7 @@ from broadcast.wire import text_frame
 from studio.accounts.sessions import origin_allowed, own_origin
 from studio.errors import ApiError, number_text
 from studio.inputs import load_json
-from studio.live.protocol import fast_send
+from studio.live.protocol import FastSend, fast_send
 from studio.ratelimit import TokenBucket
 from studio.settings import Settings
 from studio.store.database import encode
@@ -93,9 +93,18 @@ class Connection:
         settings = host.settings
         self.frames = TokenBucket(settings.frame_burst, settings.frames_per_second)
         self.bad_frames = TokenBucket(BAD_FRAME_BURST, BAD_FRAMES_PER_SECOND)
-        self.last_seq = 0
         self.fast = fast_send(websocket.scope)
+        self._position: FastSend | Position = self.fast if self.fast is not None else Position()
         self._subscription: Subscription | None = None
+
+    @property
+    def last_seq(self) -> int:
+        """The ``seq`` of the last frame sent (kept by the fast path, which the hub advances itself)."""
+        return self._position.last_seq
+
+    @last_seq.setter
+    def last_seq(self, value: int) -> None:
+        self._position.last_seq = value
 
     async def send(self, text: str) -> None:
         """Write the frame at once when little is waiting for the client, else wait for it to drain."""
@@ -176,6 +185,7 @@ class Connection:
         while True:
             if self.fast is not None and event_id is not None and subscription.pending() == 0:
                 subscription.direct = self._direct
+                subscription.lane = self.fast
             message = await subscription.get()
             if message.seq is not None and event_id is not None:
                 if message.seq <= self.last_seq:
@@ -224,6 +234,15 @@ class Connection:
                 if "ref" in frame:
                     extra["ref"] = frame["ref"]
                 await self.error(exc.code, exc.message, **extra, **exc.extra)
+
+
+class Position:
+    """Where a connection without the fast send path stands in the feed."""
+
+    __slots__ = ("last_seq",)
+
+    def __init__(self) -> None:
+        self.last_seq = 0
 
 
 class PolicyViolation(Exception):

@@ -52,6 +52,7 @@ from studio.events.changes import without_withdrawn
 from studio.events.questions import Receipt
 from studio.events.stats import StatsFrames
 from studio.live.audience import serve_audience
+from studio.live.collector import freeze_startup
 from studio.live.connection import CLOSE_NOT_FOUND, CLOSE_RESUME, admit, refuse
 from studio.live.protocol import lifespan_state, waiting_bytes
 from studio.live.relay import ASKS, FORWARD_MAXLEN, VOTES, event_key, replies_key, snapshot_key
@@ -303,6 +304,7 @@ def create_edge_app(settings: Settings | None = None) -> Starlette:
         edge.tasks = [asyncio.create_task(edge.replies())]
         stats.start()
         app.state.edge = edge
+        freeze_startup()
         try:
             yield lifespan_state(settings)
         finally:

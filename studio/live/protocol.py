@@ -14,8 +14,9 @@ Five additions, all per connection:
 - a sweep every two seconds finds clients that have bytes waiting for them (in the
   transport or the kernel's send queue, ``TIOCOUTQ``) and have taken none for
   ``STUDIO_SEND_TIMEOUT`` seconds: they are closed the same way (4000, resume).
-  So a viewer that stops reading is gone after at most that long plus four
-  seconds, whatever the traffic, holding at most the bytes bound meanwhile;
+  So a viewer that stops reading is gone after at most that long plus twelve
+  seconds (the kernel's queue is asked about every ``KERNEL_CHECK_SECONDS``),
+  whatever the traffic, holding at most the bytes bound meanwhile;
 - a text frame that is not UTF-8 closes the connection with 1007 and one log
   line (uvicorn itself logs a traceback for it);
 - less memory held by an idle connection: the receive queue and the flow-control
@@ -51,7 +52,13 @@ EXTENSION = "studio.fast_send"
 CLOSE_TIMEOUT = 2.0
 SWEEP_SECONDS = 2.0
 """The sweep looks only at connections written to since it last found their queue empty, or
-already stalled (the watched set): idle viewers cost nothing, busy ones one ioctl per sweep."""
+already stalled (the watched set): idle viewers cost nothing."""
+KERNEL_CHECK_SECONDS = 10.0
+"""How often the sweep asks the kernel (``TIOCOUTQ``, a system call) how many bytes wait for a
+client whose bytes all left user space; one with bytes still in user space, or already seen
+stalled, is looked at on every sweep. Busy viewers so cost one system call per ten seconds, not
+one per sweep, and a client stuck with only a few frames waiting in the kernel is found at most
+this much later."""
 CLOSE_STUCK = 4000
 CLOSE_INVALID_DATA = 1007
 
@@ -94,15 +101,36 @@ def kernel_backlog(fd: int) -> int:
 class FastSend:
     """Direct writes of pre-encoded frames to one client's transport."""
 
+    __slots__ = (
+        "_acked",
+        "_kernel_checked",
+        "_stalled_since",
+        "_swept",
+        "last_seq",
+        "limit",
+        "on_stuck",
+        "open",
+        "protocol",
+        "transport",
+        "watched",
+        "written",
+    )
+
     def __init__(self, protocol: StudioWebSocketProtocol, limit: int) -> None:
         self.protocol = protocol
+        self.transport = protocol.transport
         self.limit = limit
+        self.open = True
+        """False once the close frame was sent or the client is gone (the hub's :class:`~broadcast.hub.Lane`)."""
+        self.last_seq = 0
+        """The ``seq`` of the last frame the connection sent (its :class:`~studio.live.connection.Connection`'s)."""
         self.written = 0
         self.on_stuck: Callable[[], None] | None = None
         """Called when the client has taken nothing for the send timeout (default: close 4000)."""
         self._acked = 0
         self._swept = 0
         self._stalled_since: float | None = None
+        self._kernel_checked = 0.0
         self.watched = False
 
     def write(self, wire: bytes) -> bool:
@@ -116,17 +144,25 @@ class FastSend:
         transport.write(wire)
         self.written += len(wire)
         if not self.watched:
-            self.watched = True
-            _watched.add(self)
+            self.watch()
         return True
+
+    def watch(self) -> None:
+        """Bytes were written: the sweep looks at this client until it finds its queue empty."""
+        self.watched = True
+        _watched.add(self)
 
     def check(self, now: float, timeout: float) -> bool:
         """Sweep step: True when bytes have waited for the client and none were taken for ``timeout``."""
         p = self.protocol
         if p.disconnected or (self._stalled_since is None and self.written == self._swept):
             return False  # nothing written since the queue was last seen empty: no syscall
+        buffered = self.transport.get_write_buffer_size()
+        if buffered == 0 and self._stalled_since is None and now - self._kernel_checked < KERNEL_CHECK_SECONDS:
+            return False  # all of it reached the kernel; its queue is asked about now and then
+        self._kernel_checked = now
         self._swept = self.written
-        waiting = p.transport.get_write_buffer_size() + kernel_backlog(p.fd)
+        waiting = buffered + kernel_backlog(p.fd)
         if waiting == 0:
             self._stalled_since = None
             self.unwatch()
@@ -264,6 +300,18 @@ class Writable:
 class StudioWebSocketProtocol(WebSocketsSansIOProtocol):
     fd = -1
     fast: FastSend | None = None
+    _close_sent = False
+
+    @property
+    def close_sent(self) -> bool:
+        """uvicorn's flag, kept as is; setting it also closes the fast path's lane."""
+        return self._close_sent
+
+    @close_sent.setter
+    def close_sent(self, value: bool) -> None:
+        self._close_sent = value
+        if value and self.fast is not None:
+            self.fast.open = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -289,6 +337,7 @@ class StudioWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.fast is not None:
+            self.fast.open = False
             _live.discard(self.fast)
             self.fast.unwatch()
         super().connection_lost(exc)
