@@ -16,6 +16,8 @@ from studio.web import asyncapi
 DOCUMENT = asyncapi.document()
 RECEIVED: Counter[str] = Counter()
 """How many frames of each type the tests' clients received in this test process."""
+SENT: Counter[tuple[str, str]] = Counter()
+"""How many client frames of each (socket, type) went through :func:`send_checked`."""
 
 
 @cache
@@ -53,6 +55,7 @@ def send_checked(ws: ClientConnection, socket: str, frame: dict[str, Any]) -> No
     """Send a client frame after checking it against the document."""
     check_client_frame(socket, frame)
     ws.send(json.dumps(frame, ensure_ascii=False))
+    SENT[socket, frame["type"]] += 1
 
 
 class CheckedConnection(ClientConnection):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from websockets.sync.client import ClientConnection
 
 from studio.web import asyncapi
 from support.clients import Studio, drain, recv_json, recv_until, running_studio
-from support.frames import check_server_frame, send_checked
+from support.frames import SENT, check_server_frame, send_checked
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +47,16 @@ class Desk:
 
 def test_every_server_frame_is_seen_and_matches_the_document(studio: Studio) -> None:
     """Viewer, desk and tracker through a whole event: every documented server frame arrives at
-    least once, every frame matches its type's payload, and no undocumented type arrives."""
+    least once, every frame matches its type's payload, and no undocumented type arrives; every
+    documented client frame is sent, as the document describes it."""
     slug = studio.new_event()
     seen: list[dict[str, Any]] = []
     with studio.server.ws(f"/ws/events/{slug}") as viewer, studio.admin.staff_ws(slug) as staff:
         recv_until(viewer, "snapshot", seen=seen)
         recv_until(staff, "staff.snapshot", seen=seen)
         desk = Desk(staff, seen)
+        send_checked(staff, "staff", {"type": "ping"})
+        recv_until(staff, "pong", seen=seen)
         send_checked(viewer, "audience", {"type": "ask", "text": "社保卡补办需要多久？", "client_key": str(uuid.uuid4()),
                                           "nickname": "老街坊", "unit": studio.units["人社局"]})
         receipt = recv_until(viewer, "ask.ok", seen=seen)
@@ -109,6 +111,8 @@ def test_every_server_frame_is_seen_and_matches_the_document(studio: Studio) -> 
         if not any(frame["type"] == "stats" for frame in seen):
             recv_until(viewer, "stats", seen=seen)
         seen += drain(viewer) + drain(staff)
+    assert set(SENT) >= {(socket, name) for socket, frames in asyncapi.CLIENT_FRAMES.items()
+                                     for name in frames}
     types = {frame["type"] for frame in seen}
     assert types == set(asyncapi.SERVER_FRAMES), (set(asyncapi.SERVER_FRAMES) - types, types - set(asyncapi.SERVER_FRAMES))
 
@@ -122,7 +126,7 @@ def test_a_frame_off_the_document_fails_the_check() -> None:
             check_server_frame(text)
 
 
-def test_client_frames_of_the_document(tmp_path: Path) -> None:
+def test_client_frames_of_the_document() -> None:
     """Each socket's documented client frames name their required fields among their properties."""
     for frames in asyncapi.CLIENT_FRAMES.values():
         for shape in frames.values():
