@@ -19,7 +19,13 @@ and the night goes on. At the end: every acknowledged ask is in the store,
 every +1 acknowledged (``vote.ok``) is counted, every viewer is at the
 store's ``seq``, and no frame arrived out of order.
 
-    .venv/bin/python bench/soak.py --minutes 30 --viewers 600
+The memory growth per ask after warm-up (from the second sample on) closes
+the report. ``--allocator jemalloc`` runs the server processes with
+``LD_PRELOAD=libjemalloc.so.2`` (as ``studio serve`` runs in production when
+the library is installed, docs/operations.md) and says whether it was loaded;
+``--allocator glibc`` runs them without it.
+
+    nice -n 10 .venv/bin/python bench/soak.py --minutes 30 --viewers 600 --allocator jemalloc
 """
 
 from __future__ import annotations
@@ -42,9 +48,28 @@ import websockets
 from fanout import PASSWORD, ROOT, Studio, open_event, pinned, wait_http
 from procstat import rss_kib
 
+JEMALLOC = "libjemalloc.so.2"
+"""The library ``LD_PRELOAD`` names (found on the loader's path, as Debian's libjemalloc2 installs it)."""
+
 
 def descriptors(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def allocator_of(pid: int) -> str:
+    """``jemalloc`` when the process mapped the library, else ``glibc``."""
+    with open(f"/proc/{pid}/maps") as maps:
+        return "jemalloc" if "libjemalloc" in maps.read() else "glibc"
+
+
+def growth_per_ask(samples: list[tuple[float, float, int]]) -> str:
+    """Process 1's RSS growth from the second sample (after warm-up) to the last, per ask acknowledged."""
+    if len(samples) < 3:
+        return "  too few samples for the growth after warm-up"
+    (start, rss0, asks0), (end, rss1, asks1) = samples[1], samples[-1]
+    per_ask = (rss1 - rss0) * 1024 / max(1, asks1 - asks0)
+    return (f"  process 1 from minute {start:.1f} to {end:.1f}: {rss1 - rss0:+.1f} MiB over {asks1 - asks0} asks, "
+            f"{per_ask:.1f} KiB an ask")
 
 
 class Night:
@@ -156,10 +181,16 @@ def uncounted(voted: set[tuple[int, int]], votes: dict[int, int]) -> int:
     return sum(max(0, n - votes.get(question, 0)) for question, n in acknowledged.items())
 
 
-async def run(minutes: float, viewers: int, every: float) -> list[str]:
+async def run(minutes: float, viewers: int, every: float, allocator: str) -> list[str]:
+    os.environ.pop("LD_PRELOAD", None)
+    if allocator == "jemalloc":
+        os.environ["LD_PRELOAD"] = JEMALLOC  # the server processes (and Redis) start with it
     servers = Studio(Path(tempfile.mkdtemp()), 2)
+    os.environ.pop("LD_PRELOAD", None)
     base = f"http://127.0.0.1:{servers.ports[0]}"
-    lines = [f"soak: {minutes:.0f} min, {viewers} viewers at a time on 2 processes + Redis",
+    samples: list[tuple[float, float, int]] = []
+    lines = [f"soak: {minutes:.0f} min, {viewers} viewers at a time on 2 processes + Redis, allocator "
+             f"{' / '.join(allocator_of(p.pid) for p in servers.processes)}",
              "  min | RSS MiB p1 / p2 | fds p1 / p2 | viewers | host messages p50 / p99 ms | reconnects | asks so far"]
     try:
         for port in servers.ports:
@@ -199,6 +230,7 @@ async def run(minutes: float, viewers: int, every: float) -> list[str]:
             window = sorted(night.latencies[window_start:]) or [0.0]
             window_start = len(night.latencies)
             pids = [p.pid for p in servers.processes]
+            samples.append((elapsed / 60, rss_kib(pids[0]) / 1024, len(night.acknowledged)))
             lines.append(
                 f"  {elapsed / 60:5.1f} | {rss_kib(pids[0]) / 1024:6.1f} / {rss_kib(pids[1]) / 1024:6.1f} | "
                 f"{descriptors(pids[0])} / {descriptors(pids[1])} | {night.connected} | "
@@ -227,6 +259,7 @@ async def run(minutes: float, viewers: int, every: float) -> list[str]:
             f"  actors' calls that failed {len(night.failed)}" + (f" (first: {night.failed[0]})" if night.failed else ""),
             f"  store seq at the end {head}: {len(watching) - len(behind)} of {len(watching)} viewers "
             f"still watching are at it; host messages delivered {len(night.latencies)}",
+            growth_per_ask(samples),
         ]
     finally:
         servers.stop()
@@ -238,8 +271,10 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--viewers", type=int, default=600)
     parser.add_argument("--every", type=float, default=60.0, help="seconds between sample lines")
+    parser.add_argument("--allocator", choices=["glibc", "jemalloc"], default="jemalloc",
+                        help="the server processes' malloc (jemalloc: LD_PRELOAD=libjemalloc.so.2)")
     args = parser.parse_args()
-    print("\n".join(asyncio.run(run(args.minutes, args.viewers, args.every))), flush=True)
+    print("\n".join(asyncio.run(run(args.minutes, args.viewers, args.every, args.allocator))), flush=True)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from websockets.asyncio.client import connect
 
 from broadcast.redis import POOL_SIZE, RedisBackend
 from support.clients import Studio
+from support.frames import check_server_frame
 from support.redis_server import RedisServer, available
 from support.servers import EdgeServer, edge_feed, running_server
 
@@ -35,7 +35,7 @@ async def first_frames(url: str, count: int) -> list[dict[str, object]]:
 
     async def one() -> dict[str, object]:
         async with connect(url, open_timeout=60) as ws:
-            frame: dict[str, object] = json.loads(await asyncio.wait_for(ws.recv(), 60))
+            frame: dict[str, object] = check_server_frame(str(await asyncio.wait_for(ws.recv(), 60)))
             return frame
 
     return await asyncio.gather(*(one() for _ in range(count)))

@@ -18,6 +18,8 @@ import httpx
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from support.frames import CheckedConnection
+
 ADMIN_PASSWORD = "admin-password-1"
 STAFF_PASSWORD = "staff-password-1"
 
@@ -99,7 +101,9 @@ class Server:
         return httpx.Client(base_url=self.base, timeout=10)
 
     def ws(self, path: str, **kwargs: Any) -> ClientConnection:
-        return connect(self.ws_base + path, open_timeout=10, legacy=True, **kwargs)  # type: ignore[return-value]
+        """A WebSocket client whose every received frame is checked against the AsyncAPI document."""
+        return connect(self.ws_base + path, open_timeout=10, legacy=True,  # type: ignore[return-value]
+                       create_connection=CheckedConnection, **kwargs)
 
 
 def start_server(tmp: Path, env: dict[str, str] | None = None) -> Server:

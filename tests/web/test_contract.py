@@ -26,6 +26,7 @@ from schemathesis.checks import (
 from websockets.exceptions import ConnectionClosed
 
 from studio.app import create_app
+from studio.events import screen
 from studio.events.changes import BACK_FRAME, PUBLIC_FRAME, UNPUBLISHED
 from studio.live.audience import audience_handlers
 from studio.settings import Settings
@@ -54,13 +55,13 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
 
 
 def frame_types_in_code() -> set[str]:
-    """Every ``"type": "…"`` the server's code writes, and the change frames named by table."""
+    """Every ``"type": "…"`` the server's code writes, and the frames named by constant or table."""
     found: set[str] = set()
     for path in (ROOT / "studio").rglob("*.py"):
         if path.parent.name == "web" and path.name in ("openapi.py", "schemas.py", "asyncapi.py"):
             continue
         found |= set(re.findall(r'"type": "([a-z_.]+)"', path.read_text()))
-    return found | set(PUBLIC_FRAME.values()) | set(BACK_FRAME.values()) | {UNPUBLISHED}
+    return found | set(PUBLIC_FRAME.values()) | set(BACK_FRAME.values()) | {UNPUBLISHED, screen.FRAME}
 
 
 def handler_names(module: str) -> set[str]:
@@ -82,9 +83,10 @@ def test_openapi_lists_every_route_and_method() -> None:
 
 
 def test_asyncapi_lists_every_frame() -> None:
-    """The frame types in the code are exactly the documented server frames; each socket's handler
-    table is exactly its documented client frames."""
-    assert frame_types_in_code() == set(asyncapi.SERVER_FRAMES)
+    """The frame types in the code are exactly the documented server frames and those that stay
+    between processes; each socket's handler table is exactly its documented client frames."""
+    assert not set(asyncapi.SERVER_FRAMES) & set(asyncapi.INTERNAL_FRAMES)
+    assert frame_types_in_code() == set(asyncapi.SERVER_FRAMES) | set(asyncapi.INTERNAL_FRAMES)
     handlers = audience_handlers(None, "x", 1, None)  # type: ignore[arg-type]
     assert set(handlers) == set(asyncapi.CLIENT_FRAMES["audience"])
     assert handler_names("staff") == set(asyncapi.CLIENT_FRAMES["staff"])
