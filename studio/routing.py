@@ -18,7 +18,8 @@ The policy:
   (``studio.routing_features``): how well the title, and with a quarter of
   that weight the body, match the branch's level-2 and level-3 names is a
   third part of the level-1 score. It helps most where the cases are few:
-  a message about 公共汽车 or 特种设备 finds its branch by name.
+  a message about prices or advertising finds 商贸旅游 by its 物价监督 and
+  广告监管.
 - Deeper levels are chosen greedily under the level-1 suggestion: a linear
   SVM per level over every category of that level, restricted at prediction
   to the children of the category chosen above.
@@ -181,6 +182,7 @@ class Router:
     trained_cases: int = 0
     trained_units: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    profile_weights: tuple[float, float] = (TITLE_PROFILE_WEIGHT, BODY_PROFILE_WEIGHT)
 
     def path(self, category_id: int) -> str:
         """The category's names from the top, joined by '/'."""
@@ -199,11 +201,14 @@ class Router:
             else self.level1.margins(features)
         if self.bayes is not None and self.level1.model is not None:
             margins = margins + _standardise(self.bayes.margins(texts))
+        title_weight, body_weight = self.profile_weights
         if self.profiles is not None and self.level1.model is not None:
-            margins = margins + TITLE_PROFILE_WEIGHT * _standardise(
-                self.profiles.scores([title for title, _ in titles_texts]))
-            margins = margins + BODY_PROFILE_WEIGHT * _standardise(
-                self.profiles.scores([text for _, text in titles_texts]))
+            if title_weight:
+                margins = margins + title_weight * _standardise(
+                    self.profiles.scores([title for title, _ in titles_texts]))
+            if body_weight:
+                margins = margins + body_weight * _standardise(
+                    self.profiles.scores([text for _, text in titles_texts]))
         rankings = []
         for row in margins:
             scores = _softmax(row)
