@@ -20,7 +20,7 @@ been routed yet. ``BranchProfiles`` scores a text against every branch:
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -42,18 +42,13 @@ class BranchProfiles:
             under[name.strip()].add(branch)
         self.branches = list(branches)
         column = {branch: j for j, branch in enumerate(self.branches)}
-        entries = sorted((name, branch) for name, found in under.items()
-                         if name and len(found) * 2 <= len(self.branches)
-                         for branch in found if branch in column)
-        grams = [_bigrams(name) for name, _ in entries]
-        counts: dict[str, int] = defaultdict(int)
-        for found_grams in {name: g for (name, _), g in zip(entries, grams, strict=True)}.values():
-            for gram in found_grams:
-                counts[gram] += 1
-        total = len({name for name, _ in entries})
-        self.weight = {gram: math.log((1 + total) / (1 + count)) + 1 for gram, count in counts.items()}
-        self.entries = [(column[branch], {g: self.weight[g] for g in found_grams}, sum(self.weight[g] for g in found_grams))
-                        for (_, branch), found_grams in zip(entries, grams, strict=True) if found_grams]
+        kept = {name: _bigrams(name) for name, found in under.items()
+                if name and len(found) * 2 <= len(self.branches) and found & column.keys()}
+        counts = Counter(gram for grams in kept.values() for gram in grams)
+        self.weight = {gram: math.log((1 + len(kept)) / (1 + count)) + 1 for gram, count in counts.items()}
+        self.entries = [(column[branch], {g: self.weight[g] for g in grams}, sum(self.weight[g] for g in grams))
+                        for name, grams in sorted(kept.items()) if grams
+                        for branch in sorted(under[name]) if branch in column]
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """For each text, each branch's summed coverage of its ``BEST_NAMES`` best-covered names."""
