@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("moderation", "broadcast", "studio.clock", "studio.errors", "studio.channels",
      "studio.ratelimit", "studio.shapes", "studio.settings", "studio.labels", "studio.inputs",
      "studio.codes", "studio.periodic", "studio.logs", "studio.metrics", "studio.auditchain",
-     "studio.photos", "studio.routing", "studio.replyquality", "studio.hottopics"),
+     "studio.photos", "studio.routing", "studio.routing_features", "studio.replyquality", "studio.hottopics"),
     # the store: SQL lives here
     ("studio.store",),
     # services shared by the web and live layers

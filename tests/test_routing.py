@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from studio import routing
+from studio.routing_features import BranchProfiles
 from support.routing import BRANCHES, TREE, split
 
 
@@ -67,6 +68,18 @@ def test_nothing_to_learn_without_categorised_cases() -> None:
     nodes, _ = tree()
     with pytest.raises(routing.NothingToLearn):
         routing.train(nodes, [routing.Example("标题", "内容", None, 1)], UNITS)
+
+
+def test_branch_profiles_score_the_branch_whose_names_a_text_uses() -> None:
+    """A text naming a branch's category scores that branch highest; a catch-all name (其他) counts for none."""
+    names = [("公共交通", 1), ("公交线路", 1), ("其他", 1), ("学校管理", 2), ("入学招生", 2), ("其他", 2),
+             ("社会保险", 3), ("养老保险", 3), ("其他", 3)]
+    profiles = BranchProfiles(names, [1, 2, 3])
+    found = profiles.scores(["家门口的公交线路改了", "孩子入学招生的问题", "养老保险断缴", "其他问题"])
+    assert found.shape == (4, 3)
+    assert [int(row.argmax()) for row in found[:3]] == [0, 1, 2]
+    assert found[0, 0] == pytest.approx(1.0)  # 公交线路 fully covered, 公共交通 not at all
+    assert not found[3].any()
 
 
 def test_scores_of_the_benchmark_helpers() -> None:
