@@ -23,6 +23,8 @@ the hub's own loop straight to its transport — no call per viewer but the
 transport's — whenever it is open and has no more than ``limit`` bytes
 waiting; every other case (a gap, a duplicate, a full or closed transport, a
 frame without ``seq``) takes the ``direct`` path, which applies the full policy.
+A frame goes to a channel's subscribers in the order they subscribed, so a crowd
+joining never puts itself in front of those already watching.
 """
 
 from __future__ import annotations
@@ -173,7 +175,8 @@ class Subscription:
 
 class _Channel:
     def __init__(self) -> None:
-        self.subscriptions: set[Subscription] = set()
+        self.subscriptions: dict[Subscription, None] = {}
+        """In the order they subscribed: each frame reaches those watching longest first."""
         self.ready = asyncio.Event()
         self.failed: BaseException | None = None
         self.last_seq: int | None = None
@@ -242,7 +245,7 @@ class Hub:
                 if state is None:
                     state = self._channels[name] = _Channel()
                     state.task = asyncio.create_task(self._pump(name, state))
-                state.subscriptions.add(subscription)
+                state.subscriptions[subscription] = None
                 joined.append(name)
                 await state.ready.wait()
                 if state.failed is not None:
@@ -256,7 +259,7 @@ class Hub:
         state = self._channels.get(name)
         if state is None:
             return
-        state.subscriptions.discard(subscription)
+        state.subscriptions.pop(subscription, None)
         if not state.subscriptions:
             del self._channels[name]
             if state.task is not None:

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from studio.errors import ApiError
 from studio.live import audience, staff, tracker
 from studio.live.collector import freeze_startup
+from studio.live.dispatch import App
 from studio.live.protocol import lifespan_state
 from studio.runtime import Studio, open_studio
 from studio.settings import Settings, load_settings
@@ -192,7 +193,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await relay.stop()
             await studio.close()
 
-    app = Starlette(
+    app = App(
         routes=[
             Route("/", pages.home),
             Route("/events/{slug}", pages.event_page),

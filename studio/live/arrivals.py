@@ -48,12 +48,12 @@ class Arrivals:
 
     def arrive(self, transport: Any) -> None:
         """A connection was accepted: let it read now if this turn has room, else pause it in line."""
+        self.collections.arrived()
         if self.started < self.per_turn and not self.waiting:
             self.started += 1
         else:
             transport.pause_reading()
             self.waiting.append(transport)
-            self.collections.crowded()
         self._schedule()
 
     def _schedule(self) -> None:

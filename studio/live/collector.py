@@ -14,10 +14,10 @@ The policy:
   settings) is moved out of the collector's sight once started
   (:func:`freeze_startup`): it lives as long as the process and is never
   walked again;
-- while a crowd arrives — more connections at once than the loop starts in
-  one turn, so that some wait in line (:mod:`studio.live.arrivals`) — full
-  collections wait (:class:`Deferral`); ``QUIET`` seconds after the line was
-  last used, or ``LONGEST`` seconds after the crowd began, whichever comes
+- while a crowd arrives — ``CROWD`` or more new connections within a second
+  (:mod:`studio.live.arrivals` tells) — full collections wait
+  (:class:`Deferral`); ``QUIET`` seconds after arrivals fell below that
+  rate, or ``LONGEST`` seconds after the crowd began, whichever comes
   first, the usual thresholds come back and the collection that was due runs
   at the next young collection, once, before any crowd may defer another.
   Viewers trickling in one by one never defer anything. Young collections (generations 0 and 1, a few
@@ -31,8 +31,11 @@ import asyncio
 import gc
 import time
 
+CROWD = 100
+"""New connections within one second that make a crowd (50,000 viewers joining evenly over two hours
+are seven a second)."""
 QUIET = 5.0
-"""Seconds without a crowd (no connection waiting in line) after which full collections may run."""
+"""Seconds without a crowd after which full collections may run."""
 LONGEST = 60.0
 """Seconds a crowd may hold back full collections at most."""
 DEFERRED_THRESHOLD = 1_000_000
@@ -57,6 +60,8 @@ class Deferral:
         self.longest = longest
         self.began = 0.0
         self.last_crowded = 0.0
+        self._second = 0.0
+        self._arrivals = 0
         self._timer: asyncio.TimerHandle | None = None
         self._usual: int | None = None
         self._owed_after: int | None = None
@@ -68,8 +73,17 @@ class Deferral:
     def deferring(self) -> bool:
         return self._usual is not None
 
+    def arrived(self) -> None:
+        """A connection arrived: the ``CROWD``-th one within a second and those after it are a crowd."""
+        now = time.monotonic()
+        if now - self._second >= 1.0:
+            self._second, self._arrivals = now, 0
+        self._arrivals += 1
+        if self._arrivals >= CROWD:
+            self.crowded()
+
     def crowded(self) -> None:
-        """A connection had to wait in line: hold back full collections (if not already)."""
+        """A crowd is arriving: hold back full collections (if not already)."""
         now = self.last_crowded = time.monotonic()
         if self._owed_after is not None:
             if _full_collections() == self._owed_after and now - self.released < self.longest:

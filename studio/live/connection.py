@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from broadcast import Message, SlowConsumer, Subscription
-from broadcast.wire import text_frame
+from broadcast.wire import shared_text_frame, text_frame
 from studio.accounts.sessions import origin_allowed, own_origin
 from studio.errors import ApiError, number_text
 from studio.inputs import load_json
@@ -106,10 +106,12 @@ class Connection:
     def last_seq(self, value: int) -> None:
         self._position.last_seq = value
 
-    async def send(self, text: str) -> None:
-        """Write the frame at once when little is waiting for the client, else wait for it to drain."""
+    async def send(self, text: str, *, shared: bool = False) -> None:
+        """Write the frame at once when little is waiting for the client, else wait for it to drain.
+        ``shared``: many connections send this very text (a snapshot), framed once for all."""
         fast = self.fast
-        if fast is not None and not fast.protocol.close_sent and fast.write(text_frame(text)):
+        if fast is not None and not fast.protocol.close_sent and fast.write(
+                shared_text_frame(text) if shared else text_frame(text)):
             return
         async with self._send_lock:
             await self.websocket.send_text(text)
@@ -156,7 +158,7 @@ class Connection:
                 return
         seq, text = await self.feed.snapshot(event_id)
         self.last_seq = seq
-        await self.send(text)
+        await self.send(text, shared=True)
 
     def _direct(self, message: Message) -> bool:
         """Fast path: write a frame now if it is the next one; refuse a gap (the pump fills it)."""

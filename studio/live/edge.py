@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -54,6 +55,7 @@ from studio.events.stats import StatsFrames
 from studio.live.audience import serve_audience
 from studio.live.collector import freeze_startup
 from studio.live.connection import CLOSE_NOT_FOUND, CLOSE_RESUME, admit, refuse
+from studio.live.dispatch import App
 from studio.live.protocol import lifespan_state, waiting_bytes
 from studio.live.relay import ASKS, FORWARD_MAXLEN, VOTES, event_key, replies_key, snapshot_key
 from studio.metrics import REFUSED, Figures, allowed, render
@@ -186,7 +188,7 @@ class StreamFeed:
 
     async def snapshot(self, event_id: int) -> tuple[int, str]:
         raw = await self.snapshot_text(event_id)
-        return int(json.loads(raw)["seq"]), raw
+        return snapshot_seq(raw), raw
 
     async def snapshot_text(self, event_id: int) -> str:
         with redis_down_resumes():
@@ -194,6 +196,12 @@ class StreamFeed:
         if raw is None:
             raise ConnectionError("the owner has not cached this event's snapshot yet")
         return raw
+
+
+@lru_cache(maxsize=4)
+def snapshot_seq(raw: str) -> int:
+    """The ``seq`` of a cached snapshot, parsed once per snapshot, not once per joining viewer."""
+    return int(json.loads(raw)["seq"])
 
 
 class Forwarder:
@@ -313,7 +321,7 @@ def create_edge_app(settings: Settings | None = None) -> Starlette:
             await stats.stop()
             await hub.stop()
 
-    return Starlette(
+    return App(
         routes=[
             Route("/healthz", health),
             Route("/metrics", metrics),

@@ -9,7 +9,7 @@ import itertools
 import pytest
 
 from studio.live.arrivals import Arrivals
-from studio.live.collector import DEFERRED_THRESHOLD, Deferral
+from studio.live.collector import CROWD, DEFERRED_THRESHOLD, Deferral
 
 
 class Transport:
@@ -69,7 +69,7 @@ async def test_a_connection_closed_while_waiting_is_skipped() -> None:
 
 @pytest.mark.asyncio
 async def test_viewers_trickling_in_never_wait_or_defer_collections() -> None:
-    """One connection a turn never waits in line and leaves the collector's thresholds alone."""
+    """One connection a turn never waits in line; a few never defer collections."""
     usual = gc.get_threshold()
     line = Arrivals(asyncio.get_running_loop(), per_turn=4)
     for _ in range(10):
@@ -78,6 +78,18 @@ async def test_viewers_trickling_in_never_wait_or_defer_collections() -> None:
         assert transport.reading
         await turn()
     assert not line.collections.deferring and gc.get_threshold() == usual
+
+
+@pytest.mark.asyncio
+async def test_a_hundred_arrivals_within_a_second_are_a_crowd() -> None:
+    """Arrivals below the crowd's rate defer nothing; the crowd's rate defers full collections."""
+    deferral = Deferral(asyncio.get_running_loop())
+    for _ in range(CROWD - 1):
+        deferral.arrived()
+    assert not deferral.deferring
+    deferral.arrived()
+    assert deferral.deferring and gc.get_threshold()[2] == DEFERRED_THRESHOLD
+    deferral.release()
 
 
 @pytest.mark.asyncio
