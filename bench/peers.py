@@ -13,7 +13,10 @@ ignored ``bench/node_modules``); python-socketio comes with the project's
 ``bench`` extra. The load is this process, pinned to core 1: one asyncio loop
 holding every viewer as a bare WebSocket protocol (``bench/fanout.py``'s
 viewer). Every message is a ≈300-byte frame; its latency is the time from
-asking the server to send it (the POST) to its arrival at a viewer.
+asking the server to send it (the POST) to its arrival at a viewer. The POSTs
+go out from the watchers' process (below), which holds only the viewers already
+watching: sent from this one, busy with a thousand handshakes, they would leave
+late and the latency would be the load generator's.
 
 For every server and every ``--viewers`` size, three phases on one server process:
 
