@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
@@ -25,6 +25,7 @@ from studio.live import audience, staff, tracker
 from studio.live.collector import freeze_startup
 from studio.live.dispatch import App
 from studio.live.protocol import lifespan_state
+from studio.logs import redact_path
 from studio.runtime import Studio, open_studio
 from studio.settings import Settings, load_settings
 from studio.web import (
@@ -126,7 +127,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
 class LastResort:
     """Answers 500 ``internal`` for an exception no handler took, logs it once, and keeps the
     connection: Starlette's own last handler re-raises after answering, and uvicorn then logs the
-    error a second time and closes the connection under the client's next keep-alive request."""
+    error a second time and closes the connection under the client's next keep-alive request.
+
+    A client that hangs up before its request body has arrived is no error of ours: there is
+    no one to answer, nothing was done (the handler stopped reading), and it is logged at
+    ``info`` with its path as the access log writes it (tracking codes left out)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -144,8 +149,12 @@ class LastResort:
 
         try:
             await self.app(scope, receive, sending)
+        except ClientDisconnect:
+            log.info("client left before its request was read: %s %s", scope.get("method"),
+                     redact_path(scope.get("path", "")))
         except Exception as exc:
-            log.error("unhandled error on %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
+            log.error("unhandled error on %s %s", scope.get("method"), redact_path(scope.get("path", "")),
+                      exc_info=exc)
             if not started:
                 response = await api_error(Request(scope), ApiError("internal", "服务器内部错误"))
                 await response(scope, receive, send)

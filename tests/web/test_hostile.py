@@ -7,6 +7,7 @@ import io
 import re
 import socket
 import sqlite3
+import time
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from support.clients import Studio
+from support.clients import Studio, running_studio
 from support.servers import ADMIN_PASSWORD, Server, running_server
 
 BIG = 2**63
@@ -256,3 +257,24 @@ def test_right_passwords_do_not_use_up_the_username_budget(throttled: Server) ->
             answer = client.post("/api/login", json={"username": "owner1", "password": "owner-password-1"},
                                  headers={"X-Forwarded-For": f"10.2.{index}.1"})
         assert answer.status_code == 200, (index, answer.text)
+
+
+def test_a_client_hanging_up_mid_body_is_no_server_error(tmp_path: Path) -> None:
+    """A POST whose client hangs up before the body is complete is logged at info, not as an
+    unhandled error, stores nothing, and the server answers the next client."""
+    with running_studio(tmp_path, env={"STUDIO_LOG_LEVEL": "info"}) as studio:
+        server = studio.server
+        slug = studio.new_event()
+        body = '{"text": "半截的提问'.encode()
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(f"POST /api/events/{slug}/questions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         f"Content-Type: application/json\r\nContent-Length: {len(body) + 500}\r\n\r\n".encode()
+                         + body)
+        deadline = time.monotonic() + 10
+        while "client left before its request was read" not in server.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        studio.ask(slug, "完整的提问：路灯什么时候修？")
+        assert [q["text"] for q in studio.mod1.get(f"/api/events/{slug}/queue").json()] == ["完整的提问：路灯什么时候修？"]
+        log = server.log.read_text()
+    assert f"client left before its request was read: POST /api/events/{slug}/questions" in log
+    assert "unhandled error" not in log and "Traceback" not in log
