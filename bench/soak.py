@@ -7,7 +7,11 @@ socket drops; every frame with ``seq`` must follow the last one. Each second
 the night goes on: netizens ask over HTTP and +1 over their sockets, the
 moderator approves what waits (one in ten rejected), a guest puts the most
 supported question on air and answers it, the host posts a message whose
-arrival at every viewer gives the latency. Half way through, process 2 is
+arrival at every viewer gives the latency. The moderator knows the queue as
+the desk console does, from its staff socket (``staff.snapshot``, then
+``question.submitted``, ``question.changed`` and ``votes``);
+``--polling-desk`` reads the whole queue over HTTP every second instead, a
+request as large as the event each second (how this bench first ran). Half way through, process 2 is
 stopped and started again on its port (its viewers come back with ``since=``).
 Every ``--every`` seconds a line records each process's RSS and open
 descriptors, the viewers connected, and the p50/p99 latency of the host
@@ -23,7 +27,9 @@ The memory growth per ask after warm-up (from the second sample on) closes
 the report. ``--allocator jemalloc`` runs the server processes with
 ``LD_PRELOAD=libjemalloc.so.2`` (as ``studio serve`` runs in production when
 the library is installed, docs/operations.md) and says whether it was loaded;
-``--allocator glibc`` runs them without it.
+``--allocator glibc`` runs them without it. With jemalloc the servers get
+``MALLOC_CONF`` as production does (:data:`JEMALLOC_CONF`). The report ends
+with the size of the final snapshot: what the event itself holds.
 
     nice -n 10 .venv/bin/python bench/soak.py --minutes 30 --viewers 600 --allocator jemalloc
 """
@@ -67,13 +73,21 @@ def allocator_of(pid: int) -> str:
 
 
 def growth_per_ask(samples: list[tuple[float, float, int]]) -> str:
-    """Process 1's RSS growth from the second sample (after warm-up) to the last, per ask acknowledged."""
+    """Process 1's RSS growth from the second sample (after warm-up) to the last, per ask
+    acknowledged, and the same over the night's last third (where a growth that levels off shows)."""
     if len(samples) < 3:
         return "  too few samples for the growth after warm-up"
-    (start, rss0, asks0), (end, rss1, asks1) = samples[1], samples[-1]
-    per_ask = (rss1 - rss0) * 1024 / max(1, asks1 - asks0)
-    return (f"  process 1 from minute {start:.1f} to {end:.1f}: {rss1 - rss0:+.1f} MiB over {asks1 - asks0} asks, "
-            f"{per_ask:.1f} KiB an ask")
+
+    def per_ask(first: tuple[float, float, int], last: tuple[float, float, int]) -> str:
+        (start, rss0, asks0), (end, rss1, asks1) = first, last
+        return (f"from minute {start:.1f} to {end:.1f}: {rss1 - rss0:+.1f} MiB over {asks1 - asks0} asks, "
+                f"{(rss1 - rss0) * 1024 / max(1, asks1 - asks0):.1f} KiB an ask")
+
+    line = f"  process 1 {per_ask(samples[1], samples[-1])}"
+    third = samples[len(samples) * 2 // 3]
+    if len(samples) >= 6 and third is not samples[-1]:
+        line += f"\n  process 1, the last third, {per_ask(third, samples[-1])}"
+    return line
 
 
 class Night:
