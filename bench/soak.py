@@ -7,7 +7,11 @@ socket drops; every frame with ``seq`` must follow the last one. Each second
 the night goes on: netizens ask over HTTP and +1 over their sockets, the
 moderator approves what waits (one in ten rejected), a guest puts the most
 supported question on air and answers it, the host posts a message whose
-arrival at every viewer gives the latency. Half way through, process 2 is
+arrival at every viewer gives the latency. The moderator knows the queue as
+the desk console does, from its staff socket (``staff.snapshot``, then
+``question.submitted``, ``question.changed`` and ``votes``);
+``--polling-desk`` reads the whole queue over HTTP every second instead, a
+request as large as the event each second (how this bench first ran). Half way through, process 2 is
 stopped and started again on its port (its viewers come back with ``since=``).
 Every ``--every`` seconds a line records each process's RSS and open
 descriptors, the viewers connected, and the p50/p99 latency of the host
@@ -23,7 +27,9 @@ The memory growth per ask after warm-up (from the second sample on) closes
 the report. ``--allocator jemalloc`` runs the server processes with
 ``LD_PRELOAD=libjemalloc.so.2`` (as ``studio serve`` runs in production when
 the library is installed, docs/operations.md) and says whether it was loaded;
-``--allocator glibc`` runs them without it.
+``--allocator glibc`` runs them without it. With jemalloc the servers get
+``MALLOC_CONF`` as production does (:data:`JEMALLOC_CONF`). The report ends
+with the size of the final snapshot: what the event itself holds.
 
     nice -n 10 .venv/bin/python bench/soak.py --minutes 30 --viewers 600 --allocator jemalloc
 """
@@ -42,6 +48,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import websockets
@@ -50,6 +57,9 @@ from procstat import rss_kib
 
 JEMALLOC = "libjemalloc.so.2"
 """The library ``LD_PRELOAD`` names (found on the loader's path, as Debian's libjemalloc2 installs it)."""
+JEMALLOC_CONF = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"
+"""``MALLOC_CONF`` as docs/operations.md gives it: freed pages go back to the system within a
+second, from jemalloc's own thread, whether or not the process allocates meanwhile."""
 
 
 def descriptors(pid: int) -> int:
@@ -63,13 +73,21 @@ def allocator_of(pid: int) -> str:
 
 
 def growth_per_ask(samples: list[tuple[float, float, int]]) -> str:
-    """Process 1's RSS growth from the second sample (after warm-up) to the last, per ask acknowledged."""
+    """Process 1's RSS growth from the second sample (after warm-up) to the last, per ask
+    acknowledged, and the same over the night's last third (where a growth that levels off shows)."""
     if len(samples) < 3:
         return "  too few samples for the growth after warm-up"
-    (start, rss0, asks0), (end, rss1, asks1) = samples[1], samples[-1]
-    per_ask = (rss1 - rss0) * 1024 / max(1, asks1 - asks0)
-    return (f"  process 1 from minute {start:.1f} to {end:.1f}: {rss1 - rss0:+.1f} MiB over {asks1 - asks0} asks, "
-            f"{per_ask:.1f} KiB an ask")
+
+    def per_ask(first: tuple[float, float, int], last: tuple[float, float, int]) -> str:
+        (start, rss0, asks0), (end, rss1, asks1) = first, last
+        return (f"from minute {start:.1f} to {end:.1f}: {rss1 - rss0:+.1f} MiB over {asks1 - asks0} asks, "
+                f"{(rss1 - rss0) * 1024 / max(1, asks1 - asks0):.1f} KiB an ask")
+
+    line = f"  process 1 {per_ask(samples[1], samples[-1])}"
+    third = samples[len(samples) * 2 // 3]
+    if len(samples) >= 6 and third is not samples[-1]:
+        line += f"\n  process 1, the last third, {per_ask(third, samples[-1])}"
+    return line
 
 
 class Night:
@@ -136,11 +154,55 @@ async def viewer(night: Night, index: int, lifetime: float) -> None:
             await asyncio.sleep(random.uniform(0.25, 3.0))
 
 
-async def actors(night: Night, base: str) -> None:
-    """The netizens' asks, the moderator, the guest and the host, once a second."""
+class Desk:
+    """The moderator's view of the queue, kept as the desk console keeps it: from the staff socket
+    (``staff.snapshot`` once, then ``question.submitted``, ``question.changed`` and ``votes``)."""
+
+    def __init__(self) -> None:
+        self.questions: dict[int, dict[str, Any]] = {}
+
+    def take(self, frame: dict[str, Any]) -> None:
+        kind = frame["type"]
+        if kind == "staff.snapshot":
+            self.questions = {q["id"]: q for q in frame["queue"]}
+        elif kind in ("question.submitted", "question.changed"):
+            self.update(frame["question"])
+        elif kind == "votes":
+            for question_id, count in frame["counts"].items():
+                if int(question_id) in self.questions:
+                    self.questions[int(question_id)]["votes"] = count
+
+    def update(self, question: dict[str, Any]) -> None:
+        """A newer view of a question (a frame, or the answer to the moderator's own action)."""
+        known = self.questions.get(question["id"])
+        if known is None or question["version"] >= known["version"]:
+            self.questions[question["id"]] = question
+
+
+async def follow_desk(night: Night, port: int, cookie: str, desk: Desk) -> None:
+    """The moderator's staff socket, reopened (with a fresh ``staff.snapshot``) whenever it drops."""
+    while not night.stop.is_set():
+        try:
+            async with websockets.connect(f"ws://127.0.0.1:{port}/ws/events/soak/staff", open_timeout=20,
+                                          additional_headers={"Cookie": cookie},
+                                          origin=websockets.Origin(f"http://127.0.0.1:{port}")) as ws:
+                async for raw in ws:
+                    desk.take(json.loads(raw))
+        except (OSError, websockets.exceptions.WebSocketException, TimeoutError):
+            await asyncio.sleep(1.0)
+
+
+async def actors(night: Night, base: str, polling: bool) -> None:
+    """The netizens' asks, the moderator, the guest and the host, once a second. The moderator
+    follows the staff socket as the desk does; with ``polling`` it reads the whole queue over HTTP
+    every second instead (what this bench did first: a request the size of the event each second)."""
     async with httpx.AsyncClient(base_url=base, timeout=30) as staff, httpx.AsyncClient(base_url=base, timeout=30) as public:
         login = (await staff.post("/api/login", json={"username": "admin", "password": PASSWORD})).json()
         headers = {"X-CSRF-Token": login["csrf_token"]}
+        desk = Desk()
+        cookie = "; ".join(f"{name}={value}" for name, value in staff.cookies.items())
+        follower = None if polling else asyncio.create_task(
+            follow_desk(night, int(base.rsplit(":", 1)[1]), cookie, desk))
         number = 0
         while not night.quiet.is_set():
             try:
@@ -149,27 +211,36 @@ async def actors(night: Night, base: str) -> None:
                         "text": f"夜间提问 {uuid.uuid4().hex[:8]}：公交什么时候恢复？", "client_key": str(uuid.uuid4())})
                     if answer.status_code == 201:
                         night.acknowledged.append(answer.json()["question_id"])
-                queue = (await staff.get("/api/events/soak/queue")).json()
+                if polling:
+                    desk.questions = {q["id"]: q for q in (await staff.get("/api/events/soak/queue")).json()}
+                queue = list(desk.questions.values())
                 for question in queue:
                     if question["status"] == "pending":
                         action = "reject" if random.random() < 0.1 else "approve"
                         body = {"version": question["version"], **({"reason": "ads"} if action == "reject" else {})}
-                        await staff.post(f"/api/questions/{question['id']}/{action}", json=body, headers=headers)
+                        acted = await staff.post(f"/api/questions/{question['id']}/{action}", json=body, headers=headers)
+                        if acted.status_code == 200:
+                            desk.update(acted.json())
                 on_air = [q for q in queue if q["status"] == "on_air"]
                 waiting = sorted((q for q in queue if q["status"] == "approved"), key=lambda q: -q["votes"])
                 if on_air:
                     q = on_air[0]
-                    await staff.post(f"/api/questions/{q['id']}/answer", headers=headers,
-                                     json={"version": q["version"], "text": "正在协调，下周一起恢复。"})
+                    acted = await staff.post(f"/api/questions/{q['id']}/answer", headers=headers,
+                                             json={"version": q["version"], "text": "正在协调，下周一起恢复。"})
                 elif waiting:
                     q = waiting[0]
-                    await staff.post(f"/api/questions/{q['id']}/on-air", headers=headers, json={"version": q["version"]})
+                    acted = await staff.post(f"/api/questions/{q['id']}/on-air", headers=headers,
+                                             json={"version": q["version"]})
+                if (on_air or waiting) and acted.status_code == 200:
+                    desk.update(acted.json())
                 number += 1
                 night.sent[number] = time.perf_counter()
                 await staff.post("/api/events/soak/messages", headers=headers, json={"text": f"主持人 #{number}"})
             except (httpx.HTTPError, ValueError, KeyError) as exc:  # a refused or timed-out call: count it, go on
                 night.failed.append(f"{type(exc).__name__}: {exc}")
             await asyncio.sleep(1.0)
+        if follower is not None:
+            follower.cancel()
 
 
 def uncounted(voted: set[tuple[int, int]], votes: dict[int, int]) -> int:
@@ -181,16 +252,19 @@ def uncounted(voted: set[tuple[int, int]], votes: dict[int, int]) -> int:
     return sum(max(0, n - votes.get(question, 0)) for question, n in acknowledged.items())
 
 
-async def run(minutes: float, viewers: int, every: float, allocator: str) -> list[str]:
-    os.environ.pop("LD_PRELOAD", None)
-    if allocator == "jemalloc":
-        os.environ["LD_PRELOAD"] = JEMALLOC  # the server processes (and Redis) start with it
+async def run(minutes: float, viewers: int, every: float, allocator: str, polling: bool) -> list[str]:
+    for name in ("LD_PRELOAD", "MALLOC_CONF"):
+        os.environ.pop(name, None)
+    if allocator == "jemalloc":  # the server processes (and Redis) start with it
+        os.environ.update(LD_PRELOAD=JEMALLOC, MALLOC_CONF=JEMALLOC_CONF)
     servers = Studio(Path(tempfile.mkdtemp()), 2)
-    os.environ.pop("LD_PRELOAD", None)
+    for name in ("LD_PRELOAD", "MALLOC_CONF"):
+        os.environ.pop(name, None)
     base = f"http://127.0.0.1:{servers.ports[0]}"
     samples: list[tuple[float, float, int]] = []
     lines = [f"soak: {minutes:.0f} min, {viewers} viewers at a time on 2 processes + Redis, allocator "
-             f"{' / '.join(allocator_of(p.pid) for p in servers.processes)}",
+             f"{' / '.join(allocator_of(p.pid) for p in servers.processes)}, the moderator "
+             + ("reading the whole queue every second" if polling else "following the staff socket"),
              "  min | RSS MiB p1 / p2 | fds p1 / p2 | viewers | host messages p50 / p99 ms | reconnects | asks so far"]
     try:
         for port in servers.ports:
@@ -198,7 +272,7 @@ async def run(minutes: float, viewers: int, every: float, allocator: str) -> lis
         async with httpx.AsyncClient(base_url=base, timeout=60) as http:
             await open_event(http, "soak", "通宵压测")
         night = Night(servers.ports)
-        tasks = [asyncio.create_task(actors(night, base))]
+        tasks = [asyncio.create_task(actors(night, base, polling))]
         started = time.monotonic()
         end = started + minutes * 60
         restarted = False
@@ -245,7 +319,9 @@ async def run(minutes: float, viewers: int, every: float, allocator: str) -> lis
             queue = {q["id"] for q in stored}
             votes = {q["id"]: q["votes"] for q in stored}
             async with websockets.connect(f"ws://127.0.0.1:{servers.ports[0]}/ws/events/soak") as ws:
-                head = json.loads(await ws.recv())["seq"]
+                raw = await ws.recv(decode=False)
+                final = json.loads(raw)
+                head = final["seq"]
         watching = sorted(night.live)
         behind = [index for index in watching if night.seqs.get(index) != head]
         night.stop.set()
@@ -259,6 +335,8 @@ async def run(minutes: float, viewers: int, every: float, allocator: str) -> lis
             f"  actors' calls that failed {len(night.failed)}" + (f" (first: {night.failed[0]})" if night.failed else ""),
             f"  store seq at the end {head}: {len(watching) - len(behind)} of {len(watching)} viewers "
             f"still watching are at it; host messages delivered {len(night.latencies)}",
+            f"  the snapshot at the end: {len(raw) / 1024:.0f} KiB for "
+            f"{len(final['published']) + len(final['answered']) + bool(final['on_air'])} public questions",
             growth_per_ask(samples),
         ]
     finally:
@@ -273,8 +351,11 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=60.0, help="seconds between sample lines")
     parser.add_argument("--allocator", choices=["glibc", "jemalloc"], default="jemalloc",
                         help="the server processes' malloc (jemalloc: LD_PRELOAD=libjemalloc.so.2)")
+    parser.add_argument("--polling-desk", action="store_true",
+                        help="the moderator reads the whole queue over HTTP every second (the desk follows its socket)")
     args = parser.parse_args()
-    print("\n".join(asyncio.run(run(args.minutes, args.viewers, args.every, args.allocator))), flush=True)
+    print("\n".join(asyncio.run(run(args.minutes, args.viewers, args.every, args.allocator, args.polling_desk))),
+          flush=True)
 
 
 if __name__ == "__main__":

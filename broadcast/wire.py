@@ -19,10 +19,14 @@ def text_frame(text: str) -> bytes:
     return header + payload
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
 def shared_text_frame(text: str) -> bytes:
     """:func:`text_frame` of a text many connections send unchanged (the snapshot every joining
-    viewer gets), built once while it is among the last four asked for: a crowd joining costs one
-    copy of a large snapshot, not two per viewer. The lookup finds the same string by identity and
-    hashes it once (Python keeps a string's hash)."""
+    viewer gets), built once while it is the last one asked for: a crowd joining costs one copy
+    of a large snapshot, not two per viewer. The lookup finds the same string by identity and
+    hashes it once (Python keeps a string's hash).
+
+    Only the last is kept: a snapshot holds every published question, so each one kept costs
+    memory in proportion to the event (two crowds joining two events in the same instant frame
+    their copies separately instead)."""
     return text_frame(text)

@@ -26,3 +26,13 @@ def test_every_path_the_docs_name_exists() -> None:
     missing = {path: where for path, where in named.items()
                if "{" not in path and not (REPOSITORY / path.rstrip("/")).exists()}
     assert missing == {}
+
+
+def test_the_allocator_settings_agree() -> None:
+    """docs/operations.md, the systemd unit and the soak run the servers with the same jemalloc settings."""
+    soak = (REPOSITORY / "bench" / "soak.py").read_text(encoding="utf-8")
+    found = re.search(r'^JEMALLOC_CONF = "([^"]+)"', soak, re.MULTILINE)
+    assert found is not None
+    setting = f"MALLOC_CONF={found.group(1)}"
+    assert setting in (REPOSITORY / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert f"Environment={setting}\n" in (REPOSITORY / "deploy" / "studio.service").read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ from studio.shapes import answer_of, host_message, public_question, unit_ref
 from studio.store.database import Queryable
 from studio.store.events import event_by_id, event_people, host_messages
 from studio.store.questions import (
-    event_questions,
+    public_questions,
     question_by_tracking_code,
     question_case,
     question_counts,
@@ -54,7 +54,7 @@ async def public_event(conn: Queryable, row: Any) -> dict[str, Any]:
 
 async def snapshot(conn: Queryable, event: Any, viewers: int) -> dict[str, Any]:
     """The audience snapshot at the event's current ``seq`` (read in one transaction)."""
-    rows = await event_questions(conn, event["id"], ("approved", "on_air", "answered"))
+    rows = await public_questions(conn, event["id"])
     on_air = [public_question(row) for row in rows if row["status"] == "on_air"]
     answered = sorted(
         (row for row in rows if row["status"] == "answered"),

@@ -198,9 +198,10 @@ class StreamFeed:
         return raw
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
 def snapshot_seq(raw: str) -> int:
-    """The ``seq`` of a cached snapshot, parsed once per snapshot, not once per joining viewer."""
+    """The ``seq`` of a cached snapshot, parsed once per snapshot, not once per joining viewer
+    (only the last one is kept, as :func:`broadcast.wire.shared_text_frame` keeps its frame)."""
     return int(json.loads(raw)["seq"])
 
 

@@ -22,6 +22,19 @@ QUESTION_SELECT = """
 """
 
 
+PUBLIC_QUESTION_SELECT = """
+    SELECT q.id, q.status, q.public_text, q.nickname, q.unit_id, u.name AS unit_name, q.votes,
+           q.asked_at, q.published_at, q.answer_text, q.answered_at, q.corrected_at, q.collected,
+           q.photos, s.display_name AS answer_name, s.title AS answer_title,
+           su.id AS answer_unit_id, su.name AS answer_unit_name
+    FROM questions q
+    LEFT JOIN units u ON u.id = q.unit_id
+    LEFT JOIN staff s ON s.id = q.answered_by
+    LEFT JOIN units su ON su.id = s.unit_id
+"""
+"""The columns :func:`studio.shapes.public_question` reads, and no other."""
+
+
 async def question_row(conn: Queryable, question_id: int) -> Any:
     return await conn.fetchone(QUESTION_SELECT + " WHERE q.id = ?", (question_id,))
 
@@ -31,6 +44,17 @@ async def event_questions(conn: Queryable, event_id: int, statuses: tuple[str, .
     return await conn.fetchall(
         QUESTION_SELECT + f" WHERE q.event_id = ? AND q.status IN ({marks}) ORDER BY q.id",
         (event_id, *statuses),
+    )
+
+
+async def public_questions(conn: Queryable, event_id: int) -> list[Any]:
+    """The event's public questions (approved, on air, answered), oldest first, with only the
+    public columns: the audience snapshot reads these for every joining crowd, so it neither
+    reads nor copies an asker's original text, address or codes."""
+    return await conn.fetchall(
+        PUBLIC_QUESTION_SELECT + " WHERE q.event_id = ? AND q.status IN ('approved', 'on_air', 'answered')"
+        " ORDER BY q.id",
+        (event_id,),
     )
 
 
