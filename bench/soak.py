@@ -11,7 +11,10 @@ arrival at every viewer gives the latency. The moderator knows the queue as
 the desk console does, from its staff socket (``staff.snapshot``, then
 ``question.submitted``, ``question.changed`` and ``votes``);
 ``--polling-desk`` reads the whole queue over HTTP every second instead, a
-request as large as the event each second (how this bench first ran). Half way through, process 2 is
+request as large as the event each second (how this bench first ran).
+``--closing M``: in the night's last M minutes nobody asks (the host has
+closed questions) while viewers, +1s, answers, host messages and reconnects
+go on, so the event stops growing and what memory does then shows apart. Half way through, process 2 is
 stopped and started again on its port (its viewers come back with ``since=``).
 Every ``--every`` seconds a line records each process's RSS and open
 descriptors, the viewers connected, and the p50/p99 latency of the host
@@ -80,8 +83,10 @@ def growth_per_ask(samples: list[tuple[float, float, int]]) -> str:
 
     def per_ask(first: tuple[float, float, int], last: tuple[float, float, int]) -> str:
         (start, rss0, asks0), (end, rss1, asks1) = first, last
-        return (f"from minute {start:.1f} to {end:.1f}: {rss1 - rss0:+.1f} MiB over {asks1 - asks0} asks, "
-                f"{(rss1 - rss0) * 1024 / max(1, asks1 - asks0):.1f} KiB an ask")
+        grown = f"from minute {start:.1f} to {end:.1f}: {rss1 - rss0:+.1f} MiB"
+        if asks1 == asks0:
+            return grown + ", no asks meanwhile"
+        return f"{grown} over {asks1 - asks0} asks, {(rss1 - rss0) * 1024 / (asks1 - asks0):.1f} KiB an ask"
 
     line = f"  process 1 {per_ask(samples[1], samples[-1])}"
     third = samples[len(samples) * 2 // 3]
@@ -108,6 +113,8 @@ class Night:
         self.voted: set[tuple[int, int]] = set()
         """(connection, question) of every +1 acknowledged with ``vote.ok`` (a viewer without the
         cookie counts once per connection)."""
+        self.closing = asyncio.Event()
+        """The host has closed questions: no more asks; everything else goes on."""
         self.quiet = asyncio.Event()
         self.stop = asyncio.Event()
 
@@ -206,7 +213,7 @@ async def actors(night: Night, base: str, polling: bool) -> None:
         number = 0
         while not night.quiet.is_set():
             try:
-                for _ in range(random.randint(1, 4)):
+                for _ in range(0 if night.closing.is_set() else random.randint(1, 4)):
                     answer = await public.post("/api/events/soak/questions", json={
                         "text": f"夜间提问 {uuid.uuid4().hex[:8]}：公交什么时候恢复？", "client_key": str(uuid.uuid4())})
                     if answer.status_code == 201:
@@ -252,7 +259,8 @@ def uncounted(voted: set[tuple[int, int]], votes: dict[int, int]) -> int:
     return sum(max(0, n - votes.get(question, 0)) for question, n in acknowledged.items())
 
 
-async def run(minutes: float, viewers: int, every: float, allocator: str, polling: bool) -> list[str]:
+async def run(minutes: float, viewers: int, every: float, allocator: str, polling: bool,
+              closing: float) -> list[str]:
     for name in ("LD_PRELOAD", "MALLOC_CONF"):
         os.environ.pop(name, None)
     if allocator == "jemalloc":  # the server processes (and Redis) start with it
@@ -276,6 +284,7 @@ async def run(minutes: float, viewers: int, every: float, allocator: str, pollin
         started = time.monotonic()
         end = started + minutes * 60
         restarted = False
+        closing_from: int | None = None
         next_index = 0
 
         def join(count: int) -> None:
@@ -291,6 +300,10 @@ async def run(minutes: float, viewers: int, every: float, allocator: str, pollin
             await asyncio.sleep(every)
             elapsed = time.monotonic() - started
             join(max(0, viewers - night.connected))
+            if closing and not night.closing.is_set() and end - time.monotonic() <= closing * 60 + every / 2:
+                night.closing.set()
+                closing_from = len(samples)
+                lines.append(f"  questions closed at {elapsed / 60:.1f} min: no more asks")
             if not restarted and elapsed > minutes * 30:
                 restarted = True
                 process = servers.processes[1]
@@ -339,6 +352,10 @@ async def run(minutes: float, viewers: int, every: float, allocator: str, pollin
             f"{len(final['published']) + len(final['answered']) + bool(final['on_air'])} public questions",
             growth_per_ask(samples),
         ]
+        if closing_from is not None and closing_from < len(samples):
+            (start, rss0, _), (stop, rss1, _) = samples[closing_from], samples[-1]
+            lines.append(f"  process 1 while questions were closed, minute {start:.1f} to {stop:.1f}: "
+                         f"{rss1 - rss0:+.1f} MiB")
     finally:
         servers.stop()
     return lines
@@ -353,8 +370,11 @@ def main() -> None:
                         help="the server processes' malloc (jemalloc: LD_PRELOAD=libjemalloc.so.2)")
     parser.add_argument("--polling-desk", action="store_true",
                         help="the moderator reads the whole queue over HTTP every second (the desk follows its socket)")
+    parser.add_argument("--closing", type=float, default=0.0,
+                        help="the night's last minutes without asks (the host closed questions; the rest goes on)")
     args = parser.parse_args()
-    print("\n".join(asyncio.run(run(args.minutes, args.viewers, args.every, args.allocator, args.polling_desk))),
+    print("\n".join(asyncio.run(run(args.minutes, args.viewers, args.every, args.allocator, args.polling_desk,
+                                     args.closing))),
           flush=True)
 
 

@@ -10,12 +10,14 @@ viewer costs no store read at all.
 
 from __future__ import annotations
 
+from typing import Any
+
 from broadcast import Message
 from studio import channels
 from studio.events.feed import snapshot
 from studio.runtime import Studio
 from studio.store.changelog import changes_after
-from studio.store.database import encode
+from studio.store.database import Queryable, encode
 from studio.store.events import event_by_id, event_seq
 
 
@@ -53,10 +55,17 @@ class StoreFeed:
             if text is not None:
                 return seq, text
             async with studio.db.read() as reader:
-                event = await event_by_id(reader, event_id)
-                seq, text = studio.cached_snapshot(event_id, event["seq"])
-                if text is None:
-                    frame = await snapshot(reader, event, studio.viewers(event_id))
-                    seq, text = frame["seq"], encode(frame)
-                    studio.keep_snapshot(event_id, seq, text)
-        return seq, text
+                return await built_snapshot(studio, reader, await event_by_id(reader, event_id))
+
+
+async def built_snapshot(studio: Studio, reader: Queryable, event: Any) -> tuple[int, str]:
+    """The encoded snapshot of ``event`` at its ``seq`` (read in ``reader``'s transaction): the
+    one cached if it was built at that ``seq`` within the last ``stats_interval``, else built now
+    and cached. Joining viewers and the relay (which writes it to Redis for edges) share it, so
+    the process builds one snapshot per ``seq`` for both."""
+    seq, text = studio.cached_snapshot(event["id"], event["seq"])
+    if text is None:
+        frame = await snapshot(reader, event, studio.viewers(event["id"]))
+        seq, text = frame["seq"], encode(frame)
+        studio.keep_snapshot(event["id"], seq, text)
+    return seq, text

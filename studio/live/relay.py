@@ -3,7 +3,8 @@
 Processes that hold the store ("owners") run this when the broadcast is Redis:
 
 - every ``stats_interval`` seconds, for each live event whose ``seq`` moved, the
-  audience snapshot (encoded once, with its ``seq``), the event's id and status
+  audience snapshot (encoded once, with its ``seq``; the same one the process's
+  joining viewers take, :func:`studio.live.feed.built_snapshot`), the event's id and status
   by slug, and the question counts are written to Redis, where edges read them;
 - asks and votes that edges append to the ``studio:asks`` / ``studio:votes``
   streams are consumed through a consumer group (each entry handled by exactly
@@ -22,7 +23,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -32,8 +34,9 @@ from broadcast.redis import RedisBackend
 from studio.errors import ApiError
 from studio.events.asking import AudienceDesk, forwarded_asker
 from studio.events.feed import snapshot
+from studio.live.feed import built_snapshot
 from studio.runtime import Studio
-from studio.store.database import Database, encode
+from studio.store.database import Database, Queryable, encode
 from studio.store.events import live_events
 
 log = logging.getLogger(__name__)
@@ -59,11 +62,16 @@ def replies_key(edge: str) -> str:
     return f"{PREFIX}replies:{edge}"
 
 
+SnapshotBuild = Callable[[Queryable, Any], Awaitable[tuple[int, str]]]
+"""Builds (or finds) an event's encoded snapshot at its ``seq``, in a reader's transaction."""
+
+
 def start_relay(studio: Studio) -> Relay:
     """Start the relay of an owner process whose broadcast is Redis."""
     backend = studio.hub.backend
     assert isinstance(backend, RedisBackend)
-    relay = Relay(backend, studio.asking, studio.db, studio.viewers, studio.settings.stats_interval)
+    relay = Relay(backend, studio.asking, studio.db, studio.viewers, studio.settings.stats_interval,
+                  build=partial(built_snapshot, studio))
     relay.start()
     return relay
 
@@ -72,7 +80,7 @@ class Relay:
     """Runs in every owner process on a Redis broadcast."""
 
     def __init__(self, backend: RedisBackend, desk: AudienceDesk, db: Database,
-                 viewers: Callable[[int], int], interval: float) -> None:
+                 viewers: Callable[[int], int], interval: float, build: SnapshotBuild | None = None) -> None:
         self.backend = backend
         self.desk = desk
         """Where forwarded asks and +1s go: the owner's ask service."""
@@ -80,6 +88,8 @@ class Relay:
         self.viewers = viewers
         """Viewers of an event over every process, for the cached snapshots."""
         self.interval = interval
+        self.build: SnapshotBuild = build or self._build
+        """The encoded snapshot of an event at its ``seq`` (the studio's, shared with joining viewers)."""
         self._cached: dict[int, int] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -111,15 +121,19 @@ class Relay:
             for event in await live_events(reader):
                 if self._cached.get(event["id"]) == event["seq"]:
                     continue
-                frames.append((event, await snapshot(reader, event, self.viewers(event["id"]))))
+                frames.append((event, (await self.build(reader, event))[1]))
         client = self.backend.client
-        for event, frame in frames:
+        for event, text in frames:
             async with client.pipeline(transaction=False) as pipe:
-                pipe.set(snapshot_key(event["id"]), encode(frame), ex=KEY_TTL)
+                pipe.set(snapshot_key(event["id"]), text, ex=KEY_TTL)
                 pipe.set(event_key(event["slug"]),
                          json.dumps({"id": event["id"], "status": event["status"]}), ex=KEY_TTL)
                 await pipe.execute()
             self._cached[event["id"]] = event["seq"]
+
+    async def _build(self, reader: Queryable, event: Any) -> tuple[int, str]:
+        frame = await snapshot(reader, event, self.viewers(event["id"]))
+        return frame["seq"], encode(frame)
 
     async def _ensure_groups(self, client: aioredis.Redis) -> None:
         for stream in (ASKS, VOTES):
