@@ -17,6 +17,7 @@ from studio.events.votes import VoteBuffer
 from studio.live.relay import Relay
 from studio.ratelimit import Limits
 from studio.store.questions import question_row, question_timeline
+from support.relay_redis import RelayBackend
 
 pytestmark = pytest.mark.asyncio
 
@@ -47,36 +48,6 @@ async def stored(seeded: Any, question_id: int) -> dict[str, Any]:
         timeline = [r["status"] for r in await question_timeline(conn, question_id)]
     kept = {key: row[key] for key in ("status", "original_text", "nickname", "unit_id", "priority")}
     return {**kept, "flags": json.loads(row["flags"]), "timeline": timeline}
-
-
-class FakeReplies:
-    """Stands in for the Redis client of the owner's relay: keeps the reply frames it would send."""
-
-    def __init__(self) -> None:
-        self.frames: list[dict[str, Any]] = []
-
-    def pipeline(self, transaction: bool) -> FakeReplies:
-        return self
-
-    async def __aenter__(self) -> FakeReplies:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    def xadd(self, key: str, fields: dict[str, str], **options: Any) -> None:
-        self.frames.append(json.loads(fields["frame"]))
-
-    def expire(self, key: str, seconds: int) -> None:
-        return None
-
-    async def execute(self) -> None:
-        return None
-
-
-class FakeBackend:
-    def __init__(self) -> None:
-        self.client = FakeReplies()
 
 
 async def test_http_and_edge_asks_store_the_same_question(seeded: Any) -> None:
@@ -110,7 +81,7 @@ async def test_a_repeated_client_key_gets_the_first_receipt_whichever_way_it_cam
 async def test_an_edge_forwarded_ask_is_screened_through_the_relay(seeded: Any) -> None:
     """The owner's relay hands an edge's ask to the service: the flags are stored, ask.ok goes back."""
     asking = service(seeded)
-    backend = FakeBackend()
+    backend = RelayBackend()
     relay = Relay(backend, asking, seeded.db, lambda event_id: 0, interval=60)
     body = ask_body(FLAGGED)
     await relay._ask({"edge": "e1", "ref": "r1", "slug": seeded.slug, "body": json.dumps(body),
@@ -124,7 +95,7 @@ async def test_an_edge_forwarded_ask_is_screened_through_the_relay(seeded: Any) 
 
 async def test_the_relay_answers_a_refused_ask_with_the_error_frame(seeded: Any) -> None:
     """An ask the service refuses (empty text) goes back to the edge as an error frame with its client_key."""
-    backend = FakeBackend()
+    backend = RelayBackend()
     relay = Relay(backend, service(seeded), seeded.db, lambda event_id: 0, interval=60)
     body = ask_body("   ")
     await relay._ask({"edge": "e1", "ref": "r1", "slug": seeded.slug, "body": json.dumps(body)})
@@ -184,7 +155,7 @@ async def test_a_forwarded_vote_on_a_hidden_question_is_dropped_quietly(seeded: 
     """The edge already said vote.ok: the relay drops a +1 the service refuses instead of failing."""
     asking = service(seeded)
     receipt = await asking.ask(seeded.slug, ask_body("还没公开的问题"), http_asker(None, "10.0.0.1"))
-    relay = Relay(FakeBackend(), asking, seeded.db, lambda event_id: 0, interval=60)
+    relay = Relay(RelayBackend(), asking, seeded.db, lambda event_id: 0, interval=60)
     await relay._vote({"event": str(seeded.event_id), "question": str(receipt.question_id),
                        "viewer": "v:someone"})
     await asking.votes.flush()

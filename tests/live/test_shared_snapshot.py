@@ -13,35 +13,9 @@ from studio.live.feed import StoreFeed, built_snapshot
 from studio.live.relay import Relay, snapshot_key
 from studio.runtime import open_studio
 from studio.settings import Settings
+from support.relay_redis import RelayBackend
 
 pytestmark = pytest.mark.asyncio
-
-
-class FakeRedis:
-    """Stands in for the relay's Redis client: keeps what it would ``SET``."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def pipeline(self, transaction: bool) -> FakeRedis:
-        return self
-
-    async def __aenter__(self) -> FakeRedis:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    def set(self, key: str, value: Any, ex: int) -> None:
-        self.values[key] = value
-
-    async def execute(self) -> None:
-        return None
-
-
-class FakeBackend:
-    def __init__(self) -> None:
-        self.client = FakeRedis()
 
 
 async def test_the_relay_writes_the_snapshot_joiners_took_and_joiners_take_the_relays(
@@ -49,7 +23,7 @@ async def test_the_relay_writes_the_snapshot_joiners_took_and_joiners_take_the_r
     """A viewer's snapshot is the very text the relay then writes to Redis; after a change the
     relay's build is the one the next viewer gets; each is built once."""
     studio = await open_studio(Settings(db_path=str(tmp_path / "studio.db"), stats_interval=60))
-    backend = FakeBackend()
+    backend = RelayBackend()
     relay = Relay(backend, studio.asking, studio.db, studio.viewers, interval=60,  # type: ignore[arg-type]
                   build=partial(built_snapshot, studio))
     feed = StoreFeed(studio)
