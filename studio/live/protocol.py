@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.protocol import State
 
 from studio.settings import Settings
 
@@ -189,9 +190,11 @@ class FastSend:
         return self.protocol.transport.get_write_buffer_size()
 
     def close(self, code: int, reason: str) -> None:
-        """Queue a close frame without waiting for the client; abort the socket if it never answers."""
+        """Queue a close frame without waiting for the client; abort the socket if it never answers.
+        Nothing to do when the closing handshake has begun already (the client's close, or the
+        server's own 1012 to every socket when it shuts down)."""
         p = self.protocol
-        if p.close_sent or p.disconnected:
+        if p.close_sent or p.disconnected or p.conn.state is not State.OPEN:
             return
         p.conn.send_close(code, reason)
         p.transport.write(b"".join(p.conn.data_to_send()))

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,9 +17,13 @@ from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 from websockets.asyncio.client import connect
+from websockets.protocol import State
+from websockets.server import ServerProtocol
 
-from studio.live.protocol import StudioWebSocketProtocol, fast_send, lifespan_state
+from studio.live.protocol import FastSend, StudioWebSocketProtocol, fast_send, lifespan_state
 from studio.settings import Settings
+from support.clients import running_studio
+from support.raw_socket import answer_close, close_code_received, raw_viewer
 from support.servers import free_port
 
 
@@ -51,3 +59,38 @@ async def test_socket_limits_come_from_the_app_settings_not_the_environment(
     finally:
         server.should_exit = True
         await serving
+
+
+def test_a_server_shutting_down_under_viewers_closes_them_without_errors(tmp_path: Path) -> None:
+    """Stopped (SIGTERM) while viewers watch, the server sends each 1012 and logs no error while
+    they take their time to answer: its own shutdown began each closing handshake, so the
+    connections do not try to close again."""
+    with running_studio(tmp_path) as studio:
+        slug = studio.new_event()
+        viewers = [raw_viewer(studio.server.port, f"/ws/events/{slug}") for _ in range(5)]
+        time.sleep(0.5)  # each has its snapshot and waits for frames
+        assert studio.server.process is not None
+        studio.server.process.send_signal(signal.SIGTERM)
+        codes = [close_code_received(viewer) for viewer in viewers]
+        time.sleep(0.5)  # the server has handled its side of each close before the answers come
+        for viewer in viewers:
+            answer_close(viewer, 1000)
+            viewer.close()
+        studio.server.stop()
+        log = studio.server.log.read_text()
+    assert codes == [1012] * 5
+    assert "Exception in ASGI application" not in log and "Traceback" not in log
+
+
+@pytest.mark.parametrize("state", [State.CLOSING, State.CLOSED])
+def test_closing_a_socket_whose_closing_handshake_began_does_nothing(state: State) -> None:
+    """When the client's close or the server's shutdown (1012) has begun the handshake but the
+    connection is not yet marked closed or lost, a close from the studio writes nothing and
+    raises nothing (websockets refuses a second close frame)."""
+    written: list[bytes] = []
+    conn = ServerProtocol()
+    conn.state = state
+    protocol = SimpleNamespace(close_sent=False, disconnected=False, conn=conn,
+                               transport=SimpleNamespace(write=written.append))
+    FastSend(protocol, limit=1024).close(4000, "resume")  # type: ignore[arg-type]
+    assert written == [] and protocol.close_sent is False

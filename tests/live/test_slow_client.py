@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import os
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from support.clients import Studio, recv_json, recv_until
+from support.raw_socket import raw_viewer
 from support.servers import start_server
 
 
 def stuck_viewer(port: int, path: str) -> socket.socket:
     """Open a WebSocket by hand with a tiny receive buffer, then never read from it."""
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.connect(("127.0.0.1", port))
-    key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall(
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
-    )
-    head = b""
-    while b"\r\n\r\n" not in head:
-        head += sock.recv(1)
-    assert head.startswith(b"HTTP/1.1 101"), head
-    return sock
+    return raw_viewer(port, path, receive_buffer=4096)
 
 
 def test_viewer_that_stops_reading_is_dropped(tmp_path: Path) -> None:
