@@ -33,7 +33,6 @@ from redis.exceptions import RedisError, ResponseError
 from broadcast.redis import RedisBackend
 from studio.errors import ApiError
 from studio.events.asking import AudienceDesk, forwarded_asker
-from studio.events.feed import snapshot
 from studio.live.feed import built_snapshot
 from studio.runtime import Studio
 from studio.store.database import Database, Queryable, encode
@@ -70,8 +69,7 @@ def start_relay(studio: Studio) -> Relay:
     """Start the relay of an owner process whose broadcast is Redis."""
     backend = studio.hub.backend
     assert isinstance(backend, RedisBackend)
-    relay = Relay(backend, studio.asking, studio.db, studio.viewers, studio.settings.stats_interval,
-                  build=partial(built_snapshot, studio))
+    relay = Relay(backend, studio.asking, studio.db, partial(built_snapshot, studio), studio.settings.stats_interval)
     relay.start()
     return relay
 
@@ -80,16 +78,15 @@ class Relay:
     """Runs in every owner process on a Redis broadcast."""
 
     def __init__(self, backend: RedisBackend, desk: AudienceDesk, db: Database,
-                 viewers: Callable[[int], int], interval: float, build: SnapshotBuild | None = None) -> None:
+                 build: SnapshotBuild, interval: float) -> None:
         self.backend = backend
         self.desk = desk
         """Where forwarded asks and +1s go: the owner's ask service."""
         self.db = db
-        self.viewers = viewers
-        """Viewers of an event over every process, for the cached snapshots."""
+        self.build = build
+        """The encoded snapshot of an event at its ``seq``: the studio's own, shared with its
+        joining viewers (:func:`studio.live.feed.built_snapshot`)."""
         self.interval = interval
-        self.build: SnapshotBuild = build or self._build
-        """The encoded snapshot of an event at its ``seq`` (the studio's, shared with joining viewers)."""
         self._cached: dict[int, int] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -130,10 +127,6 @@ class Relay:
                          json.dumps({"id": event["id"], "status": event["status"]}), ex=KEY_TTL)
                 await pipe.execute()
             self._cached[event["id"]] = event["seq"]
-
-    async def _build(self, reader: Queryable, event: Any) -> tuple[int, str]:
-        frame = await snapshot(reader, event, self.viewers(event["id"]))
-        return frame["seq"], encode(frame)
 
     async def _ensure_groups(self, client: aioredis.Redis) -> None:
         for stream in (ASKS, VOTES):

@@ -25,6 +25,11 @@ FLAGGED = "我这里可以代开发票，联系我"
 """A question the default lexicon flags (``代开发票`` is a blocked advertising term)."""
 
 
+async def no_snapshots(reader: Any, event: Any) -> tuple[int, str]:
+    """The relay's snapshot build, which these tests of asks and +1s never reach."""
+    raise AssertionError("the ask tests cache no snapshots")
+
+
 def service(seeded: Any, limits: Limits | None = None) -> AskService:
     votes = VoteBuffer(seeded.db, seeded.clock, interval=60)
     return AskService(seeded.db, seeded.clock, votes, Screener(seeded.db), max_chars=500,
@@ -82,7 +87,7 @@ async def test_an_edge_forwarded_ask_is_screened_through_the_relay(seeded: Any) 
     """The owner's relay hands an edge's ask to the service: the flags are stored, ask.ok goes back."""
     asking = service(seeded)
     backend = RelayBackend()
-    relay = Relay(backend, asking, seeded.db, lambda event_id: 0, interval=60)
+    relay = Relay(backend, asking, seeded.db, no_snapshots, interval=60)
     body = ask_body(FLAGGED)
     await relay._ask({"edge": "e1", "ref": "r1", "slug": seeded.slug, "body": json.dumps(body),
                       "viewer": "conn:xyz", "address": "10.0.0.9"})
@@ -96,7 +101,7 @@ async def test_an_edge_forwarded_ask_is_screened_through_the_relay(seeded: Any) 
 async def test_the_relay_answers_a_refused_ask_with_the_error_frame(seeded: Any) -> None:
     """An ask the service refuses (empty text) goes back to the edge as an error frame with its client_key."""
     backend = RelayBackend()
-    relay = Relay(backend, service(seeded), seeded.db, lambda event_id: 0, interval=60)
+    relay = Relay(backend, service(seeded), seeded.db, no_snapshots, interval=60)
     body = ask_body("   ")
     await relay._ask({"edge": "e1", "ref": "r1", "slug": seeded.slug, "body": json.dumps(body)})
     [reply] = backend.client.frames
@@ -155,7 +160,7 @@ async def test_a_forwarded_vote_on_a_hidden_question_is_dropped_quietly(seeded: 
     """The edge already said vote.ok: the relay drops a +1 the service refuses instead of failing."""
     asking = service(seeded)
     receipt = await asking.ask(seeded.slug, ask_body("还没公开的问题"), http_asker(None, "10.0.0.1"))
-    relay = Relay(RelayBackend(), asking, seeded.db, lambda event_id: 0, interval=60)
+    relay = Relay(RelayBackend(), asking, seeded.db, no_snapshots, interval=60)
     await relay._vote({"event": str(seeded.event_id), "question": str(receipt.question_id),
                        "viewer": "v:someone"})
     await asking.votes.flush()

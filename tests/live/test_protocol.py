@@ -63,8 +63,8 @@ async def test_socket_limits_come_from_the_app_settings_not_the_environment(
 
 def test_a_server_shutting_down_under_viewers_closes_them_without_errors(tmp_path: Path) -> None:
     """Stopped (SIGTERM) while viewers watch, the server sends each 1012 and logs no error while
-    they take their time to answer: its own shutdown began each closing handshake, so the
-    connections do not try to close again."""
+    they take their time to answer. (The race the soak hit, a connection closing itself again
+    after the shutdown's close began, depends on timing; the test below pins it directly.)"""
     with running_studio(tmp_path) as studio:
         slug = studio.new_event()
         viewers = [raw_viewer(studio.server.port, f"/ws/events/{slug}") for _ in range(5)]

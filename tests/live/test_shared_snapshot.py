@@ -24,8 +24,8 @@ async def test_the_relay_writes_the_snapshot_joiners_took_and_joiners_take_the_r
     relay's build is the one the next viewer gets; each is built once."""
     studio = await open_studio(Settings(db_path=str(tmp_path / "studio.db"), stats_interval=60))
     backend = RelayBackend()
-    relay = Relay(backend, studio.asking, studio.db, studio.viewers, interval=60,  # type: ignore[arg-type]
-                  build=partial(built_snapshot, studio))
+    relay = Relay(backend, studio.asking, studio.db, partial(built_snapshot, studio),  # type: ignore[arg-type]
+                  interval=60)
     feed = StoreFeed(studio)
     try:
         seq, text = await feed.snapshot(seeded.event_id)
