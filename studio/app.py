@@ -302,10 +302,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/events/{slug}/transcript.{fmt}", downloads.transcript_export),
             Route("/board/feed.atom", downloads.board_feed),
             Route("/board/units/{id:int}/feed.atom", downloads.board_feed),
-            # The audit chain's head, the privacy notice, askers retracting their own.
+            # The audit chain's head and links, the privacy notice, askers retracting their own.
             Route("/audit", trust.audit_page),
             Route("/privacy", trust.privacy_page),
             Route("/api/audit/head", trust.audit_head),
+            Route("/api/audit/entries", trust.audit_entries),
+            Route("/api/audit/entries/{id:int}", trust.audit_entry),
             Route("/api/openapi.json", trust.openapi_document),
             Route("/api/asyncapi.json", trust.asyncapi_document),
             Route("/api/track/{code}/retract", trust.retract_question, methods=["POST"]),

@@ -7,13 +7,15 @@ encoding of its number, ``prev_hash`` and every stored field
 field breaks that entry's hash ("content"), a deleted, inserted or moved row
 breaks the numbering ("order"), and a re-hashed entry breaks the next one's
 link ("link"); an attacker who re-hashes everything after a change is caught
-by a head saved earlier (:func:`check_head`). Pure: no I/O.
+by a head saved earlier (:func:`check_head` on the database, :func:`compare_saved`
+against the links the server publishes). Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +26,8 @@ GENESIS = "0" * 64
 FIELDS = ("event_id", "question_id", "case_id", "actor", "role", "action", "from_status",
           "to_status", "before_text", "after_text", "detail", "at")
 """The stored fields an entry's hash covers, in this order, after its number and ``prev_hash``."""
+
+HASH_TEXT = re.compile(r"[0-9a-f]{64}")
 
 
 def digest(number: int, prev_hash: str, fields: Mapping[str, Any]) -> str:
@@ -44,6 +48,20 @@ class Head:
     def public(self) -> dict[str, Any]:
         """The head as the API and the pages publish it."""
         return {"entry": self.entry, "hash": self.hash, "algorithm": "sha256"}
+
+
+@dataclass(frozen=True)
+class Link:
+    """One entry without its content: its number, the previous entry's hash and its own. The
+    server publishes these (never an entry's fields, which name staff and hold unpublished text)."""
+
+    entry: int
+    prev_hash: str
+    hash: str
+
+    def public(self) -> dict[str, Any]:
+        """The link as the API publishes it."""
+        return {"entry": self.entry, "prev_hash": self.prev_hash, "hash": self.hash, "algorithm": "sha256"}
 
 
 @dataclass(frozen=True)
@@ -109,3 +127,30 @@ def check_head(verdict: Verdict, saved_hash: str) -> str | None:
     if wanted not in verdict.hashes:
         return f"the saved head {wanted} is not in the chain: the record was rewritten or is another log"
     return None
+
+
+def saved_head(entry: str | int, hash_text: str) -> Head | None:
+    """A head someone saved, as they typed or pasted it: the entry number (ASCII digits, 0 or
+    more) and the hash (64 hex digits, any case, spaces around ignored); None when either is not."""
+    text = str(entry).strip()
+    value = hash_text.strip().lower()
+    if not text.isascii() or not text.isdigit() or len(text) > 18 or not HASH_TEXT.fullmatch(value):
+        return None
+    return Head(int(text), value)
+
+
+def compare_saved(saved: Head, stored: Link | None, head: Head) -> str:
+    """How a saved head stands against the chain the server keeps now, given the stored link at
+    the saved entry's number (None when there is none) and the current head:
+
+    ``"kept"``: the entry still has the saved hash, so entries 1 to that number are as they were
+    when it was saved (each hash covers the one before it); ``"rewritten"``: the entry is there
+    with another hash, so something up to it was changed and re-hashed; ``"missing"``: the chain
+    is now shorter than the saved entry, so entries were removed (or the head is of another log).
+    Entry 0 is the empty log's head: kept when its hash is :data:`GENESIS`.
+    """
+    if saved.entry == 0:
+        return "kept" if saved.hash == GENESIS else "rewritten"
+    if stored is None or saved.entry > head.entry:
+        return "missing"
+    return "kept" if stored.hash == saved.hash else "rewritten"

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio.auditchain import FIELDS, GENESIS, check_head, digest, walk
+from studio.auditchain import (
+    FIELDS,
+    GENESIS,
+    Head,
+    Link,
+    check_head,
+    compare_saved,
+    digest,
+    saved_head,
+    walk,
+)
 
 
 def chain(count: int) -> list[dict[str, Any]]:
@@ -56,3 +66,26 @@ def test_saved_head_must_be_in_the_chain() -> None:
     assert check_head(verdict, GENESIS) is None
     problem = check_head(verdict, "b" * 64)
     assert problem is not None and "b" * 64 in problem
+
+
+def test_a_saved_head_is_read_as_typed_or_refused() -> None:
+    """Spaces and capitals are forgiven; anything but a number and 64 hex digits is refused."""
+    value = "AB" * 32
+    assert saved_head(" 12 ", f"  {value}\n") == Head(12, value.lower())
+    assert saved_head(0, GENESIS) == Head(0, GENESIS)
+    for entry, text in (("-1", value), ("１２", value), ("1e3", value), ("", value), ("3", value[:-1]),
+                        ("3", value + "0"), ("3", "g" * 64), ("9" * 19, value)):
+        assert saved_head(entry, text) is None, (entry, text)
+
+
+def test_a_saved_head_is_kept_rewritten_or_missing() -> None:
+    """The stored link at the saved number decides; past the head it is missing; entry 0 is genesis."""
+    rows = chain(4)
+    links = [Link(row["id"], row["prev_hash"], row["hash"]) for row in rows]
+    head = Head(4, rows[-1]["hash"])
+    assert compare_saved(Head(2, rows[1]["hash"]), links[1], head) == "kept"
+    assert compare_saved(Head(4, rows[3]["hash"]), links[3], head) == "kept"
+    assert compare_saved(Head(2, rows[2]["hash"]), links[1], head) == "rewritten"
+    assert compare_saved(Head(6, "c" * 64), None, head) == "missing"
+    assert compare_saved(Head(0, GENESIS), None, head) == "kept"
+    assert compare_saved(Head(0, "c" * 64), None, head) == "rewritten"

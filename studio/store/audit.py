@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from studio.auditchain import FIELDS, GENESIS, Head, Verdict, digest, walk
+from studio.auditchain import FIELDS, GENESIS, Head, Link, Verdict, digest, walk
 from studio.store.database import Queryable, Tx
 
 
@@ -52,6 +52,19 @@ async def head(conn: Queryable) -> Head:
     if row is None:
         return Head(0, GENESIS)
     return Head(int(row["id"]), str(row["hash"] or ""))
+
+
+async def link(conn: Queryable, entry: int) -> Link | None:
+    """Entry ``entry``'s number and hashes, without its content; None when there is no such entry."""
+    found = await links(conn, entry - 1, 1)
+    return found[0] if found and found[0].entry == entry else None
+
+
+async def links(conn: Queryable, after: int, limit: int) -> list[Link]:
+    """Up to ``limit`` entries after number ``after``, in order: numbers and hashes only."""
+    rows = await conn.fetchall("SELECT id, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
+                               (after, limit))
+    return [Link(int(row["id"]), str(row["prev_hash"] or ""), str(row["hash"] or "")) for row in rows]
 
 
 async def verify(conn: Queryable) -> Verdict:

@@ -289,6 +289,10 @@ OPERATIONS: dict[str, Operation] = {
     "GET /api/board/categories": Operation("the category tree", answer=array(obj(
         "id", "name", "parent", "level", "path", id=INT, name=TEXT, parent=NULLABLE_INT, level=INT, path=TEXT))),
     "GET /api/audit/head": Operation("the audit chain's head", answer=ref("AuditHead")),
+    "GET /api/audit/entries": Operation(
+        "the audit chain's links after an entry, numbers and hashes only (query: after ≥ 0, limit 1–1000)",
+        answer=obj("entries", "head", entries=array(ref("AuditLink")), head=ref("AuditHead"))),
+    "GET /api/audit/entries/{id}": Operation("one audit entry's number and hashes", answer=ref("AuditLink")),
     "GET /api/openapi.json": Operation("this document", answer=obj("openapi", "paths", "components")),
     "GET /api/asyncapi.json": Operation("the WebSocket frames as an AsyncAPI document",
                                         answer=obj("asyncapi", "channels", "components")),

@@ -1,5 +1,6 @@
-"""The public side of trust: the audit chain's head (page and API), the privacy page, and askers
-retracting their own pending question or board message with its tracking code."""
+"""The public side of trust: the audit chain's head and links (page and API) with a check of a
+saved head, the privacy page, and askers retracting their own pending question or board message
+with its tracking code."""
 
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from studio.auditchain import compare_saved, saved_head
 from studio.board import submissions
 from studio.desk import photos
-from studio.errors import ApiError
+from studio.errors import ApiError, number_text
 from studio.events import retract
 from studio.store import audit
 from studio.web import asyncapi, openapi
 from studio.web.pages import render
-from studio.web.requests import check_origin, studio
+from studio.web.requests import check_origin, int_param, studio
+
+LINKS_PAGE = 100
+LINKS_MAX = 1000
 
 
 async def audit_head(request: Request) -> Response:
@@ -25,11 +30,46 @@ async def audit_head(request: Request) -> Response:
     return JSONResponse(head.public())
 
 
-async def audit_page(request: Request) -> Response:
-    """``/audit``: the head of the chain and how to check a saved one."""
+async def audit_entries(request: Request) -> Response:
+    """``GET /api/audit/entries?after=N&limit=K``: the chain's links after entry N (0: from the
+    first), K at a time (100 unless given, at most 1000), numbers and hashes only, with the
+    current head — enough for anyone to follow the links from a head they saved to today's."""
+    query = request.query_params
+    after = number_text(query.get("after") or "0", 0)
+    limit = number_text(query.get("limit") or str(LINKS_PAGE), 1, LINKS_MAX)
+    if after is None or limit is None:
+        raise ApiError("invalid", f"after 须为 0 或更大的整数，limit 须为 1–{LINKS_MAX} 的整数")
     async with studio(request).db.read() as conn:
         head = await audit.head(conn)
-    return render(request, "audit.html", head=head.public())
+        found = await audit.links(conn, after, limit)
+    return JSONResponse({"entries": [link.public() for link in found], "head": head.public()})
+
+
+async def audit_entry(request: Request) -> Response:
+    """``GET /api/audit/entries/{id}``: one entry's number and hashes (no content); 404 past the head."""
+    async with studio(request).db.read() as conn:
+        found = await audit.link(conn, int_param(request, "id"))
+    if found is None:
+        raise ApiError("not_found", "审计链中没有这一条")
+    return JSONResponse(found.public())
+
+
+async def audit_page(request: Request) -> Response:
+    """``/audit``: the head of the chain and how to check a saved one. With ``?entry=N&hash=H``
+    (the page's form, or a transcript's link) it says how that saved head stands against the
+    chain now (``studio.auditchain.compare_saved``); a malformed one is said to be so."""
+    query = request.query_params
+    asked = "entry" in query or "hash" in query
+    saved = saved_head(query.get("entry", ""), query.get("hash", "")) if asked else None
+    async with studio(request).db.read() as conn:
+        head = await audit.head(conn)
+        stored = await audit.link(conn, saved.entry) if saved and saved.entry > 0 else None
+    check = None
+    if saved is not None:
+        check = {"entry": saved.entry, "hash": saved.hash, "outcome": compare_saved(saved, stored, head),
+                 "stored": stored.hash if stored else None}
+    return render(request, "audit.html", head=head.public(), check=check, malformed=asked and saved is None,
+                  entry=query.get("entry", "")[:20], hash=query.get("hash", "")[:80])
 
 
 async def privacy_page(request: Request) -> Response:

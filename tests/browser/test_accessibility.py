@@ -160,7 +160,9 @@ def build(studio: Studio) -> Site:
         "big screen": Page(f"/events/{live}/screen", ready="#screen-stage .stage-question"),
         "embedded feed": Page(f"/events/{live}/embed", ready="#embed-answered li"),
         "error page": Page("/events/no-such-event"),
-        "audit chain": Page("/audit"),
+        "audit chain": Page("/audit", states=[[
+            ("fill", "#check-entry", "1"), ("fill", "#check-hash", "0" * 64), ("click", "#audit-check"),
+            ("wait", "#audit-result")]]),
         "privacy": Page("/privacy"),
         "staff login": Page("/studio/login", states=[[
             ("fill", "#username", "mod1"), ("fill", "#password", "wrong-password"),

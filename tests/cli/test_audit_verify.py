@@ -15,6 +15,7 @@ from studio.desk import wordlist
 from studio.events import manage, questions
 from studio.store import audit
 from studio.store.database import Database
+from support.audit_tamper import drop_append_only, rehash
 from support.people import add_people
 
 
@@ -54,8 +55,7 @@ def tampered(source: Path, target: Path, *statements: str) -> Path:
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     with sqlite3.connect(target) as conn:
-        conn.execute("DROP TRIGGER audit_log_append_only_update")
-        conn.execute("DROP TRIGGER audit_log_append_only_delete")
+        drop_append_only(conn)
         for statement in statements:
             conn.execute(statement)
     return target
@@ -144,14 +144,7 @@ def test_a_rewritten_chain_is_caught_by_the_saved_head(store: tuple[Path, str], 
     path, head = store
     copy = tampered(path, tmp_path / "rehashed.db", "UPDATE audit_log SET after_text = '改写' WHERE id = 5")
     with sqlite3.connect(copy) as conn:
-        from studio.auditchain import FIELDS, GENESIS, digest
-
-        conn.row_factory = sqlite3.Row
-        previous = GENESIS
-        for row in conn.execute("SELECT * FROM audit_log ORDER BY id").fetchall():
-            value = digest(row["id"], previous, {name: row[name] for name in FIELDS})
-            conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", (previous, value, row["id"]))
-            previous = value
+        rehash(conn)
     assert verify(copy).returncode == 0
     result = verify(copy, "--against", head)
     assert result.returncode == 1

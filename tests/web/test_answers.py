@@ -283,8 +283,11 @@ def pages_tour(tour: Tour, made: dict[str, Any]) -> None:
 
 
 def site_tour(tour: Tour) -> None:
-    """The documents, the audit head, health, and a refusal of every kind of path."""
+    """The documents, the audit head and links, health, and a refusal of every kind of path."""
     tour.anyone("GET", "/api/audit/head")
+    tour.anyone("GET", "/api/audit/entries", params={"after": 1, "limit": 3})
+    tour.anyone("GET", "/api/audit/entries/{id}", values={"id": 1})
+    tour.anyone("GET", "/api/audit/entries", 400, params={"limit": "all"})
     tour.anyone("GET", "/api/openapi.json")
     tour.anyone("GET", "/api/asyncapi.json")
     tour.anyone("GET", "/healthz")

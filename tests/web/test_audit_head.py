@@ -1,10 +1,19 @@
-"""The audit chain's head in public: the API, the /audit page, a closed event's transcript and exports."""
+"""The audit chain in public: its head and links (API), the /audit page and its check of a saved
+head, a closed event's transcript and exports."""
 
 from __future__ import annotations
 
+import html
+import itertools
 import json
+import sqlite3
+from pathlib import Path
+from typing import Any
 
-from support.clients import Studio
+import httpx
+
+from support.audit_tamper import drop_append_only, rehash
+from support.clients import Studio, running_studio
 
 
 def test_head_is_published_and_printed_when_an_event_closes(studio: Studio) -> None:
@@ -38,3 +47,73 @@ def test_open_event_has_no_closing_head(studio: Studio) -> None:
     slug = studio.new_event()
     with studio.server.http() as client:
         assert client.get(f"/api/events/{slug}/transcript").json()["audit_head"] is None
+
+
+def all_links(client: httpx.Client) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Every link of the chain, followed page by page as a client would, and the head."""
+    found: list[dict[str, Any]] = []
+    while True:
+        page = client.get("/api/audit/entries", params={"after": len(found), "limit": 1000}).json()
+        found += page["entries"]
+        if not page["entries"]:
+            return found, page["head"]
+
+
+def test_links_lead_from_the_first_entry_to_the_head(studio: Studio) -> None:
+    """Numbers and hashes only, in order, each linking to the one before, the last one the head;
+    one entry alone answers the same; past the head 404; a bad query is refused by name."""
+    slug = studio.new_event()
+    studio.ask(slug, "路口的红绿灯时间太短")
+    with studio.server.http() as client:
+        links, head = all_links(client)
+        assert [link["entry"] for link in links] == list(range(1, head["entry"] + 1))
+        assert links[0]["prev_hash"] == "0" * 64 and links[-1]["hash"] == head["hash"]
+        assert all(later["prev_hash"] == earlier["hash"] for earlier, later in itertools.pairwise(links))
+        assert set(links[0]) == {"entry", "prev_hash", "hash", "algorithm"}
+        middle = links[len(links) // 2]
+        assert client.get(f"/api/audit/entries/{middle['entry']}").json() == middle
+        assert client.get("/api/audit/entries", params={"after": middle["entry"] - 1, "limit": 1}).json()[
+            "entries"] == [middle]
+        beyond = client.get(f"/api/audit/entries/{head['entry'] + 1000}")
+        assert beyond.status_code == 404 and beyond.json()["error"]["code"] == "not_found"
+        for query in ({"after": "-1"}, {"after": "x"}, {"limit": "0"}, {"limit": "1001"}, {"after": "9" * 20}):
+            refused = client.get("/api/audit/entries", params=query)
+            assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid", query
+
+
+def outcome(client: httpx.Client, entry: Any, digest: str) -> str:
+    """The /audit page's verdict on a saved head, as its text."""
+    page = client.get("/audit", params={"entry": entry, "hash": digest})
+    assert page.status_code == 200
+    start = page.text.index('id="audit-result"')
+    return html.unescape(page.text[start:page.text.index("</section>", start)])
+
+
+def test_the_audit_page_checks_a_saved_head_against_the_chain(tmp_path: Path) -> None:
+    """A closing head from a transcript: 一致 while the record stands; after an edit re-hashed
+    by someone with the file, 不一致 naming the entry's hash now; after rows are deleted, 找不到."""
+    with running_studio(tmp_path) as studio:
+        slug = studio.new_event()
+        studio.ask(slug, "公园的路灯晚上不亮")
+        assert studio.admin.post(f"/api/events/{slug}/close").status_code == 200
+        with studio.server.http() as client:
+            saved = client.get(f"/api/events/{slug}/transcript").json()["audit_head"]
+            link = f"/audit?entry={saved['entry']}&amp;hash={saved['hash']}"
+            assert link in client.get(f"/events/{slug}").text
+            studio.ask(studio.new_event(), "公园的长椅坏了")
+            for typed in (saved["hash"], f" {saved['hash'].upper()} "):
+                verdict = outcome(client, saved["entry"], typed)
+                assert "一致。" in verdict and "不一致" not in verdict and "此后又新增了" in verdict
+            assert "请填写条目编号" in outcome(client, "第三条", saved["hash"])
+            assert "请填写条目编号" in outcome(client, saved["entry"], saved["hash"][:-1])
+            with sqlite3.connect(studio.server.db, timeout=10) as db:
+                drop_append_only(db)
+                db.execute("UPDATE audit_log SET after_text = '改写过的问题' WHERE id = 2")
+                rehash(db)
+            now = client.get(f"/api/audit/entries/{saved['entry']}").json()["hash"]
+            verdict = outcome(client, saved["entry"], saved["hash"])
+            assert "不一致" in verdict and now in verdict and now != saved["hash"]
+            with sqlite3.connect(studio.server.db, timeout=10) as db:
+                db.execute("DELETE FROM audit_log WHERE id >= ?", (saved["entry"] - 1,))
+            verdict = outcome(client, saved["entry"], saved["hash"])
+            assert "找不到" in verdict and f"只有 {saved['entry'] - 2} 条" in verdict
