@@ -38,6 +38,9 @@ MESSAGE_PHOTO_SIDE = 1600
 """The kept photo of a message is at most MESSAGE_PHOTO_SIDE pixels on its longer side."""
 MAX_MESSAGE_PHOTOS = 6
 """Photos one message may carry."""
+UNATTACHED_HOURS = 24
+"""An upload no message carries is deleted once this many hours have passed: at the next upload
+or the next purge (daily, and ``studio purge``), whichever comes first."""
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 DECLARED = {
     "image/jpeg": "JPEG", "image/jpg": "JPEG", "image/pjpeg": "JPEG", "image/png": "PNG",

@@ -331,7 +331,7 @@ async def open_studio(settings: Settings) -> Studio:
     studio.stats_frames = StatsFrames(hub, studio.audience, studio, settings.stats_interval)
     studio.stats_frames.start()
     studio.purge = DailyPurge(db, clock, settings.address_retention_days, limits, address_limiter,
-                              contact_days=settings.contact_retention_days)
+                              contact_days=settings.contact_retention_days, media=media)
     await studio.purge.tick()
     studio.purge.start()
     studio.deliverer = deliverer_from_settings(db, clock, settings)

@@ -14,10 +14,12 @@ from studio.clock import Clock
 from studio.settings import Settings
 from studio.store import audit
 from studio.store.database import Database
+from studio.store.media import Media
 
 PURGED = {"questions": "问题（地址、观众标识）", "submissions": "留言（地址）",
           "votes": "同问（投票人标识）", "supports": "留言板同问（同问人标识）",
-          "sessions": "已过期的工作人员会话", "contacts": "网友联系方式（诉求办结后）"}
+          "sessions": "已过期的工作人员会话", "contacts": "网友联系方式（诉求办结后）",
+          "photos": "上传后未随内容提交的照片"}
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -63,7 +65,8 @@ async def _purge(settings: Settings, days: int) -> int:
     db = Database(settings.db_path)
     await db.open()
     try:
-        counts = await purge(db, Clock(settings.timezone), days, settings.contact_retention_days)
+        counts = await purge(db, Clock(settings.timezone), days, settings.contact_retention_days,
+                             Media(settings.media_path()))
     finally:
         await db.close()
     print(f"已清除保存超过 {days} 天的个人信息：")

@@ -4,7 +4,8 @@ what may see them, and the moderators' decisions on board photos.
 Policy: an upload is checked and re-encoded before anything is kept
 (:func:`studio.photos.process_message_photo`): a refusal answers its code and keeps nothing.
 A kept upload is named by a random token, known only to its sender until a message carries it;
-an upload no message carries within ``UNATTACHED_HOURS`` is deleted at the next upload after that. A message carries at most
+an upload no message carries within ``UNATTACHED_HOURS`` is deleted at the next upload or purge
+after that (:func:`studio.accounts.privacy.purge`). A message carries at most
 ``MAX_MESSAGE_PHOTOS``. Nothing is public before its message is: a photo is served to everyone
 only while it is ``visible`` and its message public (:func:`studio.store.message_photos.is_public`);
 moderators and admins see every attached photo, from the same stable address.
@@ -23,6 +24,7 @@ from studio.clock import Clock
 from studio.errors import ApiError, invalid
 from studio.photos import (
     MAX_MESSAGE_PHOTOS,
+    UNATTACHED_HOURS,
     PhotoRefused,
     blur_region,
     media_url,
@@ -35,7 +37,6 @@ from studio.store.media import TOKEN, Media, new_token
 
 log = logging.getLogger(__name__)
 
-UNATTACHED_HOURS = 24
 """Hours an upload waits for a message to carry it before it is deleted."""
 MODERATORS = (Role.MODERATOR, Role.ADMIN)
 DECODING = asyncio.Semaphore(2)
@@ -79,8 +80,7 @@ async def upload(db: Database, media: Media, clock: Clock, data: bytes,
         async with db.write() as tx:
             await rows.insert_upload(tx, token=token, width=photo.width, height=photo.height,
                                      size=len(photo.data), at=now.isoformat())
-            stale = await rows.unattached_before(tx, (now - timedelta(hours=UNATTACHED_HOURS)).isoformat())
-            await rows.delete_photos(tx, stale)
+            stale = await rows.drop_unattached(tx, (now - timedelta(hours=UNATTACHED_HOURS)).isoformat())
     except BaseException:
         media.delete(token)
         raise

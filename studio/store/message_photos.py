@@ -126,10 +126,11 @@ async def added_pending(conn: Queryable) -> list[Any]:
         "WHERE p.state = 'pending' ORDER BY p.id")
 
 
-async def unattached_before(conn: Queryable, cutoff: str) -> list[str]:
-    """Tokens of uploads never attached to a message, sent at or before ``cutoff``."""
-    rows = await conn.fetchall(
-        "SELECT token FROM message_photos WHERE state = 'upload' AND uploaded_at <= ?", (cutoff,))
+async def drop_unattached(tx: Tx, cutoff: str) -> list[str]:
+    """Forget the rows of uploads never attached to a message, sent at or before ``cutoff``; their
+    tokens (the caller removes the files once the transaction is committed)."""
+    rows = await tx.fetchall(
+        "DELETE FROM message_photos WHERE state = 'upload' AND uploaded_at <= ? RETURNING token", (cutoff,))
     return [row["token"] for row in rows]
 
 

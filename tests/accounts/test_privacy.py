@@ -1,5 +1,6 @@
 """Personal data with a limit on a real server: ``studio purge`` with retention 0 leaves no client
-address, viewer key or voter in any table, and the audit chain stays valid."""
+address, viewer key or voter in any table, and the audit chain stays valid; it deletes the photos
+uploaded but never sent with a message."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import sqlite3
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 from support.clients import Studio, recv_until
+from support.images import phone_photo
 
 
 def text_cells(path: str) -> list[str]:
@@ -71,6 +74,36 @@ def test_purge_with_retention_0_removes_every_address_and_keeps_the_chain(studio
     verify = subprocess.run([sys.executable, "-m", "studio", "audit", "verify", "--db", server.db],
                             capture_output=True, text=True, timeout=60)
     assert verify.returncode == 0, verify.stderr
+
+
+def test_purge_deletes_uploads_no_message_carried_for_a_day(studio: Studio) -> None:
+    """An upload never sent with a message is deleted, row and file, once 24 hours have passed,
+    without waiting for another upload; a newer upload and a photo a message carries stay."""
+    server = studio.server
+    with server.http() as client:
+        uploads = [client.post("/api/photos", content=phone_photo(), headers={"Content-Type": "image/jpeg"})
+                   for _ in range(3)]
+        assert all(upload.status_code == 201 for upload in uploads), [u.text for u in uploads]
+        abandoned, fresh, carried = (upload.json()["photo"] for upload in uploads)
+        sent = client.post("/api/board/submissions", json={
+            "text": "河边护栏断了一截", "client_key": str(uuid.uuid4()), "photos": [carried]})
+        assert sent.status_code == 201, sent.text
+    media = Path(server.db).with_suffix(".media") / "photos"
+    files = {token: media / token[:2] / f"{token}.jpg" for token in (abandoned, fresh, carried)}
+    assert all(path.exists() for path in files.values())
+    with sqlite3.connect(server.db, timeout=10) as conn:
+        conn.execute("UPDATE message_photos SET uploaded_at = '2026-01-01T08:00:00+08:00' WHERE token IN (?, ?)",
+                     (abandoned, carried))
+
+    purge = subprocess.run([sys.executable, "-m", "studio", "purge", "--db", server.db, "--days", "30"],
+                           capture_output=True, text=True, timeout=60)
+    assert purge.returncode == 0, purge.stderr
+    assert "上传后未随内容提交的照片：1 条" in purge.stdout
+    with sqlite3.connect(server.db) as conn:
+        kept = {row[0] for row in conn.execute("SELECT token FROM message_photos WHERE token IN (?, ?, ?)",
+                                               (abandoned, fresh, carried))}
+    assert kept == {fresh, carried}
+    assert not files[abandoned].exists() and files[fresh].exists() and files[carried].exists()
 
 
 def test_privacy_page_states_the_retention(studio: Studio) -> None:
