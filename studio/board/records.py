@@ -226,5 +226,5 @@ async def public_case(conn: Queryable, case_id: int, now: str) -> dict[str, Any]
     case = await get_case(conn, case_id, now)
     if case is not None:
         case.update(await _extras(conn, case))
-        case["photos"] = await message_photos.case_photos(conn, row, public=True)
+        case["photos"] = await message_photos.case_photos(conn, row)
     return case

@@ -8,7 +8,8 @@ an upload no message carries within ``UNATTACHED_HOURS`` is deleted at the next 
 after that (:func:`studio.accounts.privacy.purge`). A message carries at most
 ``MAX_MESSAGE_PHOTOS``. Nothing is public before its message is: a photo is served to everyone
 only while it is ``visible`` and its message public (:func:`studio.store.message_photos.is_public`);
-moderators and admins see every attached photo, from the same stable address.
+moderators and admins see every attached photo (a live question's: those who work on its event as
+moderators), from the same stable address.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from moderation.lifecycle import Role
+from studio.accounts.access import event_actor, works_on
 from studio.accounts.directory import Staff
 from studio.clock import Clock
 from studio.errors import ApiError, invalid
@@ -140,11 +142,16 @@ async def submission_photos(conn: Queryable, submission_ids: list[int]) -> dict[
     return found
 
 
-async def case_photos(conn: Queryable, case: Any, *, public: bool) -> list[dict[str, Any]]:
-    """A case's photos: only the visible ones for the public (the case itself is public), every
-    one for its moderators."""
-    found = await rows.case_photos(conn, case["id"], case["question_id"])
-    return [photo_view(row) for row in found if not public or row["state"] == "visible"]
+async def case_photos(conn: Queryable, case: Any, *, staff: Staff | None = None) -> list[dict[str, Any]]:
+    """A case's photos: only the visible ones for the public (the case itself is public); for a
+    moderator (``staff``) every one they may see (:func:`may_see_unpublished`)."""
+    shown = []
+    for row in await rows.case_photos(conn, case["id"], case["question_id"]):
+        if row["state"] == "visible" or (
+                staff is not None and await may_see_unpublished(conn, await rows.photo_by_token(conn, row["token"]),
+                                                                staff)):
+            shown.append(photo_view(row))
+    return shown
 
 
 async def added_pending(conn: Queryable) -> list[dict[str, Any]]:
@@ -154,16 +161,30 @@ async def added_pending(conn: Queryable) -> list[dict[str, Any]]:
             for row in await rows.added_pending(conn)]
 
 
+async def may_see_unpublished(conn: Queryable, row: Any, staff: Staff | None) -> bool:
+    """Whether ``staff`` may see the photo ``row`` (of ``PHOTO_SELECT``) while it is not public:
+    moderators and admins, and for a live question's photo only those who work on its event as
+    moderators (admins always) — the people who may act on it."""
+    if staff is None or staff.role not in MODERATORS:
+        return False
+    return row["question_id"] is None or works_on(await event_actor(conn, row["event_id"], staff), MODERATORS)
+
+
 async def served(db: Database, media: Media, token: str, staff: Staff | None) -> tuple[bytes, bool]:
     """The bytes of the photo ``token`` and whether they are public; 404 ``not_found`` for a photo
-    this reader may not see (pending, hidden, its message not public) or that does not exist."""
+    this reader may not see or that does not exist.
+
+    Anyone sees a public photo; a photo not public (its message pending, rejected or withdrawn,
+    the photo hidden or waiting) only moderators and admins, and a live question's only those who
+    work on its event as moderators (admins always) — the same people who may act on it."""
     if not TOKEN.fullmatch(token):
         raise ApiError("not_found", "没有这张照片")
     async with db.read() as conn:
         row = await rows.photo_by_token(conn, token)
-    public = row is not None and rows.is_public(row)
-    moderator = staff is not None and staff.role in MODERATORS
-    if row is None or not (public or (moderator and row["state"] != "upload")):
+        public = row is not None and rows.is_public(row)
+        allowed = public or (row is not None and row["state"] != "upload"
+                             and await may_see_unpublished(conn, row, staff))
+    if row is None or not allowed:
         raise ApiError("not_found", "没有这张照片")
     data = await asyncio.to_thread(media.read, token)
     if data is None:

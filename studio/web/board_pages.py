@@ -176,7 +176,8 @@ async def case_page(request: Request) -> Response:
     async with app.db.read() as conn:
         case = await records.public_case(conn, request.path_params["id"], app.clock.stamp())
         supported = case is not None and await support.supported(conn, case["id"], viewer)
-        photos = await message_photos.case_photos(conn, case, public=False) if case and moderator else []
+        photos = (await message_photos.case_photos(conn, case, staff=session.staff)
+                  if case and moderator and session else [])
     if case is None:
         return not_found(request, "没有这条留言")
     return with_viewer(request, render(request, "case.html", case=case, supported=supported,

@@ -209,3 +209,31 @@ def test_retracting_a_message_deletes_its_photos(studio: Studio) -> None:
         assert client.post(f"/api/board/track/{code}/retract").status_code == 200
     assert not path.exists()
     assert studio.mod1.client.get(url).status_code == 404
+
+
+def test_a_pending_question_photo_is_seen_only_by_those_who_moderate_its_event(studio: Studio) -> None:
+    """Before approval: the event's moderator and the admin see it; a moderator of other events, an
+    official and the public get 404, as for a photo that does not exist. Hidden once its question is
+    a board case: the case page shows it to the event's moderator only."""
+    slug = f"photos-{uuid.uuid4().hex[:8]}"
+    made = studio.admin.post("/api/events", {
+        "slug": slug, "title": "只有一位审核员", "starts_at": "2026-11-22T20:00:00+08:00",
+        "ends_at": "2026-11-22T22:00:00+08:00", "guests": ["guest1"], "moderators": ["mod1"]})
+    assert made.status_code == 201, made.text
+    assert studio.admin.post(f"/api/events/{slug}/open").status_code == 200
+    _, body = upload(studio, phone_photo())
+    receipt = studio.ask(slug, "路口积水，见照片", photos=[body["photo"]])
+    url = studio.question(slug, receipt["question_id"])["photos"][0]["url"]
+    assert studio.mod1.get(url).status_code == 200 and studio.admin.get(url).status_code == 200
+    for reader in (studio.mod2, studio.guest1):
+        assert reader.get(url).status_code == 404
+    assert public_get(studio, url).status_code == 404
+    token = url.rsplit("/", 1)[1].removesuffix(".jpg")
+    assert studio.mod1.act(studio.question(slug, receipt["question_id"]), "approve").status_code == 200
+    assert studio.mod1.post(f"/api/photos/{token}/hide", {"reason": "拍到了路人"}).status_code == 200
+    assert studio.admin.post(f"/api/events/{slug}/close").status_code == 200
+    case_id = studio.question(slug, receipt["question_id"])["case_id"]
+    page = f"/board/cases/{case_id}"
+    assert token in studio.mod1.get(page).text and studio.mod1.get(url).status_code == 200
+    assert token not in studio.mod2.get(page).text and studio.mod2.get(url).status_code == 404
+    assert token not in public_get(studio, page).text
