@@ -6,6 +6,7 @@ import {
 import { LiveSocket, bindBanner } from './live.js';
 import { post } from './api.js';
 import { limits } from './labels.js';
+import { photoStrip } from './photos.js';
 import {
   QuestionStore, makeResync, publicFrames, unitOptions, unitId, unitLabel, parseUnits,
 } from './staff.js';
@@ -72,12 +73,24 @@ function head(q) {
     q.asked_at ? h('span', { class: 'q-wait muted', title: `提交于 ${fmtTime(q.asked_at)}` }, ago(q.asked_at)) : null);
 }
 
+// The photos the audience sees with the question (not those a moderator hid), so the official
+// answers what the asker showed; a moderator hiding one takes it off here too.
+function visiblePhotos(q) {
+  // An admin's frames carry each photo's state; an official's carry the visible ones only.
+  return (q.photos || []).filter((p) => (p.state || 'visible') === 'visible');
+}
+
+function photoKey(q) {
+  return visiblePhotos(q).map((p) => p.url).join(',');
+}
+
 function renderQueueItem(q, prev) {
-  const sig = `${q.version}|${q.status}|${q.text}|${unitId(q.unit)}`;
+  const sig = `${q.version}|${q.status}|${q.text}|${unitId(q.unit)}|${photoKey(q)}`;
   if (prev && prev.dataset.sig === sig) return prev;
   return h('li', { class: ['q-item', 'card', animate && !prev && 'fresh'], dataset: { questionId: q.id, status: q.status, version: q.version, sig } },
     head(q),
     h('p', { class: 'q-text' }, q.text),
+    photoStrip(visiblePhotos(q)),
     h('div', { class: 'q-actions' },
       h('button', { type: 'button', class: 'btn btn-sm primary', dataset: { action: 'on-air' } }, '开始回答'),
       h('button', { type: 'button', class: 'btn btn-sm', dataset: { action: 'transfer' }, 'aria-expanded': 'false' }, '转办留言板')),
@@ -113,6 +126,12 @@ function renderOnAir() {
     if (current && current.classList.contains('q-item') && Number(current.dataset.questionId) === mine.id) {
       current.dataset.version = String(mine.version);
       updateVotes(el.onAir);
+      if (current.dataset.photos !== photoKey(mine)) { // the draft being typed stays as it is
+        current.dataset.photos = photoKey(mine);
+        current.querySelector('.photo-strip')?.remove();
+        const strip = photoStrip(visiblePhotos(mine));
+        if (strip) current.querySelector('.on-air-text').after(strip);
+      }
       return;
     }
     clear(el.onAir);
@@ -124,11 +143,12 @@ function renderOnAir() {
     ta.addEventListener('input', () => ls.set(draftKey(mine.id), ta.value));
     el.onAir.appendChild(h('article', {
       class: ['q-item', 'card', 'on-air-card', 'on-air-console-card'],
-      dataset: { questionId: mine.id, status: 'on_air', version: mine.version },
+      dataset: { questionId: mine.id, status: 'on_air', version: mine.version, photos: photoKey(mine) },
     },
     h('p', { class: 'on-air-badge' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), statusName('on_air')),
     head(mine),
     h('p', { class: 'q-text on-air-text' }, mine.text),
+    photoStrip(visiblePhotos(mine)),
     h('label', { class: 'field-label', for: 'answer-text' }, '回答内容'),
     ta,
     h('div', { class: 'btn-row' },

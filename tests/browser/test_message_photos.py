@@ -136,3 +136,33 @@ def test_an_asker_adds_a_photo_from_the_tracking_page_while_the_case_is_open(bro
     assert [p["state"] for p in waiting] == ["pending"]
     assert fetch(studio, waiting[0]["url"]).status_code == 404
     assert not errors, errors
+
+
+def test_the_official_sees_the_photos_the_audience_sees_and_keeps_the_draft_when_one_is_hidden(
+        browser: Any, studio: Studio) -> None:
+    """The official's console shows an approved question's photos in the queue and on air; a
+    moderator hiding one takes it off the on-air card while the answer being typed stays."""
+    slug = studio.new_event()
+    tokens = []
+    with studio.server.http() as client:
+        for _ in range(2):
+            sent = client.post("/api/photos", content=phone_photo(), headers={"Content-Type": "image/jpeg"})
+            assert sent.status_code == 201, sent.text
+            tokens.append(sent.json()["photo"])
+    asked = studio.ask(slug, "桥下的路灯坏了一排，见照片", photos=tokens)
+    assert studio.mod1.act(studio.question(slug, asked["question_id"]), "approve").status_code == 200
+    errors: list[str] = []
+    page = log_in(browser, studio.server, "guest1", STAFF_PASSWORD, f"/studio/events/{slug}/answer", errors)
+    item = page.locator(f"#queue .q-item[data-question-id='{asked['question_id']}']")
+    item.locator(".photo-strip img").nth(1).wait_for(timeout=WAIT)
+    assert item.locator(".photo-strip img").count() == 2
+    item.locator("[data-action='on-air']").click()
+    card = page.locator("#on-air .on-air-console-card")
+    card.locator(".photo-strip img").nth(1).wait_for(timeout=WAIT)
+    page.fill("#answer-text", "本周内全部换新")
+    assert studio.mod1.post(f"/api/photos/{tokens[0]}/hide", {"reason": "拍到了行人的脸"}).status_code == 200
+    page.wait_for_function("() => document.querySelectorAll('#on-air .photo-strip img').length === 1",
+                           timeout=WAIT)
+    assert tokens[1] in (card.locator(".photo-strip img").get_attribute("src") or "")
+    assert page.input_value("#answer-text") == "本周内全部换新"
+    assert not errors, errors
