@@ -1,6 +1,7 @@
 """The demo's photos on messages, drawn with Pillow when the demo is seeded (no image ships with
 the project): a road with a pothole on a published board case, a broken bus shelter on a board
-message waiting for review, and a dark street on a live question at the moderation desk.
+message waiting for review, a dark street on a live question at the moderation desk, and the
+pothole again on an approved live question, so the official's console shows it.
 
 Each drawing is saved the way a phone would send it (EXIF with a camera and GPS) and goes through
 the same upload as a netizen's, so the demo shows the metadata gone from what is served.
@@ -13,6 +14,7 @@ import uuid
 
 from PIL import Image, ImageDraw
 
+from moderation.lifecycle import Action
 from studio.accounts.directory import Staff
 from studio.board import submissions
 from studio.clock import Clock
@@ -80,8 +82,8 @@ def dark_street() -> bytes:
 
 async def seed_message_photos(db: Database, media: Media, clock: Clock, screener: Screener, mod: Staff,
                       unit_ids: dict[str, int], live_slug: str) -> None:
-    """A published board case with a photo, a board message with one awaiting review, and a
-    live question with one at the desk."""
+    """A published board case with a photo, a board message with one awaiting review, a live
+    question with one at the desk, and an approved live question with one (the official's queue)."""
     async def kept(data: bytes) -> str:
         return str((await photos.upload(db, media, clock, data, "image/jpeg"))["photo"])
 
@@ -101,3 +103,9 @@ async def seed_message_photos(db: Database, media: Media, clock: Clock, screener
         "unit": unit_ids.get("区交通运输局"), "client_key": str(uuid.uuid4()),
         "photos": [await kept(dark_street())],
     }, max_chars=2000, screener=screener)
+    approved = await questions.ask(db, clock, slug=live_slug, body={
+        "text": "文化路上那个大坑填了又塌，这已经是第三次了，能不能彻底修好？照片是昨天拍的。",
+        "unit": unit_ids.get("区交通运输局"), "nickname": "老司机", "client_key": str(uuid.uuid4()),
+        "photos": [await kept(pothole())],
+    }, max_chars=2000, screener=screener)
+    await questions.act(db, clock, mod, approved.question_id, Action.APPROVE, {"version": 1}, max_chars=2000)

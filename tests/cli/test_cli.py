@@ -56,7 +56,8 @@ def test_demo_prints_working_credentials_and_serves_a_live_event(tmp_path: Path)
             assert client.get("/events/wenjiuye-2026/transcript.md").status_code == 200
         with connect(f"ws://127.0.0.1:{port}/ws/events/xiaozhao-2026", open_timeout=10) as ws:
             snapshot = check_server_frame(ws.recv(timeout=10))  # the demo's, as the AsyncAPI document says
-        assert len(snapshot["answered"]) == 1 and len(snapshot["published"]) == 4
+        assert len(snapshot["answered"]) == 1 and len(snapshot["published"]) == 5
+        assert [len(q["photos"]) for q in snapshot["published"]].count(1) == 1  # the pothole, approved
         assert "13800001234" not in json.dumps(snapshot, ensure_ascii=False)
     finally:
         process.terminate()
