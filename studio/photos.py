@@ -51,6 +51,8 @@ DECLARED = {
 MARKUP = re.compile(rb"<(script|html|svg|iframe|body|\?php|!doctype)[\s>/]", re.IGNORECASE)
 SLACK = 64
 """Bytes of padding tolerated after an image's end (some cameras pad with zeros)."""
+SAMSUNG_TRAILER = 64 * 1024
+"""The largest Samsung trailer (``SEFH`` … ``SEFT``) tolerated after a motion photo's clip."""
 
 
 class PhotoRefused(ValueError):
@@ -149,15 +151,30 @@ def image_end(data: bytes, kind: str) -> int:
     return _box_end(data)
 
 
+def motion_clip(trailing: bytes) -> bool:
+    """Whether the bytes after a JPEG are a phone's "motion photo" clip (Google's and Xiaomi's
+    Motion Photo, Samsung's): an MP4 — ISO-BMFF boxes from an ``ftyp`` to the last byte — after
+    Samsung's ``MotionPhoto_Data`` tag if present, followed at most by Samsung's own trailer
+    (under 64 KiB, ending ``SEFT``). Anything else after the picture is not one."""
+    clip = trailing.removeprefix(b"MotionPhoto_Data")
+    if clip[4:8] != b"ftyp":
+        return False
+    end = _box_end(clip)
+    rest = clip[end:]
+    return end > 8 and (not rest or (len(rest) <= SAMSUNG_TRAILER and rest.endswith(b"SEFT")))
+
+
 def check_disguise(data: bytes, kind: str, declared: str | None) -> None:
-    """Refuse ``image_disguised`` a renamed file (``declared`` names another type) or a polyglot."""
+    """Refuse ``image_disguised`` a renamed file (``declared`` names another type) or a polyglot.
+    A JPEG carrying a phone's motion-photo clip (:func:`motion_clip`) is not one: the clip is
+    dropped with everything else when the pixels are re-encoded."""
     named = (declared or "").split(";")[0].strip().lower()
     if named and named != "application/octet-stream" and DECLARED.get(named) != kind:
         raise PhotoRefused("image_disguised", f"文件类型（{named}）与内容（{kind}）不符，请勿改名上传")
     trailing = data[image_end(data, kind):]
-    if len(trailing.strip(b"\x00\r\n\t ")) > SLACK:
+    if len(trailing.strip(b"\x00\r\n\t ")) > SLACK and not (kind == "JPEG" and motion_clip(trailing)):
         raise PhotoRefused("image_disguised",
-                           "照片后面附带了其他内容（如动态照片的视频或压缩包），请导出为普通照片后上传")
+                           "照片后面附带了其他内容（如压缩包），请导出为普通照片后上传")
     if MARKUP.search(data):
         raise PhotoRefused("image_disguised", "照片中夹带了网页或脚本内容，不能上传")
 

@@ -15,7 +15,15 @@ from studio.photos import (
     process_message_photo,
     process_photo,
 )
-from support.images import gif, html_polyglot, phone_photo, png_header_bomb, zip_polyglot
+from support.images import (
+    gif,
+    html_polyglot,
+    motion_photo,
+    mp4_clip,
+    phone_photo,
+    png_header_bomb,
+    zip_polyglot,
+)
 
 
 def refusal(data: bytes, declared: str | None = None) -> str:
@@ -61,6 +69,22 @@ def test_the_kept_photo_is_upright_small_enough_and_bare() -> None:
     assert b"TestCam" not in kept.data
     guest = process_photo(phone_photo((800, 600), "HEIF"), "image/heic")
     assert (guest.width, guest.height) == (400, 400)
+
+
+def test_a_motion_photo_is_kept_as_its_picture_and_nothing_else_may_follow_one() -> None:
+    """Google's and Samsung's motion photos (a JPEG with its clip after the end) are accepted and kept
+    as the still picture alone; a clip cut short, a clip followed by an archive or a page, or a clip
+    after a PNG are still polyglots."""
+    for photo in (motion_photo(), motion_photo(samsung=True)):
+        kept = process_message_photo(photo, "image/jpeg")
+        assert (kept.width, kept.height) == (300, 400) and b"ftyp" not in kept.data and b"mdat" not in kept.data
+        assert image_end(kept.data, "JPEG") == len(kept.data)
+    still = phone_photo((400, 300))
+    assert refusal(motion_photo()[:-100]) == "image_disguised"
+    assert refusal(motion_photo() + b"PK\x03\x04" + b"payload" * 30) == "image_disguised"
+    assert refusal(still + mp4_clip() + b"SEFH" + b"\x00" * 70_000 + b"SEFT") == "image_disguised"
+    assert refusal(still + mp4_clip(b"<script>alert(1)</script>" * 40)) == "image_disguised"
+    assert refusal(phone_photo((300, 200), "PNG") + mp4_clip()) == "image_disguised"
 
 
 def test_blurring_changes_only_the_region() -> None:

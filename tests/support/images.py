@@ -45,6 +45,20 @@ def gif() -> bytes:
     return out.getvalue()
 
 
+def mp4_clip(payload: bytes = b"\x00\x00\x01\x65" * 4000) -> bytes:
+    """A minimal MP4: an ``ftyp`` box and an ``mdat`` box holding ``payload``."""
+    brands = b"mp42" + b"\x00\x00\x00\x00" + b"isommp42"
+    return (struct.pack(">I", 8 + len(brands)) + b"ftyp" + brands
+            + struct.pack(">I", 8 + len(payload)) + b"mdat" + payload)
+
+
+def motion_photo(samsung: bool = False) -> bytes:
+    """A phone's motion photo: the JPEG, then the clip (Google's layout, or Samsung's tag and trailer)."""
+    if samsung:
+        return phone_photo((400, 300)) + b"MotionPhoto_Data" + mp4_clip() + b"SEFH" + b"\x00" * 40 + b"SEFT"
+    return phone_photo((400, 300)) + mp4_clip()
+
+
 def zip_polyglot() -> bytes:
     """A real JPEG with a ZIP archive appended (opens as a picture and as an archive)."""
     archive = b"PK\x03\x04" + b"\x14\x00" * 8 + b"payload.js" + b"alert(document.cookie)" * 20

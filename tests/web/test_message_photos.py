@@ -12,7 +12,14 @@ from typing import Any
 from PIL import Image, ImageChops, ImageStat
 
 from support.clients import Studio, frames_until, recv_until
-from support.images import gif, html_polyglot, phone_photo, png_header_bomb, zip_polyglot
+from support.images import (
+    gif,
+    html_polyglot,
+    motion_photo,
+    phone_photo,
+    png_header_bomb,
+    zip_polyglot,
+)
 
 
 def upload(studio: Studio, data: bytes, kind: str = "image/jpeg") -> tuple[int, dict[str, Any]]:
@@ -128,14 +135,19 @@ def test_bad_files_are_refused_each_with_its_code_and_nothing_is_kept(studio: St
     assert photo_rows(studio) == rows and media_files(studio) == files
 
 
-def test_heic_and_webp_from_phones_are_kept_as_jpeg(studio: Studio) -> None:
-    """HEIC (pillow-heif) and WebP uploads are accepted and kept as JPEG without metadata."""
-    for fmt, kind in (("HEIF", "image/heic"), ("WEBP", "image/webp")):
-        status, body = upload(studio, phone_photo((900, 600), fmt), kind)
-        assert status == 201, (fmt, body)
+def test_heic_webp_and_motion_photos_from_phones_are_kept_as_jpeg(studio: Studio) -> None:
+    """HEIC (pillow-heif), WebP and motion-photo uploads are accepted and kept as a JPEG without
+    metadata (a motion photo without its clip)."""
+    for name, data, kind in (("HEIC", phone_photo((900, 600), "HEIF"), "image/heic"),
+                             ("WebP", phone_photo((900, 600), "WEBP"), "image/webp"),
+                             ("motion photo", motion_photo(), "image/jpeg"),
+                             ("Samsung motion photo", motion_photo(samsung=True), "image/jpeg")):
+        status, body = upload(studio, data, kind)
+        assert status == 201, (name, body)
         path = Path(studio.server.db).with_suffix(".media") / "photos" / body["photo"][:2] / f"{body['photo']}.jpg"
         kept = Image.open(path)
-        assert kept.format == "JPEG" and not kept.getexif(), fmt
+        assert kept.format == "JPEG" and not kept.getexif(), name
+        assert b"ftyp" not in path.read_bytes(), name
 
 
 def test_a_message_carries_six_photos_at_most_and_each_upload_once(studio: Studio) -> None:
