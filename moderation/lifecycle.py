@@ -209,9 +209,10 @@ def decide(
     return Decision(new_status, to_board=new_status is Status.TRANSFERRED and action is not Action.EDIT)
 
 
-def may_ask(event_status: EventStatus) -> bool:
-    """Questions are collected while an event is scheduled (征集) or live."""
-    return event_status in (EventStatus.SCHEDULED, EventStatus.LIVE)
+def may_ask(event_status: EventStatus, collecting: bool = True) -> bool:
+    """Questions are taken while an event is live, and while it is scheduled if its collection
+    (选题征集) is open; never once it is closed."""
+    return event_status is EventStatus.LIVE or (event_status is EventStatus.SCHEDULED and collecting)
 
 
 def event_transition(current: EventStatus, target: EventStatus) -> None:

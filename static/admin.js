@@ -220,6 +220,7 @@ $('event-form').addEventListener('submit', async (ev) => {
     slug: $('event-slug').value.trim(),
     title: $('event-title').value.trim(),
     description: $('event-description').value.trim(),
+    collecting: $('event-collecting').checked,
     starts_at: localToIso($('event-starts').value),
     ends_at: localToIso($('event-ends').value),
     guests: Array.from(form.querySelectorAll('input[name="guests"]:checked'), (i) => i.value),
@@ -391,6 +392,7 @@ function editForm(card) {
     description: d.description || '',
     video_url: d.videoUrl || '',
     agenda: d.agenda || '',
+    collecting: d.collecting !== 'false',
     starts_at: Number.isNaN(start.getTime()) ? '' : toLocalInput(start),
     ends_at: Number.isNaN(end.getTime()) ? '' : toLocalInput(end),
     guests: guests.filter((u) => staffList.some((s) => s.username === u && isActive(s))),
@@ -409,6 +411,9 @@ function editForm(card) {
     field('description', '简介', h('textarea', { id: fid('description'), name: 'description', rows: 3, maxlength: 5000, value: initial.description }), true),
     field('video_url', '直播视频地址（可选：HLS .m3u8、视频文件或合作方播放页）', h('input', { id: fid('video_url'), name: 'video_url', type: 'url', maxlength: 500, value: initial.video_url }), true),
     field('agenda', '议程（每行一项，如“20:00 开场”）', h('textarea', { id: fid('agenda'), name: 'agenda', rows: 3, maxlength: 2000, value: initial.agenda }), true),
+    d.status === 'scheduled' ? h('div', { class: 'field field-wide' }, h('label', { class: 'check' },
+      h('input', { id: fid('collecting'), name: 'collecting', type: 'checkbox', checked: initial.collecting }),
+      ' 开播前征集网友提问（选题征集）')) : null,
     peopleField('official', 'guests', '嘉宾（领导）', guests),
     peopleField('moderator', 'moderators', '审核员', moderators),
     err,
@@ -444,6 +449,8 @@ function editForm(card) {
     if (description !== initial.description.trim()) body.description = description;
     if (value('video_url').trim() !== initial.video_url) body.video_url = value('video_url').trim();
     if (value('agenda').trim() !== initial.agenda.trim()) body.agenda = value('agenda').trim();
+    const collecting = form.querySelector('[name="collecting"]');
+    if (collecting && collecting.checked !== initial.collecting) body.collecting = collecting.checked;
     if (value('starts_at') !== initial.starts_at) body.starts_at = startsAt;
     if (value('ends_at') !== initial.ends_at) body.ends_at = endsAt;
     const g = checkedValues(form, 'guests');

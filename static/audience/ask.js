@@ -199,7 +199,7 @@ export function errorMessage(f) {
     case 'too_large':
       return '内容过长，请精简后再提交。';
     case 'not_accepting':
-      return '本场访谈已结束，不再接收提问。';
+      return state.status === 'scheduled' ? '本场访谈尚未开始征集提问。' : '本场访谈已结束，不再接收提问。';
     case 'not_found':
       return '该问题不存在或暂未公开。';
     case 'internal':
@@ -223,7 +223,11 @@ export function onError(f) {
     askError(errorMessage(f));
     if (f.code === 'too_fast') startCooldown(Number(f.retry_after) || 5);
     if (f.code === 'not_accepting') {
-      state.status = 'closed';
+      if (state.status === 'scheduled') { // its collection was closed meanwhile
+        state.event = { ...(state.event || {}), accepting_questions: false, collecting: false };
+      } else {
+        state.status = 'closed';
+      }
       renderStatus();
     }
     return;

@@ -154,6 +154,7 @@ export function applyFrame(f) {
       if (f.event) {
         state.event = { ...(state.event || {}), ...f.event };
         renderEvent();
+        renderStatus(); // collection may have opened or closed
       }
       break;
     case 'event.status':

@@ -211,7 +211,9 @@ export function renderStatus() {
   root.classList.remove('is-scheduled', 'is-live', 'is-closed');
   root.classList.add(`is-${st}`);
   el.status.className = `badge badge-ev-${st}`;
-  el.status.textContent = st === 'scheduled' ? `${EVENT_STATUS.scheduled} · 征集中` : EVENT_STATUS[st] || st;
+  const collecting = !(state.event && state.event.collecting === false);
+  el.status.textContent = st === 'scheduled'
+    ? `${EVENT_STATUS.scheduled}${collecting ? ' · 征集中' : ''}` : EVENT_STATUS[st] || st;
   if (el.countdown) {
     if (st !== 'scheduled') {
       stopCountdown(el.countdown);
@@ -229,7 +231,8 @@ export function renderStatus() {
   }
   show(el.askForm, accepting);
   show(el.askMode, accepting);
-  show(el.askClosed, !accepting);
+  show(el.askClosed, !accepting && st !== 'scheduled');
+  if (el.askNotYet) show(el.askNotYet, !accepting && st === 'scheduled'); // collection not open yet
   show(el.closed, st === 'closed');
   updateSubmit();
   keepVisibleTab();

@@ -48,6 +48,7 @@ export const el = {
   askLink: $('ask-tracking-link'),
   askRating: $('ask-rating-code'),
   askClosed: $('ask-closed'),
+  askNotYet: $('ask-not-yet'),
   myBox: $('panel-mine'),
   myList: $('my-questions'),
   myEmpty: $('my-empty'),

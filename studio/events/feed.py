@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moderation.lifecycle import PUBLIC_STATUSES, Status
+from moderation.lifecycle import PUBLIC_STATUSES, EventStatus, Status, may_ask
 from studio.board.support import asker_actions
 from studio.events.screen import screen_view
 from studio.photos import photo_path
@@ -36,7 +36,8 @@ async def public_event(conn: Queryable, row: Any) -> dict[str, Any]:
         "ends_at": row["ends_at"],
         "opened_at": row["opened_at"],
         "closed_at": row["closed_at"],
-        "accepting_questions": row["status"] in ("scheduled", "live"),
+        "accepting_questions": may_ask(EventStatus(row["status"]), bool(row["collecting"])),
+        "collecting": bool(row["collecting"]),
         "guests": [
             {
                 "name": guest["display_name"],

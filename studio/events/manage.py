@@ -65,6 +65,10 @@ def _event_fields(body: dict[str, Any], clock: Clock, current: Any = None) -> di
                 raise invalid(name, "时间须为 ISO 8601 格式") from None
     if "video_url" in body:
         fields["video_url"] = _video_url(body["video_url"])
+    if "collecting" in body:
+        if not isinstance(body["collecting"], bool):
+            raise invalid("collecting", "collecting 须为 true 或 false（开播前是否征集提问）")
+        fields["collecting"] = int(body["collecting"])
     if "agenda" in body:
         agenda = body["agenda"] if body["agenda"] is not None else ""
         if isinstance(agenda, str) and not agenda.strip():
@@ -96,7 +100,8 @@ async def create_event(db: Database, clock: Clock, staff: Staff, body: dict[str,
             )
         except sqlite3.IntegrityError:
             raise ApiError("exists", f"slug“{slug}”已被使用") from None
-        extra: dict[str, Any] = {name: fields[name] for name in ("video_url", "agenda") if name in fields}
+        extra: dict[str, Any] = {name: fields[name] for name in ("video_url", "agenda", "collecting")
+                                 if name in fields}
         if extra:
             await events.update_event(tx, event_id, extra)
         await events.set_event_people(tx, event_id, LISTED_AS[Role.OFFICIAL], guests)

@@ -129,8 +129,10 @@ async def ask(
         existing = await question_by_client_key(tx, event["id"], client_key)
         if existing is not None:
             return Receipt(existing["id"], existing["tracking_code"], existing["rating_code"], False)
-        if not may_ask(EventStatus(event["status"])):
-            raise ApiError("not_accepting", "访谈已结束，不再接受提问")
+        status = EventStatus(event["status"])
+        if not may_ask(status, bool(event["collecting"])):
+            raise ApiError("not_accepting", "本场访谈尚未开始征集提问" if status is EventStatus.SCHEDULED
+                           else "访谈已结束，不再接受提问")
         unit_id = await resolve_unit(tx, body.get("unit"))
         now = clock.stamp()
         tracking_code = new_tracking_code()

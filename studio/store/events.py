@@ -50,7 +50,7 @@ async def insert_event(tx: Tx, *, slug: str, title: str, description: str, start
     )
 
 
-EVENT_COLUMNS = frozenset({"title", "description", "starts_at", "ends_at", "video_url", "agenda"})
+EVENT_COLUMNS = frozenset({"title", "description", "starts_at", "ends_at", "video_url", "agenda", "collecting"})
 
 
 async def update_event(tx: Tx, event_id: int, fields: dict[str, Any]) -> None:

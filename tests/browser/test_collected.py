@@ -4,9 +4,10 @@ the public, they reach the officials' console when it opens, most supported firs
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
-from support.browser import log_in
+from support.browser import log_in, phone_page
 from support.clients import Studio, recv_json, recv_until
 from support.servers import STAFF_PASSWORD
 
@@ -52,3 +53,27 @@ def test_topics_collected_in_advance_reach_the_console_marked(browser: Any, stud
         badge = console.locator(f'#queue [data-question-id="{question_id}"] .badge-collected')
         assert badge.count() == (1 if marked else 0), question_id
     assert console.locator(f'#queue [data-question-id="{many["id"]}"] .badge-collected').inner_text() == "预先征集"
+
+
+def test_the_event_page_follows_its_collection_opening(browser: Any, studio: Studio) -> None:
+    """Collection closed: the page says 预告 without 征集中 and that collection has not begun, with no
+    form; the admin opens it and, without a reload, the form appears and takes a question."""
+    slug = f"not-yet-{uuid.uuid4().hex[:8]}"
+    made = studio.admin.post("/api/events", {
+        "slug": slug, "title": "征集未开始", "starts_at": "2026-12-22T20:00:00+08:00",
+        "ends_at": "2026-12-22T22:00:00+08:00", "guests": ["guest1"], "moderators": ["mod1"], "collecting": False})
+    assert made.status_code == 201, made.text
+    errors: list[str] = []
+    page = phone_page(browser, errors)
+    page.goto(f"{studio.server.base}/events/{slug}")
+    page.locator("#ask-not-yet").wait_for(timeout=WAIT)
+    assert page.locator("#ev-status").inner_text().strip() == "预告"
+    assert not page.locator("#ask-form").is_visible() and not page.locator("#ask-closed").is_visible()
+    assert studio.admin.patch(f"/api/events/{slug}", {"collecting": True}).status_code == 200
+    page.locator("#ask-form").wait_for(timeout=WAIT)
+    page.locator("#ev-status", has_text="征集中").wait_for(timeout=WAIT)
+    assert not page.locator("#ask-not-yet").is_visible()
+    page.fill("#ask-text", "跨年夜地铁能延长运营吗？")
+    page.click("#ask-submit")
+    page.locator("#ask-result").wait_for(timeout=WAIT)
+    assert not errors, errors

@@ -366,12 +366,13 @@ def test_public_statuses_are_the_documented_ones() -> None:
 
 
 @pytest.mark.parametrize(
-    ("event", "expected"),
-    [(EventStatus.SCHEDULED, True), (EventStatus.LIVE, True), (EventStatus.CLOSED, False)],
+    ("event", "collecting", "expected"),
+    [(EventStatus.SCHEDULED, True, True), (EventStatus.SCHEDULED, False, False), (EventStatus.LIVE, True, True),
+     (EventStatus.LIVE, False, True), (EventStatus.CLOSED, True, False), (EventStatus.CLOSED, False, False)],
 )
-def test_may_ask(event: EventStatus, expected: bool) -> None:
-    """Questions are collected while scheduled or live, not once closed."""
-    assert may_ask(event) is expected
+def test_may_ask(event: EventStatus, collecting: bool, expected: bool) -> None:
+    """Questions are taken while live, while scheduled only with collection open, never once closed."""
+    assert may_ask(event, collecting) is expected
 
 
 EVENT_STEPS = {("scheduled", "live"), ("live", "closed")}

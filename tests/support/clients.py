@@ -41,6 +41,9 @@ class StaffClient:
     def put(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
         return self.client.put(path, json=body or {}, headers={"X-CSRF-Token": self.csrf})
 
+    def patch(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
+        return self.client.patch(path, json=body or {}, headers={"X-CSRF-Token": self.csrf})
+
     def get(self, path: str) -> httpx.Response:
         return self.client.get(path)
 

@@ -249,4 +249,9 @@ MIGRATIONS: list[str] = [
     UPDATE cases SET supports = (SELECT COUNT(*) FROM case_supports s WHERE s.case_id = cases.id)
         WHERE id IN (SELECT case_id FROM case_supports);
     """,
+    # Collection (选题征集) per event: a scheduled event takes questions only while its collection
+    # is open; every existing event keeps collecting as before.
+    """
+    ALTER TABLE events ADD COLUMN collecting INTEGER NOT NULL DEFAULT 1;
+    """,
 ]
