@@ -5,7 +5,10 @@ Processes that hold the store ("owners") run this when the broadcast is Redis:
 - every ``stats_interval`` seconds, for each live event whose ``seq`` moved, the
   audience snapshot (encoded once, with its ``seq``; the same one the process's
   joining viewers take, :func:`studio.live.feed.built_snapshot`), the event's id and status
-  by slug, and the question counts are written to Redis, where edges read them;
+  by slug, and the question counts are written to Redis, where edges read them. Every
+  owner process runs a relay; the first to reach a ``seq`` writes it, the others see its
+  ``seq`` in Redis and neither build nor write it, and a process behind the others never
+  replaces a newer snapshot with an older one (:data:`WRITE_SNAPSHOT`);
 - asks and votes that edges append to the ``studio:asks`` / ``studio:votes``
   streams are consumed through a consumer group (each entry handled by exactly
   one owner process, unacknowledged ones retried by the next owner that starts)
@@ -57,8 +60,24 @@ def snapshot_key(event_id: int) -> str:
     return f"{PREFIX}snapshot:{event_id}"
 
 
+def snapshot_seq_key(event_id: int) -> str:
+    """The ``seq`` of the snapshot at :func:`snapshot_key`, for owners to compare without reading it."""
+    return f"{PREFIX}snapshot-seq:{event_id}"
+
+
 def replies_key(edge: str) -> str:
     return f"{PREFIX}replies:{edge}"
+
+
+WRITE_SNAPSHOT = """
+local stored = tonumber(redis.call('GET', KEYS[2]) or '-1')
+if stored >= tonumber(ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
+"""Set the snapshot (KEYS[1], ARGV[1]) and its seq (KEYS[2], ARGV[2]) with a TTL (ARGV[3]) unless
+the stored seq is already as new: one atomic compare-and-set, so owners never go backwards."""
 
 
 SnapshotBuild = Callable[[Queryable, Any], Awaitable[tuple[int, str]]]
@@ -87,7 +106,6 @@ class Relay:
         """The encoded snapshot of an event at its ``seq``: the studio's own, shared with its
         joining viewers (:func:`studio.live.feed.built_snapshot`)."""
         self.interval = interval
-        self._cached: dict[int, int] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -106,27 +124,32 @@ class Relay:
                 await self.cache_snapshots()
             except (RedisError, OSError) as exc:
                 log.warning("caching snapshots in Redis failed: %s", exc)
-                self._cached.clear()
             except Exception:
                 log.exception("caching snapshots failed")
             await asyncio.sleep(self.interval)
 
     async def cache_snapshots(self) -> None:
-        """Write the snapshot of every live event whose ``seq`` moved since the last time."""
-        async with self.db.read() as reader:
-            frames = []
-            for event in await live_events(reader):
-                if self._cached.get(event["id"]) == event["seq"]:
-                    continue
-                frames.append((event, (await self.build(reader, event))[1]))
+        """Write the snapshot of every live event unless Redis already holds one at its ``seq``
+        or later (written here earlier, or by another owner process): then it is neither built
+        nor written. Asking Redis each round, not remembering what was written, means a Redis
+        that lost its keys (restarted empty) has them again within one round."""
         client = self.backend.client
+        async with self.db.read() as reader:
+            live = await live_events(reader)
+            if not live:
+                return
+            stored = await client.mget([snapshot_seq_key(event["id"]) for event in live])
+            frames = []
+            for event, there in zip(live, stored, strict=True):
+                if there is None or int(there) < event["seq"]:
+                    frames.append((event, (await self.build(reader, event))[1]))
         for event, text in frames:
             async with client.pipeline(transaction=False) as pipe:
-                pipe.set(snapshot_key(event["id"]), text, ex=KEY_TTL)
+                pipe.eval(WRITE_SNAPSHOT, 2, snapshot_key(event["id"]), snapshot_seq_key(event["id"]),
+                          text, event["seq"], KEY_TTL)
                 pipe.set(event_key(event["slug"]),
                          json.dumps({"id": event["id"], "status": event["status"]}), ex=KEY_TTL)
                 await pipe.execute()
-            self._cached[event["id"]] = event["seq"]
 
     async def _ensure_groups(self, client: aioredis.Redis) -> None:
         for stream in (ASKS, VOTES):

@@ -29,6 +29,15 @@ class RelayRedis:
     def set(self, key: str, value: Any, **options: Any) -> None:
         self.values[key] = value
 
+    async def mget(self, keys: list[str]) -> list[Any]:
+        return [self.values.get(key) for key in keys]
+
+    def eval(self, script: str, numkeys: int, *args: Any) -> None:
+        """The relay's one script, the snapshot's compare-and-set, done here as Redis would."""
+        (text_key, seq_key), (text, seq, _ttl) = args[:numkeys], args[numkeys:]
+        if int(self.values.get(seq_key, -1)) < int(seq):
+            self.values[text_key], self.values[seq_key] = text, str(seq)
+
     def expire(self, key: str, seconds: int) -> None:
         return None
 
