@@ -108,7 +108,8 @@ class Edge:
         return str(raw) if raw else None
 
     async def replies(self) -> None:
-        """Hand the owner's answers to the asks waiting on this edge."""
+        """Hand the owner's answers to the asks waiting on this edge, deleting each once read (an
+        ``ask.ok`` carries the asker's tracking and rating codes; this edge is its only reader)."""
         key = replies_key(self.edge_id)
         position = "0-0"
         client = aioredis.Redis.from_url(self.backend.url, decode_responses=True, socket_timeout=11,
@@ -124,6 +125,7 @@ class Edge:
                         waiting = self.pending.get(fields.get("ref", ""))
                         if waiting is not None and not waiting.done():
                             waiting.set_result(fields["frame"])
+                    await client.xdel(key, *(entry_id for entry_id, _ in entries))
             except asyncio.CancelledError:
                 await client.aclose()
                 raise

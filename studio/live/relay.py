@@ -11,7 +11,8 @@ Processes that hold the store ("owners") run this when the broadcast is Redis:
   replaces a newer snapshot with an older one (:data:`WRITE_SNAPSHOT`);
 - asks and votes that edges append to the ``studio:asks`` / ``studio:votes``
   streams are consumed through a consumer group (each entry handled by exactly
-  one owner process, unacknowledged ones retried by the next owner that starts)
+  one owner process, unacknowledged ones retried by the next owner that starts,
+  handled ones deleted from the stream at once: they carry addresses and viewer keys)
   and go to the owner's :class:`~studio.events.asking.AudienceDesk` like local
   ones (screened the same way; the edge has applied the rate limits). The
   answer to an ask (``ask.ok`` once committed, or the ``error`` frame) is
@@ -188,13 +189,12 @@ class Relay:
                 failing = False
                 for stream, entries in result or []:
                     for entry_id, fields in entries:
-                        if not fields:
-                            continue
-                        if stream == ASKS:
-                            await self._ask(fields)
-                        else:
-                            await self._vote(fields)
-                        await client.xack(stream, GROUP, entry_id)
+                        if fields:
+                            if stream == ASKS:
+                                await self._ask(fields)
+                            else:
+                                await self._vote(fields)
+                        await self._done(client, stream, entry_id)
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError) as exc:
@@ -207,6 +207,14 @@ class Relay:
             except Exception:
                 log.exception("handling a forwarded ask or vote failed")
                 await asyncio.sleep(1)
+
+    async def _done(self, client: aioredis.Redis, stream: str, entry_id: str) -> None:
+        """Acknowledge a handled entry and delete it: it carries the asker's address and viewer
+        key (and an ask's text), which are kept only in the store, under its retention."""
+        async with client.pipeline(transaction=False) as pipe:
+            pipe.xack(stream, GROUP, entry_id)
+            pipe.xdel(stream, entry_id)
+            await pipe.execute()
 
     async def _ask(self, fields: dict[str, str]) -> None:
         body = json.loads(fields["body"])

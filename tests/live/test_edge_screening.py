@@ -1,14 +1,17 @@
-"""A question asked through a real ``studio edge`` is screened by the owner like a local one."""
+"""A question asked through a real ``studio edge`` is screened by the owner like a local one, and
+leaves nothing of the asker in Redis once the owner has handled it."""
 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis as redis_client
 
 from support.clients import Studio, recv_until
 from support.redis_server import RedisServer, available
@@ -88,3 +91,29 @@ def test_edge_ask_is_screened_like_a_local_one(owner: Server, edge: Server) -> N
     http = stored(studio, local, over_http["question_id"])
     assert mobile in http["flags"]
     assert http["priority"] >= direct["priority"]  # the same, plus a near-duplicate of the first
+
+
+def test_handled_asks_and_votes_leave_no_address_in_redis(owner: Server, edge: Server, redis: RedisServer) -> None:
+    """Once the owner has answered an ask and counted a +1 forwarded by the edge, the streams that
+    carried them (address, viewer key, text) and the answer (tracking and rating codes) hold nothing."""
+    studio = Studio(owner)
+    slug = studio.new_event()
+    ws, _ = edge_feed(edge, slug)
+    with ws:
+        question_id = ask_over(ws, "夜里的噪音谁来管？")
+        assert studio.mod1.act(studio.question(slug, question_id), "approve").status_code == 200
+        recv_until(ws, "question.published", timeout=15)
+        ws.send(json.dumps({"type": "vote", "question": question_id}))
+        recv_until(ws, "vote.ok", timeout=15)
+    deadline = time.monotonic() + 15
+    client = redis_client.Redis.from_url(redis.url, decode_responses=True)
+    try:
+        while studio.question(slug, question_id)["votes"] < 1:
+            assert time.monotonic() < deadline, "the +1 was never counted"
+            time.sleep(0.1)
+        streams = ["studio:asks", "studio:votes", *client.keys("studio:replies:*")]
+        while any(client.xlen(stream) for stream in streams):
+            assert time.monotonic() < deadline, {stream: client.xrange(stream) for stream in streams}
+            time.sleep(0.1)
+    finally:
+        client.close()
