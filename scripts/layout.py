@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # pure code and plain values: no I/O of their own
     ("moderation", "broadcast", "studio.clock", "studio.errors", "studio.channels",
      "studio.ratelimit", "studio.shapes", "studio.settings", "studio.labels", "studio.inputs",
-     "studio.codes", "studio.periodic", "studio.logs", "studio.metrics", "studio.auditchain",
+     "studio.codes", "studio.periodic", "studio.logs", "studio.metrics", "studio.auditchain", "studio.atom",
      "studio.photos", "studio.routing", "studio.routing_features", "studio.replyquality", "studio.hottopics"),
     # the store: SQL lives here
     ("studio.store",),

@@ -304,6 +304,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/board/units/{id:int}/feed.atom", downloads.board_feed),
             # The audit chain's head and links, the privacy notice, askers retracting their own.
             Route("/audit", trust.audit_page),
+            Route("/audit/feed.atom", trust.audit_feed),
             Route("/privacy", trust.privacy_page),
             Route("/api/audit/head", trust.audit_head),
             Route("/api/audit/entries", trust.audit_entries),

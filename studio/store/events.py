@@ -66,6 +66,14 @@ async def set_event_status(tx: Tx, event_id: int, status: str, *, stamp_column: 
     )
 
 
+async def closing_heads(conn: Queryable, limit: int) -> list[Any]:
+    """Closed events with the audit chain's head kept at their close, the latest closed first."""
+    return await conn.fetchall(
+        "SELECT id, slug, title, closed_at, audit_head_entry, audit_head_hash FROM events "
+        "WHERE status = 'closed' AND audit_head_hash IS NOT NULL ORDER BY closed_at DESC, id DESC LIMIT ?",
+        (limit,))
+
+
 async def set_audit_head(tx: Tx, event_id: int, entry: int, digest: str) -> None:
     """Keep the audit chain's head as the event closed (shown with its transcript)."""
     await tx.execute("UPDATE events SET audit_head_entry = ?, audit_head_hash = ? WHERE id = ?",

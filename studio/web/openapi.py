@@ -108,6 +108,8 @@ OPERATIONS: dict[str, Operation] = {
     "GET /board/ranking.xlsx": Operation("the weekly ranking as a spreadsheet", answer=TEXT,
                                          media="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "GET /board/feed.atom": Operation("newly replied cases (Atom)", answer=TEXT, media="application/atom+xml"),
+    "GET /audit/feed.atom": Operation("the audit chain's head as each event closed (Atom)", answer=TEXT,
+                                      media="application/atom+xml"),
     "GET /board/units/{id}/feed.atom": Operation("a unit's newly replied cases (Atom)", answer=TEXT,
                                                  media="application/atom+xml"),
     "GET /events/{slug}/transcript.{fmt}": Operation("a closed event's transcript as md, json or csv",

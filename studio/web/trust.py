@@ -9,18 +9,22 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from studio.atom import Entry, Feed, document
 from studio.auditchain import compare_saved, saved_head
 from studio.board import submissions
 from studio.desk import photos
 from studio.errors import ApiError, number_text
 from studio.events import retract
 from studio.store import audit
+from studio.store.events import closing_heads
 from studio.web import asyncapi, openapi
+from studio.web.downloads import base_url
 from studio.web.pages import render
 from studio.web.requests import check_origin, int_param, studio
 
 LINKS_PAGE = 100
 LINKS_MAX = 1000
+HEADS_IN_FEED = 100
 
 
 async def audit_head(request: Request) -> Response:
@@ -52,6 +56,26 @@ async def audit_entry(request: Request) -> Response:
     if found is None:
         raise ApiError("not_found", "审计链中没有这一条")
     return JSONResponse(found.public())
+
+
+async def audit_feed(request: Request) -> Response:
+    """``/audit/feed.atom``: the audit chain's head as each event closed, newest first — for
+    anyone to subscribe to, so copies of the heads are kept outside the studio, dated."""
+    base = base_url(request)
+    async with studio(request).db.read() as conn:
+        rows = await closing_heads(conn, HEADS_IN_FEED)
+    entries = []
+    for row in rows:
+        entry, digest = row["audit_head_entry"], row["audit_head_hash"]
+        check = f"{base}/audit?entry={entry}&hash={digest}"
+        entries.append(Entry(
+            id=f"{base}/events/{row['slug']}#tr-audit", title=f"{row['title']} · 结束时的审计链头：第 {entry} 条",
+            updated=row["closed_at"], link=check, author="审计链", summary=f"SHA-256 {digest}",
+            content=(f"《{row['title']}》于 {row['closed_at']} 结束，审计链当时的链头为第 {entry} 条，"
+                     f"SHA-256 {digest}。保存这一条，日后可在 {check} 核对在此之前的记录没有被改写。")))
+    updated = rows[0]["closed_at"] if rows else studio(request).clock.stamp()
+    feed = Feed(base + request.url.path, "审计链 · 每场访谈结束时的链头", f"{base}/audit", "审计链", updated)
+    return Response(document(feed, entries), media_type="application/atom+xml; charset=utf-8")
 
 
 async def audit_page(request: Request) -> Response:

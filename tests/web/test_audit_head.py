@@ -9,6 +9,7 @@ import json
 import sqlite3
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import httpx
 
@@ -117,3 +118,33 @@ def test_the_audit_page_checks_a_saved_head_against_the_chain(tmp_path: Path) ->
                 db.execute("DELETE FROM audit_log WHERE id >= ?", (saved["entry"] - 1,))
             verdict = outcome(client, saved["entry"], saved["hash"])
             assert "找不到" in verdict and f"只有 {saved['entry'] - 2} 条" in verdict
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_heads_feed_lists_each_closed_events_head_with_a_link_to_check_it(studio: Studio) -> None:
+    """/audit/feed.atom: one entry per closed event (newest first) naming its closing head, whose
+    link checks it on /audit; a live event has none; the /audit page points to the feed."""
+    slug = studio.new_event()
+    studio.ask(slug, "公园厕所能不能延长开放时间？")
+    assert studio.admin.post(f"/api/events/{slug}/close").status_code == 200
+    live = studio.new_event()
+    with studio.server.http() as client:
+        head = client.get(f"/api/events/{slug}/transcript").json()["audit_head"]
+        title = client.get(f"/api/events/{slug}").json()["title"]
+        answer = client.get("/audit/feed.atom")
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/atom+xml")
+        feed = ET.fromstring(answer.content)
+        entries = feed.findall(f"{ATOM}entry")
+        mine = next(e for e in entries if e.findtext(f"{ATOM}id", "").endswith(f"/events/{slug}#tr-audit"))
+        assert not [e for e in entries if f"/events/{live}#" in e.findtext(f"{ATOM}id", "")]
+        assert mine.findtext(f"{ATOM}title") == f"{title} · 结束时的审计链头：第 {head['entry']} 条"
+        assert mine.findtext(f"{ATOM}summary") == f"SHA-256 {head['hash']}"
+        updated = [e.findtext(f"{ATOM}updated", "") for e in entries]
+        assert updated == sorted(updated, reverse=True) and feed.findtext(f"{ATOM}updated") == updated[0]
+        link = mine.find(f"{ATOM}link")
+        assert link is not None
+        check = client.get(link.attrib["href"].removeprefix(str(client.base_url)))
+        assert "一致。" in check.text and "不一致" not in check.text
+        assert 'href="/audit/feed.atom"' in client.get("/audit").text
