@@ -1,6 +1,6 @@
-"""The public side of trust: the audit chain's head and links (page and API) with a check of a
-saved head, the privacy page, and askers retracting their own pending question or board message
-with its tracking code."""
+"""The public side of trust: the audit chain's head and links (page, API and the closing heads'
+Atom feed) with a check of a saved head, the privacy page, and askers retracting their own
+pending question or board message with its tracking code."""
 
 from __future__ import annotations
 
