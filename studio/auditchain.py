@@ -129,6 +129,11 @@ def check_head(verdict: Verdict, saved_hash: str) -> str | None:
     return None
 
 
+def check_path(head: Mapping[str, Any]) -> str:
+    """The public page that checks a saved head (``{entry, hash}``) against the chain."""
+    return f"/audit?entry={int(head['entry'])}&hash={head['hash']}"
+
+
 def saved_head(entry: str | int, hash_text: str) -> Head | None:
     """A head someone saved, as they typed or pasted it: the entry number (ASCII digits, 0 or
     more) and the hash (64 hex digits, any case, spaces around ignored); None when either is not."""

@@ -15,6 +15,8 @@ import json
 import re
 from typing import Any
 
+from studio.auditchain import check_path
+
 FORMATS = {
     "md": "text/markdown; charset=utf-8",
     "json": "application/json; charset=utf-8",
@@ -88,7 +90,7 @@ def head_line(head: dict[str, Any]) -> str:
 
 def to_csv(transcript: dict[str, Any], base: str) -> str:
     """UTF-8 CSV with a byte-order mark (Excel); every cell through :func:`cell`; the closing
-    audit head, when there is one, as a last row of role ``audit``."""
+    audit head, when there is one, as a last row of role ``audit`` whose link checks it."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -99,7 +101,7 @@ def to_csv(transcript: dict[str, Any], base: str) -> str:
         event = transcript["event"]
         writer.writerow({key: cell(value) for key, value in {
             "anchor": "", "at": event.get("closed_at") or "", "role": "audit", "speaker": "审计链",
-            "unit": "", "text": head_line(head), "transcript_url": f"{base}/audit", "case_url": ""}.items()})
+            "unit": "", "text": head_line(head), "transcript_url": base + check_path(head), "case_url": ""}.items()})
     return "\ufeff" + buffer.getvalue()
 
 
@@ -118,7 +120,8 @@ def to_markdown(transcript: dict[str, Any], base: str) -> str:
         lines += [md(event["description"]), ""]
     lines += [f"原文：<{base}/events/{event['slug']}>", ""]
     if transcript.get("audit_head"):
-        lines += [head_line(transcript["audit_head"]), ""]
+        lines += [head_line(transcript["audit_head"]), "",
+                  f"核对此链头：<{base}{check_path(transcript['audit_head'])}>", ""]
     for row in rows(transcript, base):
         unit = f"（{md(row['unit'])}）" if row["unit"] and row["role"] != "host" else ""
         lines.append(f"**{md(row['speaker'])}**{unit} `{row['at']}` [¶]({row['transcript_url']})")

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from studio.atom import Entry, Feed, document
-from studio.auditchain import compare_saved, saved_head
+from studio.auditchain import check_path, compare_saved, saved_head
 from studio.board import submissions
 from studio.desk import photos
 from studio.errors import ApiError, number_text
@@ -67,7 +67,7 @@ async def audit_feed(request: Request) -> Response:
     entries = []
     for row in rows:
         entry, digest = row["audit_head_entry"], row["audit_head_hash"]
-        check = f"{base}/audit?entry={entry}&hash={digest}"
+        check = base + check_path({"entry": entry, "hash": digest})
         entries.append(Entry(
             id=f"{base}/events/{row['slug']}#tr-audit", title=f"{row['title']} · 结束时的审计链头：第 {entry} 条",
             updated=row["closed_at"], link=check, author="审计链", summary=f"SHA-256 {digest}",

@@ -33,11 +33,13 @@ def test_head_is_published_and_printed_when_an_event_closes(studio: Studio) -> N
         assert closing == after
         page = client.get(f"/events/{slug}").text
         assert closing["hash"] in page and f"第 {closing['entry']} 条" in page
-        assert closing["hash"] in client.get(f"/events/{slug}/transcript.md").text
+        check = f"/audit?entry={closing['entry']}&hash={closing['hash']}"
+        markdown = client.get(f"/events/{slug}/transcript.md").text
+        assert closing["hash"] in markdown and f"{check}>" in markdown
         exported = json.loads(client.get(f"/events/{slug}/transcript.json").text)
         assert exported["audit_head"] == closing
         csv = client.get(f"/events/{slug}/transcript.csv").text
-        assert closing["hash"] in csv.splitlines()[-1]
+        assert closing["hash"] in csv.splitlines()[-1] and csv.splitlines()[-1].endswith(f"{check},")
         audit = client.get("/audit")
         assert audit.status_code == 200 and after["hash"] in audit.text
         assert "studio audit verify --against" in audit.text
