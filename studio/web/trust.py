@@ -25,6 +25,7 @@ from studio.web.requests import check_origin, int_param, studio
 LINKS_PAGE = 100
 LINKS_MAX = 1000
 HEADS_IN_FEED = 100
+HEADS_ON_PAGE = 10
 
 
 async def audit_head(request: Request) -> Response:
@@ -79,20 +80,26 @@ async def audit_feed(request: Request) -> Response:
 
 
 async def audit_page(request: Request) -> Response:
-    """``/audit``: the head of the chain and how to check a saved one. With ``?entry=N&hash=H``
-    (the page's form, or a transcript's link) it says how that saved head stands against the
-    chain now (``studio.auditchain.compare_saved``); a malformed one is said to be so."""
+    """``/audit``: the head of the chain, the heads of the latest closed events (each with its
+    check) and how to check a saved one. With ``?entry=N&hash=H`` (the page's form, or a
+    transcript's link) it says how that saved head stands against the chain now
+    (``studio.auditchain.compare_saved``); a malformed one is said to be so."""
     query = request.query_params
     asked = "entry" in query or "hash" in query
     saved = saved_head(query.get("entry", ""), query.get("hash", "")) if asked else None
     async with studio(request).db.read() as conn:
         head = await audit.head(conn)
         stored = await audit.link(conn, saved.entry) if saved and saved.entry > 0 else None
+        closed = [{"slug": row["slug"], "title": row["title"], "closed_at": row["closed_at"],
+                   "entry": row["audit_head_entry"], "hash": row["audit_head_hash"],
+                   "check": check_path({"entry": row["audit_head_entry"], "hash": row["audit_head_hash"]})}
+                  for row in await closing_heads(conn, HEADS_ON_PAGE)]
     check = None
     if saved is not None:
         check = {"entry": saved.entry, "hash": saved.hash, "outcome": compare_saved(saved, stored, head),
                  "stored": stored.hash if stored else None}
     return render(request, "audit.html", head=head.public(), check=check, malformed=asked and saved is None,
+                  closed=closed,
                   entry=query.get("entry", "")[:20], hash=query.get("hash", "")[:80])
 
 

@@ -127,7 +127,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def test_the_heads_feed_lists_each_closed_events_head_with_a_link_to_check_it(studio: Studio) -> None:
     """/audit/feed.atom: one entry per closed event (newest first) naming its closing head, whose
-    link checks it on /audit; a live event has none; the /audit page points to the feed."""
+    link checks it on /audit; a live event has none; the /audit page points to the feed and lists
+    the latest closing heads with the same check."""
     slug = studio.new_event()
     studio.ask(slug, "公园厕所能不能延长开放时间？")
     assert studio.admin.post(f"/api/events/{slug}/close").status_code == 200
@@ -149,4 +150,8 @@ def test_the_heads_feed_lists_each_closed_events_head_with_a_link_to_check_it(st
         assert link is not None
         check = client.get(link.attrib["href"].removeprefix(str(client.base_url)))
         assert "一致。" in check.text and "不一致" not in check.text
-        assert 'href="/audit/feed.atom"' in client.get("/audit").text
+        page = client.get("/audit").text
+        assert 'href="/audit/feed.atom"' in page
+        listed = page[page.index('id="audit-heads"'):page.index("</ol>", page.index('id="audit-heads"'))]
+        assert head["hash"] in listed and html.escape(link.attrib["href"].removeprefix(
+            str(client.base_url).rstrip("/"))) in listed and f"/events/{live}" not in listed
