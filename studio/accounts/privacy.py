@@ -4,8 +4,9 @@ Policy: a question's or submission's client address and viewer key, and the
 voter of a +1, are kept ``STUDIO_ADDRESS_RETENTION_DAYS`` days from when
 they were stored (0: purged at the next round), for screening floods and
 limiting abuse during and shortly after an event; expired staff sessions are
-deleted; photos uploaded but never sent with a message are deleted, row and file,
-``UNATTACHED_HOURS`` after their upload (the upload itself also sweeps them). The server purges once a day (:class:`DailyPurge`) and at start;
+deleted; photos uploaded but never sent with a message are deleted, row and
+file, ``UNATTACHED_HOURS`` after their upload (the upload itself also sweeps
+them). The server purges once a day (:class:`DailyPurge`) and at start;
 ``studio purge`` does the same on demand. The rate limiters' in-memory
 buckets are dropped at each round too. Nothing in the audit chain holds
 these fields, so the chain stays valid.

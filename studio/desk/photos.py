@@ -39,7 +39,6 @@ from studio.store.media import TOKEN, Media, new_token
 
 log = logging.getLogger(__name__)
 
-"""Hours an upload waits for a message to carry it before it is deleted."""
 MODERATORS = (Role.MODERATOR, Role.ADMIN)
 DECODING = asyncio.Semaphore(2)
 """At most two photos decoded at once per process: one at the pixel limit takes some 120 MB."""
@@ -145,13 +144,8 @@ async def submission_photos(conn: Queryable, submission_ids: list[int]) -> dict[
 async def case_photos(conn: Queryable, case: Any, *, staff: Staff | None = None) -> list[dict[str, Any]]:
     """A case's photos: only the visible ones for the public (the case itself is public); for a
     moderator (``staff``) every one they may see (:func:`may_see_unpublished`)."""
-    shown = []
-    for row in await rows.case_photos(conn, case["id"], case["question_id"]):
-        if row["state"] == "visible" or (
-                staff is not None and await may_see_unpublished(conn, await rows.photo_by_token(conn, row["token"]),
-                                                                staff)):
-            shown.append(photo_view(row))
-    return shown
+    return [photo_view(row) for row in await rows.case_photos(conn, case["id"], case["question_id"])
+            if row["state"] == "visible" or await may_see_unpublished(conn, row, staff)]
 
 
 async def added_pending(conn: Queryable) -> list[dict[str, Any]]:
@@ -162,9 +156,9 @@ async def added_pending(conn: Queryable) -> list[dict[str, Any]]:
 
 
 async def may_see_unpublished(conn: Queryable, row: Any, staff: Staff | None) -> bool:
-    """Whether ``staff`` may see the photo ``row`` (of ``PHOTO_SELECT``) while it is not public:
-    moderators and admins, and for a live question's photo only those who work on its event as
-    moderators (admins always) — the people who may act on it."""
+    """Whether ``staff`` may see the photo ``row`` (with ``question_id`` and ``event_id``) while
+    it is not public: moderators and admins, and for a live question's photo only those who work
+    on its event as moderators (admins always) — the people who may act on it."""
     if staff is None or staff.role not in MODERATORS:
         return False
     return row["question_id"] is None or works_on(await event_actor(conn, row["event_id"], staff), MODERATORS)

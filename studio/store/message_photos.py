@@ -105,10 +105,12 @@ async def submission_photos(conn: Queryable, submission_ids: list[int]) -> list[
 
 
 async def case_photos(conn: Queryable, case_id: int, question_id: int | None) -> list[Any]:
-    """A case's photos: sent with its submission or its question, or added to it later."""
+    """A case's photos: sent with its submission or its question (with the question's
+    ``event_id``), or added to it later."""
     return await conn.fetchall(
-        "SELECT token, state, width, height, submission_id, question_id FROM message_photos "
-        "WHERE case_id = ? OR (? IS NOT NULL AND question_id = ?) ORDER BY id",
+        "SELECT p.token, p.state, p.width, p.height, p.submission_id, p.question_id, q.event_id "
+        "FROM message_photos p LEFT JOIN questions q ON q.id = p.question_id "
+        "WHERE p.case_id = ? OR (? IS NOT NULL AND p.question_id = ?) ORDER BY p.id",
         (case_id, question_id, question_id))
 
 

@@ -17,6 +17,7 @@ from jinja2 import Environment
 from starlette.requests import Request
 
 from studio import labels
+from studio.auditchain import check_path
 from studio.board import actions, search, submissions
 from studio.desk import reasons
 from studio.events.manage import MAX_HOST_MESSAGE
@@ -55,8 +56,8 @@ def public_base(settings: Settings, request: Request) -> str:
 
 
 def configure(environment: Environment, settings: Settings) -> None:
-    """Install the filters (``localtime``, ``status_label``) and the globals (``labels``,
-    ``limits``, ``public_config``, ``staff_config``) every template may use."""
+    """Install the filters (``localtime``, ``status_label``) and the globals (``check_path``,
+    ``labels``, ``limits``, ``public_config``, ``staff_config``) every template may use."""
     zone = ZoneInfo(settings.timezone)
 
     def localtime(value: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -73,6 +74,7 @@ def configure(environment: Environment, settings: Settings) -> None:
         return public_base(settings, request) + path
 
     environment.filters["localtime"] = localtime
+    environment.globals["check_path"] = check_path
     environment.globals["absolute_url"] = absolute_url
     environment.filters["status_label"] = labels.status_label
     environment.globals["labels"] = labels

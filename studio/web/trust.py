@@ -91,8 +91,7 @@ async def audit_page(request: Request) -> Response:
         head = await audit.head(conn)
         stored = await audit.link(conn, saved.entry) if saved and saved.entry > 0 else None
         closed = [{"slug": row["slug"], "title": row["title"], "closed_at": row["closed_at"],
-                   "entry": row["audit_head_entry"], "hash": row["audit_head_hash"],
-                   "check": check_path({"entry": row["audit_head_entry"], "hash": row["audit_head_hash"]})}
+                   "entry": row["audit_head_entry"], "hash": row["audit_head_hash"]}
                   for row in await closing_heads(conn, HEADS_ON_PAGE)]
     check = None
     if saved is not None:
